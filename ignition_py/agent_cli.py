@@ -1,0 +1,86 @@
+"""`ignition`: upstream's agent command line, flag for flag, exit code for exit code.
+
+Exit status: 0 success, 1 the stage failed, 2 bad flags, 3 could not initialise.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from . import __version__
+from .goflags import Flag, FlagSet, FlagValueError, format_duration, parse_duration
+from .platforms import STAGES as STAGE_NAMES
+from .platforms import UPSTREAM_PLATFORMS
+
+DEFAULT_FETCH_TIMEOUT = 120.0
+
+
+def _choice(kind: str, names: Sequence[str]) -> Flag:
+    def convert(value: str) -> str:
+        if value not in names:
+            raise FlagValueError(f"{value} is not a valid {kind}")
+        return value
+
+    what = "current platform" if kind == "platform" else "execution stage"
+    return Flag(kind, f"{what}. [{' '.join(sorted(names))}]", None, convert, type_name="value")
+
+
+FLAGS = FlagSet(
+    "ignition",
+    [
+        Flag("config-cache", "where to cache the config", "/run/ignition.json"),
+        Flag(
+            "fetch-timeout",
+            "initial duration for which to wait for config",
+            DEFAULT_FETCH_TIMEOUT,
+            parse_duration,
+            type_name="duration",
+            shown_default=format_duration(DEFAULT_FETCH_TIMEOUT),
+        ),
+        Flag("log-to-stdout", "log to stdout instead of the system log when set", False,
+             is_bool=True),
+        Flag("neednet", "flag file to write from fetch-offline if networking is needed",
+             "/run/ignition/neednet"),
+        _choice("platform", UPSTREAM_PLATFORMS),
+        Flag("root", "root of the filesystem", "/"),
+        _choice("stage", STAGE_NAMES),
+        Flag("state-file", "where to store internal state", "/run/ignition/state"),
+        Flag("version", "print the version and exit", False, is_bool=True),
+    ],
+)  # fmt: skip
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    values, _ = FLAGS.parse(sys.argv[1:] if argv is None else argv)
+    if values["version"]:
+        print(f"Ignition ignition-py {__version__}")
+        return 0
+    for required in ("platform", "stage"):
+        if values[required] is None:
+            sys.stderr.write(f"'--{required}' must be provided\n")
+            return 2
+    from ignition_py.stages import STAGES, StageOptions
+
+    runner = STAGES.get(values["stage"])
+    if runner is None:
+        sys.stderr.write(
+            f"ignition-py: stage {values['stage']!r} is not implemented yet "
+            f"(implemented: {', '.join(STAGES.names()) or 'none'})\n"
+        )
+        return 1
+    options = StageOptions(
+        platform=values["platform"],
+        root=values["root"],
+        config_cache=values["config-cache"],
+        fetch_timeout=values["fetch-timeout"],
+        neednet=values["neednet"],
+        state_file=values["state-file"],
+        log_to_stdout=values["log-to-stdout"],
+    )
+    status: int = runner(options)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,126 @@
+"""`ignition-py`: the friendly front door (validate, render, version)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .config.report import Severity
+from .validate_cli import read_input
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ignition-py", description="Ignition configs, checked and rendered."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    validate = commands.add_parser(
+        "validate", help="report every problem in a config (exit 1 on errors)"
+    )
+    validate.add_argument("config", help="config file, or - for standard input")
+    validate.add_argument(
+        "--quiet", "-q", action="store_true", help="print errors only, no warnings"
+    )
+    render = commands.add_parser(
+        "render",
+        help="print the merged, translated config as newest-spec JSON",
+        description=(
+            "Parse CONFIG (any spec 3.x), translate it to the newest spec, merge it over the "
+            "base configs of the system config dir and over any earlier CONFIG, and print it."
+        ),
+    )
+    render.add_argument(
+        "configs", nargs="+", metavar="CONFIG", help="configs, each merged over the previous"
+    )
+    render.add_argument(
+        "--system-config-dir",
+        default=os.environ.get("IGNITION_SYSTEM_CONFIG_DIR", ""),
+        help="directory with base.d/ and base.platform.d/PLATFORM/ (default: "
+        "$IGNITION_SYSTEM_CONFIG_DIR, else none)",
+    )
+    render.add_argument("--platform", default="", help="platform whose base configs apply")
+    render.add_argument("--compact", action="store_true", help="one line of JSON")
+    commands.add_parser("version", help="print the version")
+    return parser
+
+
+def _validate(path: str, quiet: bool) -> int:
+    from .config.parse import parse_config
+
+    result = parse_config(read_input(path))
+    for entry in result.report:
+        if not quiet or entry.severity is Severity.ERROR:
+            print(entry)
+    if result.report.has_errors:
+        print(f"{path}: invalid", file=sys.stderr)
+        return 1
+    print(f"{path}: valid (spec {result.version})", file=sys.stderr)
+    return 0
+
+
+def _render(paths: Sequence[str], system_dir: str, platform: str, compact: bool) -> int:
+    from .config.base_configs import base_config_files
+    from .config.build import render
+    from .config.merge import merge_base_configs, merge_configs
+    from .config.parse import check_merged
+
+    system = Path(system_dir) if system_dir else None
+    bases = _parse_all(base_config_files(system, "") if system else [])
+    platform_bases = _parse_all(
+        base_config_files(system, platform, platform_only=True) if system and platform else []
+    )
+    users = _parse_all(paths)
+    if bases is None or platform_bases is None or users is None:
+        return 1
+    user = users[0]
+    for child in users[1:]:
+        user = merge_configs(user, child)
+    merged = merge_base_configs(bases, user, platform_bases)
+    config, errors = check_merged(merged)
+    for entry in errors:
+        print(f"merged config: {entry}", file=sys.stderr)
+    if errors:
+        return 1
+    print(json.dumps(render(config), indent=None if compact else 2))
+    return 0
+
+
+def _parse_all(paths: Sequence[str | Path]) -> list[dict[str, Any]] | None:
+    """Parse every config, printing every problem; None if any has an error."""
+    from .config.parse import parse_config
+
+    trees: list[dict[str, Any]] = []
+    failed = False
+    for path in paths:
+        result = parse_config(read_input(str(path)))
+        for entry in result.report:
+            print(f"{path}: {entry}", file=sys.stderr)
+        if result.tree is None or result.report.has_errors:
+            failed = True
+        else:
+            trees.append(result.tree)
+    return None if failed else trees
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "validate":
+            return _validate(args.config, args.quiet)
+        if args.command == "render":
+            return _render(args.configs, args.system_config_dir, args.platform, args.compact)
+    except OSError as err:
+        print(f"ignition-py: {err.filename}: {err.strerror}", file=sys.stderr)
+        return 1
+    print(f"ignition-py {__version__}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

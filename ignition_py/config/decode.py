@@ -1,0 +1,99 @@
+"""Bytes to a JSON tree, decoding as leniently as upstream's Go decoder does.
+
+Go's decoder replaces invalid UTF-8 with U+FFFD, and lets the last of duplicate keys win;
+so do we, with a warning. Text that is not JSON at all gets an answer that says what
+it looks like (a Butane YAML file, an Ignition 2.x config, nothing) instead of a parse
+error.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .positions import PositionIndex
+from .report import Entry, Severity
+
+
+class DuplicateKeys(dict[str, Any]):
+    """A JSON object that had repeated keys; insertion order follows the last occurrence."""
+
+    duplicated: tuple[str, ...] = ()
+
+
+@dataclass
+class Decoded:
+    text: str
+    tree: Any = None
+    entries: list[Entry] = field(default_factory=list)
+    positions: PositionIndex = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.positions = PositionIndex(self.text)
+
+    @property
+    def ok(self) -> bool:
+        return not any(e.severity is Severity.ERROR for e in self.entries)
+
+
+_YAML_KEY_LINE = re.compile(r"^\s*(?:---\s*$|#|[A-Za-z_][\w.-]*\s*:(?:\s|$))", re.MULTILINE)
+_BUTANE_VARIANT = re.compile(r"^\s*variant\s*:", re.MULTILINE)
+
+
+def _object_from_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) == len(pairs):
+        return obj
+    dup = DuplicateKeys()
+    seen: set[str] = set()
+    repeated: list[str] = []
+    for key, value in pairs:
+        if key in seen and key not in repeated:
+            repeated.append(key)
+        seen.add(key)
+        dup.pop(key, None)
+        dup[key] = value
+    dup.duplicated = tuple(repeated)
+    return dup
+
+
+def decode(raw: bytes | str) -> Decoded:
+    if isinstance(raw, bytes):
+        text = raw.decode("utf-8", errors="replace")
+        replaced = text.count("\ufffd") > raw.decode("utf-8", errors="ignore").count("\ufffd")
+    else:
+        text, replaced = raw, False
+    result = Decoded(text)
+    if not text.strip():
+        result.entries.append(Entry(Severity.ERROR, "not a config (empty)"))
+        return result
+    if replaced:
+        result.entries.append(
+            Entry(Severity.WARNING, "invalid UTF-8 in the config was replaced by U+FFFD")
+        )
+    try:
+        result.tree = json.loads(text, object_pairs_hook=_object_from_pairs)
+    except json.JSONDecodeError as err:
+        result.entries.append(_explain_not_json(text, err, result.positions))
+    return result
+
+
+def _explain_not_json(text: str, err: json.JSONDecodeError, positions: PositionIndex) -> Entry:
+    stripped = text.lstrip()
+    if not stripped.startswith(("{", "[")) and _YAML_KEY_LINE.search(text):
+        if _BUTANE_VARIANT.search(text):
+            message = (
+                "this is a Butane config (YAML), not an Ignition config: transpile it first, "
+                "e.g. `butane --pretty --strict config.bu > config.ign`"
+            )
+        else:
+            message = "config is YAML, not JSON: Ignition configs are JSON (Butane transpiles YAML)"
+        return Entry(Severity.ERROR, message)
+    line, column = positions.line_col(err.pos)
+    if err.msg == "Extra data":
+        message = "invalid character after top-level value: trailing data after the config"
+    else:
+        message = f"invalid JSON: {err.msg}"
+    return Entry(Severity.ERROR, message, None, line, column)

@@ -1,0 +1,316 @@
+"""The typed, frozen model of the newest Ignition spec (3.7.0-experimental).
+
+Every field carries its JSON key, kind and the first spec version that has it; older
+configs are read into this same model. None (or an empty tuple) means 'not set'.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .fields import Kind, spec
+from .versions import V3_1, V3_2, V3_3, V3_4, V3_5
+
+STR, INT, BOOL, OBJ, LIST = Kind.STRING, Kind.INTEGER, Kind.BOOLEAN, Kind.OBJECT, Kind.LIST
+_CONFIG_RESOURCE = {"compression": V3_1}
+
+
+@dataclass(frozen=True)
+class HTTPHeader:
+    name: str = field(default="", metadata=spec("name", STR, required=True))
+    value: str | None = field(default=None, metadata=spec("value", STR))
+
+
+@dataclass(frozen=True)
+class Verification:
+    hash: str | None = field(default=None, metadata=spec("hash", STR))
+
+
+@dataclass(frozen=True)
+class Resource:
+    source: str | None = field(default=None, metadata=spec("source", STR))
+    compression: str | None = field(default=None, metadata=spec("compression", STR))
+    http_headers: tuple[HTTPHeader, ...] = field(
+        default=(), metadata=spec("httpHeaders", LIST, since=V3_1, item=HTTPHeader)
+    )
+    verification: Verification | None = field(
+        default=None, metadata=spec("verification", OBJ, cls=Verification)
+    )
+
+
+@dataclass(frozen=True)
+class IgnitionConfig:
+    merge: tuple[Resource, ...] = field(
+        default=(), metadata=spec("merge", LIST, item=Resource, nested_since=_CONFIG_RESOURCE)
+    )
+    replace: Resource | None = field(
+        default=None,
+        metadata=spec("replace", OBJ, cls=Resource, nested_since=_CONFIG_RESOURCE),
+    )
+
+
+@dataclass(frozen=True)
+class Proxy:
+    http_proxy: str | None = field(default=None, metadata=spec("httpProxy", STR))
+    https_proxy: str | None = field(default=None, metadata=spec("httpsProxy", STR))
+    no_proxy: tuple[str, ...] = field(default=(), metadata=spec("noProxy", LIST, item=STR))
+
+
+@dataclass(frozen=True)
+class TLS:
+    certificate_authorities: tuple[Resource, ...] = field(
+        default=(),
+        metadata=spec("certificateAuthorities", LIST, item=Resource, nested_since=_CONFIG_RESOURCE),
+    )
+
+
+@dataclass(frozen=True)
+class Security:
+    tls: TLS | None = field(default=None, metadata=spec("tls", OBJ, cls=TLS))
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    http_response_headers: int | None = field(
+        default=None, metadata=spec("httpResponseHeaders", INT)
+    )
+    http_total: int | None = field(default=None, metadata=spec("httpTotal", INT))
+
+
+@dataclass(frozen=True)
+class Ignition:
+    version: str = field(default="", metadata=spec("version", STR, required=True))
+    config: IgnitionConfig | None = field(
+        default=None, metadata=spec("config", OBJ, cls=IgnitionConfig)
+    )
+    proxy: Proxy | None = field(default=None, metadata=spec("proxy", OBJ, since=V3_1, cls=Proxy))
+    security: Security | None = field(default=None, metadata=spec("security", OBJ, cls=Security))
+    timeouts: Timeouts | None = field(default=None, metadata=spec("timeouts", OBJ, cls=Timeouts))
+
+
+@dataclass(frozen=True)
+class KernelArguments:
+    should_exist: tuple[str, ...] = field(default=(), metadata=spec("shouldExist", LIST, item=STR))
+    should_not_exist: tuple[str, ...] = field(
+        default=(), metadata=spec("shouldNotExist", LIST, item=STR)
+    )
+
+
+@dataclass(frozen=True)
+class PasswdGroup:
+    name: str = field(default="", metadata=spec("name", STR, required=True))
+    gid: int | None = field(default=None, metadata=spec("gid", INT))
+    password_hash: str | None = field(default=None, metadata=spec("passwordHash", STR))
+    should_exist: bool | None = field(default=None, metadata=spec("shouldExist", BOOL, since=V3_2))
+    system: bool | None = field(default=None, metadata=spec("system", BOOL))
+
+
+@dataclass(frozen=True)
+class PasswdUser:
+    name: str = field(default="", metadata=spec("name", STR, required=True))
+    gecos: str | None = field(default=None, metadata=spec("gecos", STR))
+    groups: tuple[str, ...] = field(default=(), metadata=spec("groups", LIST, item=STR))
+    home_dir: str | None = field(default=None, metadata=spec("homeDir", STR))
+    no_create_home: bool | None = field(default=None, metadata=spec("noCreateHome", BOOL))
+    no_log_init: bool | None = field(default=None, metadata=spec("noLogInit", BOOL))
+    no_user_group: bool | None = field(default=None, metadata=spec("noUserGroup", BOOL))
+    password_hash: str | None = field(default=None, metadata=spec("passwordHash", STR))
+    primary_group: str | None = field(default=None, metadata=spec("primaryGroup", STR))
+    shell: str | None = field(default=None, metadata=spec("shell", STR))
+    should_exist: bool | None = field(default=None, metadata=spec("shouldExist", BOOL, since=V3_2))
+    ssh_authorized_keys: tuple[str, ...] = field(
+        default=(), metadata=spec("sshAuthorizedKeys", LIST, item=STR)
+    )
+    system: bool | None = field(default=None, metadata=spec("system", BOOL))
+    uid: int | None = field(default=None, metadata=spec("uid", INT))
+
+
+@dataclass(frozen=True)
+class Passwd:
+    groups: tuple[PasswdGroup, ...] = field(
+        default=(), metadata=spec("groups", LIST, item=PasswdGroup)
+    )
+    users: tuple[PasswdUser, ...] = field(default=(), metadata=spec("users", LIST, item=PasswdUser))
+
+
+@dataclass(frozen=True)
+class NodeUser:
+    id: int | None = field(default=None, metadata=spec("id", INT))
+    name: str | None = field(default=None, metadata=spec("name", STR))
+
+
+@dataclass(frozen=True)
+class NodeGroup:
+    id: int | None = field(default=None, metadata=spec("id", INT))
+    name: str | None = field(default=None, metadata=spec("name", STR))
+
+
+@dataclass(frozen=True)
+class Directory:
+    path: str = field(default="", metadata=spec("path", STR, required=True))
+    overwrite: bool | None = field(default=None, metadata=spec("overwrite", BOOL))
+    user: NodeUser | None = field(default=None, metadata=spec("user", OBJ, cls=NodeUser))
+    group: NodeGroup | None = field(default=None, metadata=spec("group", OBJ, cls=NodeGroup))
+    mode: int | None = field(default=None, metadata=spec("mode", INT))
+
+
+@dataclass(frozen=True)
+class File:
+    path: str = field(default="", metadata=spec("path", STR, required=True))
+    overwrite: bool | None = field(default=None, metadata=spec("overwrite", BOOL))
+    user: NodeUser | None = field(default=None, metadata=spec("user", OBJ, cls=NodeUser))
+    group: NodeGroup | None = field(default=None, metadata=spec("group", OBJ, cls=NodeGroup))
+    mode: int | None = field(default=None, metadata=spec("mode", INT))
+    contents: Resource | None = field(default=None, metadata=spec("contents", OBJ, cls=Resource))
+    append: tuple[Resource, ...] = field(default=(), metadata=spec("append", LIST, item=Resource))
+
+
+@dataclass(frozen=True)
+class Link:
+    path: str = field(default="", metadata=spec("path", STR, required=True))
+    overwrite: bool | None = field(default=None, metadata=spec("overwrite", BOOL))
+    user: NodeUser | None = field(default=None, metadata=spec("user", OBJ, cls=NodeUser))
+    group: NodeGroup | None = field(default=None, metadata=spec("group", OBJ, cls=NodeGroup))
+    target: str | None = field(default=None, metadata=spec("target", STR))
+    hard: bool | None = field(default=None, metadata=spec("hard", BOOL))
+
+
+@dataclass(frozen=True)
+class Partition:
+    number: int | None = field(default=None, metadata=spec("number", INT))
+    label: str | None = field(default=None, metadata=spec("label", STR))
+    size_mib: int | None = field(default=None, metadata=spec("sizeMiB", INT))
+    start_mib: int | None = field(default=None, metadata=spec("startMiB", INT))
+    type_guid: str | None = field(default=None, metadata=spec("typeGuid", STR))
+    guid: str | None = field(default=None, metadata=spec("guid", STR))
+    wipe_partition_entry: bool | None = field(
+        default=None, metadata=spec("wipePartitionEntry", BOOL)
+    )
+    should_exist: bool | None = field(default=None, metadata=spec("shouldExist", BOOL))
+    resize: bool | None = field(default=None, metadata=spec("resize", BOOL, since=V3_2))
+
+
+@dataclass(frozen=True)
+class Disk:
+    device: str = field(default="", metadata=spec("device", STR, required=True))
+    wipe_table: bool | None = field(default=None, metadata=spec("wipeTable", BOOL))
+    partitions: tuple[Partition, ...] = field(
+        default=(), metadata=spec("partitions", LIST, item=Partition)
+    )
+
+
+@dataclass(frozen=True)
+class Raid:
+    name: str = field(default="", metadata=spec("name", STR, required=True))
+    level: str | None = field(default=None, metadata=spec("level", STR))
+    devices: tuple[str, ...] = field(default=(), metadata=spec("devices", LIST, item=STR))
+    spares: int | None = field(default=None, metadata=spec("spares", INT))
+    options: tuple[str, ...] = field(default=(), metadata=spec("options", LIST, item=STR))
+
+
+@dataclass(frozen=True)
+class Tang:
+    url: str = field(default="", metadata=spec("url", STR, required=True))
+    thumbprint: str | None = field(default=None, metadata=spec("thumbprint", STR))
+    advertisement: str | None = field(default=None, metadata=spec("advertisement", STR, since=V3_4))
+
+
+@dataclass(frozen=True)
+class ClevisCustom:
+    pin: str | None = field(default=None, metadata=spec("pin", STR))
+    config: str | None = field(default=None, metadata=spec("config", STR))
+    needs_network: bool | None = field(default=None, metadata=spec("needsNetwork", BOOL))
+
+
+@dataclass(frozen=True)
+class Clevis:
+    custom: ClevisCustom | None = field(
+        default=None, metadata=spec("custom", OBJ, cls=ClevisCustom)
+    )
+    tang: tuple[Tang, ...] = field(default=(), metadata=spec("tang", LIST, item=Tang))
+    threshold: int | None = field(default=None, metadata=spec("threshold", INT))
+    tpm2: bool | None = field(default=None, metadata=spec("tpm2", BOOL))
+
+
+@dataclass(frozen=True)
+class Cex:
+    enabled: bool | None = field(default=None, metadata=spec("enabled", BOOL))
+
+
+@dataclass(frozen=True)
+class Luks:
+    name: str = field(default="", metadata=spec("name", STR, required=True))
+    device: str | None = field(default=None, metadata=spec("device", STR))
+    label: str | None = field(default=None, metadata=spec("label", STR))
+    uuid: str | None = field(default=None, metadata=spec("uuid", STR))
+    key_file: Resource | None = field(default=None, metadata=spec("keyFile", OBJ, cls=Resource))
+    wipe_volume: bool | None = field(default=None, metadata=spec("wipeVolume", BOOL))
+    clevis: Clevis | None = field(default=None, metadata=spec("clevis", OBJ, cls=Clevis))
+    cex: Cex | None = field(default=None, metadata=spec("cex", OBJ, since=V3_5, cls=Cex))
+    options: tuple[str, ...] = field(default=(), metadata=spec("options", LIST, item=STR))
+    discard: bool | None = field(default=None, metadata=spec("discard", BOOL, since=V3_4))
+    open_options: tuple[str, ...] = field(
+        default=(), metadata=spec("openOptions", LIST, since=V3_4, item=STR)
+    )
+
+
+@dataclass(frozen=True)
+class Filesystem:
+    device: str = field(default="", metadata=spec("device", STR, required=True))
+    format: str | None = field(default=None, metadata=spec("format", STR))
+    path: str | None = field(default=None, metadata=spec("path", STR))
+    label: str | None = field(default=None, metadata=spec("label", STR))
+    uuid: str | None = field(default=None, metadata=spec("uuid", STR))
+    options: tuple[str, ...] = field(default=(), metadata=spec("options", LIST, item=STR))
+    mount_options: tuple[str, ...] = field(
+        default=(), metadata=spec("mountOptions", LIST, since=V3_1, item=STR)
+    )
+    wipe_filesystem: bool | None = field(default=None, metadata=spec("wipeFilesystem", BOOL))
+
+
+@dataclass(frozen=True)
+class Storage:
+    disks: tuple[Disk, ...] = field(default=(), metadata=spec("disks", LIST, item=Disk))
+    raid: tuple[Raid, ...] = field(default=(), metadata=spec("raid", LIST, item=Raid))
+    luks: tuple[Luks, ...] = field(default=(), metadata=spec("luks", LIST, since=V3_2, item=Luks))
+    filesystems: tuple[Filesystem, ...] = field(
+        default=(), metadata=spec("filesystems", LIST, item=Filesystem)
+    )
+    files: tuple[File, ...] = field(default=(), metadata=spec("files", LIST, item=File))
+    directories: tuple[Directory, ...] = field(
+        default=(), metadata=spec("directories", LIST, item=Directory)
+    )
+    links: tuple[Link, ...] = field(default=(), metadata=spec("links", LIST, item=Link))
+
+
+@dataclass(frozen=True)
+class Dropin:
+    name: str = field(default="", metadata=spec("name", STR, required=True))
+    contents: str | None = field(default=None, metadata=spec("contents", STR))
+
+
+@dataclass(frozen=True)
+class Unit:
+    name: str = field(default="", metadata=spec("name", STR, required=True))
+    enabled: bool | None = field(default=None, metadata=spec("enabled", BOOL))
+    mask: bool | None = field(default=None, metadata=spec("mask", BOOL))
+    contents: str | None = field(default=None, metadata=spec("contents", STR))
+    dropins: tuple[Dropin, ...] = field(default=(), metadata=spec("dropins", LIST, item=Dropin))
+
+
+@dataclass(frozen=True)
+class Systemd:
+    units: tuple[Unit, ...] = field(default=(), metadata=spec("units", LIST, item=Unit))
+
+
+@dataclass(frozen=True)
+class Config:
+    ignition: Ignition = field(
+        default_factory=Ignition, metadata=spec("ignition", OBJ, required=True, cls=Ignition)
+    )
+    kernel_arguments: KernelArguments | None = field(
+        default=None, metadata=spec("kernelArguments", OBJ, since=V3_3, cls=KernelArguments)
+    )
+    passwd: Passwd | None = field(default=None, metadata=spec("passwd", OBJ, cls=Passwd))
+    storage: Storage | None = field(default=None, metadata=spec("storage", OBJ, cls=Storage))
+    systemd: Systemd | None = field(default=None, metadata=spec("systemd", OBJ, cls=Systemd))

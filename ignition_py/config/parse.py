@@ -1,0 +1,72 @@
+"""Text of one config -> typed model and a report of every problem in it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .build import build
+from .decode import decode
+from .model import Config
+from .normalize import normalize
+from .report import Entry, Report, Severity
+from .schema_check import check_schema, prune
+from .semantics import check_semantics
+from .translate import translate
+from .version_check import detect_version
+from .versions import Version
+
+
+@dataclass
+class Parsed:
+    report: Report = field(default_factory=Report)
+    version: Version | None = None
+    # The canonical tree in the newest spec (what merge works on), and its model.
+    tree: dict[str, Any] | None = None
+    config: Config | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.config is not None and not self.report.has_errors
+
+
+def parse_config(raw: bytes | str) -> Parsed:
+    """Decode, check and translate one config; never raises for bad input."""
+    decoded = decode(raw)
+    result = Parsed()
+    result.report.extend(decoded.entries)
+    if not decoded.ok:
+        return result
+    version, problem = detect_version(decoded.tree)
+    if problem is not None or version is None:
+        if problem is not None:
+            result.report.add(decoded.positions.place(problem))
+        return result
+    result.version = version
+    report = Report()
+    canonical = normalize(decoded.tree, Config, version, report)
+    schema_errors = check_schema(canonical, version)
+    report.extend(schema_errors)
+    prune(canonical, schema_errors)
+    tree = translate(canonical, version, report)
+    config = build(Config, tree)
+    reported = [e.path for e in schema_errors if e.path is not None]
+    report.extend(e for e in check_semantics(config, version) if not _under_any(e, reported))
+    result.report.extend(decoded.positions.place(e) for e in report)
+    result.tree, result.config = tree, config
+    return result
+
+
+def check_merged(tree: dict[str, Any]) -> tuple[Config, list[Entry]]:
+    """Build and check a tree that is already canonical newest-spec (merged, or cached)."""
+    from .versions import NEWEST
+
+    config = build(Config, tree)
+    return config, [e for e in check_semantics(config, NEWEST) if e.severity is Severity.ERROR]
+
+
+def _under_any(entry: Entry, prefixes: list[tuple[Any, ...]]) -> bool:
+    path = entry.path
+    if path is None:
+        return False
+    return any(path[: len(prefix)] == prefix for prefix in prefixes)

@@ -1,0 +1,90 @@
+"""Type and shape checks of a canonical tree against our JSON schema of its version.
+
+A compiled validator (fastjsonschema) answers the common case, a valid config, quickly;
+only when it fails does jsonschema walk the tree again to list every problem with its path.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from .report import Entry, JsonPath, Severity
+from .versions import Version
+
+_JSON_TYPE_NAMES = {
+    dict: "object",
+    list: "array",
+    str: "string",
+    bool: "boolean",
+    int: "integer",
+    float: "number",
+    type(None): "null",
+}
+
+
+@cache
+def load_schema(version: Version) -> dict[str, Any]:
+    text = (Path(__file__).with_name("schemas") / f"{version.schema_name}.json").read_text()
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+@cache
+def _fast_validator(version: Version) -> Callable[[Any], Any]:
+    import fastjsonschema
+
+    validator: Callable[[Any], Any] = fastjsonschema.compile(load_schema(version))
+    return validator
+
+
+def check_schema(tree: dict[str, Any], version: Version) -> list[Entry]:
+    import fastjsonschema
+
+    try:
+        _fast_validator(version)(tree)
+        return []
+    except fastjsonschema.JsonSchemaException:
+        pass
+    import jsonschema
+
+    validator = jsonschema.Draft7Validator(load_schema(version))
+    entries = []
+    for error in validator.iter_errors(tree):
+        path: JsonPath = tuple(error.absolute_path)
+        if error.validator == "required":
+            missing = next(k for k in error.validator_value if k not in error.instance)
+            entries.append(
+                Entry(Severity.ERROR, f"missing required field {missing}", (*path, missing))
+            )
+            continue
+        if error.validator == "type":
+            expected = error.validator_value
+            expected = [expected] if isinstance(expected, str) else expected
+            wanted = " or ".join(t for t in expected if t != "null")
+            got = _JSON_TYPE_NAMES.get(type(error.instance), "value")
+            message = f"cannot unmarshal {got} into field of type {wanted}"
+        else:
+            message = error.message
+        entries.append(Entry(Severity.ERROR, message, path))
+    return sorted(entries, key=lambda e: [str(p) for p in e.path or ()])
+
+
+def prune(tree: dict[str, Any], entries: list[Entry]) -> None:
+    """Drop object fields the schema rejected so the rest can still be built and checked.
+
+    Rejected list items stay where they are (removing them would shift the indexes of
+    the paths reported later); the builder reads them as empty items.
+    """
+    for entry in entries:
+        path = entry.path
+        if not path or entry.message.startswith("missing required field"):
+            continue
+        parent: Any = tree
+        for part in path[:-1]:
+            parent = parent[part]
+        if isinstance(parent, dict):
+            parent.pop(path[-1], None)

@@ -1,0 +1,52 @@
+"""Ignition spec versions: parsing, ordering and the set this implementation knows."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z.-]+))?$")
+
+
+@dataclass(frozen=True, order=True)
+class Version:
+    major: int
+    minor: int
+    patch: int
+    prerelease: str = ""
+
+    @classmethod
+    def parse(cls, text: str) -> Version | None:
+        match = _SEMVER.match(text)
+        if match is None:
+            return None
+        major, minor, patch, pre = match.groups()
+        return cls(int(major), int(minor), int(patch), pre or "")
+
+    def __str__(self) -> str:
+        base = f"{self.major}.{self.minor}.{self.patch}"
+        return f"{base}-{self.prerelease}" if self.prerelease else base
+
+    @property
+    def schema_name(self) -> str:
+        """File stem of this version's schema, e.g. v3_6 or v3_7_experimental."""
+        suffix = f"_{self.prerelease}" if self.prerelease else ""
+        return f"v{self.major}_{self.minor}{suffix}"
+
+    def at_least(self, other: Version) -> bool:
+        """Compare by major.minor.patch only: 3.7.0-experimental counts as 3.7.0."""
+        return (self.major, self.minor, self.patch) >= (other.major, other.minor, other.patch)
+
+
+V3_0 = Version(3, 0, 0)
+V3_1 = Version(3, 1, 0)
+V3_2 = Version(3, 2, 0)
+V3_3 = Version(3, 3, 0)
+V3_4 = Version(3, 4, 0)
+V3_5 = Version(3, 5, 0)
+V3_6 = Version(3, 6, 0)
+V3_7_EXPERIMENTAL = Version(3, 7, 0, "experimental")
+
+KNOWN_VERSIONS: tuple[Version, ...] = (V3_0, V3_1, V3_2, V3_3, V3_4, V3_5, V3_6, V3_7_EXPERIMENTAL)
+NEWEST_STABLE = V3_6
+NEWEST = V3_7_EXPERIMENTAL
