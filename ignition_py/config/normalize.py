@@ -14,6 +14,8 @@ from .fields import Kind, keys_by_folded_name
 from .report import JsonPath, Report
 from .versions import Version
 
+NULL_OBJECT = "null where an object is expected: read as an empty object"
+
 
 def normalize(tree: dict[str, Any], cls: type, version: Version, report: Report) -> dict[str, Any]:
     return _object(tree, cls, version, (), (), report)
@@ -40,27 +42,37 @@ def _object(
         if spec is None or spec.key in too_new:
             report.warning(f"Unused key {key}", (*path, key), at_key=True)
             continue
-        if spec.key in out and key != spec.key:
+        if key != spec.key:
+            # Go's decoder matches keys ignoring case, and upstream warns that they are unused.
             report.warning(
-                f"Key {key} matches {spec.key} only when case is ignored; the last one is used",
+                f"Unused key {key}: read as {spec.key}, since upstream matches keys ignoring case",
                 (*path, key),
                 at_key=True,
             )
+        here = (*path, spec.key)
         if value is None:
+            if spec.kind is Kind.OBJECT:
+                report.warning(NULL_OBJECT, here)
             out.pop(spec.key, None)
             continue
-        here = (*path, spec.key)
         if spec.kind is Kind.OBJECT and isinstance(value, dict):
             assert spec.cls is not None
             value = _object(value, spec.cls, version, spec.nested_since, here, report)
         elif spec.item_kind is Kind.OBJECT and isinstance(value, list):
             assert spec.cls is not None
-            value = [
-                _object(item, spec.cls, version, spec.nested_since, (*here, i), report)
-                if isinstance(item, dict)
-                else item
-                for i, item in enumerate(value)
-            ]
+            items = []
+            for i, item in enumerate(value):
+                if item is None:
+                    # Go decodes a null list item into an empty struct.
+                    report.warning(NULL_OBJECT, (*here, i))
+                    item = {}
+                if isinstance(item, dict):
+                    item = _object(item, spec.cls, version, spec.nested_since, (*here, i), report)
+                items.append(item)
+            value = items
+        elif spec.kind is Kind.LIST and isinstance(value, list) and None in value:
+            # Go decodes a null string in a list as "".
+            value = ["" if item is None else item for item in value]
         out.pop(spec.key, None)
         out[spec.key] = value
     return out

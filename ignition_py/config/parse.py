@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .build import build
+from .build import build, render
 from .decode import decode
 from .model import Config
 from .normalize import normalize
-from .report import Entry, Report, Severity
+from .report import Entry, Report
 from .schema_check import check_schema, prune
 from .semantics import check_semantics
 from .translate import translate
@@ -21,9 +21,13 @@ from .versions import Version
 class Parsed:
     report: Report = field(default_factory=Report)
     version: Version | None = None
-    # The canonical tree in the newest spec (what merge works on), and its model.
-    tree: dict[str, Any] | None = None
+    # The config translated to the newest spec.
     config: Config | None = None
+
+    @property
+    def tree(self) -> dict[str, Any] | None:
+        """The canonical newest-spec JSON tree, which merging works on."""
+        return None if self.config is None else render(self.config)
 
     @property
     def ok(self) -> bool:
@@ -48,21 +52,12 @@ def parse_config(raw: bytes | str) -> Parsed:
     schema_errors = check_schema(canonical, version)
     report.extend(schema_errors)
     prune(canonical, schema_errors)
-    tree = translate(canonical, version, report)
-    config = build(Config, tree)
+    config = build(Config, canonical)
     reported = [e.path for e in schema_errors if e.path is not None]
     report.extend(e for e in check_semantics(config, version) if not _under_any(e, reported))
     result.report.extend(decoded.positions.place(e) for e in report)
-    result.tree, result.config = tree, config
+    result.config = translate(config, version)
     return result
-
-
-def check_merged(tree: dict[str, Any]) -> tuple[Config, list[Entry]]:
-    """Build and check a tree that is already canonical newest-spec (merged, or cached)."""
-    from .versions import NEWEST
-
-    config = build(Config, tree)
-    return config, [e for e in check_semantics(config, NEWEST) if e.severity is Severity.ERROR]
 
 
 def _under_any(entry: Entry, prefixes: list[tuple[Any, ...]]) -> bool:

@@ -34,9 +34,19 @@ class PositionIndex:
         folded = tuple(p.casefold() if isinstance(p, str) else p for p in path)
         found = self._positions.get(folded)
         if found is None:
-            return None
+            # A missing field is reported where its nearest enclosing value is, as upstream does.
+            while found is None and folded:
+                folded = folded[:-1]
+                found = self._positions.get(folded)
+            if found is None:
+                return None
+            at_key = False
         value_offset, key_offset = found
-        return self.line_col(key_offset if at_key else value_offset)
+        if at_key:
+            return self.line_col(key_offset)
+        # Upstream points inside an object or array: just after its bracket.
+        inside = 1 if self._text[value_offset] in "{[" else 0
+        return self.line_col(value_offset + inside)
 
     def line_col(self, offset: int) -> tuple[int, int]:
         if self._line_starts is None:

@@ -81,7 +81,7 @@ def prune(tree: dict[str, Any], entries: list[Entry]) -> None:
     """
     for entry in entries:
         path = entry.path
-        if not path or entry.message.startswith("missing required field"):
+        if not path:
             continue
         parent: Any = tree
         for part in path[:-1]:

@@ -1,18 +1,35 @@
-"""Older spec versions forward to the newest: each version is a superset of the last,
-so a canonical tree of an older version is already one of the newest; only the few
-differences in meaning are rewritten here."""
+"""Older spec versions forward to the newest.
+
+Each spec is a superset of the one before, so the model of an older config is already a
+model of the newest; what changes is the version, and the special mode bits
+(setuid/setgid/sticky) that upstream honours only in configs written as 3.6.0 or newer
+(older ones are warned about, and the bits are removed).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import replace
+from typing import TypeVar
 
-from .report import Report
-from .versions import NEWEST_STABLE, Version
+from .model import Config, Directory, File
+from .versions import NEWEST_STABLE, V3_6, Version
+
+_SPECIAL_BITS = 0o7000
+NodeT = TypeVar("NodeT", File, Directory)
 
 
-def translate(tree: dict[str, Any], version: Version, report: Report) -> dict[str, Any]:
-    out = dict(tree)
-    ignition = dict(out.get("ignition") or {})
-    ignition["version"] = str(max(version, NEWEST_STABLE))
-    out["ignition"] = ignition
-    return out
+def translate(config: Config, version: Version) -> Config:
+    target = str(max(version, NEWEST_STABLE))
+    config = replace(config, ignition=replace(config.ignition, version=target))
+    storage = config.storage
+    if storage is None or version.at_least(V3_6):
+        return config
+    files = tuple(_without_special_bits(f) for f in storage.files)
+    directories = tuple(_without_special_bits(d) for d in storage.directories)
+    return replace(config, storage=replace(storage, files=files, directories=directories))
+
+
+def _without_special_bits(node: NodeT) -> NodeT:
+    if node.mode is None or not node.mode & _SPECIAL_BITS:
+        return node
+    return replace(node, mode=node.mode & ~_SPECIAL_BITS)

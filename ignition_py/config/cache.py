@@ -1,0 +1,34 @@
+"""The rendered config that stages hand to each other (`-config-cache`).
+
+It was fully checked by the stage that wrote it, so reading it back skips the schema
+and the semantic rules: this is the import path of every later stage process, and
+jsonschema is deliberately not on it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from .build import build, render
+from .model import Config
+
+CACHE_MODE = 0o640
+
+
+def load_cached(path: str | Path) -> Config:
+    with open(path, "rb") as handle:
+        return build(Config, json.loads(handle.read()))
+
+
+def write_cached(path: str | Path, config: Config) -> None:
+    """Write atomically with upstream's mode: a reader never sees half a config."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, CACHE_MODE)
+    with os.fdopen(fd, "w") as handle:
+        json.dump(render(config), handle)
+    os.chmod(temporary, CACHE_MODE)
+    os.replace(temporary, target)

@@ -1,0 +1,26 @@
+"""Collects what the semantic rules find, with the spec version they apply to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..report import Entry, JsonPath, Severity
+from ..versions import Version
+
+
+@dataclass
+class Problems:
+    version: Version
+    entries: list[Entry] = field(default_factory=list)
+
+    def error(self, path: JsonPath, message: str | None) -> None:
+        """Record an error; a None message (a check that passed) records nothing."""
+        if message is not None:
+            self.entries.append(Entry(Severity.ERROR, message, path))
+
+    def warning(self, path: JsonPath, message: str | None) -> None:
+        if message is not None:
+            self.entries.append(Entry(Severity.WARNING, message, path))
+
+    def since(self, version: Version) -> bool:
+        return self.version.at_least(version)
