@@ -38,10 +38,12 @@ class FlagSet:
     def __init__(self, program: str, flags: Sequence[Flag], usage_head: str = "") -> None:
         self.program = program
         self.flags = {f.name: f for f in flags}
-        self.usage_head = usage_head or f"Usage of {program}:\n"
+        self.usage_head = usage_head
 
     def usage(self) -> str:
-        lines = [self.usage_head.rstrip("\n")]
+        # Go names the program as it was invoked (os.Args[0]).
+        head = self.usage_head or f"Usage of {sys.argv[0] or self.program}:\n"
+        lines = [head.rstrip("\n")]
         for name in sorted(self.flags):
             flag = self.flags[name]
             head = f"  -{name}" + ("" if flag.is_bool else f" {flag.type_name}")

@@ -1,0 +1,184 @@
+"""The three commands as a user runs them: exit codes and output, with upstream's
+agent as the oracle for the flag handling it shares."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+GO_AGENT = Path("/usr/lib/dracut/modules.d/30ignition/ignition")
+BIN = Path(sys.executable).parent
+
+
+def run(
+    command: str, *args: str, stdin: str = "", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(BIN / command), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+
+
+FLAG_CASES = [
+    ["-platform", "bogus", "-stage", "files"],
+    ["--platform=file", "--stage=bogus"],
+    ["-stage", "files"],
+    ["-platform", "file"],
+    ["-bogus"],
+    ["-platform", "file", "-stage", "files", "-fetch-timeout", "3x"],
+    ["-platform"],
+    ["-version"],
+    ["-help"],
+]
+
+
+@pytest.mark.parametrize("argv", FLAG_CASES, ids=" ".join)
+def test_agent_flag_handling_matches_go(argv: list[str]) -> None:
+    ours = run("ignition", *argv)
+    if not GO_AGENT.exists():
+        pytest.skip(f"Go agent {GO_AGENT} absent (apt-get install ignition): no oracle")
+    go = subprocess.run([str(GO_AGENT), *argv], capture_output=True, text=True, timeout=60)
+    assert ours.returncode == go.returncode, (ours.stderr, go.stderr)
+    if argv != ["-version"]:
+        assert _first_line(ours.stderr) == _first_line(go.stderr)
+
+
+def _first_line(text: str) -> str:
+    return re.sub(r"^Usage of \S+:", "Usage of PROGRAM:", text.split("\n", 1)[0])
+
+
+def test_agent_flags_listing_matches_go() -> None:
+    if not GO_AGENT.exists():
+        pytest.skip(f"Go agent {GO_AGENT} absent (apt-get install ignition): no oracle")
+    ours = run("ignition", "-help").stderr
+    go = subprocess.run([str(GO_AGENT), "-help"], capture_output=True, text=True).stderr
+    flag_lines = [line.split()[0] for line in go.splitlines() if line.startswith("  -")]
+    assert flag_lines == [line.split()[0] for line in ours.splitlines() if line.startswith("  -")]
+
+
+def test_agent_unimplemented_stage_says_so_and_exits_1(tmp_path: Path) -> None:
+    done = run("ignition", "-platform", "file", "-stage", "disks", "-root", str(tmp_path))
+    assert done.returncode == 1
+    assert "stage 'disks' is not implemented yet" in done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_agent_version() -> None:
+    done = run("ignition", "--version")
+    assert done.returncode == 0 and done.stdout.startswith("Ignition ignition-py ")
+
+
+VALID = (
+    '{"ignition": {"version": "3.2.0"}, "storage": {"files": [{"path": "/etc/motd", "mode": 420}]}}'
+)
+INVALID = '{"ignition": {"version": "3.2.0"},\n "storage": {"files": [{"path": "etc/motd"}]}}'
+
+
+def test_validate_reads_stdin_and_exits_by_severity() -> None:
+    assert run("ignition-validate", "-", stdin=VALID).returncode == 0
+    bad = run("ignition-validate", "-", stdin=INVALID)
+    assert bad.returncode == 1
+    assert bad.stdout == "error at $.storage.files.0.path, line 2 col 33: path not absolute\n"
+
+
+def test_validate_warnings_alone_exit_0(tmp_path: Path) -> None:
+    config = tmp_path / "c.ign"
+    config.write_text('{"ignition": {"version": "3.0.0"}, "extra": true}')
+    done = run("ignition-validate", str(config))
+    assert (done.returncode, done.stdout) == (
+        0,
+        "warning at $.extra, line 1 col 36: Unused key extra\n",
+    )
+
+
+def test_validate_missing_file_and_usage() -> None:
+    missing = run("ignition-validate", "/nonexistent/config.ign")
+    assert missing.returncode == 1
+    assert (
+        missing.stderr
+        == "couldn't read config: open /nonexistent/config.ign: No such file or directory\n"
+    )
+    usage = run("ignition-validate")
+    assert usage.returncode == 1 and usage.stderr.startswith("Usage:\n  ignition-validate [flags]")
+
+
+def test_friendly_validate_explains_butane() -> None:
+    done = run("ignition-py", "validate", "-", stdin="variant: fcos\nversion: 1.5.0\n")
+    assert done.returncode == 1
+    assert "this is a Butane config" in done.stdout
+
+
+def test_render_merges_base_configs_under_user_configs(tmp_path: Path) -> None:
+    (tmp_path / "base.d").mkdir()
+    (tmp_path / "base.platform.d" / "qemu").mkdir(parents=True)
+    (tmp_path / "base.d" / "10-base.ign").write_text(
+        json.dumps(
+            {
+                "ignition": {"version": "3.0.0"},
+                "systemd": {"units": [{"name": "a.service", "mask": True}]},
+            }
+        )
+    )
+    (tmp_path / "base.platform.d" / "qemu" / "10-qemu.ign").write_text(
+        json.dumps(
+            {
+                "ignition": {"version": "3.3.0"},
+                "kernelArguments": {"shouldExist": ["console=ttyS0"]},
+            }
+        )
+    )
+    user = tmp_path / "user.ign"
+    user.write_text(
+        json.dumps(
+            {
+                "ignition": {"version": "3.4.0"},
+                "systemd": {"units": [{"name": "a.service", "mask": False, "enabled": True}]},
+                "storage": {"files": [{"path": "/etc/x", "mode": 0o4755}]},
+            }
+        )
+    )
+    done = run(
+        "ignition-py",
+        "render",
+        "--system-config-dir",
+        str(tmp_path),
+        "--platform",
+        "qemu",
+        str(user),
+    )
+    assert done.returncode == 0, done.stderr
+    rendered = json.loads(done.stdout)
+    assert rendered == {
+        "ignition": {"version": "3.6.0"},
+        "kernelArguments": {"shouldExist": ["console=ttyS0"]},
+        "storage": {"files": [{"mode": 0o755, "path": "/etc/x"}]},
+        "systemd": {"units": [{"enabled": True, "mask": False, "name": "a.service"}]},
+    }
+    assert "setuid/setgid/sticky" in done.stderr
+
+
+def test_render_refuses_an_invalid_input_and_names_it(tmp_path: Path) -> None:
+    good, bad = tmp_path / "good.ign", tmp_path / "bad.ign"
+    good.write_text(VALID)
+    bad.write_text(INVALID)
+    done = run("ignition-py", "render", str(good), str(bad))
+    assert done.returncode == 1 and done.stdout == ""
+    assert (
+        f"{bad}: error at $.storage.files.0.path, line 2 col 33: path not absolute" in done.stderr
+    )
+
+
+def test_render_of_experimental_keeps_its_version(tmp_path: Path) -> None:
+    config = tmp_path / "x.ign"
+    config.write_text('{"ignition": {"version": "3.7.0-experimental"}}')
+    done = run("ignition-py", "render", "--compact", str(config))
+    assert json.loads(done.stdout) == {"ignition": {"version": "3.7.0-experimental"}}
