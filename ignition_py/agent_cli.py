@@ -60,15 +60,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if values[required] is None:
             sys.stderr.write(f"'--{required}' must be provided\n")
             return 2
-    from ignition_py.stages import STAGES, StageOptions
+    from ignition_py.stages import StageOptions
 
-    runner = STAGES.get(values["stage"])
-    if runner is None:
-        sys.stderr.write(
-            f"ignition-py: stage {values['stage']!r} is not implemented yet "
-            f"(implemented: {', '.join(STAGES.names()) or 'none'})\n"
-        )
-        return 1
+    from .engine import run_stage
+
     options = StageOptions(
         platform=values["platform"],
         root=values["root"],
@@ -78,8 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         state_file=values["state-file"],
         log_to_stdout=values["log-to-stdout"],
     )
-    status: int = runner(options)
-    return status
+    return run_stage(values["stage"], options)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,87 @@
+"""Runs one stage: the rendered config from the cache with the base configs merged under
+it (as upstream does in every stage), then the stage's plan, then each action, logged."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from pathlib import Path
+
+from ignition_py.stages import PLANNERS, RUNNERS, StageContext, StageOptions
+
+from .config.base_configs import base_config_files
+from .config.build import build, render
+from .config.cache import load_cached
+from .config.model import Config
+from .errors import IgnitionError
+from .log import Logger
+
+DEFAULT_SYSTEM_CONFIG_DIR = "/usr/lib/ignition"
+
+
+def system_config_dir() -> Path:
+    return Path(os.environ.get("IGNITION_SYSTEM_CONFIG_DIR", DEFAULT_SYSTEM_CONFIG_DIR))
+
+
+def with_base_configs(user: Config, platform: str, log: Logger) -> Config:
+    """Base configs of the system config dir merged under the user's config."""
+    from .config.merge import merge_base_configs
+    from .config.parse import parse_config
+
+    system = system_config_dir()
+
+    def load(paths: list[Path]) -> list[dict[str, object]]:
+        trees = []
+        for path in paths:
+            parsed = parse_config(path.read_bytes())
+            if parsed.config is None or parsed.report.has_errors:
+                raise IgnitionError(f"base config {path} is invalid:\n{parsed.report}")
+            log.info(f"using base config {path}")
+            trees.append(render(parsed.config))
+        return trees
+
+    bases = load(base_config_files(system, ""))
+    platform_bases = load(base_config_files(system, platform, platform_only=True))
+    if not bases and not platform_bases:
+        return user
+    merged = merge_base_configs(bases, render(user), platform_bases)
+    return build(Config, merged)
+
+
+def load_stage_config(options: StageOptions, log: Logger) -> Config:
+    try:
+        raw = Path(options.config_cache).read_bytes()
+    except OSError as err:
+        message = f"failed to acquire config: {err.strerror}: {options.config_cache}"
+        raise IgnitionError(message) from err
+    log.info(
+        f"using cached config {options.config_cache} "
+        f"({len(raw)} bytes, sha256 {hashlib.sha256(raw).hexdigest()[:16]})"
+    )
+    return with_base_configs(load_cached(options.config_cache), options.platform, log)
+
+
+def run_stage(stage: str, options: StageOptions) -> int:
+    log = Logger(stage, to_stdout=options.log_to_stdout)
+    runner = RUNNERS.get(stage)
+    if runner is not None:
+        return runner(options)
+    planner = PLANNERS.get(stage)
+    if planner is None:
+        message = f"stage {stage!r} is not implemented yet in ignition-py"
+        log.critical(message)
+        print(f"ignition-py: {message}", file=sys.stderr)
+        return 1
+    log.info(f"Stage: {stage}")
+    try:
+        config = load_stage_config(options, log)
+        actions = planner(config, StageContext(options, log))
+        for action in actions:
+            with log.op(action.describe()):
+                action.apply(log)
+    except IgnitionError as err:
+        log.critical(f"Ignition failed: {err}")
+        return 1
+    log.info(f"{stage} passed")
+    return 0

@@ -1,0 +1,31 @@
+"""Errors that end a stage with a message for the operator, never a traceback."""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Sequence
+
+
+class IgnitionError(Exception):
+    """A stage cannot go on; the message says why in the operator's terms."""
+
+
+class ConfigError(IgnitionError):
+    """The config is invalid, or cannot be acquired."""
+
+
+class CommandError(IgnitionError):
+    """An external tool failed: carries what was run, how it ended and what it said."""
+
+    def __init__(self, argv: Sequence[str], returncode: int, stderr: str) -> None:
+        self.argv = list(argv)
+        self.returncode = returncode
+        self.stderr = stderr
+        detail = stderr.strip() or "(no output on stderr)"
+        super().__init__(f"{shlex.join(self.argv)} exited with code {returncode}: {detail}")
+
+
+class MissingToolError(IgnitionError):
+    def __init__(self, tools: Sequence[str]) -> None:
+        self.tools = list(tools)
+        super().__init__(f"required tools not found in PATH: {', '.join(self.tools)}")

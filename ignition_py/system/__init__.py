@@ -1,0 +1,1 @@
+"""The only code that runs commands or reads the host's devices (udev, sysfs)."""
