@@ -8,6 +8,7 @@ import os
 import sys
 from pathlib import Path
 
+import ignition_py.stages.registered  # noqa: F401  (the stages register themselves)
 from ignition_py.stages import PLANNERS, RUNNERS, StageContext, StageOptions
 
 from .config.base_configs import base_config_files

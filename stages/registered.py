@@ -1,0 +1,6 @@
+"""Imports every stage module so that each registers itself (PLANNERS / RUNNERS).
+
+Add one import line per stage module here.
+"""
+
+from __future__ import annotations
