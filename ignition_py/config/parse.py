@@ -47,15 +47,16 @@ def parse_config(raw: bytes | str) -> Parsed:
             result.report.add(decoded.positions.place(problem))
         return result
     result.version = version
-    report = Report()
-    canonical = normalize(decoded.tree, Config, version, report)
+    key_warnings = Report()
+    canonical = normalize(decoded.tree, Config, version, key_warnings)
     schema_errors = check_schema(canonical, version)
-    report.extend(schema_errors)
     prune(canonical, schema_errors)
     config = build(Config, canonical)
     reported = [e.path for e in schema_errors if e.path is not None]
-    report.extend(e for e in check_semantics(config, version) if not _under_any(e, reported))
-    result.report.extend(decoded.positions.place(e) for e in report)
+    semantic = [e for e in check_semantics(config, version) if not _under_any(e, reported)]
+    # Upstream's order: the rules first, then keys it did not use.
+    for entry in [*schema_errors, *semantic, *key_warnings]:
+        result.report.add(decoded.positions.place(entry))
     result.config = translate(config, version)
     return result
 
