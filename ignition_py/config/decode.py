@@ -91,7 +91,8 @@ def _explain_not_json(text: str, err: json.JSONDecodeError, positions: PositionI
         else:
             message = "config is YAML, not JSON: Ignition configs are JSON (Butane transpiles YAML)"
         return Entry(Severity.ERROR, message)
-    line, column = positions.line_col(err.pos)
+    # Upstream points just past the offending byte.
+    line, column = positions.line_col(min(err.pos + 1, len(text)))
     if err.msg == "Extra data":
         message = "invalid character after top-level value: trailing data after the config"
     else:

@@ -54,6 +54,8 @@ def _object(
             if spec.kind is Kind.OBJECT:
                 report.warning(NULL_OBJECT, here)
             out.pop(spec.key, None)
+            if spec.required and spec.kind is Kind.STRING:
+                out[spec.key] = ""  # Go reads null into a plain string as ""
             continue
         if spec.kind is Kind.OBJECT and isinstance(value, dict):
             assert spec.cls is not None

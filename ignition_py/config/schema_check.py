@@ -56,10 +56,8 @@ def check_schema(tree: dict[str, Any], version: Version) -> list[Entry]:
     for error in validator.iter_errors(tree):
         path: JsonPath = tuple(error.absolute_path)
         if error.validator == "required":
-            missing = next(k for k in error.validator_value if k not in error.instance)
-            entries.append(
-                Entry(Severity.ERROR, f"missing required field {missing}", (*path, missing))
-            )
+            # Upstream reads a missing required field as empty; the semantic rules say
+            # what that means for each field, at the field's path, as upstream does.
             continue
         if error.validator == "type":
             expected = error.validator_value

@@ -46,7 +46,7 @@ def detect_version(tree: Any) -> tuple[Version | None, Entry | None]:
             f"{UNKNOWN_VERSION} {raw}: spec {version.major}.x is not supported, only spec 3.x; "
             "translate it first (e.g. with ign-converter)"
         )
-    elif version > NEWEST:
+    elif version > NEWEST and not version.build:
         known = ", ".join(str(v) for v in KNOWN_VERSIONS)
         message = f"{UNKNOWN_VERSION} {raw}: newer than this ignition-py knows ({known})"
     else:

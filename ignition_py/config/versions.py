@@ -5,27 +5,48 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z.-]+))?$")
+_SEMVER = re.compile(
+    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z.-]+))?(\+[0-9A-Za-z.-]+)?$"
+)
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Version:
     major: int
     minor: int
     patch: int
     prerelease: str = ""
+    build: str = ""
+
+    def _order(self) -> tuple[int, int, int, bool, str]:
+        # Semantic versioning: a pre-release comes before its release.
+        return (self.major, self.minor, self.patch, not self.prerelease, self.prerelease)
+
+    def __lt__(self, other: Version) -> bool:
+        return self._order() < other._order()
+
+    def __le__(self, other: Version) -> bool:
+        return self._order() <= other._order()
+
+    def __gt__(self, other: Version) -> bool:
+        return self._order() > other._order()
+
+    def __ge__(self, other: Version) -> bool:
+        return self._order() >= other._order()
 
     @classmethod
     def parse(cls, text: str) -> Version | None:
         match = _SEMVER.match(text)
         if match is None:
             return None
-        major, minor, patch, pre = match.groups()
-        return cls(int(major), int(minor), int(patch), pre or "")
+        major, minor, patch, pre, build = match.groups()
+        return cls(int(major), int(minor), int(patch), pre or "", build or "")
 
     def __str__(self) -> str:
-        base = f"{self.major}.{self.minor}.{self.patch}"
-        return f"{base}-{self.prerelease}" if self.prerelease else base
+        text = f"{self.major}.{self.minor}.{self.patch}"
+        if self.prerelease:
+            text += f"-{self.prerelease}"
+        return text + self.build
 
     @property
     def schema_name(self) -> str:

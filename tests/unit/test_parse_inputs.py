@@ -65,13 +65,13 @@ def test_unparsable_or_missing_version(raw: str, path: str | None) -> None:
 
 def test_trailing_garbage_gives_position() -> None:
     (only,) = messages('{"ignition": {"version": "3.0.0"}}\n  xyz')
-    assert only.startswith("error at line 2 col 3:")
+    assert only.startswith("error at line 2 col 4:")  # past the offending byte, as Go
     assert "trailing data" in only
 
 
 def test_syntax_error_gives_line_and_column_not_traceback() -> None:
     (only,) = messages('{\n  "ignition": {"version": "3.0.0",}\n}')
-    assert only.startswith("error at line 2 col 35: invalid JSON")
+    assert only.startswith("error at line 2 col 36: invalid JSON")
 
 
 def test_top_level_array_is_refused() -> None:

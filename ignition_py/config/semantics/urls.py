@@ -14,6 +14,8 @@ from . import messages
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Characters Go's url.Parse refuses in a host name (ASCII that must be escaped there).
+_BAD_HOST_CHAR = re.compile(r"[^A-Za-z0-9\-._~!$&'()*+,;=:\[\]<>\"%\x80-\U0010ffff]")
 _TOKEN = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
 _MEDIA_TYPE = re.compile(rf"^{_TOKEN}/{_TOKEN}$")
 _PARAMETER = re.compile(rf"^{_TOKEN}=(?:{_TOKEN}|\"[^\"]*\"|[^;,]*)$")
@@ -44,6 +46,8 @@ def parse_problem(url: str) -> tuple[str | None, str | None]:
         authority = path_part[2:].split("/", 1)[0]
         host = authority.rsplit("@", 1)[-1]
         if host.startswith("[") and "]" not in host:
+            return None, messages.INVALID_URL
+        if _BAD_HOST_CHAR.search(host):
             return None, messages.INVALID_URL
         if not host.startswith("["):
             _, colon, port = host.partition(":")
