@@ -1,0 +1,139 @@
+"""Lists the Python files the agent needs in the initramfs, for module-setup.sh.
+
+Run with the interpreter the initramfs will carry (Debian's python3.11) and with
+ignition-py importable. It finds, statically (modulefinder also sees imports inside
+functions), every module the agent and its stages can import, and writes a staging tree:
+the standard library subset under usr/lib/python3.11, ignition-py and its dependencies
+under usr/lib/ignition-py, each module byte-compiled with unchecked hashes (valid
+whatever the file times in the image), plus the `ignition` launcher.
+"""
+
+from __future__ import annotations
+
+import compileall
+import importlib.util
+import modulefinder
+import py_compile
+import shutil
+import sys
+import sysconfig
+import tempfile
+from pathlib import Path
+
+ENTRY_MODULES = [
+    "ignition_py.agent_cli",
+    "ignition_py.engine",
+    "ignition_py.stages.registered",
+]
+# Imported by name at run time, which modulefinder cannot see.
+DYNAMIC_MODULES = ["encodings.utf_8", "encodings.latin_1", "encodings.ascii", "encodings.idna"]
+# Data files that packages read at run time.
+PACKAGE_DATA = ["ignition_py", "certifi", "jsonschema_specifications"]
+SITE_DIR = "usr/lib/ignition-py"
+LAUNCHER = """#!/usr/bin/python3.11 -IS
+import sys
+sys.path.insert(0, "/usr/lib/ignition-py")
+from ignition_py.agent_cli import main
+sys.exit(main())
+"""
+
+
+def all_ignition_py_modules() -> list[str]:
+    import pkgutil
+
+    import ignition_py
+
+    names = ["ignition_py"]
+    for info in pkgutil.walk_packages(ignition_py.__path__, "ignition_py."):
+        names.append(info.name)
+    return names
+
+
+class _Finder(modulefinder.ModuleFinder):
+    def find_module(self, name, path, parent=None):  # type: ignore[no-untyped-def]
+        try:
+            return super().find_module(name, path, parent)
+        except AttributeError as err:  # a namespace package: modulefinder cannot load it
+            raise ImportError(name) from err
+
+
+def find_modules() -> dict[str, str]:
+    """Module name -> source file of everything reachable from the agent."""
+    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as script:
+        for name in [*ENTRY_MODULES, *all_ignition_py_modules(), *DYNAMIC_MODULES]:
+            script.write(f"import {name}\n")
+    import ignition_py
+
+    # ignition-py may be installed in editable mode (found through an import hook, which
+    # modulefinder does not know): search its source tree first.
+    project = str(Path(next(iter(ignition_py.__path__))).parent)
+    excludes = ["tkinter", "test", "pydoc", "unittest", "doctest", "pdb", "lib2to3", "idlelib"]
+    finder = _Finder(path=[project, *sys.path], excludes=excludes)
+    finder.run_script(script.name)
+    Path(script.name).unlink()
+    found = {}
+    for name, module in finder.modules.items():
+        file = getattr(module, "__file__", None)
+        if file:
+            found[name] = file
+    for name in DYNAMIC_MODULES:
+        spec = importlib.util.find_spec(name)
+        if spec and spec.origin:
+            found[name] = spec.origin
+    return found
+
+
+def destination(name: str, source: Path, stdlib: Path) -> Path:
+    """Where a module goes: the stdlib keeps its layout, the rest is placed by its name."""
+    if source.is_relative_to(stdlib):
+        return Path("usr/lib/python3.11") / source.relative_to(stdlib)
+    parts = name.split(".")
+    if source.stem == "__init__":
+        return Path(SITE_DIR, *parts, source.name)
+    return Path(SITE_DIR, *parts[:-1], source.name)
+
+
+def stage(out: Path) -> list[Path]:
+    stdlib = Path(sysconfig.get_paths()["stdlib"]).resolve()
+    copied: list[Path] = []
+    for name, file in sorted(find_modules().items()):
+        if name == "__main__":
+            continue
+        source = Path(file).resolve()
+        target = destination(name, source, stdlib)
+        (out / target).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, out / target)
+        copied.append(target)
+    for package in PACKAGE_DATA:
+        spec = importlib.util.find_spec(package)
+        if spec is None or not spec.submodule_search_locations:
+            continue
+        root = Path(next(iter(spec.submodule_search_locations))).resolve()
+        for data in root.rglob("*"):
+            if (
+                data.is_file()
+                and data.suffix not in (".py", ".pyc")
+                and "__pycache__" not in data.parts
+            ):
+                target = Path(SITE_DIR) / package / data.relative_to(root)
+                (out / target).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(data, out / target)
+    compileall.compile_dir(
+        out, quiet=2, invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH
+    )
+    launcher = out / "usr/bin/ignition"
+    launcher.parent.mkdir(parents=True, exist_ok=True)
+    launcher.write_text(LAUNCHER)
+    launcher.chmod(0o755)
+    return copied
+
+
+def main() -> int:
+    out = Path(sys.argv[1])
+    copied = stage(out)
+    print(f"python-payload: {len(copied)} modules staged in {out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,139 @@
+"""`qemu-harness/boot`: boot one VM that provisions itself from a config, and say whether
+the config was applied and the target booted (exit 0), or what failed (exit 1)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from .console import BootLog
+from .initramfs import AGENTS, build_initramfs
+from .kernel import debian_kernel
+from .platforms import PLATFORMS, delivery_for
+from .qemu import Machine, boot
+from .rootfs import base_root_image, fresh_copy
+from .shell import HarnessError, run, say
+from .verify import verify
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="qemu-harness/boot", description=__doc__)
+    parser.add_argument("--config", required=True, type=Path, help="Ignition config to provision")
+    parser.add_argument("--platform", choices=PLATFORMS, default="qemu")
+    parser.add_argument("--agent", choices=AGENTS, default="ignition-py")
+    parser.add_argument("--out", type=Path, help="where to leave images, logs, summary")
+    parser.add_argument("--timeout", type=float, default=420.0, help="seconds before giving up")
+    parser.add_argument("--data-disk", default="1G", help="size of the second, blank disk")
+    return parser
+
+
+def _summary(
+    log: BootLog, status: int | None, initramfs: Path, args: argparse.Namespace
+) -> dict[str, Any]:
+    stages = {
+        name: {k: round(v, 3) for k, v in times.items()} for name, times in log.stages.items()
+    }
+    stage_seconds = sum(
+        t["end"] - t["start"] for t in log.stages.values() if "start" in t and "end" in t
+    )
+    return {
+        "agent": args.agent,
+        "platform": args.platform,
+        "config": str(args.config),
+        "qemu_status": status,
+        "initramfs_bytes": initramfs.stat().st_size,
+        "milestones_seconds": {
+            "qemu_start": 0.0,
+            **{k: round(v, 3) for k, v in log.milestones.items()},
+        },
+        "stages_seconds": stages,
+        "stage_time_total_seconds": round(stage_seconds, 3),
+        "failed_stage": log.failed_stage,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    out: Path = args.out or Path(tempfile.mkdtemp(prefix="ignition-py-boot-"))
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        return _boot(args, out)
+    except HarnessError as err:
+        say(f"error: {err}")
+        return 2
+
+
+def _boot(args: argparse.Namespace, out: Path) -> int:
+    from ignition_py.config.parse import parse_config
+
+    parsed = parse_config(args.config.read_bytes())
+    kernel = debian_kernel()
+    root = fresh_copy(base_root_image(), out / "root.img")
+    data = out / "data.img"
+    data.unlink(missing_ok=True)
+    run(["truncate", "-s", args.data_disk, str(data)])
+    initramfs = build_initramfs(kernel, args.agent, out / "initramfs.img")
+    config_copy = out / "config.ign"
+    config_copy.write_bytes(args.config.read_bytes())
+    delivery = delivery_for(args.platform, config_copy, out)
+    relay = None
+    if delivery.metadata is not None:
+        delivery.metadata.start()
+        relay = delivery.metadata.relay_command()
+    machine = Machine(kernel, initramfs, [root, data], args.platform, delivery.fw_cfg_config,
+                      delivery.cdrom, relay)  # fmt: skip
+    say(f"booting ({args.agent} agent, platform {args.platform}); log in {out / 'serial.log'}")
+    started = time.monotonic()
+    try:
+        log, status = boot(machine, args.timeout, out / "serial.log")
+    finally:
+        if delivery.metadata is not None:
+            delivery.metadata.stop()
+    say(f"VM ended after {time.monotonic() - started:.1f} s")
+    summary = _summary(log, status, initramfs, args)
+    if delivery.metadata is not None:
+        summary["metadata_requests"] = [f"{r.method} {r.path}" for r in delivery.metadata.requests]
+    failed = _report_failure(log)
+    checks = []
+    if not failed and parsed.config is not None:
+        checks = verify(parsed.config, [root, data])
+        for check in checks:
+            print(check)
+    summary["checks"] = [{"what": c.what, "ok": c.ok, "detail": c.detail} for c in checks]
+    ok = not failed and bool(checks) and all(c.ok for c in checks)
+    summary["ok"] = ok
+    (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+    _print_milestones(summary)
+    say(f"{'provisioned and booted' if ok else 'FAILED'}; summary in {out / 'summary.json'}")
+    return 0 if ok else 1
+
+
+def _report_failure(log: BootLog) -> bool:
+    if log.failed_stage is None and "emergency" not in log.milestones:
+        if "target_up" in log.milestones:
+            return False  # the marker check in verify() decides whether it came all the way
+        say("the target never reached the end of its boot (no marker): see the serial log")
+        return True
+    stage = log.failed_stage or "unknown"
+    say(f"stage {stage} failed; what the agent said:")
+    for line in log.failure_lines(stage):
+        print(f"    {line}", file=sys.stderr)
+    return True
+
+
+def _print_milestones(summary: dict[str, Any]) -> None:
+    milestones = summary["milestones_seconds"]
+    order = ["ignition_complete", "switch_root", "target_up", "target_done", "qemu_exit"]
+    shown = ", ".join(f"{m} {milestones[m]:.1f}s" for m in order if m in milestones)
+    say(f"milestones from QEMU start: {shown}")
+    say(f"time in stages: {summary['stage_time_total_seconds']:.1f} s; initramfs "
+        f"{summary['initramfs_bytes'] / 1e6:.1f} MB")  # fmt: skip
+
+
+if __name__ == "__main__":
+    sys.exit(main())

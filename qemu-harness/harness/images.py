@@ -1,0 +1,55 @@
+"""Looking into disk images from the host, read-only: loop mounts, partition tables,
+filesystem signatures."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .shell import run
+
+
+@contextmanager
+def mounted_read_only(image: Path, offset: int = 0) -> Iterator[Path]:
+    """Mount an ext4/xfs/btrfs image (or a partition of it) without replaying its journal."""
+    with tempfile.TemporaryDirectory(prefix="harness-mnt-") as where:
+        options = f"loop,ro,offset={offset}"
+        try:
+            run(["mount", "-o", options + ",noload", str(image), where])
+        except Exception:
+            run(["mount", "-o", options, str(image), where])
+        try:
+            yield Path(where)
+        finally:
+            subprocess.run(["umount", where], check=False)
+
+
+def partition_table(image: Path) -> list[dict[str, object]]:
+    done = subprocess.run(["sfdisk", "-J", str(image)], capture_output=True, text=True)
+    if done.returncode != 0:
+        return []
+    table = json.loads(done.stdout)["partitiontable"]
+    partitions: list[dict[str, object]] = table.get("partitions", [])
+    sector = int(table.get("sectorsize", 512))
+    for number, partition in enumerate(partitions, start=1):
+        partition.setdefault("number", number)
+        partition["offset"] = int(str(partition["start"])) * sector
+        partition["bytes"] = int(str(partition["size"])) * sector
+    return partitions
+
+
+def signature(image: Path, offset: int = 0) -> dict[str, str]:
+    """blkid's view of a filesystem at an offset: TYPE, LABEL, UUID."""
+    done = subprocess.run(
+        ["blkid", "-p", "-o", "export", "--offset", str(offset), str(image)],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    found = {}
+    for line in done.stdout.splitlines():
+        key, _, value = line.partition("=")
+        found[key] = value
+    return found

@@ -1,0 +1,295 @@
+"""What the config asked for, checked on the VM's disks from the host after it powered off.
+
+Every expectation comes from the rendered config itself: partitions and filesystems on
+the data disks, files/directories/links with their modes, owners and (for data: URLs)
+contents, users, groups and keys, units written, masked, enabled and actually run."""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import subprocess
+from collections.abc import Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote_to_bytes
+
+from ignition_py.config.model import Config, Filesystem
+
+from .images import mounted_read_only, partition_table, signature
+from .rootfs import DONE_MARKER
+
+MIB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Check:
+    what: str
+    ok: bool
+    detail: str = ""
+
+    def __str__(self) -> str:
+        return f"{'ok  ' if self.ok else 'FAIL'} {self.what}" + (
+            f": {self.detail}" if self.detail else ""
+        )
+
+
+def decode_data_url(url: str) -> bytes | None:
+    if not url.startswith("data:"):
+        return None
+    meta, _, data = url[5:].partition(",")
+    raw = unquote_to_bytes(data)
+    if meta.endswith(";base64"):
+        import base64
+
+        return base64.b64decode(raw)
+    return raw
+
+
+class Disks:
+    """Device names of the config -> (image, byte offset) of the VM's virtio disks."""
+
+    def __init__(self, images: list[Path]) -> None:
+        self.images = images
+        self.tables = {image: partition_table(image) for image in images}
+
+    def disk_image(self, device: str) -> Path | None:
+        match = re.fullmatch(r"/dev/vd([a-z])", device)
+        if match:
+            index = ord(match.group(1)) - ord("a")
+            return self.images[index] if index < len(self.images) else None
+        return None
+
+    def locate(self, device: str) -> tuple[Path, int] | None:
+        match = re.fullmatch(r"/dev/vd([a-z])(\d*)", device)
+        if match:
+            image = self.disk_image(f"/dev/vd{match.group(1)}")
+            if image is None:
+                return None
+            if not match.group(2):
+                return image, 0
+            return self._partition(image, lambda p: p.get("number") == int(match.group(2)))
+        if device.startswith("/dev/disk/by-partlabel/"):
+            name = device.rsplit("/", 1)[1]
+            for image in self.images:
+                found = self._partition(image, lambda p: p.get("name") == name)
+                if found:
+                    return found
+        if device.startswith("/dev/disk/by-label/"):
+            label = device.rsplit("/", 1)[1]
+            for image in self.images:
+                for partition in self.tables[image] or [{"offset": 0}]:
+                    offset = int(str(partition["offset"]))
+                    if signature(image, offset).get("LABEL") == label:
+                        return image, offset
+        return None
+
+    def _partition(self, image: Path, wanted: object) -> tuple[Path, int] | None:
+        assert callable(wanted)
+        for partition in self.tables[image]:
+            if wanted(partition):
+                return image, int(str(partition["offset"]))
+        return None
+
+
+def _passwd(root: Path, name: str) -> dict[str, list[str]]:
+    entries = {}
+    path = root / "etc" / name
+    if path.exists():
+        for line in path.read_text().splitlines():
+            fields = line.split(":")
+            entries[fields[0]] = fields
+    return entries
+
+
+def check_storage_devices(config: Config, disks: Disks) -> Iterator[Check]:
+    storage = config.storage
+    if storage is None:
+        return
+    for disk in storage.disks:
+        image = disks.disk_image(disk.device)
+        if image is None:
+            yield Check(f"disk {disk.device}", False, "not one of the VM's disks")
+            continue
+        table = disks.tables[image]
+        for partition in disk.partitions:
+            if partition.should_exist is False:
+                continue
+            found = [p for p in table if (partition.label and p.get("name") == partition.label)
+                     or (partition.number and p.get("number") == partition.number)]  # fmt: skip
+            what = f"partition {partition.label or partition.number} on {disk.device}"
+            if not found:
+                yield Check(what, False, f"not in the table {[p.get('name') for p in table]}")
+                continue
+            problems = []
+            if partition.size_mib and int(str(found[0]["bytes"])) != partition.size_mib * MIB:
+                problems.append(f"size {found[0]['bytes']} bytes, not {partition.size_mib} MiB")
+            if (
+                partition.type_guid
+                and str(found[0].get("type", "")).lower() != partition.type_guid.lower()
+            ):
+                problems.append(f"type {found[0].get('type')}")
+            yield Check(what, not problems, "; ".join(problems))
+    for filesystem in storage.filesystems:
+        yield _check_filesystem(filesystem, disks)
+
+
+def _check_filesystem(filesystem: Filesystem, disks: Disks) -> Check:
+    what = f"filesystem {filesystem.format} on {filesystem.device}"
+    where = disks.locate(filesystem.device)
+    if where is None:
+        return Check(what, False, "device not found on the VM's disks")
+    found = signature(*where)
+    problems = []
+    if filesystem.format not in (None, "none") and found.get("TYPE") != filesystem.format:
+        problems.append(f"type {found.get('TYPE')!r}")
+    if filesystem.label and found.get("LABEL") != filesystem.label:
+        problems.append(f"label {found.get('LABEL')!r}")
+    if filesystem.uuid and found.get("UUID", "").lower() != filesystem.uuid.lower():
+        problems.append(f"uuid {found.get('UUID')!r}")
+    return Check(what, not problems, "; ".join(problems))
+
+
+class Trees:
+    """The target root and the filesystems mounted under it, mounted read-only."""
+
+    def __init__(self, stack: ExitStack, config: Config, disks: Disks) -> None:
+        self.mounts: dict[str, Path] = {
+            "/": stack.enter_context(mounted_read_only(disks.images[0]))
+        }
+        storage = config.storage
+        for filesystem in storage.filesystems if storage else ():
+            if filesystem.path and filesystem.format not in ("swap", "none", "vfat"):
+                where = disks.locate(filesystem.device)
+                if where:
+                    self.mounts[filesystem.path] = stack.enter_context(mounted_read_only(*where))
+
+    @property
+    def root(self) -> Path:
+        return self.mounts["/"]
+
+    def host_path(self, path: str) -> Path:
+        prefix = max(
+            (m for m in self.mounts if path == m or path.startswith(m.rstrip("/") + "/")), key=len
+        )
+        return self.mounts[prefix] / path[len(prefix) :].lstrip("/")
+
+
+def _owner_ids(root: Path, user: object, group: object) -> tuple[int, int]:
+    passwd, groups = _passwd(root, "passwd"), _passwd(root, "group")
+    uid = getattr(user, "id", None)
+    if uid is None and getattr(user, "name", None):
+        uid = int(passwd[user.name][2]) if user.name in passwd else -1  # type: ignore[attr-defined]
+    gid = getattr(group, "id", None)
+    if gid is None and getattr(group, "name", None):
+        gid = int(groups[group.name][2]) if group.name in groups else -1  # type: ignore[attr-defined]
+    return (uid or 0), (gid or 0)
+
+
+def check_tree(config: Config, trees: Trees) -> Iterator[Check]:
+    storage = config.storage
+    root = trees.root
+    for file in storage.files if storage else ():
+        where = trees.host_path(file.path)
+        info = os.lstat(where) if os.path.lexists(where) else None
+        what = f"file {file.path}"
+        if info is None or not stat.S_ISREG(info.st_mode):
+            yield Check(what, False, "missing or not a regular file")
+            continue
+        problems = []
+        mode = file.mode if file.mode is not None else 0o644
+        if stat.S_IMODE(info.st_mode) != mode:
+            problems.append(f"mode {stat.S_IMODE(info.st_mode):o}, not {mode:o}")
+        if (info.st_uid, info.st_gid) != _owner_ids(root, file.user, file.group):
+            problems.append(f"owner {info.st_uid}:{info.st_gid}")
+        expected = decode_data_url(file.contents.source or "") if file.contents else None
+        if expected is not None and not file.append and where.read_bytes() != expected:
+            problems.append("contents differ")
+        yield Check(what, not problems, "; ".join(problems))
+    for directory in storage.directories if storage else ():
+        where = trees.host_path(directory.path)
+        mode = directory.mode if directory.mode is not None else 0o755
+        ok = where.is_dir() and stat.S_IMODE(where.stat().st_mode) == mode
+        yield Check(f"directory {directory.path}", ok, "" if ok else "missing or wrong mode")
+    for link in storage.links if storage else ():
+        where = trees.host_path(link.path)
+        if link.hard:
+            target = trees.host_path(link.target or "")
+            ok = where.exists() and target.exists() and where.stat().st_ino == target.stat().st_ino
+        else:
+            ok = where.is_symlink() and os.readlink(where) == link.target
+        yield Check(f"link {link.path}", ok, "" if ok else "missing or pointing elsewhere")
+    yield from _check_passwd(config, root)
+    yield from _check_units(config, root)
+
+
+def _check_passwd(config: Config, root: Path) -> Iterator[Check]:
+    passwd, groups = _passwd(root, "passwd"), _passwd(root, "group")
+    for group in config.passwd.groups if config.passwd else ():
+        ok = (group.name in groups) == (group.should_exist is not False)
+        yield Check(f"group {group.name}", ok)
+    for user in config.passwd.users if config.passwd else ():
+        if user.should_exist is False:
+            yield Check(f"user {user.name} removed", user.name not in passwd)
+            continue
+        if user.name not in passwd:
+            yield Check(f"user {user.name}", False, "not in /etc/passwd")
+            continue
+        entry = passwd[user.name]
+        problems = []
+        if user.uid is not None and int(entry[2]) != user.uid:
+            problems.append(f"uid {entry[2]}")
+        if user.ssh_authorized_keys:
+            keys = root / entry[5].lstrip("/") / ".ssh/authorized_keys.d/ignition"
+            if not keys.exists():
+                problems.append(f"no {keys.relative_to(root)}")
+            else:
+                missing = [k for k in user.ssh_authorized_keys if k not in keys.read_text()]
+                if missing or stat.S_IMODE(keys.stat().st_mode) != 0o600:
+                    problems.append("keys missing or mode not 0600")
+        yield Check(f"user {user.name}", not problems, "; ".join(problems))
+
+
+def _unit_ran(root: Path, name: str) -> bool:
+    done = subprocess.run(
+        ["journalctl", "-D", str(root / "var/log/journal"), "-o", "cat", f"UNIT={name}"],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    return bool(re.search(r"^(Finished|Started) ", done.stdout, re.MULTILINE))
+
+
+def _check_units(config: Config, root: Path) -> Iterator[Check]:
+    units_dir = root / "etc/systemd/system"
+    for unit in config.systemd.units if config.systemd else ():
+        path = units_dir / unit.name
+        if unit.mask:
+            yield Check(
+                f"unit {unit.name} masked", path.is_symlink() and os.readlink(path) == "/dev/null"
+            )
+            continue
+        if unit.contents is not None:
+            ok = path.exists() and path.read_text() == unit.contents
+            yield Check(f"unit {unit.name} written", ok)
+        for dropin in unit.dropins:
+            dropin_path = units_dir / f"{unit.name}.d" / dropin.name
+            yield Check(f"dropin {unit.name}.d/{dropin.name}", dropin_path.exists())
+        if unit.enabled:
+            # The links point at absolute paths of the target: test the links themselves.
+            wanted = [w for w in units_dir.glob("*.wants") if os.path.lexists(w / unit.name)]
+            yield Check(f"unit {unit.name} enabled", bool(wanted))
+            yield Check(f"unit {unit.name} ran after switch-root", _unit_ran(root, unit.name))
+
+
+def verify(config: Config, images: list[Path]) -> list[Check]:
+    disks = Disks(images)
+    checks = list(check_storage_devices(config, disks))
+    with ExitStack() as stack:
+        trees = Trees(stack, config, disks)
+        marker = trees.root / DONE_MARKER.lstrip("/")
+        checks.insert(
+            0, Check("target system booted (marker written after multi-user)", marker.exists())
+        )
+        checks.extend(check_tree(config, trees))
+    return checks
