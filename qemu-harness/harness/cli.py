@@ -29,6 +29,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--out", type=Path, help="where to leave images, logs, summary")
     parser.add_argument("--timeout", type=float, default=420.0, help="seconds before giving up")
     parser.add_argument("--data-disk", default="1G", help="size of the second, blank disk")
+    parser.add_argument("--show", action="store_true", help="print what the VM's disks now hold")
     return parser
 
 
@@ -105,6 +106,11 @@ def _boot(args: argparse.Namespace, out: Path) -> int:
         for check in checks:
             print(check)
     summary["checks"] = [{"what": c.what, "ok": c.ok, "detail": c.detail} for c in checks]
+    if args.show and parsed.config is not None and not failed:
+        from .show import show
+
+        print("\n== what the VM's disks hold now ==")
+        print(show(parsed.config, [root, data]))
     ok = not failed and bool(checks) and all(c.ok for c in checks)
     summary["ok"] = ok
     (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")

@@ -257,7 +257,11 @@ def _unit_ran(root: Path, name: str) -> bool:
         ["journalctl", "-D", str(root / "var/log/journal"), "-o", "cat", f"UNIT={name}"],
         capture_output=True, text=True,
     )  # fmt: skip
-    return bool(re.search(r"^(Finished|Started) ", done.stdout, re.MULTILINE))
+    return bool(
+        re.search(
+            r"^(Finished|Started|Mounted|Listening on|Reached target) ", done.stdout, re.MULTILINE
+        )
+    )
 
 
 def _check_units(config: Config, root: Path) -> Iterator[Check]:
