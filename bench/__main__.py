@@ -1,16 +1,23 @@
-"""Benchmarks, run on demand: `.venv/bin/python -m bench [validate]`."""
+"""Benchmarks, run on demand: `.venv/bin/python -m bench [validate] [files]`.
+
+Each prints ignition-py's figures next to Go Ignition 2.14's, measured in the same run."""
 
 from __future__ import annotations
 
 import sys
 
-from bench import validate_bench
+from bench import files_bench, validate_bench
+
+BENCHMARKS = {"validate": validate_bench.main, "files": files_bench.main}
 
 
 def main() -> int:
-    wanted = sys.argv[1:] or ["validate"]
-    if "validate" in wanted:
-        validate_bench.main()
+    wanted = sys.argv[1:] or list(BENCHMARKS)
+    for name in wanted:
+        if name not in BENCHMARKS:
+            print(f"unknown benchmark {name!r}: one of {', '.join(BENCHMARKS)}", file=sys.stderr)
+            return 2
+        BENCHMARKS[name]()
     return 0
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from . import __version__
 from .config.report import Severity
+from .plan_cli import add_plan_command, run_plan
 from .validate_cli import read_input
 
 
@@ -46,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     render.add_argument("--platform", default="", help="platform whose base configs apply")
     render.add_argument("--compact", action="store_true", help="one line of JSON")
+    add_plan_command(commands)
     commands.add_parser("version", help="print the version")
     return parser
 
@@ -111,6 +113,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _validate(args.config, args.quiet)
         if args.command == "render":
             return _render(args.configs, args.system_config_dir, args.platform, args.compact)
+        if args.command == "plan":
+            return run_plan(args)
     except OSError as err:
         print(f"ignition-py: {err.filename}: {err.strerror}", file=sys.stderr)
         return 1

@@ -4,3 +4,8 @@ Add one import line per stage module here.
 """
 
 from __future__ import annotations
+
+from . import (
+    files,  # noqa: F401
+    kargs,  # noqa: F401
+)

@@ -1,0 +1,29 @@
+"""An action that runs one external tool (useradd, systemctl, cryptsetup, ...) through
+system.commands.run, with secret arguments shown as <redacted> everywhere."""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ..log import Logger
+from ..system.commands import require_tools, run
+
+
+def shown_command(argv: Sequence[str], redact: Sequence[str] = ()) -> str:
+    return shlex.join("<redacted>" if arg in redact else arg for arg in argv)
+
+
+@dataclass
+class CommandAction:
+    what: str
+    argv: list[str]
+    redact: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        return f"{self.what}: {shown_command(self.argv, self.redact)}"
+
+    def apply(self, log: Logger) -> None:
+        require_tools([self.argv[0]])
+        run(self.argv, log, redact=self.redact)

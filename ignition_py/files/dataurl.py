@@ -1,0 +1,72 @@
+"""RFC 2397 `data:` URLs, decoded piece by piece: data:[<mediatype>][;base64],<data>.
+
+The URL is already in memory (it is part of the config); the decoded bytes are produced
+in chunks so that a large file never exists twice in memory.
+"""
+
+from __future__ import annotations
+
+import io
+from urllib.parse import unquote_to_bytes
+
+from ..errors import IgnitionError
+
+CHUNK_CHARS = 1 << 16  # a multiple of 4, so base64 chunks decode on their own
+
+
+class DataURLError(IgnitionError):
+    """A data URL that cannot be decoded."""
+
+
+def _split(url: str) -> tuple[bool, str]:
+    body = url.partition(":")[2]
+    meta, comma, data = body.partition(",")
+    if not comma:
+        raise DataURLError("invalid data URL: missing comma")
+    parameters = meta.split(";")
+    return parameters[-1].lower() == "base64", data.partition("#")[0]
+
+
+class DataURLReader(io.RawIOBase):
+    """The decoded bytes of one data URL, as a raw stream."""
+
+    def __init__(self, url: str) -> None:
+        self._is_base64, self._data = _split(url)
+        self._offset = 0
+        self._carry = b""  # base64 characters left over from the previous chunk
+        self._buffer = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, target: bytearray | memoryview) -> int:  # type: ignore[override]
+        while not self._buffer and self._offset < len(self._data):
+            self._buffer = self._next_chunk()
+        if not self._buffer and self._carry:
+            raise DataURLError("invalid data URL: illegal base64 data (truncated)")
+        count = min(len(target), len(self._buffer))
+        target[:count] = self._buffer[:count]
+        self._buffer = self._buffer[count:]
+        return count
+
+    def _next_chunk(self) -> bytes:
+        end = min(self._offset + CHUNK_CHARS, len(self._data))
+        # never cut a %XX escape in two
+        escape = self._data.rfind("%", max(end - 2, self._offset), end)
+        if escape != -1 and end < len(self._data):
+            end = escape
+        piece = unquote_to_bytes(self._data[self._offset : end])
+        self._offset = end
+        if not self._is_base64:
+            return piece
+        piece = self._carry + piece.replace(b"\r", b"").replace(b"\n", b"")
+        usable = len(piece) - len(piece) % 4
+        if self._offset >= len(self._data):
+            usable = len(piece)
+        self._carry = piece[usable:]
+        import binascii  # only base64 URLs pay for it
+
+        try:
+            return binascii.a2b_base64(piece[:usable], strict_mode=True)
+        except (binascii.Error, ValueError) as err:
+            raise DataURLError("invalid data URL: illegal base64 data") from err

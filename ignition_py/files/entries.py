@@ -1,0 +1,203 @@
+"""Directories, files and links: one action each, applied with upstream's rules.
+
+`overwrite: true` removes whatever is at the path first. Without it, a file may only be
+completed (appends, mode, owner) when it already exists and names no contents; a
+directory only gets its mode and owner; a link must already be the same link. Paths are
+resolved again inside the root when applied, so links created by earlier entries are
+followed inside the root too.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..config.model import Directory, File, Link, Resource
+from ..errors import IgnitionError
+from ..log import Logger
+from .contents import describe_source
+from .paths import make_parents
+from .target import Target, os_failure
+from .writer import DEFAULT_FILE_MODE, append_file, replace_file
+
+DEFAULT_DIRECTORY_MODE = 0o755
+_EMPTY = Resource(source="")
+
+
+def _lstat(path: Path) -> os.stat_result | None:
+    try:
+        return os.lstat(path)
+    except FileNotFoundError:
+        return None
+
+
+def _clean(target: str) -> str:
+    """Go's filepath.Clean, for comparing link targets."""
+    cleaned = os.path.normpath(target) if target else "."
+    return "/" + cleaned.lstrip("/") if cleaned.startswith("//") else cleaned
+
+
+@dataclass
+class FileAction:
+    target: Target
+    node: File
+    path: Path  # resolved when planned
+    planned_at: int = 0  # the target's generation then
+
+    def describe(self) -> str:
+        verb = "writing file"
+        if self.node.append and not (self.node.contents and self.node.contents.source):
+            verb = "appending to file"
+        sources = [self.node.contents.source] if self.node.contents else []
+        sources += [item.source for item in self.node.append]
+        origin = ", ".join(describe_source(source) for source in sources if source)
+        return f'{verb} "{self.path}"' + (f" from {origin}" if origin else "")
+
+    def apply(self, log: Logger) -> None:
+        path = self.target.current(self.path, self.planned_at, self.node.path)
+        try:
+            self._create(path)
+        except OSError as err:
+            raise os_failure(f'failed to create file "{self.node.path}"', err) from err
+        except IgnitionError as err:
+            if f'"{self.node.path}"' in str(err):
+                raise
+            raise IgnitionError(f'failed to create file "{self.node.path}": {err}') from err
+
+    def _create(self, path: Path) -> None:
+        node = self.node
+        if node.overwrite:
+            self.target.remove(path)
+        existing = _lstat(path)
+        source = node.contents.source if node.contents else None
+        if existing is None and source is None:
+            source = ""  # a new file without contents is created empty
+        elif existing is not None and not stat.S_ISREG(existing.st_mode):
+            raise IgnitionError(
+                f'error creating file "{node.path}": a non regular file exists there already '
+                "and overwrite is false"
+            )
+        elif existing is not None and source is not None:
+            raise IgnitionError(
+                f'error creating file "{node.path}": a file exists there already '
+                "and overwrite is false"
+            )
+        if source is not None:
+            resource = node.contents if node.contents and node.contents.source else None
+            make_parents(self.target.root, path)
+            uid, gid = self.target.owner(node.user, node.group, (0, 0))
+            mode = DEFAULT_FILE_MODE if node.mode is None else node.mode & 0o7777
+            with self.target.contents(resource or _EMPTY) as contents:
+                replace_file(path, contents, uid=uid, gid=gid, mode=mode)
+            if not node.append:
+                return  # owner and mode are already final
+        for item in node.append:
+            with self.target.contents(item) as contents:
+                append_file(path, contents)
+        self.target.set_permissions(path, node.mode, node.user, node.group)
+
+
+@dataclass
+class DirectoryAction:
+    target: Target
+    node: Directory
+    path: Path
+    planned_at: int = 0
+
+    def describe(self) -> str:
+        return f'creating directory "{self.path}"'
+
+    def apply(self, log: Logger) -> None:
+        path = self.target.current(self.path, self.planned_at, self.node.path)
+        try:
+            self._create(path)
+        except OSError as err:
+            raise os_failure(f'failed to create directory "{self.node.path}"', err) from err
+        except IgnitionError as err:
+            if f'"{self.node.path}"' in str(err):
+                raise
+            raise IgnitionError(f'failed to create directory "{self.node.path}": {err}') from err
+
+    def _create(self, path: Path) -> None:
+        node = self.node
+        if node.overwrite:
+            self.target.remove(path)
+        existing = _lstat(path)
+        if existing is None:
+            make_parents(self.target.root, path)
+            os.mkdir(path, DEFAULT_DIRECTORY_MODE)
+            os.chmod(path, DEFAULT_DIRECTORY_MODE)
+        elif not stat.S_ISDIR(existing.st_mode):
+            raise IgnitionError(
+                f'error creating directory "{node.path}": a non-directory already exists '
+                "and overwrite is false"
+            )
+        self.target.set_permissions(path, node.mode, node.user, node.group)
+
+
+@dataclass
+class LinkAction:
+    target: Target
+    node: Link
+    path: Path
+    planned_at: int = 0
+
+    def describe(self) -> str:
+        kind = "hard link" if self.node.hard else "link"
+        return f'writing {kind} "{self.path}" -> "{self.node.target}"'
+
+    def apply(self, log: Logger) -> None:
+        path = self.target.current(self.path, self.planned_at, self.node.path)
+        try:
+            if self._already_there(path, log):
+                return
+            make_parents(self.target.root, path)
+            target = self.node.target or ""
+            if self.node.hard:
+                os.link(self.target.path(target), path, follow_symlinks=False)
+                return
+            os.symlink(target, path)
+            self.target.reshaped()
+            self.target.set_permissions(path, None, self.node.user, self.node.group)
+        except OSError as err:
+            raise os_failure(f'failed to create link "{self.node.path}"', err) from err
+        except IgnitionError as err:
+            if f'"{self.node.path}"' in str(err):
+                raise
+            raise IgnitionError(f'failed to create link "{self.node.path}": {err}') from err
+
+    def _already_there(self, path: Path, log: Logger) -> bool:
+        node = self.node
+        if node.overwrite:
+            self.target.remove(path)
+        existing = _lstat(path)
+        if existing is None:
+            return False
+        if node.hard:
+            wanted = _lstat(self.target.path(node.target or ""))
+            if wanted is None:
+                raise IgnitionError(
+                    f'error creating hard link "{node.path}": target "{node.target}" does not exist'
+                )
+            if (wanted.st_dev, wanted.st_ino) != (existing.st_dev, existing.st_ino):
+                raise IgnitionError(
+                    f'error creating hard link "{node.path}": a file already exists at that '
+                    "path but is not the target and overwrite is false"
+                )
+            log.info(f'hard link "{node.path}" to "{node.target}" already exists, doing nothing')
+            return True
+        if not stat.S_ISLNK(existing.st_mode):
+            raise IgnitionError(
+                f'error creating symlink "{node.path}": a non-symlink already exists at that '
+                "path and overwrite is false"
+            )
+        current = os.readlink(path)
+        if _clean(current) != _clean(node.target or ""):
+            raise IgnitionError(
+                f'error creating symlink "{node.path}": a symlink exists at that path but '
+                f'points to "{current}", not "{node.target}", and overwrite is false'
+            )
+        log.info(f'symlink "{node.path}" to "{node.target}" already exists, doing nothing')
+        return True

@@ -1,0 +1,50 @@
+"""The order upstream creates filesystem entries in: every path resolved inside the root
+first (two entries that land on the same place are an error), then directories, files
+and symlinks by depth of the resolved path, shallowest first, and hard links last so
+that they can point at files deeper than themselves."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..config.model import Storage
+from ..errors import IgnitionError
+from .entries import DirectoryAction, FileAction, LinkAction
+from .paths import depth
+from .target import Target
+
+EntryAction = DirectoryAction | FileAction | LinkAction
+
+
+def plan_entries(storage: Storage | None, target: Target) -> list[EntryAction]:
+    if storage is None:
+        return []
+    seen: dict[str, str] = {}
+
+    def resolve(kind: str, path: str) -> Path:
+        resolved = target.path(path)
+        if str(resolved) in seen:
+            raise IgnitionError(
+                f"{kind} at {path} resolved to {resolved} after symlink chasing, but another "
+                f"entry with path {seen[str(resolved)]} also resolves there"
+            )
+        seen[str(resolved)] = path
+        return resolved
+
+    entries: list[EntryAction] = []
+    hard_links: list[EntryAction] = []
+    for directory in storage.directories:
+        entries.append(
+            DirectoryAction(
+                target, directory, resolve("Directory", directory.path), target.generation
+            )
+        )
+    for file in storage.files:
+        entries.append(FileAction(target, file, resolve("File", file.path), target.generation))
+    for link in storage.links:
+        path = resolve("Link", link.path)
+        (hard_links if link.hard else entries).append(
+            LinkAction(target, link, path, target.generation)
+        )
+    entries.sort(key=lambda action: depth(action.path))  # stable: config order within a depth
+    return entries + hard_links

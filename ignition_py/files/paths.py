@@ -1,0 +1,96 @@
+"""Paths inside the target root.
+
+Every symlink on the way to a path is followed as if the root were `/`: an absolute link
+target restarts at the root and `..` never climbs above it, so no path a config names can
+lead a write outside the root. The last component is never followed (it is what gets
+created or replaced), as upstream's JoinPath does. Unlike upstream, chains of links are
+followed to the end, not one level deep.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections import deque
+from pathlib import Path
+
+from ..errors import IgnitionError
+
+MAX_SYMLINKS = 40  # the kernel's own limit (ELOOP)
+
+
+class PathResolutionError(IgnitionError):
+    """A path cannot be resolved inside the root (a symlink loop, an unreadable link)."""
+
+
+def _components(path: str) -> list[str]:
+    return [part for part in path.split("/") if part not in ("", ".")]
+
+
+def resolve_in_root(root: Path, *parts: str) -> Path:
+    """`root` joined with `parts`, every symlink among the parents followed inside `root`."""
+    pending: deque[str] = deque()
+    for part in parts:
+        pending.extend(_components(part))
+    base = os.fspath(root).rstrip("/")
+    resolved: list[str] = []
+    links_followed = 0
+    while pending:
+        name = pending.popleft()
+        if name == "..":
+            if resolved:
+                resolved.pop()
+            continue
+        if not pending:
+            resolved.append(name)
+            break
+        candidate = "/".join([base, *resolved, name])
+        try:
+            info = os.lstat(candidate)
+        except (FileNotFoundError, NotADirectoryError):
+            resolved.append(name)
+            continue
+        except OSError as err:
+            raise PathResolutionError(f"cannot resolve {candidate}: {err.strerror}") from err
+        if not stat.S_ISLNK(info.st_mode):
+            resolved.append(name)
+            continue
+        links_followed += 1
+        if links_followed > MAX_SYMLINKS:
+            joined = "/" + "/".join(parts).lstrip("/")
+            raise PathResolutionError(f"too many levels of symbolic links resolving {joined}")
+        target = os.readlink(candidate)
+        if target.startswith("/"):
+            resolved = []
+        pending.extendleft(reversed(_components(target)))
+    return Path("/".join([base, *resolved]) or "/")
+
+
+def relative_to_root(root: Path, path: Path) -> str:
+    """The path as the target system will see it (`/etc/motd`)."""
+    return "/" + str(path.relative_to(root)).removeprefix(".").lstrip("/")
+
+
+def depth(path: str | Path) -> int:
+    """Number of components, as upstream's Depth: `/` is 0, `/a/b` is 2."""
+    return len(_components(os.path.normpath(str(path))))
+
+
+def make_parents(root: Path, path: Path) -> None:
+    """Create the missing directories between `root` and `path`, 0755 owned by root.
+
+    `path` comes from a fresh resolve_in_root, so every existing parent is a real
+    directory and every missing one is created as a directory, never through a link.
+    """
+    parent = path.parent
+    missing: list[Path] = []
+    current = parent
+    while current != root and not os.path.lexists(current):
+        missing.append(current)
+        current = current.parent
+    if current != root and not stat.S_ISDIR(os.lstat(current).st_mode):
+        shown = relative_to_root(root, current)
+        raise IgnitionError(f"cannot create {path}: {shown} exists and is not a directory")
+    for directory in reversed(missing):
+        os.mkdir(directory, 0o755)
+        os.chmod(directory, 0o755)

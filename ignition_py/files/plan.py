@@ -1,0 +1,52 @@
+"""The files stage's plan, in upstream's order: groups and users, then directories, files
+and links, then systemd units and presets, then crypttab and key files, then the result
+file. Planning only reads the target; every change is an action."""
+
+from __future__ import annotations
+
+from ..config.model import Config
+from ..stages import Action, StageContext
+from .contents import Fetch, scheme_of
+from .ordering import plan_entries
+from .result import ResultFileAction
+from .target import Target
+
+
+def _needs_fetcher(config: Config) -> bool:
+    storage = config.storage
+    if storage is None:
+        return False
+    sources = [f.contents.source for f in storage.files if f.contents]
+    sources += [item.source for f in storage.files for item in f.append]
+    return any(source and scheme_of(source) != "data" for source in sources)
+
+
+def plan_files(config: Config, context: StageContext) -> list[Action]:
+    def make_fetcher() -> Fetch | None:
+        if not _needs_fetcher(config):
+            return None
+        from ..resources import fetcher_for_config
+
+        return fetcher_for_config(config, context.log, context.options.platform)
+
+    target = Target.at(context.options.root, make_fetcher)
+    actions: list[Action] = []
+    # each stage is its own process: import only what this config needs
+    if config.passwd is not None:
+        from .users import plan_passwd
+
+        actions += plan_passwd(config.passwd, target)
+    entries = plan_entries(config.storage, target)
+    if actions:
+        target.reshaped()  # users and groups run first and may change the tree
+    actions += entries
+    if config.systemd is not None:
+        from .units import plan_units
+
+        actions += plan_units(config.systemd, target)
+    if config.storage is not None and config.storage.luks:
+        from .crypttab import CrypttabAction
+
+        actions.append(CrypttabAction(target, config.storage.luks, context.options.state_file))
+    actions.append(ResultFileAction(target, context.options.state_file))
+    return actions

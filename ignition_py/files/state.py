@@ -1,0 +1,51 @@
+"""Upstream's state file (`-state-file`, JSON), as far as the files stage uses it:
+`fetchedConfigs` (was a user config provided?) and `luksPersistKeyFiles` (key files the
+disks stage generated, as data URLs, to be written to /etc/luks and then forgotten).
+Keys this module does not know are kept as they are."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from ..errors import IgnitionError
+
+State = dict[str, Any]
+
+
+def load_state(path: str | Path) -> State:
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        return {}
+    except OSError as err:
+        raise IgnitionError(f"reading state file {path}: {err.strerror}") from err
+    try:
+        state = json.loads(raw)
+    except ValueError as err:
+        raise IgnitionError(f"parsing state file {path}: {err}") from err
+    if not isinstance(state, dict):
+        raise IgnitionError(f"parsing state file {path}: not a JSON object")
+    return state
+
+
+def save_state(path: str | Path, state: State) -> None:
+    target = Path(path)
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as out:
+        out.write(json.dumps(state, separators=(",", ":")) + "\n")
+    os.replace(temporary, target)
+
+
+def user_config_provided(state: State) -> bool:
+    fetched = state.get("fetchedConfigs") or []
+    return any(isinstance(entry, dict) and entry.get("kind") == "user" for entry in fetched)
+
+
+def luks_key_files(state: State) -> dict[str, str]:
+    keys = state.get("luksPersistKeyFiles") or {}
+    return {str(name): str(url) for name, url in keys.items()} if isinstance(keys, dict) else {}

@@ -1,0 +1,106 @@
+"""The target root the files stage writes into, shared by its actions: path resolution,
+the target's accounts, ownership and permission changes, and the resource fetcher."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from ..config.model import NodeGroup, NodeUser, Resource
+from ..errors import IgnitionError
+from .accounts import TargetAccounts
+from .contents import Fetch, read_contents
+from .paths import resolve_in_root
+
+
+def _no_fetcher() -> Fetch | None:
+    return None
+
+
+@dataclass
+class Target:
+    root: Path
+    accounts: TargetAccounts
+    make_fetcher: Callable[[], Fetch | None] = _no_fetcher
+    # Bumped whenever the tree may have changed shape (a link made, a path removed, a
+    # tool run): paths resolved before must then be resolved again.
+    generation: int = 0
+    _fetcher: Fetch | None = field(default=None, init=False, repr=False)
+
+    @classmethod
+    def at(cls, root: str | Path, make_fetcher: Callable[[], Fetch | None] = _no_fetcher) -> Target:
+        absolute = Path(os.path.abspath(root))
+        return cls(absolute, TargetAccounts(absolute), make_fetcher)
+
+    def path(self, *parts: str) -> Path:
+        return resolve_in_root(self.root, *parts)
+
+    def reshaped(self) -> None:
+        self.generation += 1
+
+    def current(self, planned: Path, generation: int, path: str) -> Path:
+        """`planned` if nothing changed shape since it was resolved, else resolved again."""
+        return planned if generation == self.generation else self.path(path)
+
+    def remove(self, path: Path) -> None:
+        if remove_all(path):
+            self.reshaped()
+
+    def contents(self, resource: Resource) -> BinaryIO:
+        return read_contents(resource, self._fetch if resource.source else None)
+
+    def _fetch(self, resource: Resource) -> BinaryIO:
+        if self._fetcher is None:
+            self._fetcher = self.make_fetcher()
+        if self._fetcher is None:
+            scheme = (resource.source or "").partition(":")[0]
+            raise IgnitionError(f"unsupported source scheme {scheme!r}")
+        return self._fetcher(resource)
+
+    def owner(
+        self, user: NodeUser | None, group: NodeGroup | None, default: tuple[int, int]
+    ) -> tuple[int, int]:
+        return self.accounts.resolve_owner(
+            user.id if user else None,
+            user.name if user else None,
+            group.id if group else None,
+            group.name if group else None,
+            default,
+        )
+
+    def set_permissions(
+        self, path: Path, mode: int | None, user: NodeUser | None, group: NodeGroup | None
+    ) -> None:
+        """Upstream's SetPermissions: the mode if given, then the owner (unset parts of
+        the owner keep the node's current ones)."""
+        if mode is not None:
+            os.chmod(path, mode & 0o7777)
+        current = os.lstat(path)
+        uid, gid = self.owner(user, group, (current.st_uid, current.st_gid))
+        if (uid, gid) != (current.st_uid, current.st_gid):
+            os.lchown(path, uid, gid)
+
+
+def remove_all(path: Path) -> bool:
+    """Upstream's os.RemoveAll: whatever is at `path` goes, a directory with its tree."""
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return False
+    if stat.S_ISDIR(info.st_mode):
+        import shutil  # only overwritten directories pay for it
+
+        shutil.rmtree(path)
+    else:
+        os.unlink(path)
+    return True
+
+
+def os_failure(what: str, err: OSError) -> IgnitionError:
+    detail = err.strerror or str(err)
+    where = f" ({err.filename})" if err.filename else ""
+    return IgnitionError(f"{what}: {detail}{where}")

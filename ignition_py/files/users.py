@@ -1,0 +1,106 @@
+"""Groups, then users, with upstream's exact groupadd/useradd/usermod/userdel/groupdel
+command lines (`--root` the target). New users get the locked password `*` unless the
+config gives a hash; existing users are modified; `shouldExist: false` removes. Password
+hashes are passed as arguments (as upstream does) and shown as <redacted> in every log."""
+
+from __future__ import annotations
+
+from ..config.model import Passwd, PasswdGroup, PasswdUser
+from ..stages import Action
+from .commands import CommandAction
+from .ssh_keys import SSHKeysAction, write_fragment_enabled
+from .target import Target
+
+LOCKED = "*"
+
+
+def plan_passwd(passwd: Passwd | None, target: Target) -> list[Action]:
+    if passwd is None:
+        return []
+    actions: list[Action] = []
+    groups = target.accounts.groups()
+    for group in passwd.groups:
+        actions.extend(_group_actions(group, group.name in groups, str(target.root)))
+    users = target.accounts.users()
+    fragment = (
+        write_fragment_enabled() if any(u.ssh_authorized_keys for u in passwd.users) else True
+    )
+    for user in passwd.users:
+        actions.extend(_user_actions(user, user.name in users, target, fragment))
+    return actions
+
+
+def _group_actions(group: PasswdGroup, exists: bool, root: str) -> list[Action]:
+    if group.should_exist is False:
+        if not exists:
+            return []
+        return [
+            CommandAction(
+                f'deleting group "{group.name}"', ["groupdel", "--root", root, group.name]
+            )
+        ]
+    argv = ["groupadd", "--root", root]
+    if group.gid is not None:
+        argv += ["--gid", str(group.gid)]
+    secret = group.password_hash or ""
+    argv += ["--password", secret or LOCKED]
+    if group.system:
+        argv.append("--system")
+    argv.append(group.name)
+    return [CommandAction(f'adding group "{group.name}"', argv, [secret] if secret else [])]
+
+
+def user_command(user: PasswdUser, exists: bool, root: str) -> list[str]:
+    """useradd (new) or usermod (existing) with upstream's flags, in upstream's order."""
+    argv = ["usermod" if exists else "useradd", "--root", root]
+    if exists:
+        if user.home_dir:
+            argv += ["--home", user.home_dir, "--move-home"]
+    else:
+        if user.home_dir:
+            argv += ["--home-dir", user.home_dir]
+        argv.append("--no-create-home" if user.no_create_home else "--create-home")
+        if user.no_user_group:
+            argv.append("--no-user-group")
+        if user.system:
+            argv.append("--system")
+        if user.no_log_init:
+            argv.append("--no-log-init")
+    if user.password_hash is not None:
+        argv += ["--password", user.password_hash or LOCKED]
+    elif not exists:
+        argv += ["--password", LOCKED]
+    if user.uid is not None:
+        argv += ["--uid", str(user.uid)]
+    if user.gecos:
+        argv += ["--comment", user.gecos]
+    if user.primary_group:
+        argv += ["--gid", user.primary_group]
+    if user.groups:
+        argv += ["--groups", ",".join(user.groups)]
+    if user.shell:
+        argv += ["--shell", user.shell]
+    argv.append(user.name)
+    return argv
+
+
+def _user_actions(user: PasswdUser, exists: bool, target: Target, fragment: bool) -> list[Action]:
+    root = str(target.root)
+    name = user.name
+    if user.should_exist is False:
+        if not exists:
+            return []
+        return [
+            CommandAction(f'deleting user "{name}"', ["userdel", "--remove", "--root", root, name])
+        ]
+    secret = [user.password_hash] if user.password_hash else []
+    verb = "modifying" if exists else "creating"
+    actions: list[Action] = [
+        CommandAction(f'{verb} user "{name}"', user_command(user, exists, root), secret)
+    ]
+    if user.password_hash is not None:
+        argv = ["usermod", "--root", root, "--password", user.password_hash or LOCKED, name]
+        actions.append(CommandAction(f'setting password for "{name}"', argv, secret))
+    if user.ssh_authorized_keys:
+        actions.append(SSHKeysAction(target, name, user.ssh_authorized_keys, fragment))
+    return actions

@@ -1,0 +1,80 @@
+"""The small text formats: result file, crypttab lines, state file, kargs command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ignition_py.config.model import (
+    Clevis,
+    ClevisCustom,
+    Config,
+    Ignition,
+    KernelArguments,
+    Luks,
+    Tang,
+)
+from ignition_py.files.crypttab import crypttab_line
+from ignition_py.files.result import result_json
+from ignition_py.files.state import load_state, luks_key_files, save_state, user_config_provided
+from ignition_py.stages.kargs import kargs_command
+
+
+def test_result_json_matches_go_layout() -> None:
+    text = result_json("b-1", "2024-01-02T03:04:05Z", True, None)
+    assert text == (
+        '{\n  "provisioningBootID": "b-1",\n  "provisioningDate": "2024-01-02T03:04:05Z",\n'
+        '  "userConfigProvided": true\n}\n'
+    )
+
+
+def test_previous_report_is_nested_with_sorted_keys_and_go_escapes() -> None:
+    previous = {"z": 1, "a": "<&>"}
+    data = json.loads(result_json("b", "d", False, previous))
+    assert data["previousReport"] == previous
+    text = result_json("b", "d", False, previous)
+    assert text.index('"a"') < text.index('"z"') and "\\u003c\\u0026\\u003e" in text
+
+
+def test_crypttab_lines() -> None:
+    plain = Luks(name="data", device="/dev/vdb")
+    assert crypttab_line(plain, "U", "/etc/luks/data") == "data UUID=U /etc/luks/data luks\n"
+    tang = Luks(
+        name="t",
+        clevis=Clevis(tang=(Tang(url="http://t"),)),
+        discard=True,
+        open_options=("--perf-no_read_workqueue", "x"),
+    )
+    assert crypttab_line(tang, "U", "none") == (
+        "t UUID=U none luks,_netdev,discard,--perf-no_read_workqueue,x\n"
+    )
+    tpm = Luks(name="p", clevis=Clevis(tpm2=True, custom=ClevisCustom(needs_network=False)))
+    assert crypttab_line(tpm, "U", "none") == "p UUID=U none luks\n"
+
+
+def test_state_round_trip_keeps_unknown_keys(tmp_path: Path) -> None:
+    path = tmp_path / "sub" / "state"
+    assert load_state(path) == {}
+    state = {
+        "fetchedConfigs": [{"kind": "base"}, {"kind": "user", "source": "file"}],
+        "luksPersistKeyFiles": {"data": "data:,key"},
+        "other": [1],
+    }
+    save_state(path, state)
+    loaded = load_state(path)
+    assert loaded == state and (path.stat().st_mode & 0o777) == 0o600
+    assert user_config_provided(loaded) and luks_key_files(loaded) == {"data": "data:,key"}
+    assert not user_config_provided({"fetchedConfigs": [{"kind": "base"}]})
+
+
+def test_kargs_command_only_when_there_are_arguments() -> None:
+    config = Config(ignition=Ignition(version="3.3.0"))
+    assert kargs_command(config) is None
+    assert kargs_command(Config(kernel_arguments=KernelArguments())) is None
+    both = Config(
+        kernel_arguments=KernelArguments(should_exist=("a=1", "b"), should_not_exist=("c",))
+    )
+    assert kargs_command(both) == [
+        "ignition-kargs-helper", "--should-exist", "a=1", "--should-exist", "b",
+        "--should-not-exist", "c",
+    ]  # fmt: skip

@@ -1,0 +1,87 @@
+"""systemd units: which actions, and the exact preset lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ignition_py.config.model import Dropin, Systemd, Unit
+from ignition_py.errors import IgnitionError
+from ignition_py.files.target import Target
+from ignition_py.files.units import (
+    MaskAction,
+    Preset,
+    PresetAction,
+    UnitFileAction,
+    plan_units,
+)
+
+
+def plan(*units: Unit, root: Path) -> list[object]:
+    return list(plan_units(Systemd(units=units), Target.at(root)))
+
+
+def presets(actions: list[object]) -> list[str]:
+    return [a.preset.line() for a in actions if isinstance(a, PresetAction)]
+
+
+def test_preset_lines_group_instances_by_template_and_state(tmp_path: Path) -> None:
+    actions = plan(
+        Unit(name="a.service", enabled=True),
+        Unit(name="echo@foo.service", enabled=True),
+        Unit(name="b.service", enabled=False),
+        Unit(name="echo@bar.service", enabled=True),
+        Unit(name="echo@baz.service", enabled=False),
+        Unit(name="x.timer"),
+        root=tmp_path,
+    )
+    assert presets(actions) == [
+        "enable a.service",
+        "enable echo@.service foo bar",
+        "disable b.service",
+        "disable echo@.service baz",
+    ]
+
+
+def test_disabling_an_instance_names_the_instance_units() -> None:
+    preset = Preset("echo@.service", False, ["a", "b"])
+    assert preset.unit_names() == ["echo@a.service", "echo@b.service"]
+    assert Preset("x.service", False).unit_names() == ["x.service"]
+
+
+def test_files_dropins_and_masks(tmp_path: Path) -> None:
+    actions = plan(
+        Unit(
+            name="a.service",
+            contents="[Service]\n",
+            dropins=(
+                Dropin(name="1.conf", contents="x"),
+                Dropin(name="2.conf"),
+                Dropin(name="3.conf", contents=""),
+            ),
+        ),
+        Unit(name="empty.service", contents=""),
+        Unit(name="m.service", mask=True),
+        Unit(name="u.service", mask=False),
+        root=tmp_path,
+    )
+    files = [(a.unit, a.dropin) for a in actions if isinstance(a, UnitFileAction)]
+    # a drop-in without contents is skipped, an empty one written; empty unit contents skip
+    assert files == [("a.service", "1.conf"), ("a.service", "3.conf"), ("a.service", None)]
+    assert [(a.unit, a.mask) for a in actions if isinstance(a, MaskAction)] == [
+        ("m.service", True),
+        ("u.service", False),
+    ]
+
+
+def test_describe_names_the_paths(tmp_path: Path) -> None:
+    (action,) = plan(Unit(name="a.service", contents="x"), root=tmp_path)
+    assert action.describe() == (  # type: ignore[attr-defined]
+        f'writing unit "a.service" at "{tmp_path}/etc/systemd/system/a.service"'
+    )
+
+
+def test_bad_instance_name_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(IgnitionError, match="invalid instantiated unit"):
+        plan(Unit(name="a@b", enabled=True), root=tmp_path)

@@ -1,0 +1,103 @@
+"""Users and groups: upstream's exact command lines, with password hashes redacted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ignition_py.config.model import Passwd, PasswdGroup, PasswdUser
+from ignition_py.files.commands import CommandAction
+from ignition_py.files.ssh_keys import FRAGMENT_ENV, SSHKeysAction
+from ignition_py.files.target import Target
+from ignition_py.files.users import plan_passwd, user_command
+
+HASH = "$6$salt$TOPSECRETHASH"
+
+
+@pytest.fixture
+def target(tmp_path: Path) -> Target:
+    (tmp_path / "etc").mkdir()
+    (tmp_path / "etc" / "passwd").write_text("root:x:0:0::/root:/bin/sh\nold:x:5:5::/h:/bin/sh\n")
+    (tmp_path / "etc" / "group").write_text("root:x:0:\nold:x:5:\n")
+    return Target.at(tmp_path)
+
+
+def argvs(passwd: Passwd, target: Target) -> list[list[str]]:
+    return [a.argv for a in plan_passwd(passwd, target) if isinstance(a, CommandAction)]
+
+
+def test_new_user_with_every_field_in_upstream_order() -> None:
+    user = PasswdUser(
+        name="u", gecos="G", groups=("a", "b"), home_dir="/h/u", no_create_home=True,
+        no_log_init=True, no_user_group=True, password_hash=HASH, primary_group="a",
+        shell="/bin/zsh", system=True, uid=1234,
+    )  # fmt: skip
+    assert user_command(user, False, "/r") == [
+        "useradd", "--root", "/r", "--home-dir", "/h/u", "--no-create-home",
+        "--no-user-group", "--system", "--no-log-init", "--password", HASH, "--uid", "1234",
+        "--comment", "G", "--gid", "a", "--groups", "a,b", "--shell", "/bin/zsh", "u",
+    ]  # fmt: skip
+
+
+def test_new_user_defaults_to_a_home_and_a_locked_password() -> None:
+    assert user_command(PasswdUser(name="u"), False, "/r") == [
+        "useradd", "--root", "/r", "--create-home", "--password", "*", "u",
+    ]  # fmt: skip
+
+
+def test_existing_user_is_modified_and_keeps_its_password() -> None:
+    user = PasswdUser(name="u", home_dir="/new", no_create_home=True, system=True, shell="/bin/sh")
+    assert user_command(user, True, "/r") == [
+        "usermod", "--root", "/r", "--home", "/new", "--move-home", "--shell", "/bin/sh", "u",
+    ]  # fmt: skip
+    assert user_command(PasswdUser(name="u", password_hash=""), True, "/r")[3:5] == [
+        "--password",
+        "*",
+    ]
+
+
+def test_plan_orders_groups_then_users_and_deletes_only_what_exists(target: Target) -> None:
+    passwd = Passwd(
+        groups=(
+            PasswdGroup(name="g", gid=50, password_hash=HASH, system=True),
+            PasswdGroup(name="old", should_exist=False),
+            PasswdGroup(name="absent", should_exist=False),
+        ),
+        users=(
+            PasswdUser(name="old", should_exist=False),
+            PasswdUser(name="absent", should_exist=False),
+            PasswdUser(name="new", password_hash=HASH),
+        ),
+    )
+    root = str(target.root)
+    assert argvs(passwd, target) == [
+        ["groupadd", "--root", root, "--gid", "50", "--password", HASH, "--system", "g"],
+        ["groupdel", "--root", root, "old"],
+        ["userdel", "--remove", "--root", root, "old"],
+        ["useradd", "--root", root, "--create-home", "--password", HASH, "new"],
+        ["usermod", "--root", root, "--password", HASH, "new"],
+    ]
+
+
+def test_hashes_never_appear_in_descriptions(target: Target) -> None:
+    passwd = Passwd(
+        groups=(PasswdGroup(name="g", password_hash=HASH),),
+        users=(PasswdUser(name="new", password_hash=HASH, ssh_authorized_keys=("ssh-ed25519 K",)),),
+    )
+    descriptions = [a.describe() for a in plan_passwd(passwd, target)]
+    assert len(descriptions) == 4
+    assert all(HASH not in text for text in descriptions)
+    assert sum("<redacted>" in text for text in descriptions) == 3
+
+
+def test_ssh_keys_target_follows_the_environment(
+    target: Target, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    passwd = Passwd(users=(PasswdUser(name="old", ssh_authorized_keys=("k",)),))
+    monkeypatch.setenv(FRAGMENT_ENV, "false")
+    (action,) = [a for a in plan_passwd(passwd, target) if isinstance(a, SSHKeysAction)]
+    assert not action.fragment and action.describe().endswith("(~/.ssh/authorized_keys)")
+    monkeypatch.setenv(FRAGMENT_ENV, "maybe")
+    with pytest.raises(Exception, match="cannot be interpreted as a boolean"):
+        plan_passwd(passwd, target)
