@@ -1,4 +1,4 @@
-"""Benchmarks, run on demand: `.venv/bin/python -m bench [validate] [files]`.
+"""Benchmarks, run on demand: `.venv/bin/python -m bench [validate] [files] [fetch]`.
 
 Each prints ignition-py's figures next to Go Ignition 2.14's, measured in the same run."""
 
@@ -6,9 +6,13 @@ from __future__ import annotations
 
 import sys
 
-from bench import files_bench, validate_bench
+from bench import fetch_bench, files_bench, validate_bench
 
-BENCHMARKS = {"validate": validate_bench.main, "files": files_bench.main}
+BENCHMARKS = {
+    "validate": validate_bench.main,
+    "files": files_bench.main,
+    "fetch": fetch_bench.main,
+}
 
 
 def main() -> int:

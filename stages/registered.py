@@ -6,6 +6,8 @@ Add one import line per stage module here.
 from __future__ import annotations
 
 from . import (
+    fetch,  # noqa: F401
+    fetch_offline,  # noqa: F401
     files,  # noqa: F401
     kargs,  # noqa: F401
 )

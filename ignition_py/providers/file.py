@@ -1,0 +1,27 @@
+"""`file`: the config at $IGNITION_CONFIG_FILE (default ./config.ign), for tests."""
+
+from __future__ import annotations
+
+import os
+
+from . import NoProviderError, Platform, ProviderContext, register
+
+DEFAULT_FILENAME = "config.ign"
+
+
+def fetch(context: ProviderContext) -> bytes:
+    filename = os.environ.get("IGNITION_CONFIG_FILE", "")
+    if not filename:
+        filename = DEFAULT_FILENAME
+        context.log.info("using default filename")
+    context.log.info(f"using config file at {filename!r}")
+    try:
+        with open(filename, "rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        raise NoProviderError(f"config file {filename!r} not found") from None
+    except OSError as err:
+        raise NoProviderError(f"couldn't read config {filename!r}: {err.strerror}") from err
+
+
+register(Platform("file", fetch))

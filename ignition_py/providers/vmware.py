@@ -1,0 +1,83 @@
+"""`vmware`: the guestinfo variables ignition.config.data and
+ignition.config.data.encoding ("", base64/b64, gz/gzip, gzip+base64 and its spellings),
+read with open-vm-tools' vmware-rpctool; variables set directly win over the same ones
+in the OVF environment (guestinfo.ovfenv)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import gzip
+import shutil
+
+from ..errors import ConfigError
+from ..log import Logger
+from ..system.commands import run
+from . import NoProviderError, Platform, ProviderContext, register
+
+DATA = "ignition.config.data"
+ENCODING = "ignition.config.data.encoding"
+OVF_NS = "{http://schemas.dmtf.org/ovf/environment/1}"
+
+
+def guestinfo(key: str, log: Logger) -> str | None:
+    done = run(["vmware-rpctool", f"info-get guestinfo.{key}"], log, check=False)
+    if done.returncode != 0:
+        return None
+    return done.stdout[:-1] if done.stdout.endswith("\n") else done.stdout
+
+
+def ovf_properties(document: str) -> dict[str, str]:
+    import xml.etree.ElementTree as ElementTree
+
+    root = ElementTree.fromstring(document)
+    properties: dict[str, str] = {}
+    for element in root.iter():
+        if element.tag.endswith("Property"):
+            key = element.get(f"{OVF_NS}key") or element.get("key")
+            if key is not None:
+                properties[key] = element.get(f"{OVF_NS}value") or element.get("value") or ""
+    return properties
+
+
+def decode(data: str, encoding: str) -> bytes:
+    try:
+        if encoding == "":
+            return data.encode()
+        if encoding in ("b64", "base64"):
+            return base64.b64decode(data, validate=True)
+        if encoding in ("gz", "gzip"):
+            return gzip.decompress(data.encode("latin-1"))
+        if encoding in ("gz+base64", "gzip+base64", "gz+b64", "gzip+b64"):
+            return gzip.decompress(base64.b64decode(data, validate=True))
+    except (binascii.Error, ValueError, OSError, EOFError) as err:
+        raise ConfigError(f"unable to decode guestinfo config ({encoding}): {err}") from err
+    raise ConfigError(f"unsupported guestinfo config encoding {encoding!r}")
+
+
+def fetch(context: ProviderContext) -> bytes:
+    log = context.log
+    if shutil.which("vmware-rpctool") is None:
+        raise NoProviderError("vmware-rpctool (open-vm-tools) not found: cannot read guestinfo")
+    ovf: dict[str, str] = {}
+    ovfenv = guestinfo("ovfenv", log)
+    if ovfenv:
+        import xml.etree.ElementTree as ElementTree
+
+        try:
+            ovf = ovf_properties(ovfenv)
+            log.debug("using OVF environment from guestinfo")
+        except ElementTree.ParseError as err:
+            log.warning(f"failed to parse OVF environment: {err}. Continuing...")
+    data = guestinfo(DATA, log)
+    if data is None:
+        data = ovf.get(f"guestinfo.{DATA}", "")
+    encoding = guestinfo(ENCODING, log)
+    if encoding is None:
+        encoding = ovf.get(f"guestinfo.{ENCODING}", "")
+    if not data:
+        return b""
+    return decode(data, encoding.strip())
+
+
+register(Platform("vmware", fetch))

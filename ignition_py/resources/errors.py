@@ -1,0 +1,43 @@
+"""Why a resource could not be fetched, in the operator's terms (upstream's error set)."""
+
+from __future__ import annotations
+
+from ..errors import IgnitionError
+
+
+class FetchError(IgnitionError):
+    """A resource could not be fetched."""
+
+
+class NotFoundError(FetchError):
+    def __init__(self, url: str) -> None:
+        super().__init__(f"resource not found: {url}")
+
+
+class NeedNetError(FetchError):
+    """Raised in fetch-offline for anything that needs the network."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"resource requires networking: {what}")
+
+
+class UnsupportedSchemeError(FetchError):
+    def __init__(self, scheme: str) -> None:
+        super().__init__(f"unsupported source scheme {scheme!r}")
+
+
+class CompressionUnsupportedError(FetchError):
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"compression is not supported {detail}")
+
+
+class FetchTimeoutError(FetchError):
+    def __init__(self, url: str, seconds: float) -> None:
+        super().__init__(f"unable to fetch resource in time: {url} (gave up after {seconds:g} s)")
+
+
+class HashMismatchError(FetchError):
+    def __init__(self, url: str, function: str, expected: str, calculated: str) -> None:
+        super().__init__(
+            f"hash mismatch for {url}: {function} expected {expected}, calculated {calculated}"
+        )

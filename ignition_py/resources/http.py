@@ -1,0 +1,240 @@
+"""HTTP(S) with upstream's client behaviour: its request headers, its retry policy (5xx,
+connection errors and the caller's extra codes retried after 200 ms, 400 ms, ... capped
+at 5 s, until the total timeout), a per-attempt wait for the response headers, the
+config's proxy and CAs, and the body streamed.
+
+requests is imported when the first request is made: most stage processes never need it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+from .. import __version__
+from ..config.versions import NEWEST_STABLE
+from ..log import Logger
+from .errors import FetchError, FetchTimeoutError
+from .proxy import ProxySettings
+from .stream import CHUNK
+
+if TYPE_CHECKING:
+    import ssl
+
+    import requests
+
+INITIAL_BACKOFF = 0.2
+MAX_BACKOFF = 5.0
+CONNECT_TIMEOUT = 30.0
+DEFAULT_RESPONSE_HEADERS_TIMEOUT = 10.0
+MAX_REDIRECTS = 10
+
+DEFAULT_HEADERS: dict[str, str] = {
+    "User-Agent": f"Ignition/ignition-py-{__version__}",
+    "Accept": f"application/vnd.coreos.ignition+json;version={NEWEST_STABLE}, */*;q=0.1",
+    "Accept-Encoding": "identity",
+}
+
+
+@dataclass(frozen=True)
+class HttpSettings:
+    response_headers_timeout: float = DEFAULT_RESPONSE_HEADERS_TIMEOUT
+    total_timeout: float | None = None  # None: no limit
+    proxy: ProxySettings = field(default_factory=ProxySettings)
+    ssl_context: ssl.SSLContext | None = None
+
+
+@dataclass(frozen=True)
+class HttpRequest:
+    url: str
+    method: str = "GET"
+    headers: Mapping[str, str] = field(default_factory=dict)
+    retry_codes: frozenset[int] = frozenset()
+    source_port: int | None = None  # random low port per attempt (Scaleway's metadata)
+
+
+def shown_url(url: str) -> str:
+    """The URL as logged: a query string can carry a signature or a token."""
+    parts = urlsplit(url)
+    query = "?..." if parts.query else ""
+    netloc = parts.netloc.rpartition("@")[2]
+    return urlunsplit((parts.scheme, netloc, parts.path, "", "")) + query
+
+
+def merged_headers(overrides: Mapping[str, str]) -> dict[str, str]:
+    """Upstream's defaults, each replaced by a header of the same name (any case)."""
+    headers = dict(DEFAULT_HEADERS)
+    for name, value in overrides.items():
+        for existing in [k for k in headers if k.lower() == name.lower()]:
+            del headers[existing]
+        headers[name] = value
+    return headers
+
+
+class HttpResponse:
+    """Status and a streamed body; the body iterator enforces the total deadline."""
+
+    def __init__(self, response: requests.Response, deadline: float | None, url: str) -> None:
+        self.status = response.status_code
+        self.reason = response.reason or ""
+        self.headers = response.headers
+        self._response = response
+        self._deadline = deadline
+        self._url = url
+        _set_body_timeout(response, deadline)
+
+    def chunks(self) -> Iterator[bytes]:
+        import urllib3.exceptions
+
+        raw = self._response.raw
+        while True:
+            try:
+                data = raw.read(CHUNK, decode_content=False)
+            except (urllib3.exceptions.HTTPError, OSError) as err:
+                if self._deadline is not None and time.monotonic() >= self._deadline:
+                    raise FetchTimeoutError(self._url, 0) from err
+                raise FetchError(f"reading {self._url}: {type(err).__name__}: {err}") from err
+            if not data:
+                return
+            if self._deadline is not None and time.monotonic() > self._deadline:
+                raise FetchTimeoutError(self._url, 0)
+            yield data
+
+    def close(self) -> None:
+        self._response.close()
+
+
+def _set_body_timeout(response: requests.Response, deadline: float | None) -> None:
+    # Headers had their own timeout; the body is bounded only by the total deadline.
+    connection = getattr(response.raw, "connection", None)
+    sock = getattr(connection, "sock", None)
+    if sock is not None:
+        sock.settimeout(None if deadline is None else max(deadline - time.monotonic(), 0.001))
+
+
+class HttpClient:
+    def __init__(self, log: Logger, settings: HttpSettings) -> None:
+        self.log = log
+        self.settings = settings
+        self._session: Any = None
+
+    def _new_session(self, source_port: int | None = None) -> requests.Session:
+        import ssl
+
+        import requests
+        from requests.adapters import HTTPAdapter
+
+        context = self.settings.ssl_context or ssl.create_default_context()
+        pool_extra: dict[str, Any] = {"ssl_context": context}
+        if source_port is not None:
+            pool_extra["source_address"] = ("", source_port)
+
+        class _Adapter(HTTPAdapter):
+            def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+                super().init_poolmanager(*args, **{**kwargs, **pool_extra})
+
+            def proxy_manager_for(self, proxy: str, **kwargs: Any) -> Any:
+                return super().proxy_manager_for(proxy, **{**kwargs, **pool_extra})
+
+        session = requests.Session()
+        session.trust_env = False  # proxies come from the config only, as upstream
+        session.headers.clear()
+        adapter = _Adapter(max_retries=0)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+        return session
+
+    def send(self, request: HttpRequest) -> HttpResponse:
+        total = self.settings.total_timeout
+        started = time.monotonic()
+        deadline = started + total if total else None
+        shown = shown_url(request.url)
+        delay = INITIAL_BACKOFF
+        attempt = 0
+        while True:
+            attempt += 1
+            self.log.info(f"{request.method} {shown}: attempt #{attempt}")
+            response = self._attempt(request, deadline, shown)
+            if response is not None:
+                status = response.status_code
+                self.log.info(f"{request.method} result: {status} {response.reason or ''}")
+                if status < 500 and status not in request.retry_codes:
+                    return HttpResponse(response, deadline, shown)
+                response.close()
+            if deadline is not None:
+                remaining = deadline - time.monotonic()
+                if remaining <= delay:
+                    time.sleep(max(remaining, 0))
+                    raise FetchTimeoutError(shown, time.monotonic() - started)
+            time.sleep(delay)
+            delay = min(delay * 2, MAX_BACKOFF)
+
+    def _attempt(
+        self, request: HttpRequest, deadline: float | None, shown: str
+    ) -> requests.Response | None:
+        import requests
+
+        if request.source_port is not None:
+            import random
+
+            session = self._new_session(random.randint(1, 1022))
+        else:
+            if self._session is None:
+                self._session = self._new_session()
+            session = self._session
+        remaining = None if deadline is None else max(deadline - time.monotonic(), 0.001)
+        connect = CONNECT_TIMEOUT if remaining is None else min(CONNECT_TIMEOUT, remaining)
+        headers_wait = self.settings.response_headers_timeout or None
+        if remaining is not None:
+            headers_wait = remaining if headers_wait is None else min(headers_wait, remaining)
+        url = request.url
+        headers = merged_headers(request.headers)
+        method = request.method
+        try:
+            for _ in range(MAX_REDIRECTS + 1):
+                response: requests.Response = session.request(
+                    method,
+                    url,
+                    headers=headers,
+                    stream=True,
+                    allow_redirects=False,
+                    timeout=(connect, headers_wait),
+                    proxies=self._proxies(url),
+                )
+                location = response.headers.get("Location")
+                if response.status_code not in (301, 302, 303, 307, 308) or not location:
+                    return response
+                response.close()
+                url = urljoin(url, location)
+                # Upstream drops the caller's headers when following a redirect.
+                headers = {"User-Agent": DEFAULT_HEADERS["User-Agent"]}
+                if response.status_code == 303 or (
+                    response.status_code in (301, 302) and method != "HEAD"
+                ):
+                    method = "GET"
+            raise FetchError(f"{shown}: stopped after {MAX_REDIRECTS} redirects")
+        except requests.exceptions.SSLError as err:
+            if "CERTIFICATE_VERIFY_FAILED" in str(err):
+                # A certificate that does not verify will not verify on a retry either.
+                raise FetchError(f"TLS error fetching {shown}: {_describe(err)}") from None
+            self.log.info(f"{request.method} error: {_describe(err)}")
+            return None
+        except requests.RequestException as err:
+            self.log.info(f"{request.method} error: {_describe(err)}")
+            return None
+
+    def _proxies(self, url: str) -> dict[str, str]:
+        proxy = self.settings.proxy.proxy_for(url)
+        return {} if proxy is None else {urlsplit(url).scheme: proxy}
+
+
+def _describe(err: Exception) -> str:
+    """A one-line reason without the URL's query string (requests puts the URL in)."""
+    text = str(err)
+    reason = getattr(err, "args", ())
+    if reason and hasattr(reason[0], "reason"):
+        text = str(reason[0].reason)
+    return f"{type(err).__name__}: {text}"

@@ -1,0 +1,175 @@
+"""Where the user config comes from, in upstream's order: the kernel command line's
+ignition.config.url, then user.ign in the system config dir, then the platform's
+provider; then its ignition.config.replace / merge references, fetched and merged depth
+first. Configs are logged by size and SHA-512, never by content."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import fields, is_dataclass
+from pathlib import Path
+
+from .config.build import build, render
+from .config.merge import merge_configs
+from .config.model import Config, Ignition, Resource, Tang
+from .config.report import Severity
+from .config.versions import NEWEST_STABLE
+from .errors import ConfigError
+from .log import Logger
+from .providers import NoProviderError, Platform, ProviderContext
+from .resources.fetcher import Fetcher, url_needs_net
+from .resources.http import shown_url
+from .resources.stream import read_all
+
+CMDLINE_URL_FLAG = "ignition.config.url"
+DEFAULT_SYSTEM_CONFIG_DIR = "/usr/lib/ignition"
+CONFIG_SIZE_LIMIT = 256 * 1024 * 1024
+
+
+def empty_config() -> Config:
+    return Config(ignition=Ignition(version=str(NEWEST_STABLE)))
+
+
+def kernel_cmdline_path() -> Path:
+    return Path(os.environ.get("IGNITION_KERNEL_CMDLINE_PATH", "/proc/cmdline"))
+
+
+def system_config_dir() -> Path:
+    return Path(os.environ.get("IGNITION_SYSTEM_CONFIG_DIR", DEFAULT_SYSTEM_CONFIG_DIR))
+
+
+def cmdline_config_url(log: Logger) -> str | None:
+    path = kernel_cmdline_path()
+    try:
+        text = path.read_text(errors="replace")
+    except OSError as err:
+        raise ConfigError(f"couldn't read kernel command line {path}: {err.strerror}") from err
+    url = None
+    for argument in text.split():
+        key, equals, value = argument.partition("=")
+        if key == CMDLINE_URL_FLAG and equals:
+            if not value:
+                log.info("url flag found but no value provided")
+                continue
+            url = value
+    return url
+
+
+def describe(raw: bytes) -> str:
+    return f"{len(raw)} bytes, sha512 {hashlib.sha512(raw).hexdigest()[:32]}..."
+
+
+def parse_user_config(raw: bytes, origin: str, log: Logger) -> Config | None:
+    """The config in `raw`; None when it is empty (upstream's ErrEmpty)."""
+    from .config.parse import parse_config
+
+    log.info(f"parsing config from {origin} ({describe(raw)})")
+    if not raw:
+        return None
+    parsed = parse_config(raw)
+    for entry in parsed.report:
+        if entry.severity is Severity.ERROR:
+            log.critical(f"{origin}: {entry}")
+        else:
+            log.warning(f"{origin}: {entry}")
+    if parsed.config is None or parsed.report.has_errors:
+        count = len(parsed.report.errors())
+        raise ConfigError(f"config from {origin} is invalid ({count} error(s), logged above)")
+    return parsed.config
+
+
+def fetch_user_config(
+    platform: Platform, fetcher: Fetcher, log: Logger, fetch_timeout: float
+) -> tuple[Config | None, str]:
+    """(config or None for empty, the name of the source it came from)."""
+    url = cmdline_config_url(log)
+    if url is not None:
+        shown = "data URL" if url.startswith("data:") else shown_url(url)
+        log.info(f"fetching config from the kernel command line: {shown}")
+        raw = read_all(fetcher.open(url), CONFIG_SIZE_LIMIT)
+        return parse_user_config(raw, "cmdline", log), "cmdline"
+    log.info("no config URL provided")
+    user = system_config_dir() / "user.ign"
+    log.info(f"reading system config file {str(user)!r}")
+    if user.is_file():
+        return parse_user_config(user.read_bytes(), str(user), log), "system"
+    log.info(f"no config at {str(user)!r}")
+    context = ProviderContext(fetcher, log, fetch_timeout)
+    try:
+        raw = platform.fetch(context)
+    except NoProviderError as err:
+        raise ConfigError(f"config provider was not online: {err}") from err
+    return parse_user_config(raw, platform.name, log), platform.name
+
+
+def fetch_referenced(reference: Resource, fetcher: Fetcher, log: Logger) -> Config:
+    source = reference.source or ""
+    shown = "data URL" if source.startswith("data:") else shown_url(source)
+    try:
+        raw = read_all(fetcher.open_resource(reference), CONFIG_SIZE_LIMIT)
+    except ConfigError as err:
+        raise ConfigError(f"failed to fetch referenced config {shown}: {err}") from err
+    config = parse_user_config(raw, f"referenced config {shown}", log)
+    if config is None:
+        raise ConfigError(f"referenced config {shown} is empty")
+    return config
+
+
+def merged(parent: Config, child: Config) -> Config:
+    return build(Config, merge_configs(render(parent), render(child)))
+
+
+def render_references(config: Config, fetcher: Fetcher, log: Logger) -> Config:
+    """Upstream's RenderConfig: replace, else each merge child rendered and merged over
+    what came before, with the fetcher set up from the configs seen so far."""
+    references = config.ignition.config
+    replace = references.replace if references is not None else None
+    if replace is not None and replace.source:
+        child = fetch_referenced(replace, fetcher, log)
+        fetcher.configure(child.ignition)
+        return render_references(child, fetcher, log)
+    result = config
+    for reference in references.merge if references is not None else ():
+        child = fetch_referenced(reference, fetcher, log)
+        fetcher.configure(merged(result, child).ignition)
+        child = render_references(child, fetcher, log)
+        result = merged(result, child)
+    return result
+
+
+def acquire_config(
+    platform: Platform, fetcher: Fetcher, log: Logger, fetch_timeout: float
+) -> Config:
+    """The rendered user config as the cache holds it (CAs inlined), validated."""
+    from .config.semantics import check_semantics
+
+    fetcher.use_timeouts(fetch_timeout)
+    config, source = fetch_user_config(platform, fetcher, log, fetch_timeout)
+    if config is None:
+        log.info("provider config was empty, continuing with empty cache config")
+        return empty_config()
+    log.info(f"fetched user config from {source!r}")
+    fetcher.configure(config.ignition)
+    config = render_references(config, fetcher, log)
+    fetcher.configure(config.ignition)
+    config = fetcher.inline_cas(config)
+    problems = [e for e in check_semantics(config, NEWEST_STABLE) if e.severity is Severity.ERROR]
+    if problems:
+        for entry in problems:
+            log.critical(str(entry))
+        raise ConfigError("merging configs resulted in an invalid config")
+    return config
+
+
+def config_needs_net(node: object) -> bool:
+    """Whether any resource of the config needs the network (or any Tang server)."""
+    if isinstance(node, Resource):
+        return bool(node.source) and url_needs_net(node.source or "")
+    if isinstance(node, Tang):
+        return True
+    if isinstance(node, tuple):
+        return any(config_needs_net(item) for item in node)
+    if is_dataclass(node) and not isinstance(node, type):
+        return any(config_needs_net(getattr(node, f.name)) for f in fields(node))
+    return False

@@ -1,0 +1,124 @@
+"""Config drives: a real ext4 image labelled config-2 / cidata on a loop device,
+found through /dev/disk/by-label and mounted read-only by the provider. The stage runs
+in a private mount namespace whose /dev is a tmpfs holding only the nodes it needs
+(the host's /dev, which has no udev here, is left alone), and in a network namespace
+without a metadata service, so the drive has to win OpenStack's race."""
+
+from __future__ import annotations
+
+import json
+import shlex
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .netns import MetadataNet, netns_unavailable_reason
+from .stagerun import OURS, StageRun
+
+
+@pytest.fixture
+def net() -> Iterator[MetadataNet]:
+    reason = netns_unavailable_reason() or (
+        None
+        if shutil.which("unshare") and shutil.which("mkfs.ext4")
+        else "util-linux/e2fsprogs missing"
+    )
+    if reason:
+        print(reason)
+        pytest.skip(reason)
+    with MetadataNet() as created:
+        yield created
+
+
+def drive(tmp_path: Path, label: str, files: dict[str, bytes]) -> Iterator[str]:
+    tree = tmp_path / f"{label}-tree"
+    for relative, data in files.items():
+        target = tree / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    image = tmp_path / f"{label}.img"
+    subprocess.run(
+        ["mkfs.ext4", "-q", "-F", "-L", label, "-d", str(tree), str(image), "4M"], check=True
+    )
+    device = subprocess.run(
+        ["losetup", "-f", "--show", str(image)], check=True, capture_output=True, text=True
+    ).stdout.strip()
+    try:
+        yield device
+    finally:
+        subprocess.run(["losetup", "-d", device], check=False)
+
+
+def run_with_drive(
+    net: MetadataNet, work: Path, device: str, label: str, platform: str, stage: str
+) -> StageRun:
+    work.mkdir(parents=True, exist_ok=True)
+    (work / "system").mkdir(exist_ok=True)
+    (work / "cmdline").write_text("\n")
+    minor = int(Path(f"/sys/class/block/{Path(device).name}/dev").read_text().split(":")[1])
+    name = Path(device).name
+    cache, neednet = work / "ignition.json", work / "neednet"
+    agent = [
+        OURS, "-platform", platform, "-stage", stage, "-config-cache", str(cache),
+        "-neednet", str(neednet), "-fetch-timeout", "8s", "-log-to-stdout",
+    ]  # fmt: skip
+    script = "\n".join(
+        [
+            "set -e",
+            "mount -t tmpfs -o mode=755 devtmp /dev",
+            "mknod -m 666 /dev/null c 1 3 && mknod -m 666 /dev/urandom c 1 9",
+            f"mknod -m 660 /dev/{name} b 7 {minor}",
+            f"mkdir -p /dev/disk/by-label && ln -s ../../{name} /dev/disk/by-label/{label}",
+            f"exec {shlex.join(agent)}",
+        ]
+    )
+    env = {
+        "PATH": "/usr/sbin:/usr/bin:/sbin:/bin",
+        "IGNITION_SYSTEM_CONFIG_DIR": str(work / "system"),
+        "IGNITION_KERNEL_CMDLINE_PATH": str(work / "cmdline"),
+    }
+    done = subprocess.run(
+        [*net.prefix(), "unshare", "-m", "--propagation", "private", "sh", "-c", script],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    return StageRun(done.returncode, done.stdout + done.stderr, cache, neednet)
+
+
+def marked(marker: str) -> bytes:
+    files = [{"path": f"/{marker}", "contents": {"source": f"data:,{marker}"}}]
+    return json.dumps({"ignition": {"version": "3.3.0"}, "storage": {"files": files}}).encode()
+
+
+def paths(result: StageRun) -> list[str]:
+    return [f["path"] for f in (result.cached or {}).get("storage", {}).get("files", [])]
+
+
+def test_openstack_config_drive_wins_the_race(net: MetadataNet, tmp_path: Path) -> None:
+    for device in drive(tmp_path, "config-2", {"openstack/latest/user_data": marked("drive")}):
+        result = run_with_drive(net, tmp_path / "run", device, "config-2", "openstack", "fetch")
+        assert result.returncode == 0, result.output
+        assert paths(result) == ["/drive"]
+        assert "config fetched from config drive (config-2)" in result.output
+
+
+def test_kubevirt_reads_its_drive_offline(net: MetadataNet, tmp_path: Path) -> None:
+    for device in drive(tmp_path, "config-2", {"openstack/latest/user_data": marked("kv")}):
+        result = run_with_drive(
+            net, tmp_path / "run", device, "config-2", "kubevirt", "fetch-offline"
+        )
+        assert result.returncode == 0, result.output
+        assert paths(result) == ["/kv"] and not result.neednet.exists()
+
+
+def test_proxmoxve_skips_cloud_config_user_data(net: MetadataNet, tmp_path: Path) -> None:
+    files = {"user-data": b"#cloud-config\nusers: []\n", "vendor-data": marked("vendor")}
+    for device in drive(tmp_path, "cidata", files):
+        result = run_with_drive(net, tmp_path / "run", device, "cidata", "proxmoxve", "fetch")
+        assert result.returncode == 0, result.output
+        assert paths(result) == ["/vendor"]

@@ -1,0 +1,128 @@
+"""Providers that need no network: the registry covers every upstream platform name,
+vmware through a stand-in vmware-rpctool on PATH (the command boundary), the kernel
+command line parser, and which configs need the network."""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from ignition_py.config.model import Config, File, Resource, Storage
+from ignition_py.errors import ConfigError
+from ignition_py.log import Logger
+from ignition_py.platforms import UPSTREAM_PLATFORMS
+from ignition_py.providers import PLATFORMS, UNSUPPORTED, ProviderContext, get_platform
+from ignition_py.providers.vmware import decode, ovf_properties
+from ignition_py.resources.fetcher import Fetcher
+from ignition_py.sources import cmdline_config_url, config_needs_net
+
+LOG = Logger("test", to_stdout=True)
+
+
+def test_every_upstream_platform_is_supported_or_refused_by_name() -> None:
+    for name in UPSTREAM_PLATFORMS:
+        if name in UNSUPPORTED:
+            with pytest.raises(ConfigError, match=f"platform '{name}' is not supported"):
+                get_platform(name)
+        else:
+            assert get_platform(name).name == name
+    assert set(PLATFORMS.names()) | set(UNSUPPORTED) == set(UPSTREAM_PLATFORMS)
+
+
+def test_supported_platform_count() -> None:
+    get_platform("file")
+    assert len(PLATFORMS.names()) >= 27
+
+
+@pytest.mark.parametrize(
+    ("encoding", "encode"),
+    [
+        ("", lambda b: b.decode()),
+        ("base64", lambda b: base64.b64encode(b).decode()),
+        ("b64", lambda b: base64.b64encode(b).decode()),
+        ("gzip+base64", lambda b: base64.b64encode(gzip.compress(b)).decode()),
+        ("gz+b64", lambda b: base64.b64encode(gzip.compress(b)).decode()),
+    ],
+)
+def test_vmware_encodings(encoding: str, encode: object) -> None:
+    raw = b'{"ignition":{"version":"3.2.0"}}'
+    assert decode(encode(raw), encoding) == raw  # type: ignore[operator]
+
+
+def test_vmware_unknown_encoding_is_an_error() -> None:
+    with pytest.raises(ConfigError, match="unsupported guestinfo config encoding 'rot13'"):
+        decode("x", "rot13")
+
+
+OVF = """<?xml version="1.0" encoding="UTF-8"?>
+<Environment xmlns="http://schemas.dmtf.org/ovf/environment/1"
+     xmlns:oe="http://schemas.dmtf.org/ovf/environment/1" oe:id="">
+   <PropertySection>
+      <Property oe:key="guestinfo.ignition.config.data" oe:value="e30K"/>
+      <Property oe:key="guestinfo.ignition.config.data.encoding" oe:value="base64"/>
+   </PropertySection>
+</Environment>"""
+
+
+def test_ovf_environment_properties() -> None:
+    assert ovf_properties(OVF) == {
+        "guestinfo.ignition.config.data": "e30K",
+        "guestinfo.ignition.config.data.encoding": "base64",
+    }
+
+
+def fake_rpctool(directory: Path, values: dict[str, str]) -> None:
+    lines = ["#!/bin/sh", 'case "$1" in']
+    for key, value in values.items():
+        lines.append(f"  'info-get guestinfo.{key}') printf '%s\\n' '{value}';;")
+    lines += ["  *) echo 'No value found' >&2; exit 1;;", "esac"]
+    tool = directory / "vmware-rpctool"
+    tool.write_text("\n".join(lines) + "\n")
+    tool.chmod(tool.stat().st_mode | stat.S_IEXEC)
+
+
+@pytest.mark.parametrize("direct", [True, False], ids=["guestinfo", "ovfenv"])
+def test_vmware_provider_reads_guestinfo(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, direct: bool
+) -> None:
+    config = b'{"ignition":{"version":"3.1.0"}}'
+    encoded = base64.b64encode(gzip.compress(config)).decode()
+    if direct:
+        values = {"ignition.config.data": encoded, "ignition.config.data.encoding": "gzip+base64"}
+    else:
+        values = {"ovfenv": OVF.replace("e30K", encoded).replace("base64", "gz+b64")}
+    fake_rpctool(tmp_path, values)
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    context = ProviderContext(Fetcher(LOG, offline=True), LOG, 5)
+    assert get_platform("vmware").fetch(context) == config
+
+
+def test_cmdline_last_url_wins_and_empty_is_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cmdline = tmp_path / "cmdline"
+    cmdline.write_text("quiet ignition.config.url=http://a/1 ignition.config.url= x=y\n")
+    monkeypatch.setenv("IGNITION_KERNEL_CMDLINE_PATH", str(cmdline))
+    assert cmdline_config_url(LOG) == "http://a/1"
+    cmdline.write_text("ignition.config.url=http://a/1 ignition.config.url=tftp://b/2\n")
+    assert cmdline_config_url(LOG) == "tftp://b/2"
+    cmdline.write_text("ro root=/dev/vda\n")
+    assert cmdline_config_url(LOG) is None
+
+
+def files_config(*sources: str) -> Config:
+    files = tuple(File(path=f"/f{i}", contents=Resource(source=s)) for i, s in enumerate(sources))
+    return Config(storage=Storage(files=files))
+
+
+def test_config_needs_net() -> None:
+    assert not config_needs_net(Config())
+    assert not config_needs_net(files_config("data:,x", ""))
+    for scheme in ("http", "https", "tftp", "s3", "gs"):
+        assert config_needs_net(files_config("data:,x", f"{scheme}://host/p"))
+    assert config_needs_net(files_config("arn:aws:s3:::b/k"))
