@@ -32,7 +32,13 @@ install() {
     while IFS= read -r -d '' file; do
         file=${file#"$payload"}
         case "$file" in
-            *.so) inst_library "$payload$file" "$file" ;;
+            *.so)
+                inst_simple "$payload$file" "$file"
+                # and the libraries it links (dracut resolves those only for executables)
+                for lib in $(ldd "$payload$file" | awk '$2 == "=>" && $3 ~ /^\// {print $3}'); do
+                    inst_library "$lib"
+                done
+                ;;
             *) inst_simple "$payload$file" "$file" ;;
         esac
     done < <(find "$payload" -type f -print0)

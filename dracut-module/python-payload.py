@@ -11,8 +11,10 @@ whatever the file times in the image), plus the `ignition` launcher.
 from __future__ import annotations
 
 import compileall
+import importlib
 import importlib.util
 import modulefinder
+import pkgutil
 import py_compile
 import shutil
 import sys
@@ -25,8 +27,8 @@ ENTRY_MODULES = [
     "ignition_py.engine",
     "ignition_py.stages.registered",
 ]
-# Imported by name at run time, which modulefinder cannot see.
-DYNAMIC_MODULES = ["encodings.utf_8", "encodings.latin_1", "encodings.ascii", "encodings.idna"]
+# Imported by name at run time (codecs looked up by name), which modulefinder cannot see.
+DYNAMIC_PACKAGES = ["encodings"]
 # Data files that packages read at run time.
 PACKAGE_DATA = ["ignition_py", "certifi", "jsonschema_specifications"]
 SITE_DIR = "usr/lib/ignition-py"
@@ -39,8 +41,6 @@ sys.exit(main())
 
 
 def all_ignition_py_modules() -> list[str]:
-    import pkgutil
-
     import ignition_py
 
     names = ["ignition_py"]
@@ -59,8 +59,13 @@ class _Finder(modulefinder.ModuleFinder):
 
 def find_modules() -> dict[str, str]:
     """Module name -> source file of everything reachable from the agent."""
+    dynamic = [
+        info.name
+        for package in DYNAMIC_PACKAGES
+        for info in pkgutil.iter_modules(importlib.import_module(package).__path__, f"{package}.")
+    ]
     with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as script:
-        for name in [*ENTRY_MODULES, *all_ignition_py_modules(), *DYNAMIC_MODULES]:
+        for name in [*ENTRY_MODULES, *all_ignition_py_modules(), *dynamic]:
             script.write(f"import {name}\n")
     import ignition_py
 
@@ -76,10 +81,6 @@ def find_modules() -> dict[str, str]:
         file = getattr(module, "__file__", None)
         if file:
             found[name] = file
-    for name in DYNAMIC_MODULES:
-        spec = importlib.util.find_spec(name)
-        if spec and spec.origin:
-            found[name] = spec.origin
     return found
 
 
