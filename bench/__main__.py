@@ -1,4 +1,4 @@
-"""Benchmarks, run on demand: `.venv/bin/python -m bench [validate] [files] [fetch]`.
+"""Benchmarks, run on demand: `.venv/bin/python -m bench [validate] [files] [fetch] [disks]`.
 
 Each prints ignition-py's figures next to Go Ignition 2.14's, measured in the same run."""
 
@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import sys
 
-from bench import fetch_bench, files_bench, validate_bench
+from bench import disks_bench, fetch_bench, files_bench, validate_bench
 
 BENCHMARKS = {
     "validate": validate_bench.main,
     "files": files_bench.main,
     "fetch": fetch_bench.main,
+    "disks": disks_bench.main,
 }
 
 

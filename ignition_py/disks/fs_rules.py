@@ -1,0 +1,113 @@
+"""Upstream's filesystem reuse rule and the mkfs command lines, decided without a disk.
+
+Without wipeFilesystem, an existing filesystem of the configured type (and label and
+UUID, when the config gives them) is kept; any other signature is an error. With it, the
+device is wiped and formatted. Data is never destroyed unless the config says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from ..config.model import Filesystem
+
+MKFS_TOOLS = {
+    "ext4": "mkfs.ext4",
+    "xfs": "mkfs.xfs",
+    "btrfs": "mkfs.btrfs",
+    "vfat": "mkfs.vfat",
+    "swap": "mkswap",
+}
+FORMATS = (*MKFS_TOOLS, "none")
+NOT_MOUNTABLE = ("swap", "none")
+
+
+class FilesystemRuleError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What blkid finds on a device; type is "" when no filesystem signature is found."""
+
+    type: str = ""
+    uuid: str = ""
+    label: str = ""
+    partition_table: str = ""
+    ambiguous: bool = False
+
+
+class Decision(Enum):
+    NOTHING = "nothing to do"
+    REUSE = "reuse the existing filesystem"
+    CREATE = "create the filesystem"
+    WIPE_AND_CREATE = "wipe the device and create the filesystem"
+    WIPE_ONLY = "wipe the device's signatures"
+
+
+def canonical_uuid(fs_format: str, value: str) -> str:
+    """Upstream's comparison form: lower case, and vfat's volume id without the dash."""
+    value = value.lower()
+    if fs_format == "vfat" and len(value) >= 5 and value[4] == "-":
+        value = value[:4] + value[5:]
+    return value
+
+
+def decide(fs: Filesystem, probe: Probe) -> Decision:
+    fs_format = fs.format or ""
+    if not fs_format:
+        return Decision.NOTHING
+    if fs_format not in FORMATS:
+        raise FilesystemRuleError(f"unsupported filesystem format: {fs_format!r}")
+    if fs.wipe_filesystem:
+        return Decision.WIPE_ONLY if fs_format == "none" else Decision.WIPE_AND_CREATE
+    if (
+        probe.type == fs_format
+        and (fs.label is None or probe.label == fs.label)
+        and (
+            fs.uuid is None
+            or canonical_uuid(probe.type, probe.uuid) == canonical_uuid(fs_format, fs.uuid)
+        )
+    ):
+        return Decision.REUSE
+    if probe.type:
+        raise FilesystemRuleError(
+            f"filesystem at {fs.device!r} is not of the correct type, label, or UUID "
+            f"(found {probe.type}, {probe.label!r}, {probe.uuid}) and a filesystem wipe "
+            "was not requested"
+        )
+    if probe.partition_table:
+        # Upstream would format over a partition table; a drop-in that keeps data safe
+        # asks for wipeFilesystem instead.
+        raise FilesystemRuleError(
+            f"{fs.device!r} holds a {probe.partition_table} partition table and a "
+            "filesystem wipe was not requested"
+        )
+    return Decision.NOTHING if fs_format == "none" else Decision.CREATE
+
+
+def mkfs_argv(fs: Filesystem, device: str) -> list[str]:
+    """The command upstream runs: options first, then force, UUID and label flags."""
+    fs_format = fs.format or ""
+    args = [MKFS_TOOLS[fs_format], *fs.options]
+    uuid = canonical_uuid(fs_format, fs.uuid) if fs.uuid is not None else None
+    if fs_format == "btrfs":
+        args.append("--force")
+    elif fs_format in ("ext4", "swap"):
+        args.append("-F" if fs_format == "ext4" else "-f")
+    elif fs_format == "xfs":
+        args.append("-f")
+    if uuid is not None:
+        flag = {"xfs": "-m", "vfat": "-i"}.get(fs_format, "-U")
+        args += [flag, f"uuid={uuid}" if fs_format == "xfs" else uuid]
+    if fs.label is not None:
+        args += ["-n" if fs_format == "vfat" else "-L", fs.label]
+    return [*args, device]
+
+
+def required_tools(filesystems: tuple[Filesystem, ...]) -> list[str]:
+    tools = {MKFS_TOOLS[fs.format] for fs in filesystems if fs.format in MKFS_TOOLS}
+    if any(fs.format for fs in filesystems):
+        tools |= {"blkid", "wipefs"}
+    return sorted(tools)

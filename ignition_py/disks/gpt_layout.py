@@ -1,0 +1,172 @@
+"""A GPT partition table in memory, and sgdisk's placement rules for new partitions.
+
+Upstream Ignition resolves zero starts and sizes by running `sgdisk --pretend`, so the
+exact placement (largest free block, alignment, default end) is sgdisk's (GPT fdisk
+1.0.9). This module reproduces that arithmetic so that ignition-py puts partitions on the
+same sectors without calling sgdisk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+LINUX_FILESYSTEM_TYPE = "0FC63DAF-8483-4772-8E79-3D69D8477DE4"  # sgdisk's default (8300)
+DEFAULT_ALIGNMENT = 2048  # in 512-byte sectors
+MIN_ADVANCED_FORMAT_ALIGNMENT = 8
+SMALLEST_ADVANCED_FORMAT = 585937500  # sectors: below this size, no minimum alignment
+ENTRY_COUNT = 128
+ENTRY_SIZE = 128
+
+
+class LayoutError(Exception):
+    """A partition cannot be placed (no room, overlap, number in use)."""
+
+
+@dataclass(frozen=True)
+class GptEntry:
+    number: int
+    start: int  # first sector
+    size: int  # in sectors
+    type_guid: str = LINUX_FILESYSTEM_TYPE
+    guid: str = ""  # empty until a random one is drawn at write time
+    label: str = ""
+    attributes: int = 0
+
+    @property
+    def end(self) -> int:
+        return self.start + self.size - 1
+
+
+@dataclass(frozen=True)
+class Geometry:
+    sector_size: int
+    total_sectors: int
+    first_usable: int
+    last_usable: int
+
+    @classmethod
+    def fresh(cls, sector_size: int, total_sectors: int) -> Geometry:
+        """What sgdisk lays out on a disk without a table: 128 entries, backup at the end."""
+        entry_sectors = -(-ENTRY_COUNT * ENTRY_SIZE // sector_size)
+        return cls(sector_size, total_sectors, 2 + entry_sectors, total_sectors - 2 - entry_sectors)
+
+
+@dataclass
+class Layout:
+    """A working table: deletions and creations applied in order, as sgdisk does."""
+
+    geometry: Geometry
+    entries: dict[int, GptEntry] = field(default_factory=dict)
+    alignment: int = 0
+
+    def __post_init__(self) -> None:
+        if not self.alignment:
+            self.alignment = compute_alignment(self.geometry, list(self.entries.values()))
+
+    def copy(self) -> Layout:
+        return Layout(self.geometry, dict(self.entries), self.alignment)
+
+    def is_free(self, sector: int) -> bool:
+        if sector < self.geometry.first_usable or sector > self.geometry.last_usable:
+            return False
+        return not any(e.start <= sector <= e.end for e in self.entries.values())
+
+    def first_available(self, start: int) -> int:
+        """The first free sector at or after start, 0 if none."""
+        first = max(start, self.geometry.first_usable)
+        moved = True
+        while moved:
+            moved = False
+            for entry in self.entries.values():
+                if entry.start <= first <= entry.end:
+                    first = entry.end + 1
+                    moved = True
+        return 0 if first > self.geometry.last_usable else first
+
+    def last_in_free(self, start: int) -> int:
+        """The last sector of the free block that holds start."""
+        last = self.geometry.last_usable
+        for entry in self.entries.values():
+            if start < entry.start <= last:
+                last = entry.start - 1
+        return last
+
+    def first_in_largest(self) -> int:
+        """The first sector of the largest free block (the earliest on a tie), 0 if full."""
+        start, selected, selected_size = 0, 0, 0
+        while True:
+            first = self.first_available(start)
+            if first == 0:
+                return selected
+            last = self.last_in_free(first)
+            if last - first + 1 > selected_size:
+                selected, selected_size = first, last - first + 1
+            start = last + 1
+
+    def align(self, sector: int) -> int:
+        """sgdisk's Align(): the aligned sector before, if all free up to sector, else after."""
+        if sector % self.alignment == 0:
+            return sector
+        earlier = sector // self.alignment * self.alignment
+        later = earlier + self.alignment
+        if earlier >= self.geometry.first_usable and all(
+            self.is_free(s) for s in _sample(earlier, sector)
+        ):
+            return earlier
+        if later <= self.geometry.last_usable and all(
+            self.is_free(s) for s in _sample(sector + 1, later + 1)
+        ):
+            return later
+        return sector
+
+    def first_free_number(self) -> int:
+        number = 1
+        while number in self.entries:
+            number += 1
+        return number
+
+    def delete(self, number: int) -> None:
+        self.entries.pop(number, None)
+
+    def create(self, entry: GptEntry, start: int | None, size: int | None) -> GptEntry:
+        """Place a partition as `sgdisk --new=N:START:END` would.
+
+        start None or 0 = the start of the largest free block; size None or 0 = up to the
+        end of that block; entry.number 0 = the first free number.
+        """
+        low = self.align(self.first_in_largest())
+        high = self.last_in_free(low)
+        first = start if start else low
+        last = first + size - 1 if size else high
+        number = entry.number or self.first_free_number()
+        if number in self.entries:
+            raise LayoutError(f"partition {number} already exists")
+        if number > ENTRY_COUNT:
+            raise LayoutError(f"partition number {number} is above the table's {ENTRY_COUNT}")
+        first = self.align(first)
+        if low == 0 or not self.is_free(first) or first > last or self.last_in_free(first) < last:
+            raise LayoutError(
+                f"could not create partition {number} from sector {first} to {last}: "
+                "the space is not free (overlap, or no room left on the disk)"
+            )
+        placed = replace(entry, number=number, start=first, size=last - first + 1)
+        self.entries[number] = placed
+        return placed
+
+
+def compute_alignment(geometry: Geometry, entries: list[GptEntry]) -> int:
+    """sgdisk's ComputeAlignment(): 1 MiB, lowered to what existing partitions start on."""
+    align = DEFAULT_ALIGNMENT * 512 // geometry.sector_size
+    exponent = align.bit_length() - 1
+    for entry in entries:
+        while entry.start % (1 << exponent):
+            exponent -= 1
+        align = 1 << exponent
+    if align < MIN_ADVANCED_FORMAT_ALIGNMENT and geometry.total_sectors >= SMALLEST_ADVANCED_FORMAT:
+        align = MIN_ADVANCED_FORMAT_ALIGNMENT
+    return align
+
+
+def _sample(first: int, stop: int) -> range:
+    """Sectors first..stop-1; callers check each (ranges are at most one alignment long)."""
+    return range(first, stop)

@@ -1,0 +1,65 @@
+"""cryptsetup and clevis command lines for a LUKS2 volume, as upstream builds them."""
+
+from __future__ import annotations
+
+import json
+
+from ..config.model import Luks
+
+
+class LuksRuleError(Exception):
+    pass
+
+
+def check_supported(luks: Luks) -> None:
+    if luks.cex is not None and luks.cex.enabled:
+        raise LuksRuleError(f"luks {luks.name}: cex is only supported on s390x")
+    if luks.device is None:
+        raise LuksRuleError(f"luks {luks.name}: no device given")
+
+
+def format_argv(luks: Luks, key_file: str, device: str) -> list[str]:
+    args = ["cryptsetup", "luksFormat", "--batch-mode", "--type", "luks2", "--key-file", key_file]
+    if luks.label:
+        args += ["--label", luks.label]
+    if luks.uuid:
+        args += ["--uuid", luks.uuid]
+    return [*args, *luks.options, device]
+
+
+def open_argv(luks: Luks, device: str, key_file: str) -> list[str]:
+    args = ["cryptsetup", "luksOpen", device, luks.name, "--key-file", key_file]
+    if luks.discard:
+        args.append("--allow-discards")
+    return [*args, *luks.open_options]
+
+
+def uses_clevis(luks: Luks) -> bool:
+    clevis = luks.clevis
+    if clevis is None:
+        return False
+    custom = clevis.custom
+    return bool(clevis.tang or clevis.tpm2 or (custom is not None and custom.pin))
+
+
+def clevis_pin_and_config(luks: Luks) -> tuple[str, str]:
+    """The pin and JSON config for `clevis luks bind`: a custom pin verbatim, else sss."""
+    clevis = luks.clevis
+    assert clevis is not None
+    if clevis.custom is not None and clevis.custom.pin:
+        return clevis.custom.pin, clevis.custom.config or ""
+    pins: dict[str, object] = {}
+    tangs = []
+    for tang in clevis.tang:
+        entry: dict[str, object] = {"url": tang.url}
+        if tang.thumbprint:
+            entry["thp"] = tang.thumbprint
+        if tang.advertisement:
+            entry["adv"] = json.loads(tang.advertisement)
+        tangs.append(entry)
+    if tangs or not clevis.tpm2:
+        pins["tang"] = tangs
+    if clevis.tpm2:
+        pins["tpm2"] = {}
+    config = {"t": clevis.threshold or 1, "pins": pins}
+    return "sss", json.dumps(config, separators=(",", ":"))

@@ -1,0 +1,35 @@
+"""Which filesystems the mount and umount stages handle, in which order, and where."""
+
+from __future__ import annotations
+
+import os
+
+from ..config.model import Config, Filesystem
+from .fs_rules import NOT_MOUNTABLE
+
+
+def depth(path: str) -> int:
+    return len([part for part in os.path.normpath(path).split("/") if part])
+
+
+def mountable(config: Config) -> list[Filesystem]:
+    """Filesystems with a path and a mountable format, shallowest first (stable)."""
+    filesystems = config.storage.filesystems if config.storage else ()
+    chosen = [fs for fs in filesystems if fs.path and fs.format and fs.format not in NOT_MOUNTABLE]
+    return sorted(chosen, key=lambda fs: depth(fs.path or "/"))
+
+
+def unmount_order(config: Config) -> list[Filesystem]:
+    """Deepest first."""
+    return sorted(mountable(config), key=lambda fs: depth(fs.path or "/"), reverse=True)
+
+
+def target_path(root: str, path: str) -> str:
+    return os.path.normpath(os.path.join(root, path.lstrip("/")))
+
+
+def mount_argv(fs: Filesystem, target: str) -> list[str]:
+    args = ["mount"]
+    if fs.mount_options:
+        args += ["-o", ",".join(fs.mount_options)]
+    return [*args, "-t", fs.format or "", fs.device, target]

@@ -1,0 +1,204 @@
+"""Block devices as the kernel sees them: waiting for nodes, sizes, who uses a device
+(mounts, holders, swap), telling the kernel of a new partition table, udev settle."""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import stat
+import struct
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from ..errors import IgnitionError
+from ..log import Logger
+from .commands import run
+
+BLKSSZGET = 0x1268
+BLKGETSIZE64 = 0x80081272
+DEFAULT_DEVICE_TIMEOUT = 90.0  # systemd's default for a device unit, which upstream waits on
+DEVICE_TIMEOUT_ENV = "IGNITION_PY_DEVICE_TIMEOUT"
+
+
+class DeviceError(IgnitionError):
+    pass
+
+
+def device_timeout() -> float:
+    return float(os.environ.get(DEVICE_TIMEOUT_ENV, DEFAULT_DEVICE_TIMEOUT))
+
+
+def wait_for_devices(paths: list[str], log: Logger, timeout: float | None = None) -> None:
+    """Wait until every path is a block device (links such as /dev/disk/by-* resolved)."""
+    limit = device_timeout() if timeout is None else timeout
+    deadline = time.monotonic() + limit
+    pending = list(dict.fromkeys(paths))
+    delay = 0.01
+    while pending:
+        pending = [path for path in pending if not is_block_device(path)]
+        if not pending:
+            return
+        if time.monotonic() >= deadline:
+            raise DeviceError(
+                f"timed out after {limit:g}s waiting for device(s) {', '.join(pending)}"
+            )
+        if udev_running():
+            run(["udevadm", "settle", "--timeout=1"], log, check=False)
+        time.sleep(delay)
+        delay = min(delay * 2, 0.5)
+
+
+def is_block_device(path: str) -> bool:
+    try:
+        return stat.S_ISBLK(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
+def resolve(path: str) -> str:
+    return os.path.realpath(path)
+
+
+def sysfs_dir(path: str) -> Path:
+    rdev = os.stat(path).st_rdev
+    return Path(f"/sys/dev/block/{os.major(rdev)}:{os.minor(rdev)}").resolve()
+
+
+def sector_size_and_count(fd: int) -> tuple[int, int]:
+    """Logical sector size and size in those sectors (regular files: 512-byte sectors)."""
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISBLK(mode):
+        return 512, os.lseek(fd, 0, os.SEEK_END) // 512
+    sector = struct.unpack("i", fcntl.ioctl(fd, BLKSSZGET, b"\x00" * 4))[0]
+    size = struct.unpack("Q", fcntl.ioctl(fd, BLKGETSIZE64, b"\x00" * 8))[0]
+    return sector, size // sector
+
+
+@contextmanager
+def open_for_writing(path: str, *, exclusive: bool) -> Iterator[int]:
+    """Open for writing; with exclusive, O_EXCL: the kernel then refuses while the device,
+    or for a whole disk any of its partitions, is mounted or held (RAID, LUKS, swap)."""
+    flags = os.O_RDWR | os.O_CLOEXEC
+    if exclusive and is_block_device(path):
+        flags |= os.O_EXCL
+    try:
+        fd = os.open(path, flags)
+    except OSError as err:
+        if err.errno == errno.EBUSY:
+            raise DeviceError(
+                f"refusing to modify {path}: {usage(path) or 'device is busy'}"
+            ) from err
+        raise DeviceError(f"cannot open {path}: {err.strerror}") from err
+    try:
+        yield fd
+    finally:
+        os.close(fd)
+
+
+def _mounted_devices() -> dict[str, str]:
+    """major:minor and source path -> mount point, from /proc/self/mountinfo."""
+    found: dict[str, str] = {}
+    try:
+        lines = Path("/proc/self/mountinfo").read_text().splitlines()
+    except OSError:
+        return found
+    for line in lines:
+        fields = line.split()
+        separator = fields.index("-")
+        found.setdefault(fields[2], fields[4])
+        if separator + 2 < len(fields):
+            found.setdefault(fields[separator + 2], fields[4])
+    return found
+
+
+def usage(path: str, *, partitions: bool = True) -> str | None:
+    """Why the device (or, with partitions, one of its partitions) is in use, or None."""
+    if not is_block_device(path):
+        return None
+    real = resolve(path)
+    mounts = _mounted_devices()
+    swaps = _swap_devices()
+    base = sysfs_dir(real)
+    nodes = [(real, base)]
+    if partitions:
+        nodes += [
+            (f"/dev/{child.name}", child)
+            for child in base.iterdir()
+            if (child / "partition").exists()
+        ]
+    for node, sysdir in nodes:
+        number = (sysdir / "dev").read_text().strip()
+        where = mounts.get(number) or mounts.get(node)
+        if where:
+            return f"{node} is mounted at {where}"
+        if node in swaps:
+            return f"{node} is in use as swap"
+        holders = sorted(entry.name for entry in (sysdir / "holders").iterdir())
+        if holders:
+            return f"{node} is held by {', '.join(holders)}"
+    return None
+
+
+def _swap_devices() -> set[str]:
+    try:
+        lines = Path("/proc/swaps").read_text().splitlines()[1:]
+    except OSError:
+        return set()
+    return {resolve(line.split()[0]) for line in lines if line.strip()}
+
+
+def refuse_if_busy(path: str, *, partitions: bool = True) -> None:
+    reason = usage(path, partitions=partitions)
+    if reason:
+        raise DeviceError(f"refusing to modify {path}: {reason}")
+
+
+def kernel_partitions(disk: str) -> dict[int, tuple[int, int]]:
+    """Partition number -> (start, size) in 512-byte units, as the kernel has them now."""
+    found: dict[int, tuple[int, int]] = {}
+    for child in sysfs_dir(disk).iterdir():
+        if (child / "partition").exists():
+            number = int((child / "partition").read_text())
+            start = int((child / "start").read_text())
+            found[number] = (start, int((child / "size").read_text()))
+    return found
+
+
+def sync_kernel_table(disk: str, wanted: dict[int, tuple[int, int]], log: Logger) -> None:
+    """Make the kernel's partitions match the table just written, one BLKPG change per
+    partition through partx (loop devices here are not rescanned by the kernel), then
+    check the result against sysfs."""
+    current = kernel_partitions(disk)
+    for number, geometry in sorted(current.items()):
+        if wanted.get(number) != geometry:
+            run(["partx", "--delete", "--nr", str(number), disk], log)
+    current = kernel_partitions(disk)
+    for number in sorted(wanted):
+        if number not in current:
+            run(["partx", "--add", "--nr", str(number), disk], log)
+    found = kernel_partitions(disk)
+    if found != wanted:
+        raise DeviceError(
+            f"the kernel's view of {disk} does not match the table written: "
+            f"expected {sorted(wanted.items())}, sysfs has {sorted(found.items())}"
+        )
+
+
+def partition_node(disk: str, number: int) -> str:
+    separator = "p" if disk[-1].isdigit() else ""
+    return f"{disk}{separator}{number}"
+
+
+def udev_running() -> bool:
+    return Path("/run/udev/control").exists()
+
+
+def settle(log: Logger) -> None:
+    """`udevadm settle`, as upstream does after every change (skipped without udevd)."""
+    if udev_running():
+        run(["udevadm", "settle"], log)
+    else:
+        log.debug("udevd is not running: not waiting for udev to settle")

@@ -1,0 +1,74 @@
+"""Filesystems on block devices: probe with blkid, wipe with wipefs, create with mkfs."""
+
+from __future__ import annotations
+
+import json
+
+from ..config.model import Filesystem
+from ..disks.fs_rules import Decision, FilesystemRuleError, Probe, decide, mkfs_argv
+from ..errors import IgnitionError
+from ..log import Logger
+from . import blockdev
+from .commands import run
+
+BLKID_NOTHING_FOUND = 2
+BLKID_AMBIVALENT = 8
+
+
+def probe(device: str, log: Logger) -> Probe:
+    """Low-level probe (no cache): the filesystem type, UUID, label, partition table."""
+    argv = ["blkid", "--probe", "--output", "export", device]
+    done = run(argv, log, check=False)
+    if done.returncode == BLKID_NOTHING_FOUND:
+        return Probe()
+    if done.returncode == BLKID_AMBIVALENT:
+        return _first_signature(device, log)
+    if done.returncode != 0:
+        run(argv, log)  # raises with argv, exit code and stderr
+    tags = dict(line.split("=", 1) for line in done.stdout.splitlines() if "=" in line)
+    return Probe(
+        type=tags.get("TYPE", ""),
+        uuid=tags.get("UUID", ""),
+        label=tags.get("LABEL", ""),
+        partition_table=tags.get("PTTYPE", ""),
+    )
+
+
+def _first_signature(device: str, log: Logger) -> Probe:
+    """blkid found several signatures; like upstream, go on with the first one, warned."""
+    listing = json.loads(run(["wipefs", "--no-act", "--json", device], log).stdout or "{}")
+    signatures = listing.get("signatures", [])
+    log.warning(f"{device}: several signatures found ({len(signatures)}): using the first")
+    first = signatures[0] if signatures else {}
+    kind = str(first.get("type", ""))
+    uuid, label = str(first.get("uuid") or ""), str(first.get("label") or "")
+    if kind in ("gpt", "dos", "PMBR"):
+        return Probe(partition_table=kind, ambiguous=True)
+    return Probe(type=kind, uuid=uuid, label=label, ambiguous=True)
+
+
+def wipe_signatures(device: str, log: Logger) -> None:
+    blockdev.refuse_if_busy(device)
+    log.info(f"wiping filesystem signatures from {device}")
+    run(["wipefs", "-a", device], log)
+
+
+def create_filesystem(fs: Filesystem, device: str, log: Logger) -> Decision:
+    found = probe(device, log)
+    log.info(
+        f"found {found.type or 'no'} filesystem at {device} "
+        f"with uuid {found.uuid!r} and label {found.label!r}"
+    )
+    try:
+        decision = decide(fs, found)
+    except FilesystemRuleError as err:
+        raise IgnitionError(str(err)) from err
+    if decision is Decision.REUSE:
+        log.info(f"filesystem at {device} is already correctly formatted. Skipping mkfs...")
+    if decision in (Decision.WIPE_ONLY, Decision.WIPE_AND_CREATE):
+        wipe_signatures(device, log)
+    if decision in (Decision.CREATE, Decision.WIPE_AND_CREATE):
+        blockdev.refuse_if_busy(device)
+        log.info(f"creating {fs.format} filesystem on {device}")
+        run(mkfs_argv(fs, device), log)
+    return decision

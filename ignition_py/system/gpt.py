@@ -1,0 +1,181 @@
+"""Read and write GUID partition tables on a block device (or an image file).
+
+libparted 3.5 (bookworm) can neither choose partition numbers nor set type or partition
+GUIDs, which Ignition configs need, so the table is written here: protective MBR, primary
+header and entries, backup entries and header, CRC32s, as sgdisk lays them out.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+import uuid
+import zlib
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from ..disks.gpt_layout import ENTRY_COUNT, ENTRY_SIZE, Geometry, GptEntry, Layout
+
+SIGNATURE = b"EFI PART"
+REVISION = 0x00010000
+HEADER_SIZE = 92
+_HEADER = struct.Struct("<8sIIIIQQQQ16sQIII")
+_ENTRY = struct.Struct("<16s16sQQQ72s")
+NAME_UNITS = 36
+
+
+class Header(NamedTuple):
+    signature: bytes
+    revision: int
+    header_size: int
+    crc: int
+    reserved: int
+    my_lba: int
+    other_lba: int
+    first_usable: int
+    last_usable: int
+    disk_guid: bytes
+    entries_lba: int
+    entry_count: int
+    entry_size: int
+    entries_crc: int
+
+
+@dataclass(frozen=True)
+class DiskTable:
+    """What is on a disk now: a GPT (layout + disk GUID), or nothing, or something else."""
+
+    layout: Layout
+    disk_guid: str
+    kind: str  # "gpt", "none" or the name of another partition table ("dos")
+
+
+def _guid_bytes(text: str) -> bytes:
+    return uuid.UUID(text).bytes_le
+
+
+def _guid_text(raw: bytes) -> str:
+    return str(uuid.UUID(bytes_le=raw)).upper()
+
+
+def read_table(fd: int, sector_size: int, total_sectors: int) -> DiskTable:
+    fresh = Layout(Geometry.fresh(sector_size, total_sectors))
+    primary = _read_header(fd, 1, sector_size)
+    header = primary or _read_header(fd, total_sectors - 1, sector_size)
+    if header is None:
+        mbr = os.pread(fd, 512, 0)
+        kind = "dos" if mbr[510:512] == b"\x55\xaa" and not _is_protective(mbr) else "none"
+        return DiskTable(fresh, "", kind)
+    count, size = header.entry_count, header.entry_size
+    raw = os.pread(fd, count * size, header.entries_lba * sector_size)
+    entries: dict[int, GptEntry] = {}
+    for index in range(count):
+        chunk = raw[index * size : index * size + _ENTRY.size]
+        type_raw, guid_raw, start, end, attributes, name_raw = _ENTRY.unpack(chunk)
+        if type_raw == b"\x00" * 16:
+            continue
+        name = name_raw.decode("utf-16-le", "replace").split("\x00", 1)[0]
+        entries[index + 1] = GptEntry(
+            index + 1, start, end - start + 1, _guid_text(type_raw), _guid_text(guid_raw), name,
+            attributes,
+        )  # fmt: skip
+    last = min(header.last_usable, total_sectors - 34)
+    geometry = Geometry(sector_size, total_sectors, header.first_usable, last)
+    return DiskTable(Layout(geometry, entries), _guid_text(header.disk_guid), "gpt")
+
+
+def _is_protective(mbr: bytes) -> bool:
+    return any(mbr[446 + 16 * i + 4] == 0xEE for i in range(4))
+
+
+def _read_header(fd: int, lba: int, sector_size: int) -> Header | None:
+    if lba <= 0:
+        return None
+    raw = os.pread(fd, sector_size, lba * sector_size)
+    if len(raw) < HEADER_SIZE or raw[:8] != SIGNATURE:
+        return None
+    header = Header(*_HEADER.unpack(raw[: _HEADER.size]))
+    if not HEADER_SIZE <= header.header_size <= sector_size:
+        return None
+    check = bytearray(raw[: header.header_size])
+    check[16:20] = b"\x00\x00\x00\x00"
+    if zlib.crc32(bytes(check)) != header.crc:
+        return None
+    count, size = header.entry_count, header.entry_size
+    if size < _ENTRY.size or count * size > 1024 * 1024:
+        return None
+    entries = os.pread(fd, count * size, header.entries_lba * sector_size)
+    if zlib.crc32(entries) != header.entries_crc:
+        return None
+    return header
+
+
+def _entries_blob(layout: Layout) -> bytes:
+    blob = bytearray(ENTRY_COUNT * ENTRY_SIZE)
+    for number, entry in layout.entries.items():
+        name = entry.label.encode("utf-16-le")[: NAME_UNITS * 2]
+        packed = _ENTRY.pack(
+            _guid_bytes(entry.type_guid), _guid_bytes(entry.guid or str(uuid.uuid4())),
+            entry.start, entry.end, entry.attributes, name.ljust(72, b"\x00"),
+        )  # fmt: skip
+        offset = (number - 1) * ENTRY_SIZE
+        blob[offset : offset + len(packed)] = packed
+    return bytes(blob)
+
+
+def _header(geometry: Geometry, disk_guid: str, mine: int, other: int, entries_lba: int,
+            entries_crc: int) -> bytes:  # fmt: skip
+    fields = [
+        SIGNATURE, REVISION, HEADER_SIZE, 0, 0, mine, other, geometry.first_usable,
+        geometry.last_usable, _guid_bytes(disk_guid), entries_lba, ENTRY_COUNT, ENTRY_SIZE,
+        entries_crc,
+    ]  # fmt: skip
+    crc = zlib.crc32(_HEADER.pack(*fields))
+    fields[3] = crc
+    return _HEADER.pack(*fields)
+
+
+def _protective_mbr(fd: int, total_sectors: int) -> bytes:
+    mbr = bytearray(os.pread(fd, 512, 0).ljust(512, b"\x00"))
+    mbr[446:510] = b"\x00" * 64
+    size = min(total_sectors - 1, 0xFFFFFFFF)
+    mbr[446:462] = struct.pack("<B3sB3sII", 0, b"\x00\x02\x00", 0xEE, b"\xff\xff\xff", 1, size)
+    mbr[510:512] = b"\x55\xaa"
+    return bytes(mbr)
+
+
+def write_table(fd: int, layout: Layout, disk_guid: str) -> dict[int, GptEntry]:
+    """Write the whole table; returns the entries with the GUIDs actually written."""
+    geometry = layout.geometry
+    sector = geometry.sector_size
+    total = geometry.total_sectors
+    blob = _entries_blob(layout)
+    entry_sectors = len(blob) // sector
+    crc = zlib.crc32(blob)
+    guid = disk_guid or str(uuid.uuid4())
+    backup_entries = total - 1 - entry_sectors
+    os.pwrite(fd, _protective_mbr(fd, total), 0)
+    os.pwrite(fd, _header(geometry, guid, 1, total - 1, 2, crc).ljust(sector, b"\x00"), sector)
+    os.pwrite(fd, blob, 2 * sector)
+    os.pwrite(fd, blob, backup_entries * sector)
+    backup = _header(geometry, guid, total - 1, 1, backup_entries, crc)
+    os.pwrite(fd, backup.ljust(sector, b"\x00"), (total - 1) * sector)
+    os.fsync(fd)
+    written: dict[int, GptEntry] = {}
+    for number in layout.entries:
+        raw = blob[(number - 1) * ENTRY_SIZE : number * ENTRY_SIZE]
+        written[number] = GptEntry(
+            number, layout.entries[number].start, layout.entries[number].size,
+            _guid_text(raw[0:16]), _guid_text(raw[16:32]), layout.entries[number].label,
+            layout.entries[number].attributes,
+        )  # fmt: skip
+    return written
+
+
+def zap(fd: int, sector_size: int, total_sectors: int) -> None:
+    """`sgdisk --zap-all`: destroy the GPT (both copies) and the MBR."""
+    head = 2 + ENTRY_COUNT * ENTRY_SIZE // sector_size
+    os.pwrite(fd, b"\x00" * (head * sector_size), 0)
+    tail = min(head - 1, total_sectors - head)
+    os.pwrite(fd, b"\x00" * (tail * sector_size), (total_sectors - tail) * sector_size)
+    os.fsync(fd)

@@ -1,0 +1,51 @@
+"""Mounting and unmounting the configured filesystems under the root."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+from ..config.model import Filesystem
+from ..disks.mount_rules import mount_argv
+from ..errors import IgnitionError
+from ..log import Logger
+from .commands import run
+
+
+def check_only_directories(path: str) -> None:
+    """Every existing component of the mount point must be a real directory (no links)."""
+    current = "/"
+    for part in [p for p in path.split("/") if p]:
+        current = os.path.join(current, part)
+        try:
+            info = os.lstat(current)
+        except FileNotFoundError:
+            return
+        if not stat.S_ISDIR(info.st_mode):
+            raise IgnitionError(f"mount path {path!r} contains non-directory component {current!r}")
+
+
+def make_mount_point(root: str, target: str) -> list[str]:
+    """mkdir -p with mode 0755; returns the created directories relative to root."""
+    created: list[str] = []
+    missing: list[str] = []
+    current = target
+    while not os.path.exists(current):
+        missing.append(current)
+        current = os.path.dirname(current)
+    for directory in reversed(missing):
+        os.mkdir(directory, 0o755)
+        os.chmod(directory, 0o755)
+        created.append("/" + os.path.relpath(directory, root))
+    return created
+
+
+def mount(fs: Filesystem, root: str, target: str, log: Logger) -> list[str]:
+    check_only_directories(target)
+    created = make_mount_point(root, target)
+    run(mount_argv(fs, target), log)
+    return created
+
+
+def unmount(target: str, log: Logger) -> None:
+    run(["umount", target], log)

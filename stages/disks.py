@@ -1,0 +1,145 @@
+"""The disks stage: partitions, RAID arrays, LUKS volumes and filesystems, in upstream's
+order, each device waited for first; refuses devices that are busy or that the config
+does not name. The deciding is in ignition_py.disks, the doing in ignition_py.system."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ignition_py.config.model import Config, Disk, Filesystem, Luks, Raid, Storage
+from ignition_py.log import Logger
+from ignition_py.stages import PLANNERS, Action, StageContext
+
+
+@dataclass(frozen=True)
+class WaitForDevices:
+    devices: tuple[str, ...]
+    purpose: str
+
+    def describe(self) -> str:
+        return f"waiting for {self.purpose} devices {', '.join(self.devices)}"
+
+    def apply(self, log: Logger) -> None:
+        from ignition_py.system import blockdev
+
+        blockdev.wait_for_devices(list(self.devices), log)
+
+
+@dataclass(frozen=True)
+class PartitionDisk:
+    disk: Disk
+
+    def describe(self) -> str:
+        parts = [_partition_words(p) for p in self.disk.partitions]
+        wipe = "wipe the partition table, then " if self.disk.wipe_table else ""
+        return f"partitioning {self.disk.device}: {wipe}{'; '.join(parts) or 'no partitions'}"
+
+    def apply(self, log: Logger) -> None:
+        from ignition_py.system import blockdev, partitioning
+
+        partitioning.partition_disk(self.disk, blockdev.resolve(self.disk.device), log)
+
+
+@dataclass(frozen=True)
+class CreateRaid:
+    raid: Raid
+
+    def describe(self) -> str:
+        spares = f", {self.raid.spares} spare(s)" if self.raid.spares else ""
+        members = ", ".join(self.raid.devices)
+        return f"creating RAID {self.raid.name} ({self.raid.level} of {members}{spares})"
+
+    def apply(self, log: Logger) -> None:
+        from ignition_py.system import raid
+
+        raid.create_array(self.raid, log)
+
+
+@dataclass(frozen=True)
+class CreateLuks:
+    luks: Luks
+    state_file: str
+
+    def describe(self) -> str:
+        wipe = " (wiping the volume)" if self.luks.wipe_volume else ""
+        return f"creating LUKS2 volume {self.luks.name} on {self.luks.device}{wipe}"
+
+    def apply(self, log: Logger) -> None:
+        from ignition_py.system import luks
+
+        luks.create_volume(self.luks, self.state_file, log)
+
+
+@dataclass(frozen=True)
+class CreateFilesystem:
+    filesystem: Filesystem
+
+    def describe(self) -> str:
+        fs = self.filesystem
+        named = "".join(
+            f" {key} {value!r}" for key, value in (("label", fs.label), ("uuid", fs.uuid)) if value
+        )
+        how = "wiping, then creating" if fs.wipe_filesystem else "creating (or reusing)"
+        if fs.format == "none":
+            how = "wiping signatures of" if fs.wipe_filesystem else "checking there is no fs on"
+            return f"{how} {fs.device}"
+        return f"{how} {fs.format} filesystem{named} on {fs.device}"
+
+    def apply(self, log: Logger) -> None:
+        from ignition_py.system import blockdev, filesystems
+
+        filesystems.create_filesystem(
+            self.filesystem, blockdev.resolve(self.filesystem.device), log
+        )
+
+
+@dataclass(frozen=True)
+class SettleUdev:
+    def describe(self) -> str:
+        return "waiting for udev to settle"
+
+    def apply(self, log: Logger) -> None:
+        from ignition_py.system import blockdev
+
+        blockdev.settle(log)
+
+
+def _partition_words(partition: object) -> str:
+    from ignition_py.config.model import Partition
+
+    assert isinstance(partition, Partition)
+    number = partition.number or "next free"
+    label = f" {partition.label!r}" if partition.label is not None else ""
+    if partition.should_exist is False:
+        return f"partition {number}{label} must not exist"
+    size = {None: "keep size", 0: "largest free block"}.get(
+        partition.size_mib, f"{partition.size_mib} MiB"
+    )
+    return f"partition {number}{label} ({size})"
+
+
+@PLANNERS.register("disks")
+def plan_disks(config: Config, context: StageContext) -> list[Action]:
+    from ignition_py.system.disks_preflight import preflight
+
+    storage = config.storage or Storage()
+    if not (storage.disks or storage.raid or storage.luks or storage.filesystems):
+        return []
+    preflight(storage, context.log)
+    actions: list[Action] = []
+    if storage.disks:
+        actions.append(WaitForDevices(tuple(d.device for d in storage.disks), "disks"))
+        actions += [PartitionDisk(disk) for disk in storage.disks]
+    if storage.raid:
+        members = tuple(device for array in storage.raid for device in array.devices)
+        actions.append(WaitForDevices(members, "raid"))
+        actions += [CreateRaid(array) for array in storage.raid]
+    if storage.luks:
+        actions.append(WaitForDevices(tuple(v.device or "" for v in storage.luks), "luks"))
+        actions += [CreateLuks(volume, context.options.state_file) for volume in storage.luks]
+    formatted = [fs for fs in storage.filesystems if fs.format]
+    if formatted:
+        actions.append(WaitForDevices(tuple(fs.device for fs in formatted), "filesystems"))
+        actions += [CreateFilesystem(fs) for fs in formatted]
+    actions.append(SettleUdev())
+    return actions

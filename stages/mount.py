@@ -1,0 +1,48 @@
+"""The mount stage: every filesystem with a path, mounted under the root, shallowest
+first; mount points are created 0755 and recorded for the files stage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ignition_py.config.model import Config, Filesystem
+from ignition_py.log import Logger
+from ignition_py.stages import PLANNERS, Action, StageContext
+
+
+@dataclass(frozen=True)
+class MountFilesystem:
+    filesystem: Filesystem
+    root: str
+    state_file: str
+
+    @property
+    def target(self) -> str:
+        from ignition_py.disks.mount_rules import target_path
+
+        return target_path(self.root, self.filesystem.path or "/")
+
+    def describe(self) -> str:
+        fs = self.filesystem
+        options = ",".join(fs.mount_options)
+        return (
+            f"mounting {fs.device} at {self.target} with type {fs.format} and options {options!r}"
+        )
+
+    def apply(self, log: Logger) -> None:
+        from ignition_py.system import mounts, state_file
+
+        created = mounts.mount(self.filesystem, self.root, self.target, log)
+        if created:
+            state = state_file.load(self.state_file)
+            known = list(state.get("notatedDirectories") or [])
+            state["notatedDirectories"] = known + [d for d in created if d not in known]
+            state_file.save(self.state_file, state)
+
+
+@PLANNERS.register("mount")
+def plan_mount(config: Config, context: StageContext) -> list[Action]:
+    from ignition_py.disks.mount_rules import mountable
+
+    root, state = context.options.root, context.options.state_file
+    return [MountFilesystem(fs, root, state) for fs in mountable(config)]

@@ -1,0 +1,30 @@
+"""The umount stage: the filesystems the mount stage mounted, deepest first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ignition_py.config.model import Config
+from ignition_py.log import Logger
+from ignition_py.stages import PLANNERS, Action, StageContext
+
+
+@dataclass(frozen=True)
+class UnmountFilesystem:
+    target: str
+
+    def describe(self) -> str:
+        return f"umounting {self.target}"
+
+    def apply(self, log: Logger) -> None:
+        from ignition_py.system import mounts
+
+        mounts.unmount(self.target, log)
+
+
+@PLANNERS.register("umount")
+def plan_umount(config: Config, context: StageContext) -> list[Action]:
+    from ignition_py.disks.mount_rules import target_path, unmount_order
+
+    root = context.options.root
+    return [UnmountFilesystem(target_path(root, fs.path or "/")) for fs in unmount_order(config)]

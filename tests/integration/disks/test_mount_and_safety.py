@@ -1,0 +1,107 @@
+"""disks, then mount and umount through the real command, the way upstream's harness
+drives them (the root prepared between disks and mount); and the refusals: busy devices,
+devices that never appear."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from .cases import disk
+from .harness import Before, Runner, fingerprint, loop_disks, mounted, mounted_under, sh
+
+
+def test_mount_shallowest_first_then_umount_deepest_first(tmp_path: Path) -> None:
+    root = tmp_path / "sysroot"
+    root.mkdir()
+    with loop_disks((Before(), Before()), tmp_path) as disks:
+        config = {
+            "ignition": {"version": "3.3.0"},
+            "storage": {
+                "filesystems": [
+                    {"device": disks[1].device, "format": "ext4", "label": "data",
+                     "path": "/var/lib/data", "mountOptions": ["noatime", "nodev"]},
+                    {"device": disks[0].device, "format": "ext4", "label": "var", "path": "/var"},
+                ]
+            },
+        }  # fmt: skip
+        runner = Runner(tmp_path)
+        assert runner.stage("disks", config, root).returncode == 0
+        mounting = runner.stage("mount", config, root)
+        assert mounting.returncode == 0, mounting.output
+        assert mounted_under(disks[0].device) == [str(root / "var")]
+        assert mounted_under(disks[1].device) == [str(root / "var/lib/data")]
+        assert mounting.output.index(str(root / "var")) < mounting.output.index("var/lib/data")
+        options = _mount_options(root / "var/lib/data")
+        assert {"noatime", "nodev"} <= options
+        for created in (root / "var", root / "var/lib"):
+            assert stat.S_IMODE(os.stat(created).st_mode) == 0o755
+        (root / "var/lib/data/written").write_text("by the files stage\n")
+        unmounting = runner.stage("umount", config, root)
+        assert unmounting.returncode == 0, unmounting.output
+        assert unmounting.output.index("var/lib/data") < unmounting.output.rindex(f"{root}/var")
+        assert mounted_under(disks[0].device) == mounted_under(disks[1].device) == []
+        with mounted(disks[1].device, readonly=True) as data:
+            assert (data / "written").read_text() == "by the files stage\n"
+        with mounted(disks[0].device, readonly=True) as var:
+            assert (var / "lib/data").is_dir()  # the mount point, made on /var's filesystem
+        state = (tmp_path / "state").read_text()
+        assert '"/var/lib/data"' in state and '"/var"' in state
+
+
+def _mount_options(target: Path) -> set[str]:
+    for line in Path("/proc/self/mounts").read_text().splitlines():
+        fields = line.split()
+        if fields[1] == str(target):
+            return set(fields[3].split(","))
+    raise AssertionError(f"{target} is not mounted")
+
+
+def test_mount_refuses_a_symlink_in_the_path(tmp_path: Path) -> None:
+    root = tmp_path / "sysroot"
+    (root / "elsewhere").mkdir(parents=True)
+    (root / "var").symlink_to(root / "elsewhere")
+    with loop_disks((Before(mkfs=((0, "ext4", "x"),)),), tmp_path) as disks:
+        config = {"ignition": {"version": "3.3.0"}, "storage": {"filesystems": [
+            {"device": disks[0].device, "format": "ext4", "path": "/var/lib"}]}}  # fmt: skip
+        result = Runner(tmp_path).stage("mount", config, root)
+        assert result.returncode == 1
+        assert "non-directory component" in result.output
+        assert mounted_under(disks[0].device) == []
+
+
+def test_refuses_to_repartition_a_disk_with_a_mounted_partition(tmp_path: Path) -> None:
+    before = Before(sgdisk=("-n", "1:0:+8M"), mkfs=((1, "ext4", "busy"),))
+    with loop_disks((before,), tmp_path) as disks, mounted(disks[0].node(1)):
+        image = fingerprint(disks[0])
+        config = {"ignition": {"version": "3.3.0"},
+                  "storage": {"disks": [disk(disks[0].device, {"number": 1, "sizeMiB": 4},
+                                             wipe=True)]}}  # fmt: skip
+        result = Runner(tmp_path).stage("disks", config, tmp_path / "root")
+        assert result.returncode == 1
+        assert f"refusing to modify {disks[0].node(1)}" in result.output
+        assert "is mounted at" in result.output
+        assert fingerprint(disks[0]) == image
+
+
+def test_refuses_to_format_a_mounted_filesystem(tmp_path: Path) -> None:
+    with loop_disks((Before(mkfs=((0, "ext4", "busy"),)),), tmp_path) as disks:
+        with mounted(disks[0].device):
+            config = {"ignition": {"version": "3.3.0"}, "storage": {"filesystems": [
+                {"device": disks[0].device, "format": "xfs", "wipeFilesystem": True}]}}  # fmt: skip
+            result = Runner(tmp_path).stage("disks", config, tmp_path / "root")
+        assert result.returncode == 1
+        assert "is mounted at" in result.output
+        assert sh("blkid", "-p", "-o", "value", "-s", "TYPE", disks[0].device).strip() == "ext4"
+
+
+def test_missing_device_times_out_with_its_name(tmp_path: Path) -> None:
+    missing = disk("/dev/disk/by-id/no-such-disk", {"number": 1})
+    config = {"ignition": {"version": "3.3.0"}, "storage": {"disks": [missing]}}
+    runner = Runner(tmp_path, env={"IGNITION_PY_DEVICE_TIMEOUT": "0.5"})
+    result = runner.stage("disks", config, tmp_path / "root")
+    assert result.returncode == 1
+    assert (
+        "timed out after 0.5s waiting for device(s) /dev/disk/by-id/no-such-disk" in result.output
+    )

@@ -1,0 +1,86 @@
+"""Upstream's filesystem reuse rule and mkfs command lines."""
+
+from __future__ import annotations
+
+import pytest
+
+from ignition_py.config.model import Filesystem
+from ignition_py.disks.fs_rules import (
+    Decision,
+    FilesystemRuleError,
+    Probe,
+    canonical_uuid,
+    decide,
+    mkfs_argv,
+    required_tools,
+)
+
+EXT4 = Probe(type="ext4", uuid="5f6b2c1e-9a7d-4e3b-8c2a-1d0e9f8a7b6c", label="data")
+
+
+def fs(**fields: object) -> Filesystem:
+    return Filesystem(**{"device": "/dev/x", **fields})  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("config", "probe", "decision"),
+    [
+        (fs(format="ext4"), Probe(), Decision.CREATE),
+        (fs(format="ext4"), EXT4, Decision.REUSE),
+        (fs(format="ext4", label="data"), EXT4, Decision.REUSE),
+        (fs(format="ext4", uuid="5F6B2C1E-9A7D-4E3B-8C2A-1D0E9F8A7B6C"), EXT4, Decision.REUSE),
+        (fs(format="ext4", label="other", wipe_filesystem=True), EXT4, Decision.WIPE_AND_CREATE),
+        (fs(format="vfat", uuid="1234abcd"), Probe("vfat", "1234-ABCD"), Decision.REUSE),
+        (fs(format="none"), Probe(), Decision.NOTHING),
+        (fs(format="none", wipe_filesystem=True), EXT4, Decision.WIPE_ONLY),
+        (fs(), EXT4, Decision.NOTHING),
+    ],
+)
+def test_decisions(config: Filesystem, probe: Probe, decision: Decision) -> None:
+    assert decide(config, probe) is decision
+
+
+@pytest.mark.parametrize(
+    ("config", "probe", "message"),
+    [
+        (fs(format="ext4", label="other"), EXT4, "not of the correct type, label, or UUID"),
+        (fs(format="ext4", uuid="00000000-0000-0000-0000-000000000000"), EXT4, "UUID"),
+        (fs(format="xfs"), EXT4, "found ext4"),
+        (fs(format="none"), EXT4, "wipe was not requested"),
+        (fs(format="ext4"), Probe(partition_table="gpt"), "gpt partition table"),
+        (fs(format="zfs"), Probe(), "unsupported filesystem format"),
+    ],
+)
+def test_refusals(config: Filesystem, probe: Probe, message: str) -> None:
+    with pytest.raises(FilesystemRuleError, match=message):
+        decide(config, probe)
+
+
+def test_vfat_volume_id_without_dash() -> None:
+    assert canonical_uuid("vfat", "ABCD-1234") == "abcd1234"
+    assert canonical_uuid("ext4", "ABCD-1234") == "abcd-1234"
+
+
+@pytest.mark.parametrize(
+    ("config", "argv"),
+    [
+        (fs(format="ext4", label="l", uuid="U", options=("-b", "4096")),
+         ["mkfs.ext4", "-b", "4096", "-F", "-U", "u", "-L", "l", "/dev/x"]),
+        (fs(format="xfs", label="l", uuid="u"),
+         ["mkfs.xfs", "-f", "-m", "uuid=u", "-L", "l", "/dev/x"]),
+        (fs(format="btrfs", label="l", uuid="u"),
+         ["mkfs.btrfs", "--force", "-U", "u", "-L", "l", "/dev/x"]),
+        (fs(format="swap", label="l", uuid="u"),
+         ["mkswap", "-f", "-U", "u", "-L", "l", "/dev/x"]),
+        (fs(format="vfat", label="L", uuid="1234-ABCD"),
+         ["mkfs.vfat", "-i", "1234abcd", "-n", "L", "/dev/x"]),
+    ],
+)  # fmt: skip
+def test_mkfs_argv_as_upstream(config: Filesystem, argv: list[str]) -> None:
+    assert mkfs_argv(config, "/dev/x") == argv
+
+
+def test_required_tools() -> None:
+    tools = required_tools((fs(format="xfs"), fs(format="none"), fs(format="swap")))
+    assert tools == ["blkid", "mkfs.xfs", "mkswap", "wipefs"]
+    assert required_tools(()) == []

@@ -1,0 +1,78 @@
+"""The GPT writer and reader on an image file: what is written reads back, sgdisk and
+sfdisk accept it, and GUIDs, labels and numbers are the ones asked for."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from ignition_py.disks.gpt_layout import Geometry, GptEntry, Layout
+from ignition_py.system import gpt
+
+GUID = "1B4E28BA-2FA1-11D2-883F-B9A761BDE3FB"
+EFI = "C12A7328-F81F-11D2-BA4B-00A0C93EC93B"
+
+
+def image(path: Path, mib: int = 16) -> int:
+    with open(path, "wb") as handle:
+        handle.truncate(mib * 1024 * 1024)
+    return os.open(path, os.O_RDWR)
+
+
+def test_round_trip(tmp_path: Path) -> None:
+    fd = image(tmp_path / "d.img")
+    try:
+        table = gpt.read_table(fd, 512, 32768)
+        assert table.kind == "none" and table.layout.entries == {}
+        layout = Layout(Geometry.fresh(512, 32768))
+        layout.create(GptEntry(3, 0, 0, EFI, GUID, "Ωmega"), None, 2048)
+        layout.create(GptEntry(1, 0, 0), None, None)
+        written = gpt.write_table(fd, layout, "")
+        again = gpt.read_table(fd, 512, 32768)
+        assert again.kind == "gpt"
+        assert again.layout.entries == written
+        assert again.layout.entries[3] == GptEntry(3, 2048, 2048, EFI, GUID, "Ωmega")
+        assert again.layout.entries[1].guid not in ("", GUID)
+    finally:
+        os.close(fd)
+
+
+def test_readable_by_sfdisk_and_sgdisk(tmp_path: Path) -> None:
+    if shutil.which("sfdisk") is None or shutil.which("sgdisk") is None:
+        reason = "sfdisk or sgdisk missing (Debian packages fdisk, gdisk)"
+        print(f"skipped: {reason}")
+        pytest.skip(reason)
+    path = tmp_path / "d.img"
+    fd = image(path)
+    try:
+        layout = Layout(Geometry.fresh(512, 32768))
+        layout.create(GptEntry(2, 0, 0, EFI, GUID, "esp"), None, 4096)
+        gpt.write_table(fd, layout, "")
+    finally:
+        os.close(fd)
+    table = json.loads(subprocess.run(["sfdisk", "-J", str(path)], capture_output=True,
+                                      text=True, check=True).stdout)["partitiontable"]  # fmt: skip
+    assert table["lastlba"] == 32734
+    [entry] = table["partitions"]
+    assert entry["node"].endswith("2") and entry["uuid"] == GUID and entry["name"] == "esp"
+    verify = subprocess.run(["sgdisk", "-v", str(path)], capture_output=True, text=True)
+    assert "No problems found" in verify.stdout
+
+
+def test_corrupt_primary_falls_back_to_backup(tmp_path: Path) -> None:
+    fd = image(tmp_path / "d.img")
+    try:
+        layout = Layout(Geometry.fresh(512, 32768))
+        layout.create(GptEntry(1, 0, 0, label="x"), None, 2048)
+        gpt.write_table(fd, layout, "")
+        os.pwrite(fd, b"\x00" * 512, 512)
+        assert gpt.read_table(fd, 512, 32768).layout.entries[1].label == "x"
+        gpt.zap(fd, 512, 32768)
+        assert gpt.read_table(fd, 512, 32768).kind == "none"
+    finally:
+        os.close(fd)

@@ -1,0 +1,103 @@
+"""mdadm and cryptsetup command lines, clevis configs, mount order, data URLs."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+
+import pytest
+
+from ignition_py.config.model import (
+    Clevis,
+    ClevisCustom,
+    Config,
+    Filesystem,
+    Luks,
+    Raid,
+    Resource,
+    Storage,
+    Tang,
+    Verification,
+)
+from ignition_py.disks import dataurl, luks_rules, mount_rules, raid_rules
+
+
+def test_mdadm_argv() -> None:
+    raid = Raid(
+        "data", "raid1", ("/dev/a", "/dev/b", "/dev/c"), spares=1, options=("--metadata=1.2",)
+    )
+    assert raid_rules.create_argv(raid, ["/dev/a", "/dev/b", "/dev/c"]) == [
+        "mdadm", "--create", "data", "--force", "--run", "--homehost", "any", "--level",
+        "raid1", "--raid-devices", "2", "--spare-devices", "1", "--metadata=1.2",
+        "/dev/a", "/dev/b", "/dev/c",
+    ]  # fmt: skip
+
+
+def test_cryptsetup_argv() -> None:
+    luks = Luks("root", "/dev/x", label="l", uuid="u", options=("--cipher", "aes-xts-plain64"),
+                discard=True, open_options=("--perf-no_read_workqueue",))  # fmt: skip
+    assert luks_rules.format_argv(luks, "/k", "/dev/x") == [
+        "cryptsetup", "luksFormat", "--batch-mode", "--type", "luks2", "--key-file", "/k",
+        "--label", "l", "--uuid", "u", "--cipher", "aes-xts-plain64", "/dev/x",
+    ]  # fmt: skip
+    assert luks_rules.open_argv(luks, "/dev/x", "/k") == [
+        "cryptsetup", "luksOpen", "/dev/x", "root", "--key-file", "/k", "--allow-discards",
+        "--perf-no_read_workqueue",
+    ]  # fmt: skip
+
+
+def test_clevis_configs() -> None:
+    tang = Luks(
+        "t", "/dev/x", clevis=Clevis(tang=(Tang("http://t", "thp"),), tpm2=True, threshold=2)
+    )
+    pin, config = luks_rules.clevis_pin_and_config(tang)
+    assert pin == "sss"
+    assert json.loads(config) == {
+        "t": 2,
+        "pins": {"tang": [{"url": "http://t", "thp": "thp"}], "tpm2": {}},
+    }
+    custom = Luks("c", "/dev/x", clevis=Clevis(custom=ClevisCustom("tpm2", '{"pcr_ids":"7"}')))
+    assert luks_rules.clevis_pin_and_config(custom) == ("tpm2", '{"pcr_ids":"7"}')
+    assert not luks_rules.uses_clevis(Luks("n", "/dev/x"))
+    with pytest.raises(luks_rules.LuksRuleError, match="no device"):
+        luks_rules.check_supported(Luks("n"))
+
+
+def test_mount_order_shallowest_first_and_back() -> None:
+    config = Config(storage=Storage(filesystems=(
+        Filesystem("/dev/a", format="ext4", path="/var/lib/data"),
+        Filesystem("/dev/b", format="ext4", path="/var"),
+        Filesystem("/dev/c", format="swap", path="/swap"),
+        Filesystem("/dev/d", format="xfs"),
+        Filesystem("/dev/e", format="none", path="/none"),
+    )))  # fmt: skip
+    assert [fs.device for fs in mount_rules.mountable(config)] == ["/dev/b", "/dev/a"]
+    assert [fs.device for fs in mount_rules.unmount_order(config)] == ["/dev/a", "/dev/b"]
+    assert mount_rules.target_path("/sysroot", "/var/lib/") == "/sysroot/var/lib"
+    fs = Filesystem("/dev/a", format="ext4", path="/var", mount_options=("ro", "noatime"))
+    assert mount_rules.mount_argv(fs, "/r/var") == [
+        "mount",
+        "-o",
+        "ro,noatime",
+        "-t",
+        "ext4",
+        "/dev/a",
+        "/r/var",
+    ]
+
+
+def test_data_urls() -> None:
+    assert dataurl.decode("data:,hello%20world") == b"hello world"
+    assert dataurl.decode("data:text/plain;base64,aGk=") == b"hi"
+    assert dataurl.decode(dataurl.encode(b"\xff\x00")) == b"\xff\x00"
+    packed = gzip.compress(b"key")
+    source = dataurl.encode(packed)
+    digest = "sha512-" + hashlib.sha512(b"key").hexdigest()
+    resource = Resource(source=source, compression="gzip", verification=Verification(digest))
+    assert dataurl.read_inline_resource(resource, "k") == b"key"
+    bad = Resource(source=source, compression="gzip", verification=Verification("sha512-00"))
+    with pytest.raises(dataurl.ResourceError, match="hash mismatch"):
+        dataurl.read_inline_resource(bad, "k")
+    with pytest.raises(dataurl.ResourceError, match="only data: URLs"):
+        dataurl.read_inline_resource(Resource(source="http://x/key"), "k")

@@ -1,0 +1,188 @@
+"""Run a command as root inside a throwaway QEMU guest that boots Debian's kernel and sees
+the host's / (read-only, with a tmpfs overlay on top so it can write), for the tests that
+need kernel features this machine's kernel lacks: device-mapper/LUKS, md RAID, vfat,
+iso9660 and udf mounts, a CD-ROM drive.
+
+    result = run_in_guest([".venv/bin/python", "-m", "pytest", "..."],
+                          disks=[a_img, b_img], cdrom=iso, timeout=300.0,
+                          env={"NAME": "value"}, cwd="/work/main")
+    result.returncode, result.output (stdout+stderr), result.console (serial log)
+
+In the guest: `disks` are /dev/vda, /dev/vdb... in order (by-id: virtio-disk0, ...),
+`cdrom` is /dev/sr0, systemd-udevd runs and has settled (so /dev/disk/by-* exist), lo is
+up, the host's files (venv, repo, tools, files under /tmp made before the call) are at the
+same paths, and IGNITION_PY_VM_GUEST=1 is set. The kernel scans partition tables itself
+there (unlike the host's loop devices). The root is not a chroot: udevadm and friends act.
+Writes outside the disks are lost at power-off. Modules load on demand (mount, dm, md,
+crypto) as on an installed system.
+
+Guests run one at a time host-wide (a lock); waiting for it does not count against
+`timeout`. A guest that gives no exit code (boot failure, crash, timeout) raises
+GuestError with the console and output so far. guest_unavailable_reason() says why
+guests cannot run here at all (tests skip with it). IGNITION_PY_VM_ACCEL=kvm in the
+environment uses KVM instead of TCG, for machines where a stock kernel boots with it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.vm import artifacts, qemu
+from tests.vm.initramfs import BUSYBOX
+
+REPO_ROOT = str(Path(__file__).resolve().parents[2])
+GUEST_MARKER_VARIABLE = "IGNITION_PY_VM_GUEST"
+ACCEL_VARIABLE = "IGNITION_PY_VM_ACCEL"
+BASE_ENVIRONMENT = {
+    "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+    "HOME": "/root",
+    "LANG": "C.UTF-8",
+    "TERM": "dumb",
+    GUEST_MARKER_VARIABLE: "1",
+}
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+@dataclass(frozen=True)
+class GuestResult:
+    returncode: int
+    output: str  # the command's stdout and stderr, interleaved
+    console: str  # the serial console: kernel messages and the init's progress lines
+    boot_seconds: float  # guest uptime when the command started (udev settled)
+    elapsed_seconds: float  # QEMU start to QEMU exit, on the host's clock
+
+
+class GuestError(RuntimeError):
+    """The guest gave no exit code: it could not run, failed to boot, crashed or timed out."""
+
+    def __init__(self, message: str, output: str = "", console: str = "") -> None:
+        super().__init__(f"{message}\n{_tail('output', output)}\n{_tail('console', console)}")
+        self.output = output
+        self.console = console
+
+
+def _tail(title: str, text: str, lines: int = 40) -> str:
+    kept = text.splitlines()[-lines:]
+    return f"--- last {len(kept)} lines of the guest's {title} ---\n" + "\n".join(kept)
+
+
+def _accel() -> str:
+    return os.environ.get(ACCEL_VARIABLE, "tcg")
+
+
+def guest_unavailable_reason() -> str | None:
+    """Why guests cannot run on this machine, or None when they can."""
+    if os.geteuid() != 0:
+        return "guest tests need root (QEMU exports the host's / to the guest)"
+    if shutil.which(qemu.QEMU) is None:
+        return f"{qemu.QEMU} is not installed (Debian package qemu-system-x86)"
+    for tool, package in (("apt-get", "apt"), ("dpkg-deb", "dpkg"), ("depmod", "kmod")):
+        if shutil.which(tool) is None:
+            return f"{tool} is missing (package {package}): it fetches the guest kernel"
+    if not BUSYBOX.is_file():
+        return f"{BUSYBOX} is missing (Debian package busybox-static)"
+    if _accel() not in ("tcg", "kvm"):
+        return f"{ACCEL_VARIABLE}={_accel()} is neither tcg nor kvm"
+    if _accel() == "kvm" and not os.access("/dev/kvm", os.R_OK | os.W_OK):
+        return f"{ACCEL_VARIABLE}=kvm but /dev/kvm is not usable"
+    return None
+
+
+def job_script(argv: Sequence[str], env: Mapping[str, str], cwd: str) -> str:
+    """The script the guest runs with the host's /bin/sh, started under `env -i`."""
+    if not argv:
+        raise ValueError("run_in_guest needs a command")
+    lines = ["#!/bin/sh"]
+    for name, value in {**BASE_ENVIRONMENT, **env}.items():
+        if not _ENV_NAME.fullmatch(name):
+            raise ValueError(f"environment variable name {name!r} is not a shell name")
+        lines.append(f"export {name}={shlex.quote(value)}")
+    lines.append(f"cd {shlex.quote(cwd)} || exit 125")
+    lines.append("exec " + " ".join(shlex.quote(arg) for arg in argv))
+    return "\n".join(lines) + "\n"
+
+
+def run_in_guest(
+    argv: Sequence[str],
+    disks: Sequence[Path] = (),
+    cdrom: Path | None = None,
+    timeout: float = 300.0,
+    env: Mapping[str, str] | None = None,
+    cwd: str = REPO_ROOT,
+    memory_mib: int = 2048,
+    extra_qemu_args: Sequence[str] = (),
+) -> GuestResult:
+    """Boot a guest, run `argv` in it as root, power it off; see the module docstring."""
+    reason = guest_unavailable_reason()
+    if reason is not None:
+        raise GuestError(f"guests cannot run here: {reason}")
+    for image in [*disks, *([cdrom] if cdrom is not None else [])]:
+        if not Path(image).is_file():
+            raise FileNotFoundError(f"guest disk image {image} does not exist")
+    script = job_script(argv, env or {}, cwd)
+    images = artifacts.guest_images()
+    with tempfile.TemporaryDirectory(prefix="ignition-py-vm-") as share:
+        share_dir = Path(share)
+        (share_dir / "job.sh").write_text(script)
+        machine = qemu.Machine(
+            kernel=images.kernel,
+            initramfs=images.initramfs,
+            share_dir=share_dir,
+            console_log=share_dir / "console.log",
+            disks=tuple(Path(disk) for disk in disks),
+            cdrom=None if cdrom is None else Path(cdrom),
+            accel=_accel(),
+            memory_mib=memory_mib,
+            extra_args=tuple(extra_qemu_args),
+        )
+        with artifacts.host_lock("qemu"):
+            return _boot(machine, timeout)
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_bytes().decode("utf-8", errors="replace")
+    except FileNotFoundError:
+        return ""
+
+
+def _boot(machine: qemu.Machine, timeout: float) -> GuestResult:
+    share = machine.share_dir
+    started = time.monotonic()
+    try:
+        done = subprocess.run(
+            qemu.qemu_argv(machine),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise GuestError(
+            f"the guest did not finish within {timeout:g} s (QEMU killed)",
+            _read(share / "output"),
+            _read(machine.console_log),
+        ) from None
+    elapsed = time.monotonic() - started
+    output, console = _read(share / "output"), _read(machine.console_log)
+    returncode = _read(share / "returncode").strip()
+    if not returncode:
+        message = f"the guest reported no exit code (QEMU exited with {done.returncode}"
+        raise GuestError(f"{message}: {done.stderr.strip()})", output, console)
+    return GuestResult(
+        returncode=int(returncode),
+        output=output,
+        console=console,
+        boot_seconds=float(_read(share / "started").strip() or "nan"),
+        elapsed_seconds=elapsed,
+    )

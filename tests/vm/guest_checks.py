@@ -1,0 +1,136 @@
+"""Checks that run INSIDE a test guest (tests/vm/test_guest.py boots one guest and runs
+this file with pytest there): the kernel features the guest tier exists for. Not named
+test_*.py so that the host's pytest never collects it; every check asserts in the guest.
+
+The host attaches DISK_ROLES in order as /dev/vda, /dev/vdb, ... and an iso9660 image
+labelled ISO_LABEL holding ISO_FILE_NAME as the CD-ROM.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+DISK_ROLES = ("raid-a", "raid-b", "luks", "vfat", "udf")
+VFAT_LABEL = "IGNPYVFAT"
+UDF_LABEL = "IGNPYUDF"
+ISO_LABEL = "IGNPYISO"
+ISO_FILE_NAME = "ovf-env.xml"
+ISO_FILE_CONTENT = "<Environment>from the CD-ROM</Environment>\n"
+EXPECTED_ENV = ("IGNPY_CHECK_VALUE", "a value with 'quotes' and $dollar")
+EXPECTED_CWD = "/work/main/tests"
+
+
+def disk(role: str) -> Path:
+    """The device of a role, through the by-id link made from the serial QEMU sets."""
+    return Path(f"/dev/disk/by-id/virtio-disk{DISK_ROLES.index(role)}")
+
+
+def run(*argv: str) -> str:
+    done = subprocess.run(argv, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, f"{' '.join(argv)} exited {done.returncode}: {done.stderr}"
+    return done.stdout
+
+
+@pytest.fixture(autouse=True)
+def _only_in_a_guest() -> None:
+    """These checks format the attached disks: never let them run on a host."""
+    if os.environ.get("IGNITION_PY_VM_GUEST") != "1":
+        reason = "guest-only checks: run by tests/vm/test_guest.py inside a QEMU guest"
+        print(f"skipped: {reason}")
+        pytest.skip(reason)
+
+
+@pytest.fixture
+def mountpoint(tmp_path: Path) -> Iterator[Path]:
+    target = tmp_path / "mnt"
+    target.mkdir()
+    yield target
+    subprocess.run(["umount", str(target)], capture_output=True)
+
+
+def test_runs_as_root_in_the_guest_with_env_and_cwd() -> None:
+    assert os.geteuid() == 0
+    assert os.environ.get("IGNITION_PY_VM_GUEST") == "1"
+    name, value = EXPECTED_ENV
+    assert os.environ.get(name) == value
+    assert os.getcwd() == EXPECTED_CWD
+    assert Path("/proc/1/root").resolve() == Path("/"), "the guest root must not be a chroot"
+    virt = subprocess.run(["systemd-detect-virt", "--container"], capture_output=True, text=True)
+    assert virt.stdout.strip() == "none", "the guest must not look like a container"
+
+
+def test_disks_appear_in_order_with_by_id_links() -> None:
+    for index, role in enumerate(DISK_ROLES):
+        assert disk(role).resolve() == Path(f"/dev/vd{chr(ord('a') + index)}"), role
+
+
+def test_luks2_format_and_open(tmp_path: Path, mountpoint: Path) -> None:
+    key = tmp_path / "key"
+    key.write_bytes(os.urandom(64))
+    device = str(disk("luks"))
+    run("cryptsetup", "luksFormat", "--batch-mode", "--type", "luks2", "--pbkdf", "pbkdf2",
+        "--pbkdf-force-iterations", "1000", "--key-file", str(key), device)  # fmt: skip
+    run("cryptsetup", "open", "--key-file", str(key), device, "ignpy-luks")
+    try:
+        mapper = Path("/dev/mapper/ignpy-luks")
+        assert mapper.exists()
+        status = run("cryptsetup", "status", "ignpy-luks")
+        assert "type:    LUKS2" in status and "cipher:  aes-xts-plain64" in status
+        run("mkfs.ext4", "-q", "-L", "ignpy-inside", str(mapper))
+        run("mount", str(mapper), str(mountpoint))
+        (mountpoint / "secret").write_text("kept")
+        run("umount", str(mountpoint))
+        run("mount", "-o", "ro", str(mapper), str(mountpoint))
+        assert (mountpoint / "secret").read_text() == "kept"
+        run("umount", str(mountpoint))
+    finally:
+        run("cryptsetup", "close", "ignpy-luks")
+    assert run("blkid", "-o", "value", "-s", "TYPE", device).strip() == "crypto_LUKS"
+
+
+def test_mdadm_creates_a_raid1_from_two_disks() -> None:
+    members = [str(disk("raid-a").resolve()), str(disk("raid-b").resolve())]
+    run("mdadm", "--create", "/dev/md/ignpy", "--run", "--assume-clean", "--metadata=1.2",
+        "--level=1", "--raid-devices=2", *members)  # fmt: skip
+    try:
+        run("udevadm", "settle")
+        detail = run("mdadm", "--detail", "/dev/md/ignpy")
+        assert "Raid Level : raid1" in detail and "Active Devices : 2" in detail
+        assert "raid1" in Path("/proc/mdstat").read_text()
+        run("mkfs.ext4", "-q", "/dev/md/ignpy")
+    finally:
+        run("mdadm", "--stop", "/dev/md/ignpy")
+
+
+def test_vfat_mounts_by_label(mountpoint: Path) -> None:
+    link = Path(f"/dev/disk/by-label/{VFAT_LABEL}")
+    assert link.resolve() == disk("vfat").resolve()
+    run("mount", "-t", "vfat", str(link), str(mountpoint))
+    (mountpoint / "written.txt").write_text("vfat works")
+    run("umount", str(mountpoint))
+    run("mount", "-o", "ro", str(link), str(mountpoint))
+    assert (mountpoint / "written.txt").read_text() == "vfat works"
+
+
+def test_iso9660_cdrom_is_sr0_and_reads(mountpoint: Path) -> None:
+    assert Path(f"/dev/disk/by-label/{ISO_LABEL}").resolve() == Path("/dev/sr0")
+    properties = run("udevadm", "info", "--query=property", "/dev/sr0")
+    assert "ID_CDROM=1" in properties.splitlines()
+    assert "ID_FS_TYPE=iso9660" in properties.splitlines()
+    run("mount", "-t", "iso9660", "-o", "ro", "/dev/sr0", str(mountpoint))
+    assert (mountpoint / ISO_FILE_NAME).read_text() == ISO_FILE_CONTENT
+
+
+def test_udf_mounts_by_label_and_keeps_a_file(mountpoint: Path) -> None:
+    link = Path(f"/dev/disk/by-label/{UDF_LABEL}")
+    assert link.resolve() == disk("udf").resolve()
+    run("mount", "-t", "udf", str(link), str(mountpoint))
+    (mountpoint / "CustomData.bin").write_bytes(b"udf works")
+    run("umount", str(mountpoint))
+    run("mount", "-t", "udf", "-o", "ro", str(link), str(mountpoint))
+    assert (mountpoint / "CustomData.bin").read_bytes() == b"udf works"
