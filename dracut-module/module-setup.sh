@@ -11,7 +11,7 @@ check() {
 }
 
 depends() {
-    echo systemd systemd-udevd systemd-networkd
+    echo systemd udev-rules systemd-networkd
 }
 
 install_stage_unit() {

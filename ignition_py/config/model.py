@@ -6,27 +6,28 @@ configs are read into this same model. None (or an empty tuple) means 'not set'.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from .fields import Kind, spec
+from .frozen import frozen_model
 from .versions import V3_1, V3_2, V3_3, V3_4, V3_5
 
 STR, INT, BOOL, OBJ, LIST = Kind.STRING, Kind.INTEGER, Kind.BOOLEAN, Kind.OBJECT, Kind.LIST
 _CONFIG_RESOURCE = {"compression": V3_1}
 
 
-@dataclass(frozen=True)
+@frozen_model
 class HTTPHeader:
     name: str = field(default="", metadata=spec("name", STR, required=True))
     value: str | None = field(default=None, metadata=spec("value", STR))
 
 
-@dataclass(frozen=True)
+@frozen_model
 class Verification:
     hash: str | None = field(default=None, metadata=spec("hash", STR))
 
 
-@dataclass(frozen=True)
+@frozen_model
 class Resource:
     source: str | None = field(default=None, metadata=spec("source", STR))
     compression: str | None = field(default=None, metadata=spec("compression", STR))
@@ -38,7 +39,7 @@ class Resource:
     )
 
 
-@dataclass(frozen=True)
+@frozen_model
 class IgnitionConfig:
     merge: tuple[Resource, ...] = field(
         default=(), metadata=spec("merge", LIST, item=Resource, nested_since=_CONFIG_RESOURCE)
@@ -49,14 +50,14 @@ class IgnitionConfig:
     )
 
 
-@dataclass(frozen=True)
+@frozen_model
 class Proxy:
     http_proxy: str | None = field(default=None, metadata=spec("httpProxy", STR))
     https_proxy: str | None = field(default=None, metadata=spec("httpsProxy", STR))
     no_proxy: tuple[str, ...] = field(default=(), metadata=spec("noProxy", LIST, item=STR))
 
 
-@dataclass(frozen=True)
+@frozen_model
 class TLS:
     certificate_authorities: tuple[Resource, ...] = field(
         default=(),
@@ -64,12 +65,12 @@ class TLS:
     )
 
 
-@dataclass(frozen=True)
+@frozen_model
 class Security:
     tls: TLS | None = field(default=None, metadata=spec("tls", OBJ, cls=TLS))
 
 
-@dataclass(frozen=True)
+@frozen_model
 class Timeouts:
     http_response_headers: int | None = field(
         default=None, metadata=spec("httpResponseHeaders", INT)
@@ -77,7 +78,7 @@ class Timeouts:
     http_total: int | None = field(default=None, metadata=spec("httpTotal", INT))
 
 
-@dataclass(frozen=True)
+@frozen_model
 class Ignition:
     version: str = field(default="", metadata=spec("version", STR, required=True))
     config: IgnitionConfig | None = field(
@@ -88,7 +89,7 @@ class Ignition:
     timeouts: Timeouts | None = field(default=None, metadata=spec("timeouts", OBJ, cls=Timeouts))
 
 
-@dataclass(frozen=True)
+@frozen_model
 class KernelArguments:
     should_exist: tuple[str, ...] = field(default=(), metadata=spec("shouldExist", LIST, item=STR))
     should_not_exist: tuple[str, ...] = field(
@@ -96,7 +97,7 @@ class KernelArguments:
     )
 
 
-@dataclass(frozen=True)
+@frozen_model
 class PasswdGroup:
     name: str = field(default="", metadata=spec("name", STR, required=True))
     gid: int | None = field(default=None, metadata=spec("gid", INT))
@@ -105,7 +106,7 @@ class PasswdGroup:
     system: bool | None = field(default=None, metadata=spec("system", BOOL))
 
 
-@dataclass(frozen=True)
+@frozen_model
 class PasswdUser:
     name: str = field(default="", metadata=spec("name", STR, required=True))
     gecos: str | None = field(default=None, metadata=spec("gecos", STR))
@@ -125,7 +126,7 @@ class PasswdUser:
     uid: int | None = field(default=None, metadata=spec("uid", INT))
 
 
-@dataclass(frozen=True)
+@frozen_model
 class Passwd:
     groups: tuple[PasswdGroup, ...] = field(
         default=(), metadata=spec("groups", LIST, item=PasswdGroup)
@@ -133,19 +134,19 @@ class Passwd:
     users: tuple[PasswdUser, ...] = field(default=(), metadata=spec("users", LIST, item=PasswdUser))
 
 
-@dataclass(frozen=True)
+@frozen_model
 class NodeUser:
     id: int | None = field(default=None, metadata=spec("id", INT))
     name: str | None = field(default=None, metadata=spec("name", STR))
 
 
-@dataclass(frozen=True)
+@frozen_model
 class NodeGroup:
     id: int | None = field(default=None, metadata=spec("id", INT))
     name: str | None = field(default=None, metadata=spec("name", STR))
 
 
-@dataclass(frozen=True)
+@frozen_model
 class Directory:
     path: str = field(default="", metadata=spec("path", STR, required=True))
     overwrite: bool | None = field(default=None, metadata=spec("overwrite", BOOL))
@@ -154,7 +155,7 @@ class Directory:
     mode: int | None = field(default=None, metadata=spec("mode", INT))
 
 
-@dataclass(frozen=True)
+@frozen_model
 class File:
     path: str = field(default="", metadata=spec("path", STR, required=True))
     overwrite: bool | None = field(default=None, metadata=spec("overwrite", BOOL))
@@ -165,7 +166,7 @@ class File:
     append: tuple[Resource, ...] = field(default=(), metadata=spec("append", LIST, item=Resource))
 
 
-@dataclass(frozen=True)
+@frozen_model
 class Link:
     path: str = field(default="", metadata=spec("path", STR, required=True))
     overwrite: bool | None = field(default=None, metadata=spec("overwrite", BOOL))
@@ -175,7 +176,7 @@ class Link:
     hard: bool | None = field(default=None, metadata=spec("hard", BOOL))
 
 
-@dataclass(frozen=True)
+@frozen_model
 class Partition:
     number: int | None = field(default=None, metadata=spec("number", INT))
     label: str | None = field(default=None, metadata=spec("label", STR))
@@ -190,7 +191,7 @@ class Partition:
     resize: bool | None = field(default=None, metadata=spec("resize", BOOL, since=V3_2))
 
 
-@dataclass(frozen=True)
+@frozen_model
 class Disk:
     device: str = field(default="", metadata=spec("device", STR, required=True))
     wipe_table: bool | None = field(default=None, metadata=spec("wipeTable", BOOL))
@@ -199,7 +200,7 @@ class Disk:
     )
 
 
-@dataclass(frozen=True)
+@frozen_model
 class Raid:
     name: str = field(default="", metadata=spec("name", STR, required=True))
     level: str | None = field(default=None, metadata=spec("level", STR))
@@ -208,21 +209,21 @@ class Raid:
     options: tuple[str, ...] = field(default=(), metadata=spec("options", LIST, item=STR))
 
 
-@dataclass(frozen=True)
+@frozen_model
 class Tang:
     url: str = field(default="", metadata=spec("url", STR, required=True))
     thumbprint: str | None = field(default=None, metadata=spec("thumbprint", STR))
     advertisement: str | None = field(default=None, metadata=spec("advertisement", STR, since=V3_4))
 
 
-@dataclass(frozen=True)
+@frozen_model
 class ClevisCustom:
     pin: str | None = field(default=None, metadata=spec("pin", STR))
     config: str | None = field(default=None, metadata=spec("config", STR))
     needs_network: bool | None = field(default=None, metadata=spec("needsNetwork", BOOL))
 
 
-@dataclass(frozen=True)
+@frozen_model
 class Clevis:
     custom: ClevisCustom | None = field(
         default=None, metadata=spec("custom", OBJ, cls=ClevisCustom)
@@ -232,12 +233,12 @@ class Clevis:
     tpm2: bool | None = field(default=None, metadata=spec("tpm2", BOOL))
 
 
-@dataclass(frozen=True)
+@frozen_model
 class Cex:
     enabled: bool | None = field(default=None, metadata=spec("enabled", BOOL))
 
 
-@dataclass(frozen=True)
+@frozen_model
 class Luks:
     name: str = field(default="", metadata=spec("name", STR, required=True))
     device: str | None = field(default=None, metadata=spec("device", STR))
@@ -254,7 +255,7 @@ class Luks:
     )
 
 
-@dataclass(frozen=True)
+@frozen_model
 class Filesystem:
     device: str = field(default="", metadata=spec("device", STR, required=True))
     format: str | None = field(default=None, metadata=spec("format", STR))
@@ -268,7 +269,7 @@ class Filesystem:
     wipe_filesystem: bool | None = field(default=None, metadata=spec("wipeFilesystem", BOOL))
 
 
-@dataclass(frozen=True)
+@frozen_model
 class Storage:
     disks: tuple[Disk, ...] = field(default=(), metadata=spec("disks", LIST, item=Disk))
     raid: tuple[Raid, ...] = field(default=(), metadata=spec("raid", LIST, item=Raid))
@@ -283,13 +284,13 @@ class Storage:
     links: tuple[Link, ...] = field(default=(), metadata=spec("links", LIST, item=Link))
 
 
-@dataclass(frozen=True)
+@frozen_model
 class Dropin:
     name: str = field(default="", metadata=spec("name", STR, required=True))
     contents: str | None = field(default=None, metadata=spec("contents", STR))
 
 
-@dataclass(frozen=True)
+@frozen_model
 class Unit:
     name: str = field(default="", metadata=spec("name", STR, required=True))
     enabled: bool | None = field(default=None, metadata=spec("enabled", BOOL))
@@ -298,12 +299,12 @@ class Unit:
     dropins: tuple[Dropin, ...] = field(default=(), metadata=spec("dropins", LIST, item=Dropin))
 
 
-@dataclass(frozen=True)
+@frozen_model
 class Systemd:
     units: tuple[Unit, ...] = field(default=(), metadata=spec("units", LIST, item=Unit))
 
 
-@dataclass(frozen=True)
+@frozen_model
 class Config:
     ignition: Ignition = field(
         default_factory=Ignition, metadata=spec("ignition", OBJ, required=True, cls=Ignition)

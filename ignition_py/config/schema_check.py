@@ -33,8 +33,20 @@ def load_schema(version: Version) -> dict[str, Any]:
     return schema
 
 
+# Where a build (the initramfs) may put validators generated ahead of time.
+PRECOMPILED_PACKAGE = "ignition_py.config.fastschema"
+
+
 @cache
 def _fast_validator(version: Version) -> Callable[[Any], Any]:
+    import importlib
+
+    try:
+        module = importlib.import_module(f"{PRECOMPILED_PACKAGE}.{version.schema_name}")
+        precompiled: Callable[[Any], Any] = module.validate
+        return precompiled
+    except ImportError:
+        pass
     import fastjsonschema
 
     validator: Callable[[Any], Any] = fastjsonschema.compile(load_schema(version))

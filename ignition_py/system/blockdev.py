@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..errors import IgnitionError
+from ..errors import CommandError, IgnitionError
 from ..log import Logger
 from .commands import run
 
@@ -168,23 +168,43 @@ def kernel_partitions(disk: str) -> dict[int, tuple[int, int]]:
 
 
 def sync_kernel_table(disk: str, wanted: dict[int, tuple[int, int]], log: Logger) -> None:
-    """Make the kernel's partitions match the table just written, one BLKPG change per
-    partition through partx (loop devices here are not rescanned by the kernel), then
-    check the result against sysfs."""
+    """Make the kernel's partitions match the table just written, then check the result
+    against sysfs.
+
+    First the kernel re-reads the table itself (BLKRRPART), as it does for a VM's disks;
+    where it cannot (loop devices here have no partition scan, or a partition is in use),
+    one BLKPG change per partition through partx. udev reacts to the write too and may
+    re-read the table at the same moment: a partition it already added is not an error.
+    """
+    settle(log)
+    if kernel_partitions(disk) != wanted:
+        run(["blockdev", "--rereadpt", disk], log, check=False)
+        settle(log)
     current = kernel_partitions(disk)
     for number, geometry in sorted(current.items()):
         if wanted.get(number) != geometry:
-            run(["partx", "--delete", "--nr", str(number), disk], log)
+            _partx(disk, "--delete", number, None, log)
     current = kernel_partitions(disk)
     for number in sorted(wanted):
         if number not in current:
-            run(["partx", "--add", "--nr", str(number), disk], log)
+            _partx(disk, "--add", number, wanted[number], log)
     found = kernel_partitions(disk)
     if found != wanted:
         raise DeviceError(
             f"the kernel's view of {disk} does not match the table written: "
             f"expected {sorted(wanted.items())}, sysfs has {sorted(found.items())}"
         )
+
+
+def _partx(
+    disk: str, action: str, number: int, wanted: tuple[int, int] | None, log: Logger
+) -> None:
+    """One partition added or deleted; fine if udev got there first (`wanted` is the
+    geometry the partition must end up with, None for gone)."""
+    argv = ["partx", action, "--nr", str(number), disk]
+    result = run(argv, log, check=False)
+    if result.returncode != 0 and kernel_partitions(disk).get(number) != wanted:
+        raise CommandError(argv, result.returncode, result.stderr)
 
 
 def partition_node(disk: str, number: int) -> str:

@@ -16,7 +16,7 @@ from .filesystems import probe
 def preflight(storage: Storage, log: Logger) -> None:
     tools = set(required_tools(storage.filesystems))
     if storage.disks:
-        tools |= {"partx"}
+        tools |= {"partx", "blockdev"}
     if storage.raid:
         tools |= {"mdadm"}
     if storage.luks:
