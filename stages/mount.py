@@ -30,14 +30,15 @@ class MountFilesystem:
         )
 
     def apply(self, log: Logger) -> None:
-        from ignition_py.system import mounts, state_file
+        from ignition_py.state import load_state, save_state
+        from ignition_py.system import mounts
 
         created = mounts.mount(self.filesystem, self.root, self.target, log)
         if created:
-            state = state_file.load(self.state_file)
+            state = load_state(self.state_file)
             known = list(state.get("notatedDirectories") or [])
             state["notatedDirectories"] = known + [d for d in created if d not in known]
-            state_file.save(self.state_file, state)
+            save_state(self.state_file, state)
 
 
 @PLANNERS.register("mount")

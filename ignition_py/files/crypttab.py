@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from ..config.model import Directory, File, Luks, Resource
 from ..log import Logger
+from ..state import load_state, luks_key_files, save_state
 from ..system.commands import require_tools, run
 from .entries import DirectoryAction, FileAction
-from .state import load_state, luks_key_files, save_state
 from .target import Target
 
 CRYPTTAB = "/etc/crypttab"

@@ -13,8 +13,8 @@ from typing import Any
 
 from ..errors import IgnitionError
 from ..log import Logger
+from ..state import load_state, user_config_provided
 from .paths import make_parents
-from .state import load_state, user_config_provided
 from .target import Target, os_failure
 from .writer import replace_file
 

@@ -16,7 +16,8 @@ from ..disks import luks_rules
 from ..disks.dataurl import ResourceError, encode, read_inline_resource
 from ..errors import IgnitionError
 from ..log import Logger
-from . import blockdev, state_file
+from ..state import load_state, update_state
+from . import blockdev
 from .commands import run
 from .filesystems import probe, wipe_signatures
 
@@ -124,12 +125,12 @@ def _bind_clevis(luks: Luks, device: str, key_path: str, log: Logger) -> None:
 
 
 def _persist_key(state_path: str, name: str, key: bytes) -> None:
-    keys = dict(state_file.load(state_path).get(STATE_KEY) or {})
+    keys = dict(load_state(state_path).get(STATE_KEY) or {})
     keys[name] = encode(key)
-    state_file.update(state_path, STATE_KEY, keys)
+    update_state(state_path, STATE_KEY, keys)
 
 
 def _forget_key(state_path: str, name: str) -> None:
-    keys = dict(state_file.load(state_path).get(STATE_KEY) or {})
+    keys = dict(load_state(state_path).get(STATE_KEY) or {})
     keys.pop(name, None)
-    state_file.update(state_path, STATE_KEY, keys)
+    update_state(state_path, STATE_KEY, keys)

@@ -16,8 +16,8 @@ from ignition_py.config.model import (
 )
 from ignition_py.files.crypttab import crypttab_line
 from ignition_py.files.result import result_json
-from ignition_py.files.state import load_state, luks_key_files, save_state, user_config_provided
 from ignition_py.stages.kargs import kargs_command
+from ignition_py.state import load_state, luks_key_files, save_state, user_config_provided
 
 
 def test_result_json_matches_go_layout() -> None:

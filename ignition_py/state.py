@@ -1,7 +1,8 @@
-"""Upstream's state file (`-state-file`, JSON), as far as the files stage uses it:
-`fetchedConfigs` (was a user config provided?) and `luksPersistKeyFiles` (key files the
-disks stage generated, as data URLs, to be written to /etc/luks and then forgotten).
-Keys this module does not know are kept as they are."""
+"""Upstream's state file (`-state-file`, JSON) that stages hand to later stages:
+`fetchedConfigs` (was a user config provided?), `luksPersistKeyFiles` (key files the
+disks stage generated, as data URLs, for the files stage to write to /etc/luks and then
+forget), `notatedDirectories` (mount points the mount stage created). Keys a stage does
+not know are kept as they are. Mode 0600: it may hold key material."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..errors import IgnitionError
+from .errors import IgnitionError
 
 State = dict[str, Any]
 
@@ -39,6 +40,12 @@ def save_state(path: str | Path, state: State) -> None:
     with os.fdopen(fd, "w") as out:
         out.write(json.dumps(state, separators=(",", ":")) + "\n")
     os.replace(temporary, target)
+
+
+def update_state(path: str | Path, key: str, value: Any) -> None:
+    state = load_state(path)
+    state[key] = value
+    save_state(path, state)
 
 
 def user_config_provided(state: State) -> bool:
