@@ -11,38 +11,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+
+from bench.files_bench import large_config
 
 GO_VALIDATE = "/usr/bin/ignition-validate"
 RUNS = 5
 STAGE_IMPORTS = ("ignition_py.agent_cli", "ignition_py.config.cache")
-
-
-def large_config(files: int = 10_000, units: int = 1_000) -> dict[str, Any]:
-    unit = (
-        "[Unit]\nDescription=bench\n[Service]\nExecStart=/bin/true\n"
-        "[Install]\nWantedBy=multi-user.target\n"
-    )
-    return {
-        "ignition": {"version": "3.3.0"},
-        "storage": {
-            "files": [
-                {
-                    "path": f"/etc/bench/dir{i // 100}/file{i}",
-                    "mode": 0o644,
-                    "overwrite": True,
-                    "contents": {"source": f"data:,file%20{i}"},
-                }
-                for i in range(files)
-            ]
-        },
-        "systemd": {
-            "units": [
-                {"name": f"bench{i}.service", "enabled": True, "contents": unit}
-                for i in range(units)
-            ]
-        },
-    }
 
 
 def time_command(argv: list[str]) -> tuple[float, int]:
