@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .accel import accelerator
 from .console import POWER_OFF, BootLog
 from .kernel import Kernel
 from .shell import say
@@ -32,16 +32,12 @@ class Machine:
     memory_mib: int = 1024
     extra_args: list[str] = field(default_factory=list)
 
-    def accelerator(self) -> str:
-        # /dev/kvm here is a nested backend that cannot boot stock kernels: TCG unless asked.
-        return "kvm" if os.environ.get("IGNITION_PY_HARNESS_KVM") == "1" else "tcg,thread=multi"
-
     def argv(self) -> list[str]:
         needs_network = self.metadata_relay is not None
         append = f"{KERNEL_ARGS} ignition.platform.id={self.platform} "
         append += "rd.neednet=1" if needs_network else "rd.neednet=0"
         argv = [
-            "qemu-system-x86_64", "-accel", self.accelerator(), "-m", str(self.memory_mib),
+            "qemu-system-x86_64", "-accel", accelerator(self.kernel), "-m", str(self.memory_mib),
             "-smp", "2", "-display", "none", "-serial", "stdio", "-monitor", "none",
             "-no-reboot", "-kernel", str(self.kernel.vmlinuz), "-initrd", str(self.initramfs),
             "-append", append, "-device", "virtio-rng-pci",
