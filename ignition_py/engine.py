@@ -3,9 +3,9 @@ it (as upstream does in every stage), then the stage's plan, then each action, l
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
+import zlib
 from pathlib import Path
 
 import ignition_py.stages.registered  # noqa: F401  (the stages register themselves)
@@ -27,10 +27,13 @@ def system_config_dir() -> Path:
 
 def with_base_configs(user: Config, platform: str, log: Logger) -> Config:
     """Base configs of the system config dir merged under the user's config."""
+    system = system_config_dir()
+    base_files = base_config_files(system, "")
+    platform_files = base_config_files(system, platform, platform_only=True)
+    if not base_files and not platform_files:
+        return user
     from .config.merge import merge_base_configs
     from .config.parse import parse_config
-
-    system = system_config_dir()
 
     def load(paths: list[Path]) -> list[dict[str, object]]:
         trees = []
@@ -42,11 +45,7 @@ def with_base_configs(user: Config, platform: str, log: Logger) -> Config:
             trees.append(render(parsed.config))
         return trees
 
-    bases = load(base_config_files(system, ""))
-    platform_bases = load(base_config_files(system, platform, platform_only=True))
-    if not bases and not platform_bases:
-        return user
-    merged = merge_base_configs(bases, render(user), platform_bases)
+    merged = merge_base_configs(load(base_files), render(user), load(platform_files))
     return build(Config, merged)
 
 
@@ -58,7 +57,7 @@ def load_stage_config(options: StageOptions, log: Logger) -> Config:
         raise IgnitionError(message) from err
     log.info(
         f"using cached config {options.config_cache} "
-        f"({len(raw)} bytes, sha256 {hashlib.sha256(raw).hexdigest()[:16]})"
+        f"({len(raw)} bytes, crc32 {zlib.crc32(raw):08x})"
     )
     return with_base_configs(load_cached(options.config_cache), options.platform, log)
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any, NoReturn
+
+from .frozen import frozen_model
 
 _TRUE = {"1", "t", "T", "TRUE", "true", "True"}
 _FALSE = {"0", "f", "F", "FALSE", "false", "False"}
@@ -21,7 +22,7 @@ class FlagValueError(ValueError):
     """Raised by a flag's converter; its text follows 'invalid value ... for flag -x: '."""
 
 
-@dataclass(frozen=True)
+@frozen_model
 class Flag:
     name: str
     help: str

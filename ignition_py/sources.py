@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import fields, is_dataclass
 from pathlib import Path
 
 from .config.build import build, render
@@ -16,6 +15,7 @@ from .config.model import Config, Ignition, Resource, Tang
 from .config.report import Severity
 from .config.versions import NEWEST_STABLE
 from .errors import ConfigError
+from .frozen import fields_of, is_frozen_record
 from .log import Logger
 from .providers import NoProviderError, Platform, ProviderContext
 from .resources.fetcher import Fetcher, url_needs_net
@@ -170,6 +170,6 @@ def config_needs_net(node: object) -> bool:
         return True
     if isinstance(node, tuple):
         return any(config_needs_net(item) for item in node)
-    if is_dataclass(node) and not isinstance(node, type):
-        return any(config_needs_net(getattr(node, f.name)) for f in fields(node))
+    if is_frozen_record(node):
+        return any(config_needs_net(getattr(node, f.name)) for f in fields_of(node))
     return False

@@ -11,16 +11,16 @@ its own process at boot.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from ignition_py.config.model import Config
+from ignition_py.frozen import frozen_model
 from ignition_py.log import Logger
 from ignition_py.registry import Registry
 
 
-@dataclass(frozen=True)
+@frozen_model
 class StageOptions:
     platform: str
     root: str
@@ -31,7 +31,7 @@ class StageOptions:
     log_to_stdout: bool
 
 
-@dataclass(frozen=True)
+@frozen_model
 class StageContext:
     options: StageOptions
     log: Logger

@@ -4,14 +4,13 @@ does not name. The deciding is in ignition_py.disks, the doing in ignition_py.sy
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ignition_py.config.model import Config, Disk, Filesystem, Luks, Raid, Storage
+from ignition_py.frozen import frozen_model
 from ignition_py.log import Logger
 from ignition_py.stages import PLANNERS, Action, StageContext
 
 
-@dataclass(frozen=True)
+@frozen_model
 class WaitForDevices:
     devices: tuple[str, ...]
     purpose: str
@@ -25,7 +24,7 @@ class WaitForDevices:
         blockdev.wait_for_devices(list(self.devices), log)
 
 
-@dataclass(frozen=True)
+@frozen_model
 class PartitionDisk:
     disk: Disk
 
@@ -40,7 +39,7 @@ class PartitionDisk:
         partitioning.partition_disk(self.disk, blockdev.resolve(self.disk.device), log)
 
 
-@dataclass(frozen=True)
+@frozen_model
 class CreateRaid:
     raid: Raid
 
@@ -55,7 +54,7 @@ class CreateRaid:
         raid.create_array(self.raid, log)
 
 
-@dataclass(frozen=True)
+@frozen_model
 class CreateLuks:
     luks: Luks
     state_file: str
@@ -70,7 +69,7 @@ class CreateLuks:
         luks.create_volume(self.luks, self.state_file, log)
 
 
-@dataclass(frozen=True)
+@frozen_model
 class CreateFilesystem:
     filesystem: Filesystem
 
@@ -93,7 +92,7 @@ class CreateFilesystem:
         )
 
 
-@dataclass(frozen=True)
+@frozen_model
 class SettleUdev:
     def describe(self) -> str:
         return "waiting for udev to settle"

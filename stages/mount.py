@@ -3,14 +3,13 @@ first; mount points are created 0755 and recorded for the files stage."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ignition_py.config.model import Config, Filesystem
+from ignition_py.frozen import frozen_model
 from ignition_py.log import Logger
 from ignition_py.stages import PLANNERS, Action, StageContext
 
 
-@dataclass(frozen=True)
+@frozen_model
 class MountFilesystem:
     filesystem: Filesystem
     root: str

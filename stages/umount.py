@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ignition_py.config.model import Config
+from ignition_py.frozen import frozen_model
 from ignition_py.log import Logger
 from ignition_py.stages import PLANNERS, Action, StageContext
 
 
-@dataclass(frozen=True)
+@frozen_model
 class UnmountFilesystem:
     target: str
 

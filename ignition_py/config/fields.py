@@ -1,17 +1,17 @@
 """Field metadata that lets the model describe the spec: JSON key, kind, version range.
 
-The frozen dataclasses in model.py carry this metadata; the schema generator, the key
+The frozen records in model.py carry this metadata; the schema generator, the key
 normalizer, the builder and the renderer all read the spec from there, so the spec is
 written down once.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
 from enum import StrEnum
 from functools import cache
 from typing import Any
 
+from ..frozen import fields_of, frozen_model
 from .versions import V3_0, Version
 
 
@@ -23,7 +23,7 @@ class Kind(StrEnum):
     LIST = "list"
 
 
-@dataclass(frozen=True)
+@frozen_model
 class FieldSpec:
     attr: str
     key: str
@@ -50,7 +50,7 @@ def spec(
     cls: type | None = None,
     nested_since: dict[str, Version] | None = None,
 ) -> dict[str, Any]:
-    """Metadata for dataclasses.field(metadata=...)."""
+    """Metadata for field(metadata=...)."""
     item_kind: Kind | None = None
     if kind is Kind.LIST:
         if isinstance(item, Kind):
@@ -66,7 +66,7 @@ def spec(
 def field_specs(cls: type) -> tuple[FieldSpec, ...]:
     """The spec fields of a model class, in JSON key order."""
     specs = []
-    for f in fields(cls):
+    for f in fields_of(cls):
         key, kind, since, required, item_kind, item_cls, nested = f.metadata["spec"]
         specs.append(FieldSpec(f.name, key, kind, since, required, item_kind, item_cls, nested))
     return tuple(sorted(specs, key=lambda s: s.key))

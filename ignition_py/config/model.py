@@ -6,10 +6,8 @@ configs are read into this same model. None (or an empty tuple) means 'not set'.
 
 from __future__ import annotations
 
-from dataclasses import field
-
+from ..frozen import field, frozen_model
 from .fields import Kind, spec
-from .frozen import frozen_model
 from .versions import V3_1, V3_2, V3_3, V3_4, V3_5
 
 STR, INT, BOOL, OBJ, LIST = Kind.STRING, Kind.INTEGER, Kind.BOOLEAN, Kind.OBJECT, Kind.LIST

@@ -8,9 +8,9 @@ model of the newest; what changes is the version, and the special mode bits
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TypeVar
 
+from ..frozen import replace
 from .model import Config, Directory, File
 from .versions import NEWEST_STABLE, V3_6, Version
 

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from ..frozen import frozen_model
 
 _SEMVER = re.compile(
     r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z.-]+))?(\+[0-9A-Za-z.-]+)?$"
 )
 
 
-@dataclass(frozen=True)
+@frozen_model
 class Version:
     major: int
     minor: int

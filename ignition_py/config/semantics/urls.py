@@ -14,8 +14,10 @@ from . import messages
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-# Characters Go's url.Parse refuses in a host name (ASCII that must be escaped there).
-_BAD_HOST_CHAR = re.compile(r"[^A-Za-z0-9\-._~!$&'()*+,;=:\[\]<>\"%\x80-\U0010ffff]")
+# ASCII that Go's url.Parse accepts in a host name (it refuses the rest of ASCII).
+_HOST_ASCII = frozenset(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:[]<>\"%"
+)
 _TOKEN = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
 _MEDIA_TYPE = re.compile(rf"^{_TOKEN}/{_TOKEN}$")
 _PARAMETER = re.compile(rf"^{_TOKEN}=(?:{_TOKEN}|\"[^\"]*\"|[^;,]*)$")
@@ -47,7 +49,7 @@ def parse_problem(url: str) -> tuple[str | None, str | None]:
         host = authority.rsplit("@", 1)[-1]
         if host.startswith("[") and "]" not in host:
             return None, messages.INVALID_URL
-        if _BAD_HOST_CHAR.search(host):
+        if any(c < "\x80" and c not in _HOST_ASCII for c in host):
             return None, messages.INVALID_URL
         if not host.startswith("["):
             _, colon, port = host.partition(":")
