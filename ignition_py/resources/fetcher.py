@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import replace
 from typing import BinaryIO
 from urllib.parse import urlsplit
+
+from ignition_py.frozen import replace
 
 from ..config.model import Config, Ignition, Resource
 from ..log import Logger
