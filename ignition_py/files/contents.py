@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from ..config.model import Resource
 from ..errors import IgnitionError
-from .dataurl import DataURLReader
+from ..resources.dataurl import DataURLReader
 
 Fetch = Callable[[Resource], BinaryIO]
 READ_SIZE = 1 << 16

@@ -25,7 +25,7 @@ def plan_files(config: Config, context: StageContext) -> list[Action]:
     def make_fetcher() -> Fetch | None:
         if not _needs_fetcher(config):
             return None
-        from ..resources import fetcher_for_config
+        from ..resources.fetcher import fetcher_for_config
 
         return fetcher_for_config(config, context.log, context.options.platform)
 

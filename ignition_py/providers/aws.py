@@ -35,7 +35,7 @@ def prepare(fetcher: Fetcher) -> None:
         raise NeedNetError("EC2 region lookup")
     settings = fetcher.http.settings
     if settings.total_timeout is None:
-        from ignition_py.frozen import replace
+        from dataclasses import replace
 
         settings = replace(settings, total_timeout=IMDS_TOTAL_TIMEOUT)
     imds = Imds(HttpClient(fetcher.log, settings))

@@ -1,30 +1,85 @@
 """RFC 2397 data URLs: data:[<mediatype>][;base64],<data>, percent-escapes allowed in
-the data part (base64 or not), as Go's dataurl package decodes them."""
+the data part (base64 or not), as Go's dataurl package decodes them.
+
+The URL is already in memory (it is part of the config); the decoded bytes are produced
+in chunks so that a large file never exists twice in memory.
+"""
 
 from __future__ import annotations
 
 import base64
-import binascii
+import io
 from urllib.parse import unquote_to_bytes
 
 from .errors import FetchError
 
+CHUNK_CHARS = 1 << 16  # a multiple of 4, so base64 chunks decode on their own
+
+
+class DataURLError(FetchError):
+    """A data URL that cannot be decoded."""
+
+
+def _split(url: str) -> tuple[bool, str]:
+    body = url.partition(":")[2]
+    meta, comma, data = body.partition(",")
+    if not comma:
+        raise DataURLError("invalid data URL: missing comma")
+    parameters = meta.split(";")
+    return parameters[-1].lower() == "base64", data.partition("#")[0]
+
+
+class DataURLReader(io.RawIOBase):
+    """The decoded bytes of one data URL, as a raw stream."""
+
+    def __init__(self, url: str) -> None:
+        self._is_base64, self._data = _split(url)
+        self._offset = 0
+        self._carry = b""  # base64 characters left over from the previous chunk
+        self._buffer = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, target: bytearray | memoryview) -> int:  # type: ignore[override]
+        while not self._buffer and self._offset < len(self._data):
+            self._buffer = self._next_chunk()
+        if not self._buffer and self._carry:
+            raise DataURLError("invalid data URL: illegal base64 data (truncated)")
+        count = min(len(target), len(self._buffer))
+        target[:count] = self._buffer[:count]
+        self._buffer = self._buffer[count:]
+        return count
+
+    def _next_chunk(self) -> bytes:
+        end = min(self._offset + CHUNK_CHARS, len(self._data))
+        # never cut a %XX escape in two
+        escape = self._data.rfind("%", max(end - 2, self._offset), end)
+        if escape != -1 and end < len(self._data):
+            end = escape
+        piece = unquote_to_bytes(self._data[self._offset : end])
+        self._offset = end
+        if not self._is_base64:
+            return piece
+        piece = self._carry + piece.replace(b"\r", b"").replace(b"\n", b"")
+        usable = len(piece) - len(piece) % 4
+        if self._offset >= len(self._data):
+            usable = len(piece)
+        self._carry = piece[usable:]
+        import binascii  # only base64 URLs pay for it
+
+        try:
+            return binascii.a2b_base64(piece[:usable], strict_mode=True)
+        except (binascii.Error, ValueError) as err:
+            raise DataURLError("invalid data URL: illegal base64 data") from err
+
 
 def decode_data_url(url: str) -> bytes:
     if not url.startswith("data:"):
-        raise FetchError("not a data URL")
-    meta, comma, data = url[len("data:") :].partition(",")
-    if not comma:
-        raise FetchError("invalid data URL: missing comma")
-    raw = unquote_to_bytes(data)
-    if meta.split(";")[-1] == "base64":
-        try:
-            return base64.b64decode(raw, validate=True)
-        except (binascii.Error, ValueError) as err:
-            raise FetchError(f"invalid data URL: illegal base64 data ({err})") from None
-    return raw
+        raise DataURLError("not a data URL")
+    return DataURLReader(url).readall()
 
 
 def encode_data_url(blob: bytes) -> str:
-    """The form upstream writes CAs into the cache with (dataurl.EncodeBytes)."""
+    """The form upstream writes CAs and generated LUKS keys with (dataurl.EncodeBytes)."""
     return "data:text/plain;charset=utf-8;base64," + base64.b64encode(blob).decode("ascii")

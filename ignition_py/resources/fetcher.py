@@ -5,9 +5,10 @@ the network raises NeedNetError instead of sending a packet."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from collections.abc import Callable, Iterator, Mapping
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 from urllib.parse import urlsplit
 
 from ignition_py.frozen import replace
@@ -24,9 +25,11 @@ from .errors import (
 )
 from .http import HttpClient, HttpRequest, HttpSettings, shown_url
 from .proxy import ProxySettings
-from .s3 import CredentialSource
-from .sigv4 import Credentials
 from .stream import ContentStream, read_all
+
+if TYPE_CHECKING:  # only annotations need them; S3 code loads when an s3:// URL is fetched
+    from .s3 import CredentialSource
+    from .sigv4 import Credentials
 
 NETWORK_SCHEMES = frozenset({"http", "https", "tftp", "s3", "arn", "gs"})
 CA_SIZE_LIMIT = 16 * 1024 * 1024
@@ -57,13 +60,9 @@ class Fetcher:
 
     # -- settings -------------------------------------------------------------------
 
-    def use_timeouts(self, total: float | None, response_headers: float | None = None) -> None:
+    def use_timeouts(self, total: float | None) -> None:
         current = self.http.settings
-        headers = current.response_headers_timeout if response_headers is None else response_headers
-        self.http = HttpClient(
-            self.log,
-            replace(current, total_timeout=total or None, response_headers_timeout=headers),
-        )
+        self.http = HttpClient(self.log, dataclasses.replace(current, total_timeout=total or None))
 
     def configure(self, ignition: Ignition) -> None:
         """Upstream's UpdateHttpTimeoutsAndCAs: the config's timeouts, proxy and CAs."""
@@ -90,7 +89,7 @@ class Fetcher:
         if cas:
             blobs = [(shown_url(ca.source or ""), self.ca_blob(ca)) for ca in cas]
             context = trust_context(blobs)
-            self.http = HttpClient(self.log, replace(settings, ssl_context=context))
+            self.http = HttpClient(self.log, dataclasses.replace(settings, ssl_context=context))
 
     def ca_blob(self, ca: Resource) -> bytes:
         source = ca.source or ""
@@ -211,3 +210,15 @@ def _certificate_authorities(ignition: Ignition) -> tuple[Resource, ...]:
     if security is None or security.tls is None:
         return ()
     return security.tls.certificate_authorities
+
+
+def fetcher_for_config(config: Config, log: Logger, platform: str = "") -> Fetcher:
+    """A Fetcher with the config's timeouts, proxy and CAs (what later stages need to
+    fetch file contents), and the platform's S3 credentials on aws."""
+    fetcher = Fetcher(log)
+    if platform:
+        from ..providers import prepare_fetcher
+
+        prepare_fetcher(platform, fetcher)
+    fetcher.configure(config.ignition)
+    return fetcher

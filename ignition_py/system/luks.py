@@ -13,9 +13,10 @@ from contextlib import contextmanager
 
 from ..config.model import Luks
 from ..disks import luks_rules
-from ..disks.dataurl import ResourceError, encode, read_inline_resource
 from ..errors import IgnitionError
+from ..files.contents import read_contents
 from ..log import Logger
+from ..resources.dataurl import encode_data_url
 from ..state import load_state, update_state
 from . import blockdev
 from .commands import run
@@ -40,9 +41,9 @@ def _key_for(luks: Luks) -> tuple[bytes, bool]:
     """The key and whether ignition-py generated it (8192 hex digits, like upstream)."""
     if luks.key_file is not None and luks.key_file.source:
         try:
-            return read_inline_resource(luks.key_file, f"luks {luks.name} keyFile"), False
-        except ResourceError as err:
-            raise IgnitionError(str(err)) from err
+            return read_contents(luks.key_file, None).read(), False
+        except IgnitionError as err:
+            raise IgnitionError(f"luks {luks.name} keyFile: {err}") from err
     return secrets.token_hex(4096).encode("ascii"), True
 
 
@@ -126,7 +127,7 @@ def _bind_clevis(luks: Luks, device: str, key_path: str, log: Logger) -> None:
 
 def _persist_key(state_path: str, name: str, key: bytes) -> None:
     keys = dict(load_state(state_path).get(STATE_KEY) or {})
-    keys[name] = encode(key)
+    keys[name] = encode_data_url(key)
     update_state(state_path, STATE_KEY, keys)
 
 

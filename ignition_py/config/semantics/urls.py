@@ -108,7 +108,7 @@ def data_url_problem(url: str) -> str | None:
     if not comma:
         return "missing comma in data URL"
     parts = meta.split(";") if meta else []
-    is_base64 = bool(parts) and parts[-1] == "base64"
+    is_base64 = bool(parts) and parts[-1].lower() == "base64"
     if is_base64:
         parts = parts[:-1]
     if parts and parts[0] and "=" not in parts[0]:

@@ -20,7 +20,9 @@ from ignition_py.config.model import (
     Tang,
     Verification,
 )
-from ignition_py.disks import dataurl, luks_rules, mount_rules, raid_rules
+from ignition_py.disks import luks_rules, mount_rules, raid_rules
+from ignition_py.files.contents import ContentsError, read_contents
+from ignition_py.resources.dataurl import decode_data_url, encode_data_url
 
 
 def test_mdadm_argv() -> None:
@@ -87,17 +89,17 @@ def test_mount_order_shallowest_first_and_back() -> None:
     ]
 
 
-def test_data_urls() -> None:
-    assert dataurl.decode("data:,hello%20world") == b"hello world"
-    assert dataurl.decode("data:text/plain;base64,aGk=") == b"hi"
-    assert dataurl.decode(dataurl.encode(b"\xff\x00")) == b"\xff\x00"
+def test_data_urls_and_inline_key_files() -> None:
+    assert decode_data_url("data:,hello%20world") == b"hello world"
+    assert decode_data_url("data:text/plain;base64,aGk=") == b"hi"
+    assert decode_data_url(encode_data_url(b"\xff\x00")) == b"\xff\x00"
     packed = gzip.compress(b"key")
-    source = dataurl.encode(packed)
+    source = encode_data_url(packed)
     digest = "sha512-" + hashlib.sha512(b"key").hexdigest()
     resource = Resource(source=source, compression="gzip", verification=Verification(digest))
-    assert dataurl.read_inline_resource(resource, "k") == b"key"
+    assert read_contents(resource, None).read() == b"key"
     bad = Resource(source=source, compression="gzip", verification=Verification("sha512-00"))
-    with pytest.raises(dataurl.ResourceError, match="hash mismatch"):
-        dataurl.read_inline_resource(bad, "k")
-    with pytest.raises(dataurl.ResourceError, match="only data: URLs"):
-        dataurl.read_inline_resource(Resource(source="http://x/key"), "k")
+    with pytest.raises(ContentsError, match="hash"):
+        read_contents(bad, None).read()
+    with pytest.raises(ContentsError, match="unsupported source scheme 'http'"):
+        read_contents(Resource(source="http://x/key"), None)

@@ -12,8 +12,8 @@ from urllib.parse import quote_from_bytes
 import pytest
 
 from ignition_py.config.model import Resource, Verification
-from ignition_py.files import dataurl
 from ignition_py.files.contents import ContentsError, describe_source, read_contents
+from ignition_py.resources import dataurl
 
 PAYLOAD = bytes(range(256)) * 700  # 179200 bytes: several decoding chunks
 
