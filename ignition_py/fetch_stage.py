@@ -24,6 +24,17 @@ def signal_need_net(path: str, log: Logger) -> None:
     log.info(f"networking is needed: touched {path}")
 
 
+def record_fetched_configs(state_file: str, user_source: str | None) -> None:
+    """Upstream's `fetchedConfigs` in the state file: the files stage reads from it
+    whether a user config was provided (for /etc/.ignition-result.json)."""
+    from .state import update_state
+
+    fetched = [{"kind": "base", "source": "system", "referenced": False}]
+    if user_source is not None:
+        fetched.append({"kind": "user", "source": user_source, "referenced": False})
+    update_state(state_file, "fetchedConfigs", fetched)
+
+
 def run_fetch_stage(stage: str, options: StageOptions, *, offline: bool) -> int:
     log = Logger(stage, to_stdout=options.log_to_stdout)
     log.info(f"Stage: {stage}")
@@ -38,12 +49,11 @@ def run_fetch_stage(stage: str, options: StageOptions, *, offline: bool) -> int:
     from .sources import acquire_config, config_needs_net
 
     fetcher = Fetcher(log, offline=offline)
-    fetcher.use_timeouts(options.fetch_timeout)
     try:
         platform = get_platform(options.platform)
         if platform.prepare is not None:
             platform.prepare(fetcher)
-        config = acquire_config(platform, fetcher, log, options.fetch_timeout)
+        config, source = acquire_config(platform, fetcher, log, options.fetch_timeout)
         full = with_base_configs(config, options.platform, log)
     except NeedNetError as err:
         if not offline:
@@ -62,6 +72,7 @@ def run_fetch_stage(stage: str, options: StageOptions, *, offline: bool) -> int:
     except OSError as err:
         return _failed(log, stage, IgnitionError(f"failed to write cached config: {err}"))
     log.info(f"wrote the rendered config to {options.config_cache}")
+    record_fetched_configs(options.state_file, source)
     if offline and config_needs_net(full):
         signal_need_net(options.neednet, log)
     log.info(f"{stage} passed")

@@ -140,26 +140,30 @@ def render_references(config: Config, fetcher: Fetcher, log: Logger) -> Config:
 
 def acquire_config(
     platform: Platform, fetcher: Fetcher, log: Logger, fetch_timeout: float
-) -> Config:
-    """The rendered user config as the cache holds it (CAs inlined), validated."""
+) -> tuple[Config, str | None]:
+    """The rendered user config as the cache holds it (CAs inlined), validated, and the
+    source it came from (None when no user config was provided)."""
     from .config.semantics import check_semantics
 
     fetcher.use_timeouts(fetch_timeout)
     config, source = fetch_user_config(platform, fetcher, log, fetch_timeout)
     if config is None:
         log.info("provider config was empty, continuing with empty cache config")
-        return empty_config()
+        return empty_config(), None
     log.info(f"fetched user config from {source!r}")
     fetcher.configure(config.ignition)
-    config = render_references(config, fetcher, log)
-    fetcher.configure(config.ignition)
-    config = fetcher.inline_cas(config)
-    problems = [e for e in check_semantics(config, NEWEST_STABLE) if e.severity is Severity.ERROR]
-    if problems:
-        for entry in problems:
-            log.critical(str(entry))
-        raise ConfigError("merging configs resulted in an invalid config")
-    return config
+    rendered = render_references(config, fetcher, log)
+    if rendered is not config:
+        # Each fetched config was checked at its own version; what merging made of them
+        # is checked again, at the newest stable spec they were all translated to.
+        fetcher.configure(rendered.ignition)
+        found = check_semantics(rendered, NEWEST_STABLE)
+        problems = [e for e in found if e.severity is Severity.ERROR]
+        if problems:
+            for entry in problems:
+                log.critical(str(entry))
+            raise ConfigError("merging configs resulted in an invalid config")
+    return fetcher.inline_cas(rendered), source
 
 
 def config_needs_net(node: object) -> bool:

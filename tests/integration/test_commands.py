@@ -4,6 +4,7 @@ agent as the oracle for the flag handling it shares."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -183,3 +184,51 @@ def test_render_of_experimental_keeps_its_version(tmp_path: Path) -> None:
     config.write_text('{"ignition": {"version": "3.7.0-experimental"}}')
     done = run("ignition-py", "render", "--compact", str(config))
     assert json.loads(done.stdout) == {"ignition": {"version": "3.7.0-experimental"}}
+
+
+def test_fetch_offline_accepts_what_validate_accepts_for_older_specs(tmp_path: Path) -> None:
+    """A 3.2 config whose file collides with a unit's path only warns (as Go 2.14 boots
+    it): fetching must not re-check it as 3.6, where that is an error."""
+    config = tmp_path / "config.ign"
+    config.write_text(
+        json.dumps(
+            {
+                "ignition": {"version": "3.2.0"},
+                "storage": {"files": [{"path": "/etc/systemd/system/a.service"}]},
+                "systemd": {"units": [{"name": "a.service", "contents": "[Unit]\n"}]},
+            }
+        )
+    )
+    validated = run("ignition-validate", str(config))
+    assert validated.returncode == 0 and "path conflicts with systemd unit" in validated.stdout
+    cache = tmp_path / "cache.json"
+    done = run(
+        "ignition", "-platform", "file", "-stage", "fetch-offline", "-log-to-stdout",
+        "-config-cache", str(cache), "-neednet", str(tmp_path / "neednet"),
+        "-state-file", str(tmp_path / "state"),
+        env={**os.environ, "IGNITION_CONFIG_FILE": str(config),
+             "IGNITION_SYSTEM_CONFIG_DIR": str(tmp_path)},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (
+        json.loads(cache.read_text())["storage"]["files"][0]["path"]
+        == "/etc/systemd/system/a.service"
+    )
+    fetched = json.loads((tmp_path / "state").read_text())["fetchedConfigs"]
+    assert {"kind": "user", "source": "file", "referenced": False} in fetched
+
+
+def test_render_merges_a_child_over_a_base(tmp_path: Path) -> None:
+    base, child = tmp_path / "base.ign", tmp_path / "child.ign"
+    base.write_text(VALID)
+    child.write_text(
+        json.dumps(
+            {
+                "ignition": {"version": "3.0.0"},
+                "storage": {"files": [{"path": "/etc/motd", "mode": 0o600}]},
+            }
+        )
+    )
+    done = run("ignition-py", "render", "--compact", str(base), str(child))
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["storage"]["files"] == [{"mode": 0o600, "path": "/etc/motd"}]

@@ -62,9 +62,13 @@ def test_crypttab_and_key_files() -> None:
             },
         }
         state = {
-            "fetchedConfigs": [{"kind": "user", "source": "file", "referenced": False}],
             "luksPersistKeyFiles": {"data": "data:;base64," + base64.b64encode(KEY).decode()},
         }
+        # What fetch-offline records, as Go's does; the files stage must keep it.
+        fetched = [
+            {"kind": "base", "source": "system", "referenced": False},
+            {"kind": "user", "source": "file", "referenced": False},
+        ]
         done = run_ours(config, root, work / "scratch", state=state)
         assert done.returncode == 0, done.output
         assert (root / "etc/crypttab").read_text() == (
@@ -79,7 +83,7 @@ def test_crypttab_and_key_files() -> None:
         assert not (root / "etc/luks/tangvol").exists()
         saved = json.loads((work / "scratch/state").read_text())
         assert saved["luksPersistKeyFiles"] is None
-        assert saved["fetchedConfigs"] == state["fetchedConfigs"]
+        assert saved["fetchedConfigs"] == fetched
         assert KEY.decode() not in done.output
         result = json.loads((root / "etc/.ignition-result.json").read_text())
         assert result["userConfigProvided"] is True
