@@ -118,10 +118,13 @@ def run_agent(
     env: dict[str, str] | None = None,
     state: dict[str, Any] | None = None,
 ) -> Run:
-    """`AGENT -platform file -stage STAGE -root ROOT -log-to-stdout -config-cache C`."""
+    """The agent's own fetch-offline (and fetch, if it says the network is needed) on the
+    raw config, as at boot, then `AGENT -platform file -stage STAGE -root ROOT`: each agent
+    parses and translates the config itself, so translation differences show."""
     scratch.mkdir(parents=True, exist_ok=True)
-    cache = scratch / "config.json"
-    write_config(config, cache)
+    raw = scratch / "user.ign"
+    raw.write_text(json.dumps(config))
+    cache, neednet = scratch / "config.json", scratch / "neednet"
     state_file = scratch / "state"
     if state is not None:
         state_file.write_text(json.dumps(state))
@@ -130,12 +133,24 @@ def run_agent(
     environment = {
         "PATH": os.environ.get("PATH", "/usr/sbin:/usr/bin:/sbin:/bin"),
         "IGNITION_SYSTEM_CONFIG_DIR": str(system_dir),
+        "IGNITION_CONFIG_FILE": str(raw),
         **(env or {}),
     }
-    argv = [str(agent), "-platform", "file", "-stage", stage, "-root", str(root)]
-    argv += ["-log-to-stdout", "-config-cache", str(cache), "-state-file", str(state_file)]
-    done = subprocess.run(argv, capture_output=True, text=True, env=environment, timeout=120)
-    return Run(done.returncode, done.stdout + done.stderr)
+    common = ["-platform", "file", "-root", str(root), "-log-to-stdout"]
+    common += ["-config-cache", str(cache), "-state-file", str(state_file)]
+    common += ["-neednet", str(neednet)]
+    output = ""
+    stages = ["fetch-offline", stage]
+    while stages:
+        name = stages.pop(0)
+        argv = [str(agent), *common, "-stage", name]
+        done = subprocess.run(argv, capture_output=True, text=True, env=environment, timeout=120)
+        output += done.stdout + done.stderr
+        if done.returncode != 0:
+            return Run(done.returncode, output)
+        if name == "fetch-offline" and not cache.exists() and neednet.exists():
+            stages.insert(0, "fetch")
+    return Run(0, output)
 
 
 def run_ours(config: dict[str, Any], root: Path, scratch: Path, **kwargs: Any) -> Run:
