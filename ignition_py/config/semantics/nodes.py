@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+from collections import Counter
 from collections.abc import Iterator, Sequence
 
 from ..model import Config, Directory, File, Link, NodeGroup, NodeUser, Storage
@@ -60,8 +61,11 @@ def _check_mode(mode: int | None, path: JsonPath, problems: Problems) -> None:
 
 
 def _check_links(storage: Storage, path: JsonPath, problems: Problems) -> None:
-    link_prefixes = [link.path + "/" for link in storage.links]
-    if link_prefixes:
+    # Upstream: an error for every link whose path + "/" begins a node's path. Those link
+    # paths are exactly the node's path cut before each "/": look each cut up, rather than
+    # comparing every node with every link.
+    link_counts = Counter(link.path for link in storage.links)
+    if link_counts:
         kinds: list[tuple[str, Sequence[Node], str]] = [
             ("directories", storage.directories, messages.DIRECTORY_USED_SYMLINK),
             ("files", storage.files, messages.FILE_USED_SYMLINK),
@@ -69,9 +73,9 @@ def _check_links(storage: Storage, path: JsonPath, problems: Problems) -> None:
         ]
         for key, nodes, message in kinds:
             for i, node in enumerate(nodes):
-                for prefix in link_prefixes:
-                    if node.path.startswith(prefix):
-                        problems.error((*path, key, i), message)
+                cuts = (node.path[:k] for k, c in enumerate(node.path) if c == "/")
+                for _ in range(sum(link_counts.get(cut, 0) for cut in cuts)):
+                    problems.error((*path, key, i), message)
     directories = {d.path for d in storage.directories}
     for i, link in enumerate(storage.links):
         here = (*path, "links", i)
