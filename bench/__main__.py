@@ -18,12 +18,13 @@ BENCHMARKS = {
 
 def main() -> int:
     wanted = sys.argv[1:] or list(BENCHMARKS)
+    status = 0
     for name in wanted:
         if name not in BENCHMARKS:
             print(f"unknown benchmark {name!r}: one of {', '.join(BENCHMARKS)}", file=sys.stderr)
             return 2
-        BENCHMARKS[name]()
-    return 0
+        status |= BENCHMARKS[name]() or 0
+    return status
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from ignition_py.stages import PLANNERS, RUNNERS, StageContext, StageOptions
 
 from .config.base_configs import base_config_files
 from .config.build import build, render
-from .config.cache import load_cached
+from .config.cache import config_from_cache
 from .config.model import Config
 from .errors import IgnitionError
 from .log import Logger
@@ -59,7 +59,7 @@ def load_stage_config(options: StageOptions, log: Logger) -> Config:
         f"using cached config {options.config_cache} "
         f"({len(raw)} bytes, crc32 {zlib.crc32(raw):08x})"
     )
-    return with_base_configs(load_cached(options.config_cache), options.platform, log)
+    return with_base_configs(config_from_cache(raw), options.platform, log)
 
 
 def run_stage(stage: str, options: StageOptions) -> int:

@@ -68,12 +68,7 @@ def is_frozen_record(value: object) -> bool:
 
 
 def replace(record: T, **changes: Any) -> T:
-    """A copy of `record` with some fields changed; a frozen record or a dataclass."""
-    if not is_frozen_record(record):
-        import dataclasses
-
-        copied: T = dataclasses.replace(record, **changes)  # type: ignore[type-var]
-        return copied
+    """A copy of `record` with some fields changed."""
     values = {f.name: record.__dict__[f.name] for f in fields_of(record)}
     values.update(changes)
     return type(record)(**values)

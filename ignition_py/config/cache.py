@@ -17,9 +17,9 @@ from .model import Config
 CACHE_MODE = 0o640
 
 
-def load_cached(path: str | Path) -> Config:
-    with open(path, "rb") as handle:
-        return build(Config, json.loads(handle.read()))
+def config_from_cache(raw: bytes) -> Config:
+    """The model of a cache file's bytes (read once by the caller, who also logs them)."""
+    return build(Config, json.loads(raw))
 
 
 def write_cached(path: str | Path, config: Config) -> None:

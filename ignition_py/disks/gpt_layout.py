@@ -8,9 +8,7 @@ same sectors without calling sgdisk.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from ignition_py.frozen import replace
+from dataclasses import dataclass, field, replace
 
 LINUX_FILESYSTEM_TYPE = "0FC63DAF-8483-4772-8E79-3D69D8477DE4"  # sgdisk's default (8300)
 DEFAULT_ALIGNMENT = 2048  # in 512-byte sectors

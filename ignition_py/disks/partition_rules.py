@@ -7,9 +7,7 @@ made to match. Sizes and starts in the config are MiB; everything here is in sec
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from ignition_py.frozen import replace
+from dataclasses import dataclass, replace
 
 from ..config.model import Disk, Partition
 from .gpt_layout import GptEntry, Layout, LayoutError

@@ -4,6 +4,7 @@ filesystem signatures."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -35,8 +36,9 @@ def partition_table(image: Path) -> list[dict[str, object]]:
     table = json.loads(done.stdout)["partitiontable"]
     partitions: list[dict[str, object]] = table.get("partitions", [])
     sector = int(table.get("sectorsize", 512))
-    for number, partition in enumerate(partitions, start=1):
-        partition.setdefault("number", number)
+    for partition in partitions:
+        # sfdisk -J names partitions by node (data.img3); the number is its trailing digits.
+        partition["number"] = int(re.search(r"(\d+)$", str(partition["node"])).group(1))  # type: ignore[union-attr]
         partition["offset"] = int(str(partition["start"])) * sector
         partition["bytes"] = int(str(partition["size"])) * sector
     return partitions

@@ -65,6 +65,8 @@ def test_qemu_fw_cfg_provisions_the_demo_config(tmp_path: Path) -> None:
     milestones = summary["milestones_seconds"]
     assert milestones["ignition_complete"] < milestones["switch_root"] < milestones["target_up"]
     assert set(summary["stages_seconds"]) >= {"fetch-offline", "disks", "mount", "files"}
+    # fw_cfg needs no network: the network and the fetch stage are never started.
+    assert {"fetch", "enable-network"}.isdisjoint(summary["stages_seconds"])
 
 
 def test_aws_imdsv2_through_the_link_local_address(tmp_path: Path) -> None:
