@@ -1,0 +1,72 @@
+"""The upstream binaries the differential tests compare ignition-py with, in one place.
+
+Two oracles:
+
+* ``UPSTREAM``: Ignition v2.26.0, upstream's newest release, the reference for every spec
+  version (3.0.0 to 3.7.0-experimental). Unpacked from ``../shared/oracle/`` beside the
+  repository by its ``install`` script (tests/run calls it) into ``ORACLE_DIR``.
+* ``DEBIAN``: Debian's ``ignition`` package, Go Ignition 2.14 (specs up to 3.3.0), an older
+  second opinion.
+
+A test that needs an oracle that is absent skips with the reason printed (``require``).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+ORACLE_DIR = Path(os.environ.get("IGNITION_ORACLE_DIR", "/var/cache/ignition-oracle"))
+ORACLE_INSTALL = REPO.parent / "shared" / "oracle" / "install"
+
+
+@dataclass(frozen=True)
+class Oracle:
+    """One upstream build: its agent (``ignition``) and its validator."""
+
+    name: str
+    agent: Path
+    validate: Path
+    newest_spec: str  # the newest spec version (without -experimental) it accepts
+    how_to_get: str
+
+    def present(self) -> bool:
+        return self.agent.exists() and self.validate.exists()
+
+    def knows(self, spec: str) -> bool:
+        """Whether this build understands configs of ``spec`` ("3.4.0", "3.7.0-experimental")."""
+        wanted = tuple(int(p) for p in spec.split("-")[0].split("."))
+        newest = tuple(int(p) for p in self.newest_spec.split("."))
+        return wanted <= newest
+
+    def missing_reason(self) -> str:
+        return f"{self.name} is absent ({self.agent}): {self.how_to_get}"
+
+
+UPSTREAM = Oracle(
+    name="Ignition v2.26.0",
+    agent=ORACLE_DIR / "ignition",
+    validate=ORACLE_DIR / "ignition-validate",
+    newest_spec="3.7.0",
+    how_to_get=f"run {ORACLE_INSTALL} (tests/run does)",
+)
+DEBIAN = Oracle(
+    name="Go Ignition 2.14 (Debian)",
+    agent=Path("/usr/lib/dracut/modules.d/30ignition/ignition"),
+    validate=Path("/usr/bin/ignition-validate"),
+    newest_spec="3.3.0",
+    how_to_get="apt-get install ignition (tests/run does)",
+)
+ORACLES = (UPSTREAM, DEBIAN)
+
+
+def require(oracle: Oracle) -> None:
+    """Skip the calling test, saying why, when ``oracle`` is not installed."""
+    if not oracle.present():
+        reason = f"no oracle: {oracle.missing_reason()}"
+        print(reason)
+        pytest.skip(reason)
