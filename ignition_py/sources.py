@@ -19,8 +19,8 @@ from .frozen import fields_of, is_frozen_record
 from .log import Logger
 from .providers import NoProviderError, Platform, ProviderContext
 from .resources.fetcher import Fetcher, url_needs_net
-from .resources.http import shown_url
 from .resources.stream import read_all
+from .resources.urls import shown_url
 
 CMDLINE_URL_FLAG = "ignition.config.url"
 DEFAULT_SYSTEM_CONFIG_DIR = "/usr/lib/ignition"
@@ -85,7 +85,7 @@ def fetch_user_config(
     """(config or None for empty, the name of the source it came from)."""
     url = cmdline_config_url(log)
     if url is not None:
-        shown = "data URL" if url.startswith("data:") else shown_url(url)
+        shown = shown_url(url)
         log.info(f"fetching config from the kernel command line: {shown}")
         raw = read_all(fetcher.open(url), CONFIG_SIZE_LIMIT)
         return parse_user_config(raw, "cmdline", log), "cmdline"
@@ -105,7 +105,7 @@ def fetch_user_config(
 
 def fetch_referenced(reference: Resource, fetcher: Fetcher, log: Logger) -> Config:
     source = reference.source or ""
-    shown = "data URL" if source.startswith("data:") else shown_url(source)
+    shown = shown_url(source)
     try:
         raw = read_all(fetcher.open_resource(reference), CONFIG_SIZE_LIMIT)
     except ConfigError as err:

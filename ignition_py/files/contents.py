@@ -12,11 +12,11 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from typing import BinaryIO
-from urllib.parse import urlsplit
 
 from ..config.model import Resource
 from ..errors import IgnitionError
 from ..resources.dataurl import DataURLReader
+from ..resources.urls import scheme_of, shown_url
 
 Fetch = Callable[[Resource], BinaryIO]
 READ_SIZE = 1 << 16
@@ -27,19 +27,9 @@ class ContentsError(IgnitionError):
     """The contents of a resource cannot be produced or are not what the config says."""
 
 
-def scheme_of(source: str) -> str:
-    return source.partition(":")[0].lower() if ":" in source else ""
-
-
 def describe_source(source: str | None) -> str:
     """Where contents come from, for logs: never the data itself, nor a URL's query."""
-    if not source:
-        return "empty contents"
-    scheme = scheme_of(source)
-    if scheme == "data":
-        return "inline data URL"
-    parts = urlsplit(source)
-    return f"{scheme}://{parts.hostname or ''}{parts.path}" if parts.hostname else scheme
+    return shown_url(source) if source else "empty contents"
 
 
 def read_contents(resource: Resource, fetch: Fetch | None) -> BinaryIO:

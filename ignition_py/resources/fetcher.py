@@ -9,7 +9,6 @@ import dataclasses
 import io
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, BinaryIO
-from urllib.parse import urlsplit
 
 from ignition_py.frozen import replace
 
@@ -23,9 +22,10 @@ from .errors import (
     NotFoundError,
     UnsupportedSchemeError,
 )
-from .http import HttpClient, HttpRequest, HttpSettings, shown_url
+from .http import HttpClient, HttpRequest, HttpSettings
 from .proxy import ProxySettings
 from .stream import ContentStream, read_all
+from .urls import scheme_of, shown_url
 
 if TYPE_CHECKING:  # only annotations need them; S3 code loads when an s3:// URL is fetched
     from .s3 import CredentialSource
@@ -33,10 +33,6 @@ if TYPE_CHECKING:  # only annotations need them; S3 code loads when an s3:// URL
 
 NETWORK_SCHEMES = frozenset({"http", "https", "tftp", "s3", "arn", "gs"})
 CA_SIZE_LIMIT = 16 * 1024 * 1024
-
-
-def scheme_of(url: str) -> str:
-    return urlsplit(url).scheme.lower() if ":" in url else ""
 
 
 def url_needs_net(url: str) -> bool:
@@ -154,7 +150,7 @@ class Fetcher:
         source_port: bool = False,
     ) -> BinaryIO:
         scheme = scheme_of(url)
-        shown = "data URL" if scheme == "data" else shown_url(url)
+        shown = shown_url(url)
         if self.offline and scheme in NETWORK_SCHEMES:
             raise NeedNetError(shown)
         close = None

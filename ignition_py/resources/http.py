@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit
 
 from .. import __version__
 from ..config.versions import NEWEST_STABLE
@@ -20,6 +20,7 @@ from ..log import Logger
 from .errors import FetchError, FetchTimeoutError
 from .proxy import ProxySettings
 from .stream import CHUNK
+from .urls import shown_url
 
 if TYPE_CHECKING:
     import ssl
@@ -54,14 +55,6 @@ class HttpRequest:
     headers: Mapping[str, str] = field(default_factory=dict)
     retry_codes: frozenset[int] = frozenset()
     source_port: int | None = None  # random low port per attempt (Scaleway's metadata)
-
-
-def shown_url(url: str) -> str:
-    """The URL as logged: a query string can carry a signature or a token."""
-    parts = urlsplit(url)
-    query = "?..." if parts.query else ""
-    netloc = parts.netloc.rpartition("@")[2]
-    return urlunsplit((parts.scheme, netloc, parts.path, "", "")) + query
 
 
 def merged_headers(overrides: Mapping[str, str]) -> dict[str, str]:

@@ -7,9 +7,10 @@ import pytest
 from ignition_py.config.versions import NEWEST_STABLE
 from ignition_py.resources.arn import parse_arn
 from ignition_py.resources.errors import FetchError
-from ignition_py.resources.http import merged_headers, shown_url
+from ignition_py.resources.http import merged_headers
 from ignition_py.resources.proxy import ProxySettings
 from ignition_py.resources.s3 import object_url, target_of
+from ignition_py.resources.urls import shown_url
 
 
 def test_bucket_arn() -> None:
@@ -98,3 +99,6 @@ def test_default_headers_and_case_insensitive_override() -> None:
 
 def test_logged_urls_hide_queries_and_credentials() -> None:
     assert shown_url("https://user:pw@host/p?X-Amz-Signature=secret") == "https://host/p?..."
+    assert shown_url("http://127.0.0.1:8080/x") == "http://127.0.0.1:8080/x"
+    assert shown_url("https://[::1]:8443/a#frag") == "https://[::1]:8443/a"
+    assert shown_url("data:;base64,c2VjcmV0") == "data URL"

@@ -115,6 +115,7 @@ def test_other_schemes_without_fetch_are_unsupported() -> None:
 
 
 def test_descriptions_never_show_data_or_queries() -> None:
-    assert describe_source("data:,topsecret") == "inline data URL"
-    assert describe_source("https://h.example/a/b?token=SECRET") == "https://h.example/a/b"
+    assert describe_source("data:,topsecret") == "data URL"
+    assert describe_source("https://h.example/a/b?token=SECRET") == "https://h.example/a/b?..."
+    assert describe_source("http://127.0.0.1:8080/x") == "http://127.0.0.1:8080/x"
     assert "SECRET" not in describe_source("s3://bucket/key?versionId=SECRET")
