@@ -74,7 +74,8 @@ def _boot(args: argparse.Namespace, out: Path) -> int:
 
     parsed = parse_config(args.config.read_bytes())
     kernel = debian_kernel()
-    root = fresh_copy(base_root_image(), out / "root.img")
+    pristine_root = base_root_image()
+    root = fresh_copy(pristine_root, out / "root.img")
     data = out / "data.img"
     data.unlink(missing_ok=True)
     run(["truncate", "-s", args.data_disk, str(data)])
@@ -102,7 +103,7 @@ def _boot(args: argparse.Namespace, out: Path) -> int:
     failed = _report_failure(log)
     checks = []
     if not failed and parsed.config is not None:
-        checks = verify(parsed.config, [root, data])
+        checks = verify(parsed.config, [root, data], pristine_root)
         for check in checks:
             print(check)
     summary["checks"] = [{"what": c.what, "ok": c.ok, "detail": c.detail} for c in checks]

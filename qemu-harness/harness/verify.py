@@ -1,8 +1,13 @@
 """What the config asked for, checked on the VM's disks from the host after it powered off.
 
 Every expectation comes from the rendered config itself: partitions and filesystems on
-the data disks, files/directories/links with their modes, owners and (for data: URLs)
-contents, users, groups and keys, units written, masked, enabled and actually run."""
+the data disks, files/directories/links with their modes, owners and contents, users,
+groups and keys, units written, masked, enabled and actually run.
+
+Expected file contents come from the project's own resource reading
+(`ignition_py.files.contents.read_contents`: data URLs, base64, percent-escapes, gzip,
+hash verification), with the appends after them, as the files stage composes a file:
+what is compared is what the file should hold after decompression."""
 
 from __future__ import annotations
 
@@ -14,9 +19,11 @@ from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote_to_bytes
 
-from ignition_py.config.model import Config, Filesystem
+from ignition_py.config.model import Config, File, Filesystem, Resource
+from ignition_py.errors import IgnitionError
+from ignition_py.files.contents import read_contents
+from ignition_py.resources.urls import scheme_of
 
 from .images import mounted_read_only, partition_table, signature
 from .rootfs import DONE_MARKER
@@ -36,16 +43,32 @@ class Check:
         )
 
 
-def decode_data_url(url: str) -> bytes | None:
-    if not url.startswith("data:"):
-        return None
-    meta, _, data = url[5:].partition(",")
-    raw = unquote_to_bytes(data)
-    if meta.endswith(";base64"):
-        import base64
+class UncheckableError(Exception):
+    """Contents the host cannot reproduce on its own (fetched by the VM over the network)."""
 
-        return base64.b64decode(raw)
-    return raw
+
+def _resource_bytes(resource: Resource) -> bytes:
+    if resource.source and scheme_of(resource.source) != "data":
+        raise UncheckableError(f"{scheme_of(resource.source)}: contents fetched by the VM")
+    return read_contents(resource, None).read()
+
+
+def expected_contents(file: File, original: bytes | None) -> bytes | None:
+    """What ``file`` must hold after the files stage: its contents (with none, what the
+    target held before, ``original``: b"" for nothing, None when unknown), then every
+    append, each decoded, decompressed and verified. None when the host cannot know.
+
+    Raises IgnitionError when one of the config's resources cannot be decoded or verified."""
+    try:
+        if file.contents is not None and file.contents.source is not None:
+            head = _resource_bytes(file.contents)
+        elif original is None:
+            return None
+        else:
+            head = original
+        return head + b"".join(_resource_bytes(item) for item in file.append)
+    except UncheckableError:
+        return None
 
 
 class Disks:
@@ -155,10 +178,16 @@ def _check_filesystem(filesystem: Filesystem, disks: Disks) -> Check:
 class Trees:
     """The target root and the filesystems mounted under it, mounted read-only."""
 
-    def __init__(self, stack: ExitStack, config: Config, disks: Disks) -> None:
+    def __init__(
+        self, stack: ExitStack, config: Config, disks: Disks, pristine_root: Path | None = None
+    ) -> None:
         self.mounts: dict[str, Path] = {
             "/": stack.enter_context(mounted_read_only(disks.images[0]))
         }
+        # the root as it was before the boot: what an append without contents appends to
+        self.pristine = (
+            stack.enter_context(mounted_read_only(pristine_root)) if pristine_root else None
+        )
         storage = config.storage
         for filesystem in storage.filesystems if storage else ():
             if filesystem.path and filesystem.format not in ("swap", "none", "vfat"):
@@ -170,10 +199,23 @@ class Trees:
     def root(self) -> Path:
         return self.mounts["/"]
 
-    def host_path(self, path: str) -> Path:
-        prefix = max(
+    def original(self, path: str) -> bytes | None:
+        """The bytes at ``path`` before the boot, b"" where nothing was; None when unknown
+        (no pristine root, a symlink, or a path on a filesystem the config creates)."""
+        if self.pristine is None or self._mount_of(path) != "/":
+            return None
+        before = self.pristine / path.lstrip("/")
+        if before.is_symlink():
+            return None
+        return before.read_bytes() if before.is_file() else b""
+
+    def _mount_of(self, path: str) -> str:
+        return max(
             (m for m in self.mounts if path == m or path.startswith(m.rstrip("/") + "/")), key=len
         )
+
+    def host_path(self, path: str) -> Path:
+        prefix = self._mount_of(path)
         return self.mounts[prefix] / path[len(prefix) :].lstrip("/")
 
 
@@ -186,6 +228,19 @@ def _owner_ids(root: Path, user: object, group: object) -> tuple[int, int]:
     if gid is None and getattr(group, "name", None):
         gid = int(groups[group.name][2]) if group.name in groups else -1  # type: ignore[attr-defined]
     return (uid or 0), (gid or 0)
+
+
+def _contents_problems(file: File, where: Path, original: bytes | None) -> list[str]:
+    try:
+        expected = expected_contents(file, original)
+    except IgnitionError as err:
+        return [f"the config's contents cannot be read: {err}"]
+    if expected is None:
+        return []
+    found = where.read_bytes()
+    if found == expected:
+        return []
+    return [f"contents differ ({len(found)} bytes, expected {len(expected)})"]
 
 
 def check_tree(config: Config, trees: Trees) -> Iterator[Check]:
@@ -204,9 +259,7 @@ def check_tree(config: Config, trees: Trees) -> Iterator[Check]:
             problems.append(f"mode {stat.S_IMODE(info.st_mode):o}, not {mode:o}")
         if (info.st_uid, info.st_gid) != _owner_ids(root, file.user, file.group):
             problems.append(f"owner {info.st_uid}:{info.st_gid}")
-        expected = decode_data_url(file.contents.source or "") if file.contents else None
-        if expected is not None and not file.append and where.read_bytes() != expected:
-            problems.append("contents differ")
+        problems.extend(_contents_problems(file, where, trees.original(file.path)))
         yield Check(what, not problems, "; ".join(problems))
     for directory in storage.directories if storage else ():
         where = trees.host_path(directory.path)
@@ -286,11 +339,13 @@ def _check_units(config: Config, root: Path) -> Iterator[Check]:
             yield Check(f"unit {unit.name} ran after switch-root", _unit_ran(root, unit.name))
 
 
-def verify(config: Config, images: list[Path]) -> list[Check]:
+def verify(config: Config, images: list[Path], pristine_root: Path | None = None) -> list[Check]:
+    """Checks of what ``config`` asked for, on the VM's disk ``images`` (the root first);
+    ``pristine_root``: the root image as it was before the boot."""
     disks = Disks(images)
     checks = list(check_storage_devices(config, disks))
     with ExitStack() as stack:
-        trees = Trees(stack, config, disks)
+        trees = Trees(stack, config, disks, pristine_root)
         marker = trees.root / DONE_MARKER.lstrip("/")
         checks.insert(
             0, Check("target system booted (marker written after multi-user)", marker.exists())

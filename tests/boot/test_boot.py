@@ -62,6 +62,14 @@ def test_qemu_fw_cfg_provisions_the_demo_config(tmp_path: Path) -> None:
     failed = [c for c in summary["checks"] if not c["ok"]]
     assert failed == []
     assert len(summary["checks"]) >= 15
+    # gzip'ed contents, an append to a file the target already had, and gzip'ed appends
+    # after contents: compared decompressed, byte for byte.
+    checked = {c["what"] for c in summary["checks"]}
+    assert {
+        "file /etc/ignition-py/notes.txt",
+        "file /etc/issue",
+        "file /etc/ignition-py/layers.txt",
+    } <= checked
     milestones = summary["milestones_seconds"]
     assert milestones["ignition_complete"] < milestones["switch_root"] < milestones["target_up"]
     assert set(summary["stages_seconds"]) >= {"fetch-offline", "disks", "mount", "files"}
