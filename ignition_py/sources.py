@@ -19,12 +19,11 @@ from .frozen import fields_of, is_frozen_record
 from .log import Logger
 from .providers import NoProviderError, Platform, ProviderContext
 from .resources.fetcher import Fetcher, url_needs_net
-from .resources.stream import read_all
+from .resources.stream import CONFIG_SIZE_LIMIT, TooLargeError, read_all, read_file_capped
 from .resources.urls import shown_url
 
 CMDLINE_URL_FLAG = "ignition.config.url"
 DEFAULT_SYSTEM_CONFIG_DIR = "/usr/lib/ignition"
-CONFIG_SIZE_LIMIT = 256 * 1024 * 1024
 
 
 def empty_config() -> Config:
@@ -93,13 +92,15 @@ def fetch_user_config(
     user = system_config_dir() / "user.ign"
     log.info(f"reading system config file {str(user)!r}")
     if user.is_file():
-        return parse_user_config(user.read_bytes(), str(user), log), "system"
+        return parse_user_config(read_file_capped(user), str(user), log), "system"
     log.info(f"no config at {str(user)!r}")
     context = ProviderContext(fetcher, log, fetch_timeout)
     try:
         raw = platform.fetch(context)
     except NoProviderError as err:
         raise ConfigError(f"config provider was not online: {err}") from err
+    if len(raw) > CONFIG_SIZE_LIMIT:  # providers that cannot stop while reading
+        raise TooLargeError(f"the {platform.name} config", CONFIG_SIZE_LIMIT)
     return parse_user_config(raw, platform.name, log), platform.name
 
 

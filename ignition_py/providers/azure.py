@@ -10,6 +10,7 @@ import time
 
 from ..errors import ConfigError, IgnitionError
 from ..resources.errors import FetchError, NeedNetError
+from ..resources.stream import read_file_capped
 from . import Platform, ProviderContext, register
 from .devices import devices_with_fstype, is_cdrom_with_disc, mounted_readonly
 
@@ -80,7 +81,7 @@ def _custom_data(device: str, fstype: str, context: ProviderContext) -> bytes | 
                 context.log.debug(f"{device} does not appear to be a config drive")
                 return None
             try:
-                return (root / CUSTOM_DATA).read_bytes()
+                return read_file_capped(root / CUSTOM_DATA)
             except FileNotFoundError:
                 return b""
     except IgnitionError as err:  # mount failing, for one

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..errors import CommandError
 from ..log import Logger
+from ..resources.stream import read_file_capped
 from ..system.commands import run
 
 DISK_BY_LABEL = Path("/dev/disk/by-label")
@@ -42,7 +43,7 @@ def read_file_from(device: str, fstype: str, relative: str, log: Logger) -> byte
     with mounted_readonly(device, fstype, log) as root:
         target = root / relative.lstrip("/")
         try:
-            return target.read_bytes()
+            return read_file_capped(target)
         except FileNotFoundError:
             return None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+from ..resources.stream import read_file_capped
 from . import NoProviderError, Platform, ProviderContext, register
 
 DEFAULT_FILENAME = "config.ign"
@@ -16,8 +17,7 @@ def fetch(context: ProviderContext) -> bytes:
         context.log.info("using default filename")
     context.log.info(f"using config file at {filename!r}")
     try:
-        with open(filename, "rb") as handle:
-            return handle.read()
+        return read_file_capped(filename)
     except FileNotFoundError:
         raise NoProviderError(f"config file {filename!r} not found") from None
     except OSError as err:

@@ -4,6 +4,7 @@ there is not an Ignition config and is ignored."""
 from __future__ import annotations
 
 from ..errors import ConfigError
+from ..resources.stream import read_file_capped
 from . import Platform, ProviderContext, register
 
 USER_DATA = "/var/lib/cloud/seed/nocloud/user-data"
@@ -12,8 +13,7 @@ USER_DATA = "/var/lib/cloud/seed/nocloud/user-data"
 def fetch(context: ProviderContext) -> bytes:
     context.log.info(f"using config file at {USER_DATA!r}")
     try:
-        with open(USER_DATA, "rb") as handle:
-            data = handle.read()
+        data = read_file_capped(USER_DATA)
     except OSError as err:
         raise ConfigError(f"couldn't read config {USER_DATA!r}: {err.strerror}") from err
     if data.startswith(b"#cloud-config\n"):

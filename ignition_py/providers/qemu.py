@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..errors import ConfigError
 from ..log import Logger
+from ..resources.stream import CONFIG_SIZE_LIMIT, TooLargeError
 from ..system.commands import run
 from . import Platform, ProviderContext, register
 
@@ -28,6 +29,8 @@ def read_fw_cfg_config(root: Path, log: Logger) -> bytes:
         return b""
     except (OSError, ValueError) as err:
         raise ConfigError(f"couldn't read QEMU firmware config size: {err}") from err
+    if size > CONFIG_SIZE_LIMIT:
+        raise TooLargeError(f"the QEMU firmware config ({size} bytes)", CONFIG_SIZE_LIMIT)
     buffer = bytearray(size + 1)  # one guard byte to notice a blob longer than announced
     view = memoryview(buffer)
     filled = 0

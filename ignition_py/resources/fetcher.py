@@ -24,7 +24,7 @@ from .errors import (
 )
 from .http import HttpClient, HttpRequest, HttpSettings
 from .proxy import ProxySettings
-from .stream import ContentStream, read_all
+from .stream import CONFIG_SIZE_LIMIT, ContentStream, read_all
 from .urls import scheme_of, shown_url
 
 if TYPE_CHECKING:  # only annotations need them; S3 code loads when an s3:// URL is fetched
@@ -136,7 +136,9 @@ class Fetcher:
         return self.open(resource.source or "", headers=resource_headers(resource))
 
     def fetch_bytes(self, url: str, **options: object) -> bytes:
-        return read_all(self.open(url, **options))  # type: ignore[arg-type]
+        """The whole body at ``url`` (a provider's config or token), at most
+        CONFIG_SIZE_LIMIT bytes; raises FetchError and its kinds."""
+        return read_all(self.open(url, **options), CONFIG_SIZE_LIMIT)  # type: ignore[arg-type]
 
     def open(
         self,

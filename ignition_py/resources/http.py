@@ -1,7 +1,9 @@
 """HTTP(S) with upstream's client behaviour: its request headers, its retry policy (5xx,
 connection errors and the caller's extra codes retried after 200 ms, 400 ms, ... capped
 at 5 s, until the total timeout), a per-attempt wait for the response headers, the
-config's proxy and CAs, and the body streamed.
+config's proxy and CAs, and the body streamed. The total timeout covers the body too,
+however slowly it trickles in. Errors that no retry can mend (a header that cannot be
+sent, a redirect to a scheme that is not HTTP) end the fetch at once.
 
 requests is imported when the first request is made: most stage processes never need it.
 """
@@ -17,7 +19,9 @@ from urllib.parse import urljoin, urlsplit
 from .. import __version__
 from ..config.versions import NEWEST_STABLE
 from ..log import Logger
+from .deadline import DeadlineGuard, pool_classes
 from .errors import FetchError, FetchTimeoutError
+from .headers import first_header_problem
 from .proxy import ProxySettings
 from .stream import CHUNK
 from .urls import shown_url
@@ -68,44 +72,54 @@ def merged_headers(overrides: Mapping[str, str]) -> dict[str, str]:
 
 
 class HttpResponse:
-    """Status and a streamed body; the body iterator enforces the total deadline."""
+    """Status and a streamed body; reading the body ends at the total deadline."""
 
-    def __init__(self, response: requests.Response, deadline: float | None, url: str) -> None:
+    def __init__(
+        self, response: requests.Response, guard: DeadlineGuard | None, started: float, url: str
+    ) -> None:
         self.status = response.status_code
         self.reason = response.reason or ""
         self.headers = response.headers
         self._response = response
-        self._deadline = deadline
+        self._guard = guard
+        self._started = started
         self._url = url
-        _set_body_timeout(response, deadline)
+        sock = getattr(getattr(response.raw, "connection", None), "sock", None)
+        if sock is not None:
+            # Headers had their own timeout; the body is bounded only by the deadline.
+            sock.settimeout(None)
 
     def chunks(self) -> Iterator[bytes]:
         import urllib3.exceptions
 
         raw = self._response.raw
-        while True:
-            try:
-                data = raw.read(CHUNK, decode_content=False)
-            except (urllib3.exceptions.HTTPError, OSError) as err:
-                if self._deadline is not None and time.monotonic() >= self._deadline:
-                    raise FetchTimeoutError(self._url, 0) from err
-                raise FetchError(f"reading {self._url}: {type(err).__name__}: {err}") from err
-            if not data:
-                return
-            if self._deadline is not None and time.monotonic() > self._deadline:
-                raise FetchTimeoutError(self._url, 0)
-            yield data
+        try:
+            while True:
+                try:
+                    data = raw.read(CHUNK, decode_content=False)
+                except (urllib3.exceptions.HTTPError, OSError) as err:
+                    if self._guard is not None and self._guard.expired:
+                        raise FetchTimeoutError(self._url, self._elapsed()) from None
+                    detail = f"{type(err).__name__}: {err}"
+                    raise FetchError(f"reading {self._url}: {detail}") from err
+                if self._guard is not None and self._guard.expired:
+                    raise FetchTimeoutError(self._url, self._elapsed())
+                if not data:
+                    return
+                yield data
+        finally:
+            self._stop_guard()
+
+    def _elapsed(self) -> float:
+        return time.monotonic() - self._started
+
+    def _stop_guard(self) -> None:
+        if self._guard is not None:
+            self._guard.cancel()
 
     def close(self) -> None:
+        self._stop_guard()
         self._response.close()
-
-
-def _set_body_timeout(response: requests.Response, deadline: float | None) -> None:
-    # Headers had their own timeout; the body is bounded only by the total deadline.
-    connection = getattr(response.raw, "connection", None)
-    sock = getattr(connection, "sock", None)
-    if sock is not None:
-        sock.settimeout(None if deadline is None else max(deadline - time.monotonic(), 0.001))
 
 
 class HttpClient:
@@ -125,12 +139,17 @@ class HttpClient:
         if source_port is not None:
             pool_extra["source_address"] = ("", source_port)
 
+        pools = pool_classes()
+
         class _Adapter(HTTPAdapter):
             def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
                 super().init_poolmanager(*args, **{**kwargs, **pool_extra})
+                self.poolmanager.pool_classes_by_scheme = pools
 
             def proxy_manager_for(self, proxy: str, **kwargs: Any) -> Any:
-                return super().proxy_manager_for(proxy, **{**kwargs, **pool_extra})
+                manager = super().proxy_manager_for(proxy, **{**kwargs, **pool_extra})
+                manager.pool_classes_by_scheme = pools
+                return manager
 
         session = requests.Session()
         session.trust_env = False  # proxies come from the config only, as upstream
@@ -145,17 +164,35 @@ class HttpClient:
         started = time.monotonic()
         deadline = started + total if total else None
         shown = shown_url(request.url)
+        if problem := first_header_problem(request.headers):
+            raise FetchError(f"cannot fetch {shown}: {problem}")
+        guard = DeadlineGuard(deadline) if deadline is not None else None
+        try:
+            return self._send(request, started, guard, shown)
+        except BaseException:
+            if guard is not None:
+                guard.cancel()
+            raise
+
+    def _send(
+        self, request: HttpRequest, started: float, guard: DeadlineGuard | None, shown: str
+    ) -> HttpResponse:
+        deadline = guard.deadline if guard is not None else None
         delay = INITIAL_BACKOFF
         attempt = 0
         while True:
             attempt += 1
             self.log.info(f"{request.method} {shown}: attempt #{attempt}")
-            response = self._attempt(request, deadline, shown)
+            if guard is None:
+                response = self._attempt(request, deadline, shown)
+            else:
+                with guard.connecting():
+                    response = self._attempt(request, deadline, shown)
             if response is not None:
                 status = response.status_code
                 self.log.info(f"{request.method} result: {status} {response.reason or ''}")
                 if status < 500 and status not in request.retry_codes:
-                    return HttpResponse(response, deadline, shown)
+                    return HttpResponse(response, guard, started, shown)
                 response.close()
             if deadline is not None:
                 remaining = deadline - time.monotonic()
@@ -202,6 +239,10 @@ class HttpClient:
                     return response
                 response.close()
                 url = urljoin(url, location)
+                if urlsplit(url).scheme.lower() not in ("http", "https"):
+                    raise FetchError(
+                        f"{shown}: redirected to {shown_url(url)}, which is not http(s)"
+                    )
                 # Upstream drops the caller's headers when following a redirect.
                 headers = {"User-Agent": DEFAULT_HEADERS["User-Agent"]}
                 if response.status_code == 303 or (
@@ -215,6 +256,15 @@ class HttpClient:
                 raise FetchError(f"TLS error fetching {shown}: {_describe(err)}") from None
             self.log.info(f"{request.method} error: {_describe(err)}")
             return None
+        except (
+            requests.exceptions.InvalidHeader,
+            requests.exceptions.InvalidURL,
+            requests.exceptions.InvalidSchema,
+            requests.exceptions.MissingSchema,
+        ) as err:
+            # The same request fails the same way every time. (InvalidHeader's text
+            # quotes the value: say only its kind.)
+            raise FetchError(f"cannot fetch {shown}: {type(err).__name__}") from None
         except requests.RequestException as err:
             self.log.info(f"{request.method} error: {_describe(err)}")
             return None

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import zlib
 from collections.abc import Callable, Iterator
 from typing import BinaryIO
@@ -14,6 +15,9 @@ from typing import BinaryIO
 from .errors import FetchError, HashMismatchError
 
 CHUNK = 256 * 1024
+# The largest config (user, merged, replaced, or from any provider) read into memory:
+# anything larger is refused while it is read, before it is parsed.
+CONFIG_SIZE_LIMIT = 256 * 1024 * 1024
 _GZIP_MAGIC = b"\x1f\x8b"
 
 
@@ -151,6 +155,28 @@ class ContentStream(io.RawIOBase):
         super().close()
 
 
+class TooLargeError(FetchError):
+    """A config (or CA) larger than its cap."""
+
+    def __init__(self, what: str, limit: int) -> None:
+        super().__init__(f"{what} is larger than the {limit // (1024 * 1024)} MiB limit")
+
+
+def read_file_capped(path: str | os.PathLike[str], limit: int = CONFIG_SIZE_LIMIT) -> bytes:
+    """The bytes of the file at ``path``, read in one allocation, at most ``limit`` bytes.
+
+    Raises TooLargeError before reading a file whose size is over ``limit`` (and after
+    reading ``limit + 1`` bytes of one that grew, or of a file with no size, like a pipe);
+    OSError as open/read raise it."""
+    with open(path, "rb") as handle:
+        if os.fstat(handle.fileno()).st_size > limit:
+            raise TooLargeError(f"config {os.fspath(path)!r}", limit)
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise TooLargeError(f"config {os.fspath(path)!r}", limit)
+    return data
+
+
 def read_all(stream: BinaryIO | io.RawIOBase, limit: int | None = None) -> bytes:
     """The whole stream (configs and CAs: small); `limit` guards against huge ones."""
     parts: list[bytes] = []
@@ -162,6 +188,6 @@ def read_all(stream: BinaryIO | io.RawIOBase, limit: int | None = None) -> bytes
                 break
             size += len(chunk)
             if limit is not None and size > limit:
-                raise FetchError(f"resource larger than {limit} bytes")
+                raise TooLargeError("resource", limit)
             parts.append(chunk)
     return b"".join(parts)
