@@ -1,0 +1,49 @@
+"""Upstream's ModifyHomeDirPermissions: a directory the mount stage created for a mount
+point (recorded in the state file's `notatedDirectories`) that is a user's home or lies
+below it is handed to that user (uid and primary gid) with mode 0700, so the user, and
+the files stage writing SSH keys as the user, can use it. Done for every user that should
+exist and may have a home (not `noCreateHome`), new or existing, right after useradd or
+usermod and before the password and the keys."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from ..errors import IgnitionError
+from ..log import Logger
+from .target import Target, os_failure
+
+HOME_MODE = 0o700  # upstream: "more restrictive than necessary for some subdirs"
+
+
+def under_home(directory: str, home: str) -> bool:
+    """Upstream's test, string-wise: the home itself or a path below `home/`."""
+    return directory == home or directory.startswith(home + "/")
+
+
+@dataclass
+class HomeDirPermissionsAction:
+    target: Target
+    user: str
+    notated: tuple[str, ...]
+
+    def describe(self) -> str:
+        return f'handing mount-stage directories in the home of "{self.user}" to the user'
+
+    def apply(self, log: Logger) -> None:
+        try:
+            entry = self.target.accounts.user(self.user)
+        except (IgnitionError, OSError) as err:
+            raise IgnitionError(f"unable to look up user {self.user!r}: {err}") from err
+        for directory in self.notated:
+            if not under_home(directory, entry.home):
+                continue
+            path = self.target.path(directory)
+            try:
+                os.chown(path, entry.uid, entry.gid)
+                os.chmod(path, HOME_MODE)
+            except OSError as err:
+                what = f"failed to modify home directory permissions for {self.user!r}"
+                raise os_failure(what, err) from err
+            log.debug(f"{directory}: owner {entry.uid}:{entry.gid}, mode 0700")
