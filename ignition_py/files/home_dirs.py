@@ -47,3 +47,28 @@ class HomeDirPermissionsAction:
                 what = f"failed to modify home directory permissions for {self.user!r}"
                 raise os_failure(what, err) from err
             log.debug(f"{directory}: owner {entry.uid}:{entry.gid}, mode 0700")
+
+
+@dataclass
+class HomesExistAction:
+    """After all users, upstream looks at the home of every configured user that should
+    exist and may have one (to relabel it, SELinux or not) and fails the stage when it
+    cannot: an existing user whose home is missing fails the boot there."""
+
+    target: Target
+    users: tuple[str, ...]
+
+    def describe(self) -> str:
+        return f"checking the homes of {', '.join(repr(u) for u in self.users)}"
+
+    def apply(self, log: Logger) -> None:
+        for name in self.users:
+            try:
+                home = self.target.accounts.user(name).home
+            except (IgnitionError, OSError) as err:
+                raise IgnitionError(f"unable to look up user {name!r}: {err}") from err
+            path = self.target.path(home)
+            try:
+                os.lstat(path)
+            except OSError as err:
+                raise os_failure(f"home directory of {name!r}", err) from err

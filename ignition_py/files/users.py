@@ -12,7 +12,7 @@ from __future__ import annotations
 from ..config.model import Passwd, PasswdGroup, PasswdUser
 from ..stages import Action
 from .commands import CommandAction
-from .home_dirs import HomeDirPermissionsAction
+from .home_dirs import HomeDirPermissionsAction, HomesExistAction
 from .ssh_keys import SSHKeysAction, write_fragment_enabled
 from .target import Target
 
@@ -35,6 +35,9 @@ def plan_passwd(
     )
     for user in passwd.users:
         actions.extend(_user_actions(user, user.name in users, target, fragment, notated))
+    homes = [u.name for u in passwd.users if u.should_exist is not False and not u.no_create_home]
+    if homes:
+        actions.append(HomesExistAction(target, tuple(homes)))
     return actions
 
 

@@ -169,9 +169,8 @@ def _provision(
             )
         }
     finally:
-        for loop in disks:
-            for target in mounted_under(loop.device):
-                sh("umount", target)
+        for target in sorted((t for d in disks for t in mounted_under(d.device)), reverse=True):
+            sh("umount", target)
 
 
 def test_mount_points_in_a_home_become_the_users_before_keys_are_written(tmp_path: Path) -> None:

@@ -90,3 +90,26 @@ def test_accounts_are_byte_for_byte_those_of_upstream() -> None:
         assert "moved:x:720:" in (pair.ours_root / "etc/group").read_text().splitlines()
         assert not (pair.ours_root / "home/old").exists()
         pair.assert_same_tree(also_bytes=DATABASES)
+
+
+def _homeless(root: Path) -> None:
+    with open(root / "etc/passwd", "a") as out:
+        out.write("homeless:x:650:100::/nonexistent:/usr/sbin/nologin\n")
+    with open(root / "etc/shadow", "a") as out:
+        out.write("homeless:*:19000:0:99999:7:::\n")
+
+
+def test_a_configured_user_whose_home_is_missing_fails_the_stage_as_upstream() -> None:
+    """Upstream looks up every configured user's home after the users step (to relabel
+    it) and fails when it is missing; the usermod has been done by then."""
+    config = {
+        "ignition": {"version": "3.4.0"},
+        "passwd": {"users": [{"name": "homeless", "groups": ["wheel"]},
+                             {"name": "skipped", "noCreateHome": True}]},
+    }  # fmt: skip
+    with work_dir() as work:
+        pair = run_both(work, config, _homeless)
+        assert pair.ours.returncode == 1
+        assert "home directory of 'homeless': No such file or directory" in pair.ours.output
+        assert "wheel:x:10:homeless" in (pair.ours_root / "etc/group").read_text()
+        pair.assert_same_tree(also_bytes=DATABASES)

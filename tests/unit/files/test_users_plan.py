@@ -8,7 +8,7 @@ import pytest
 
 from ignition_py.config.model import Passwd, PasswdGroup, PasswdUser
 from ignition_py.files.commands import CommandAction
-from ignition_py.files.home_dirs import HomeDirPermissionsAction, under_home
+from ignition_py.files.home_dirs import HomeDirPermissionsAction, HomesExistAction, under_home
 from ignition_py.files.ssh_keys import FRAGMENT_ENV, SSHKeysAction
 from ignition_py.files.target import Target
 from ignition_py.files.users import group_command, plan_passwd, user_command
@@ -102,7 +102,7 @@ def test_hashes_never_appear_in_descriptions(target: Target) -> None:
         users=(PasswdUser(name="new", password_hash=HASH, ssh_authorized_keys=("ssh-ed25519 K",)),),
     )
     descriptions = [a.describe() for a in plan_passwd(passwd, target)]
-    assert len(descriptions) == 4
+    assert len(descriptions) == 5
     assert all(HASH not in text for text in descriptions)
     assert sum("<redacted>" in text for text in descriptions) == 3
 
@@ -134,9 +134,11 @@ def test_mount_stage_directories_are_handed_over_after_useradd_before_keys(
     kinds = [type(a).__name__ for a in plan_passwd(passwd, target, notated)]
     assert kinds == [
         "CommandAction", "HomeDirPermissionsAction", "CommandAction", "SSHKeysAction",
-        "CommandAction", "HomeDirPermissionsAction", "CommandAction",
+        "CommandAction", "HomeDirPermissionsAction", "CommandAction", "HomesExistAction",
     ]  # fmt: skip
     assert not any(isinstance(a, HomeDirPermissionsAction) for a in plan_passwd(passwd, target))
+    (check,) = [a for a in plan_passwd(passwd, target) if isinstance(a, HomesExistAction)]
+    assert check.users == ("new", "old")
 
 
 def test_home_rule_is_upstreams_string_prefix() -> None:
