@@ -27,7 +27,9 @@ if [ "$1" = --root ] && [ "$3" = disable ]; then
         template=$(printf '%s' "$unit" | sed 's/@[^.]*\./@./')
         found=
         for dir in etc/systemd/system usr/lib/systemd/system lib/systemd/system; do
-            if [ -e "$2/$dir/$unit" ] || [ -e "$2/$dir/$template" ]; then found=1; fi
+            for name in "$unit" "$template"; do
+                if [ -e "$2/$dir/$name" ] || [ -L "$2/$dir/$name" ]; then found=1; fi
+            done
         done
         if [ -z "$found" ]; then
             echo "Failed to disable unit, unit $unit does not exist." >&2
