@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from ..errors import IgnitionError
 from ..log import Logger
 from .target import Target, os_failure
 
@@ -32,10 +31,7 @@ class HomeDirPermissionsAction:
         return f'handing mount-stage directories in the home of "{self.user}" to the user'
 
     def apply(self, log: Logger) -> None:
-        try:
-            entry = self.target.accounts.user(self.user)
-        except (IgnitionError, OSError) as err:
-            raise IgnitionError(f"unable to look up user {self.user!r}: {err}") from err
+        entry = self.target.user(self.user)
         for directory in self.notated:
             if not under_home(directory, entry.home):
                 continue
@@ -63,11 +59,7 @@ class HomesExistAction:
 
     def apply(self, log: Logger) -> None:
         for name in self.users:
-            try:
-                home = self.target.accounts.user(name).home
-            except (IgnitionError, OSError) as err:
-                raise IgnitionError(f"unable to look up user {name!r}: {err}") from err
-            path = self.target.path(home)
+            path = self.target.path(self.target.user(name).home)
             try:
                 os.lstat(path)
             except OSError as err:

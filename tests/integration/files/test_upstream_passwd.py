@@ -26,15 +26,24 @@ DATABASES = tuple(
 def _accounts(root: Path) -> None:
     """An existing user with a home, and groups to keep, change and remove."""
     for name, line in (
-        ("passwd", "old:x:600:600::/home/old:/bin/sh\nkeep:x:601:601::/home/keep:/bin/sh\n"),
-        ("shadow", "old:!:19000:0:99999:7:::\nkeep:$6$k$keep:19000:0:99999:7:::\n"),
-        ("group", "old:x:600:\nkeep:x:601:\nstale:x:700:core\nmoved:x:710:\n"),
-        ("gshadow", "old:!::\nkeep:!::\nstale:!::core\nmoved:$6$m$moved::\n"),
+        (
+            "passwd",
+            "old:x:600:600::/home/old:/bin/sh\nkeep:x:601:601::/home/keep:/bin/sh\n"
+            "mod:x:602:602::/home/mod:/bin/sh\n",
+        ),
+        (
+            "shadow",
+            "old:!:19000:0:99999:7:::\nkeep:$6$k$keep:19000:0:99999:7:::\n"
+            "mod:!:19000:0:99999:7:::\n",
+        ),
+        ("group", "old:x:600:\nkeep:x:601:\nmod:x:602:\nstale:x:700:core\nmoved:x:710:\n"),
+        ("gshadow", "old:!::\nkeep:!::\nmod:!::\nstale:!::core\nmoved:$6$m$moved::\n"),
     ):
         with open(root / "etc" / name, "a") as out:
             out.write(line)
-    for user, uid in (("old", 600), ("keep", 601)):
-        (root / "home" / user).mkdir()
+    (root / "home/mod/.config").mkdir(parents=True)
+    for user, uid in (("old", 600), ("keep", 601), ("mod", 602)):
+        (root / "home" / user).mkdir(exist_ok=True)
         os.chown(root / "home" / user, uid, uid)
 
 
@@ -72,6 +81,8 @@ CONFIG = {
             {"name": "core", "passwordHash": "", "groups": ["sudo"], "gecos": "Changed",
              "homeDir": "/home/core2"},
             {"name": "keep"},  # exists, nothing asked: usermod with no change
+            {"name": "mod", "uid": 1700, "primaryGroup": "plain", "shell": "/bin/bash",
+             "groups": ["wheel"], "passwordHash": HASH, "sshAuthorizedKeys": [KEY]},
             {"name": "old", "shouldExist": False},
             {"name": "ghost", "shouldExist": False},
         ],
@@ -86,7 +97,7 @@ def test_accounts_are_byte_for_byte_those_of_upstream() -> None:
         gshadow = (pair.ours_root / "etc/gshadow").read_text().splitlines()
         # no `--password '*'`: groupadd's own `!`; an existing group left as it was
         assert "plain:!::" in gshadow and "empty-hash:!::" in gshadow
-        assert "wheel:*::full" in gshadow and f"sudo:{HASH}::core" in gshadow
+        assert "wheel:*::full,mod" in gshadow and f"sudo:{HASH}::core" in gshadow
         assert "moved:x:720:" in (pair.ours_root / "etc/group").read_text().splitlines()
         assert not (pair.ours_root / "home/old").exists()
         pair.assert_same_tree(also_bytes=DATABASES)
