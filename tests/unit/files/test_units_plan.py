@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -10,12 +11,16 @@ from ignition_py.config.model import Dropin, Systemd, Unit
 from ignition_py.errors import IgnitionError
 from ignition_py.files.target import Target
 from ignition_py.files.units import (
+    PRESET_PATH,
     MaskAction,
     Preset,
     PresetAction,
     UnitFileAction,
     plan_units,
 )
+from ignition_py.log import Logger
+
+PRESET = PRESET_PATH.lstrip("/")
 
 
 def plan(*units: Unit, root: Path) -> list[object]:
@@ -90,3 +95,19 @@ def test_describe_names_the_paths(tmp_path: Path) -> None:
 def test_bad_instance_name_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(IgnitionError, match="invalid instantiated unit"):
         plan(Unit(name="a@b", enabled=True), root=tmp_path)
+
+
+def test_without_systemctl_nothing_counts_as_enabled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """v2.26.0 treats a failed `systemctl is-enabled` exec like a non-zero exit: the
+    disable is skipped, silently; an enable needs no systemctl at all."""
+    monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
+    root = tmp_path / "root"
+    root.mkdir()
+    target = Target.at(root)
+    log = Logger("files", stream=io.StringIO())
+    PresetAction(target, Preset("off.service", False)).apply(log)
+    assert not (root / PRESET).exists()
+    PresetAction(target, Preset("on.service", True)).apply(log)
+    assert (root / PRESET).read_text() == "enable on.service\n"
