@@ -94,6 +94,7 @@ def test_accounts_are_byte_for_byte_those_of_upstream() -> None:
     with work_dir() as work:
         pair = run_both(work, CONFIG, _accounts)
         assert pair.ours.returncode == 0, pair.ours.output
+        assert HASH not in pair.ours.output  # groupmod --password included
         gshadow = (pair.ours_root / "etc/gshadow").read_text().splitlines()
         # no `--password '*'`: groupadd's own `!`; an existing group left as it was
         assert "plain:!::" in gshadow and "empty-hash:!::" in gshadow

@@ -129,19 +129,20 @@ def run_both(
     config: dict[str, Any],
     setup: Callable[[Path], None] | None = None,
     scripts: dict[str, str] | None = None,
+    env: dict[str, str] | None = None,
 ) -> Pair:
     """The files stage of both agents on two copies of make_target (then `setup`), with the
-    stand-ins `scripts` first on PATH for both."""
+    stand-ins `scripts` first on PATH for both and `env` added to their environment."""
     roots = work / "ours", work / "upstream"
     for root in roots:
         make_target(root)
         if setup:
             setup(root)
-    env = {"SOURCE_DATE_EPOCH": EPOCH, "PATH": standins(work / "ours-bin", scripts or {})}
-    ours = run_ours(config, roots[0], work / "ours-scratch", env=env)
+    common = {"SOURCE_DATE_EPOCH": EPOCH, **(env or {})}
+    path = standins(work / "ours-bin", scripts or {})
+    ours = run_ours(config, roots[0], work / "ours-scratch", env={**common, "PATH": path})
     if not UPSTREAM.present():
         print(f"not compared with upstream: {UPSTREAM.missing_reason()}")
         return Pair(ours, roots[0], None, roots[1])
-    env = {"SOURCE_DATE_EPOCH": EPOCH}
-    upstream = run_upstream(config, roots[1], work / "up-scratch", scripts=scripts, env=env)
+    upstream = run_upstream(config, roots[1], work / "up-scratch", scripts=scripts, env=common)
     return Pair(ours, roots[0], upstream, roots[1])
