@@ -11,6 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.integration.files.support import Node, Run, make_target, run_ours, snapshot, work_dir
 from tests.integration.files.upstream import run_upstream
 from tests.oracles import UPSTREAM
@@ -129,6 +131,7 @@ KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHomeKeyForTheMountStageTest dev@exam
 
 
 def _home_config(build: str, data: str) -> dict[str, Any]:
+    """Mount points below homes (a new user's, an existing user's) and outside them."""
     return {
         "ignition": {"version": "3.4.0"},
         "storage": {
@@ -148,14 +151,37 @@ def _home_config(build: str, data: str) -> dict[str, Any]:
     }
 
 
+def _nested_config(home: str, deep: str) -> dict[str, Any]:
+    """A new /home filesystem, and a mount point that is a user's home itself."""
+    return {
+        "ignition": {"version": "3.4.0"},
+        "storage": {
+            "filesystems": [
+                {"device": home, "format": "ext4", "path": "/home"},
+                {"device": deep, "format": "ext4", "path": "/home/dev/x/y"},
+            ]
+        },
+        "passwd": {
+            "users": [
+                {"name": "dev", "sshAuthorizedKeys": [KEY]},
+                {"name": "y", "homeDir": "/home/dev/x/y", "noCreateHome": True},
+                {"name": "core", "noCreateHome": True},  # its home is not on the new /home
+            ]
+        },
+    }
+
+
+Configure = Callable[[str, str], dict[str, Any]]
+
+
 def _provision(
-    run: Callable[..., Run], disks: list[LoopDisk], root: Path, work: Path
+    run: Callable[..., Run], configure: Configure, disks: list[LoopDisk], root: Path, work: Path
 ) -> dict[str, Node]:
-    """mkfs both disks afresh, then the agent's mount and files stages, one state file."""
-    for loop in disks:
-        sh("mkfs.ext4", "-q", "-F", "-E", "root_owner=0:0", loop.device)
+    """The agent's mount and files stages on fresh filesystems, one state file. Each agent
+    gets disks of its own: a device just unmounted can still be held by a mount namespace
+    another process copied meanwhile (the oracles run in some), and then not be mkfs'd."""
     make_target(root)
-    config = _home_config(disks[0].device, disks[1].device)
+    config = configure(disks[0].device, disks[1].device)
     env = {"SOURCE_DATE_EPOCH": "1700000000"}
     try:
         for stage in ("mount", "files"):
@@ -173,28 +199,46 @@ def _provision(
             sh("umount", target)
 
 
-def test_mount_points_in_a_home_become_the_users_before_keys_are_written(tmp_path: Path) -> None:
+HOMES = {
+    "below-homes": (
+        _home_config,
+        ["/home/dev", "/home/dev/.cache", "/home/dev/.cache/build",
+         "/home/core/data", "/home/core/data/x"],
+        ["home/dev", "home/dev/.cache", "home/dev/.cache/build"],
+    ),
+    "home-is-a-mount-point": (
+        _nested_config,
+        ["/home/dev", "/home/dev/x", "/home/dev/x/y"],
+        ["home/dev", "home/dev/x", "home/dev/x/y"],  # y: the mounted filesystem's root
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", HOMES)
+def test_mount_points_in_a_home_become_the_users_before_keys_are_written(
+    name: str, tmp_path: Path
+) -> None:
     """The mount stage records the directories it creates; the files stage hands those at
     or below a user's home (new or existing user, not noCreateHome) to the user, 0700,
     before writing the user's keys as the user: same tree as upstream v2.26.0."""
-    with loop_disks((Before(), Before()), tmp_path) as disks, work_dir() as work:
-        ours = _provision(run_ours, disks, work / "ours", work / "ours-scratch")
+    configure, notated, devs = HOMES[name]
+    fresh = Before(mkfs=((0, "ext4", "fresh"),))
+    with loop_disks((fresh,) * 4, tmp_path) as disks, work_dir() as work:
+        ours = _provision(run_ours, configure, disks[:2], work / "ours", work / "ours-scratch")
         state = json.loads((work / "ours-scratch/state").read_text())
-        assert state["notatedDirectories"] == [
-            "/home/dev", "/home/dev/.cache", "/home/dev/.cache/build",
-            "/home/core/data", "/home/core/data/x",
-        ]  # fmt: skip
+        assert state["notatedDirectories"] == notated
         dev = ours["home/dev/.ssh/authorized_keys.d/ignition"]
-        uid, gid = dev[2], dev[3]
-        for mine in ("home/dev", "home/dev/.cache", "home/dev/.cache/build"):
-            assert ours[mine] == ("dir", "0o700", uid, gid), mine
-        assert ours["home/core/data"] == ours["home/core/data/x"] == ("dir", "0o700", 500, 500)
-        assert ours["home/core"] == ("dir", "0o755", 500, 500)  # existed before: left alone
-        assert ours["srv/outside"] == ("dir", "0o755", 0, 0)
+        for mine in devs:
+            assert ours[mine] == ("dir", "0o700", dev[2], dev[3]), mine
+        if name == "below-homes":
+            assert ours["home/core/data"] == ours["home/core/data/x"] == ("dir", "0o700", 500, 500)
+            assert ours["home/core"] == ("dir", "0o755", 500, 500)  # existed: left alone
+            assert ours["srv/outside"] == ("dir", "0o755", 0, 0)
         if UPSTREAM.present():
-            upstream = _provision(run_upstream, disks, work / "up", work / "up-scratch")
-            assert ours == upstream
-            theirs = json.loads((work / "up-scratch/state").read_text())
-            assert theirs["notatedDirectories"] == state["notatedDirectories"]
+            up = work / "up", work / "up-scratch"
+            theirs = _provision(run_upstream, configure, disks[2:], *up)
+            assert ours == theirs
+            their_state = json.loads((work / "up-scratch/state").read_text())
+            assert their_state["notatedDirectories"] == notated
         else:
             print(f"not compared with upstream: {UPSTREAM.missing_reason()}")
