@@ -53,6 +53,14 @@ def user_config_provided(state: State) -> bool:
     return any(isinstance(entry, dict) and entry.get("kind") == "user" for entry in fetched)
 
 
+def notated_directories(state: State) -> tuple[str, ...]:
+    """Directories the mount stage created (`/home/dev`, ...), relative to the root, in the
+    order they were made; upstream's files stage hands those at or below a user's home to
+    that user."""
+    dirs = state.get("notatedDirectories") or []
+    return tuple(str(d) for d in dirs) if isinstance(dirs, list) else ()
+
+
 def luks_key_files(state: State) -> dict[str, str]:
     keys = state.get("luksPersistKeyFiles") or {}
     return {str(name): str(url) for name, url in keys.items()} if isinstance(keys, dict) else {}

@@ -34,9 +34,11 @@ def plan_files(config: Config, context: StageContext) -> list[Action]:
     actions: list[Action] = []
     # each stage is its own process: import only what this config needs
     if config.passwd is not None:
+        from ..state import load_state, notated_directories
         from .users import plan_passwd
 
-        actions += plan_passwd(config.passwd, target)
+        notated = notated_directories(load_state(context.options.state_file))
+        actions += plan_passwd(config.passwd, target, notated)
     entries = plan_entries(config.storage, target)
     if actions:
         target.reshaped()  # users and groups run first and may change the tree

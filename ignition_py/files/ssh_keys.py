@@ -39,10 +39,7 @@ class SSHKeysAction:
         return f'adding ssh keys to user "{self.user}" (~/.ssh/{where})'
 
     def apply(self, log: Logger) -> None:
-        try:
-            entry = self.target.accounts.user(self.user)
-        except (IgnitionError, OSError) as err:
-            raise IgnitionError(f"unable to lookup user {self.user!r}: {err}") from err
+        entry = self.target.user(self.user)
         text = "\n".join(self.keys)
         if not text.endswith("\n"):
             text += "\n"

@@ -12,7 +12,7 @@ from typing import BinaryIO
 
 from ..config.model import NodeGroup, NodeUser, Resource
 from ..errors import IgnitionError
-from .accounts import TargetAccounts
+from .accounts import TargetAccounts, UserEntry
 from .contents import Fetch, read_contents
 from .paths import resolve_in_root
 
@@ -60,6 +60,15 @@ class Target:
             scheme = (resource.source or "").partition(":")[0]
             raise IgnitionError(f"unsupported source scheme {scheme!r}")
         return self._fetcher(resource)
+
+    def user(self, name: str) -> UserEntry:
+        """The target's passwd entry for `name`, read now (users may have just changed).
+
+        Raises IgnitionError ("unable to lookup user ...") when there is none."""
+        try:
+            return self.accounts.user(name)
+        except (IgnitionError, OSError) as err:
+            raise IgnitionError(f"unable to lookup user {name!r}: {err}") from err
 
     def owner(
         self, user: NodeUser | None, group: NodeGroup | None, default: tuple[int, int]

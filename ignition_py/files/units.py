@@ -1,22 +1,21 @@
 """systemd units: files in /etc/systemd/system, drop-ins in NAME.d/, masks (a link to
 /dev/null), and `enable`/`disable` lines in /etc/systemd/system-preset/20-ignition.preset,
 which systemd's first-boot `preset-all` turns into enablement. Instances of one template
-share a line: `enable foo@.service a b`."""
+share a line: `enable foo@.service a b`. Lines are sorted as upstream sorts them, and a
+`disable` line is written only for a unit that is enabled now (see PresetAction)."""
 
 from __future__ import annotations
 
 import io
 import os
 import stat
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..config.model import Systemd, Unit
 from ..errors import IgnitionError
 from ..log import Logger
 from ..stages import Action
-from ..system.commands import require_tools, run
-from .commands import shown_command
 from .paths import make_parents
 from .target import Target, os_failure
 from .writer import DEFAULT_FILE_MODE, replace_file
@@ -89,44 +88,48 @@ def _is_masked(path: Path) -> bool:
 class Preset:
     unit: str  # the unit, or the template (foo@.service) of instances
     enabled: bool
-    instances: list[str] = field(default_factory=list)
+    instances: list[str] | None = None  # None: not a template
+
+    @property
+    def key(self) -> str:
+        """Upstream's map key, which also orders the lines: `foo@.service-enabled`."""
+        return f"{self.unit}-{'enabled' if self.enabled else 'disabled'}"
+
+    def units(self) -> str:
+        """Upstream's unitString: `foo.service`, or `foo@.service a b` for instances."""
+        return " ".join([self.unit, *self.instances]) if self.instances is not None else self.unit
+
+    def add_instance(self, instance: str) -> None:
+        self.instances = [*(self.instances or []), instance]
 
     def line(self) -> str:
-        verb = "enable" if self.enabled else "disable"
-        return " ".join([verb, self.unit, *self.instances])
-
-    def unit_names(self) -> list[str]:
-        if not self.instances:
-            return [self.unit]
-        prefix, _, suffix = self.unit.rpartition("@.")
-        return [f"{prefix}@{instance}.{suffix}" for instance in self.instances]
+        return f"{'enable' if self.enabled else 'disable'} {self.units()}"
 
 
 @dataclass
 class PresetAction:
-    """One preset line, appended; a disabled unit's enablement links are removed first
-    (`systemctl --root ROOT disable`), as upstream does."""
+    """One preset line, appended, as upstream's EnableUnit/DisableUnit: a unit to disable
+    gets its line, after its enablement links are removed, only when `systemctl
+    is-enabled` says it is enabled (a unit that is missing or not enabled is left alone,
+    and so are instances: upstream asks about `foo@.service a b` as one name)."""
 
     target: Target
     preset: Preset
 
     def describe(self) -> str:
         state = "enabled" if self.preset.enabled else "disabled"
-        units = " ".join([self.preset.unit, *self.preset.instances])
-        return f'setting preset to {state} for "{units}"'
+        return f'setting preset to {state} for "{self.preset.units()}"'
 
     def apply(self, log: Logger) -> None:
+        from ..system import systemctl
+
+        units, root = self.preset.units(), str(self.target.root)
         if not self.preset.enabled:
-            argv = [
-                "systemctl",
-                "--root",
-                str(self.target.root),
-                "disable",
-                *self.preset.unit_names(),
-            ]
-            with log.op(f"removing enablement symlink(s): {shown_command(argv)}"):
-                require_tools(["systemctl"])
-                run(argv, log)
+            if not systemctl.is_enabled(root, units, log):
+                log.debug(f'"{units}" is not enabled: no preset line')
+                return
+            with log.op(f'removing enablement symlink(s) for "{units}"'):
+                systemctl.disable(root, units, log)
                 self.target.reshaped()
         path = self.target.path(PRESET_PATH)
         try:
@@ -154,21 +157,22 @@ def plan_units(systemd: Systemd | None, target: Target) -> list[Action]:
     if systemd is None:
         return []
     actions: list[Action] = []
-    presets: dict[tuple[str, bool], Preset] = {}
+    presets: dict[str, Preset] = {}
     for unit in systemd.units:
         actions.extend(_unit_actions(unit, target))
         if unit.enabled is not None:
             if "@" in unit.name:
                 template, instance = _template_and_instance(unit.name)
-                preset = presets.setdefault(
-                    (template, unit.enabled), Preset(template, unit.enabled)
-                )
-                preset.instances.append(instance)
+                preset = Preset(template, unit.enabled, [])
+                presets.setdefault(preset.key, preset).add_instance(instance)
             else:
-                presets[(unit.name, unit.enabled)] = Preset(unit.name, unit.enabled)
+                preset = Preset(unit.name, unit.enabled)
+                presets[preset.key] = preset
         if unit.mask is not None:
             actions.append(MaskAction(target, unit.name, unit.mask))
-    actions.extend(PresetAction(target, preset) for preset in presets.values())
+    # upstream sorts its map keys (unit-enabled, unit-disabled), bytewise
+    keys = sorted(presets, key=lambda key: key.encode())
+    actions.extend(PresetAction(target, presets[key]) for key in keys)
     return actions
 
 

@@ -1,20 +1,28 @@
-"""Groups, then users, with upstream's exact groupadd/useradd/usermod/userdel/groupdel
-command lines (`--root` the target). New users get the locked password `*` unless the
-config gives a hash; existing users are modified; `shouldExist: false` removes. Password
-hashes are passed as arguments (as upstream does) and shown as <redacted> in every log."""
+"""Groups, then users, with upstream's exact groupadd/groupmod/useradd/usermod/userdel/
+groupdel command lines (`--root` the target). A group that exists is modified (groupmod),
+one that does not is added (groupadd); either gets `--password` only when the config gives
+a non-empty hash, so a new group gets groupadd's own default. New users get the locked
+password `*` unless the config gives a hash; existing users are modified; `shouldExist:
+false` removes. After each user, mount-stage directories in its home become the user's.
+Password hashes are passed as arguments (as upstream does) and shown as <redacted> in every
+log."""
 
 from __future__ import annotations
 
 from ..config.model import Passwd, PasswdGroup, PasswdUser
 from ..stages import Action
 from .commands import CommandAction
+from .home_dirs import HomeDirPermissionsAction, HomesExistAction
 from .ssh_keys import SSHKeysAction, write_fragment_enabled
 from .target import Target
 
 LOCKED = "*"
 
 
-def plan_passwd(passwd: Passwd | None, target: Target) -> list[Action]:
+def plan_passwd(
+    passwd: Passwd | None, target: Target, notated: tuple[str, ...] = ()
+) -> list[Action]:
+    """The users and groups actions; `notated` are the directories the mount stage made."""
     if passwd is None:
         return []
     actions: list[Action] = []
@@ -26,8 +34,24 @@ def plan_passwd(passwd: Passwd | None, target: Target) -> list[Action]:
         write_fragment_enabled() if any(u.ssh_authorized_keys for u in passwd.users) else True
     )
     for user in passwd.users:
-        actions.extend(_user_actions(user, user.name in users, target, fragment))
+        actions.extend(_user_actions(user, user.name in users, target, fragment, notated))
+    homes = [u.name for u in passwd.users if u.should_exist is not False and not u.no_create_home]
+    if homes:
+        actions.append(HomesExistAction(target, tuple(homes)))
     return actions
+
+
+def group_command(group: PasswdGroup, exists: bool, root: str) -> list[str]:
+    """groupmod (existing) or groupadd (new) with upstream's flags, in upstream's order."""
+    argv = ["groupmod" if exists else "groupadd", "--root", root]
+    if group.gid is not None:
+        argv += ["--gid", str(group.gid)]
+    if group.password_hash:
+        argv += ["--password", group.password_hash]
+    if group.system and not exists:
+        argv.append("--system")
+    argv.append(group.name)
+    return argv
 
 
 def _group_actions(group: PasswdGroup, exists: bool, root: str) -> list[Action]:
@@ -39,15 +63,10 @@ def _group_actions(group: PasswdGroup, exists: bool, root: str) -> list[Action]:
                 f'deleting group "{group.name}"', ["groupdel", "--root", root, group.name]
             )
         ]
-    argv = ["groupadd", "--root", root]
-    if group.gid is not None:
-        argv += ["--gid", str(group.gid)]
-    secret = group.password_hash or ""
-    argv += ["--password", secret or LOCKED]
-    if group.system:
-        argv.append("--system")
-    argv.append(group.name)
-    return [CommandAction(f'adding group "{group.name}"', argv, [secret] if secret else [])]
+    verb = "modifying" if exists else "adding"
+    secret = [group.password_hash] if group.password_hash else []
+    argv = group_command(group, exists, root)
+    return [CommandAction(f'{verb} group "{group.name}"', argv, secret)]
 
 
 def user_command(user: PasswdUser, exists: bool, root: str) -> list[str]:
@@ -84,7 +103,9 @@ def user_command(user: PasswdUser, exists: bool, root: str) -> list[str]:
     return argv
 
 
-def _user_actions(user: PasswdUser, exists: bool, target: Target, fragment: bool) -> list[Action]:
+def _user_actions(
+    user: PasswdUser, exists: bool, target: Target, fragment: bool, notated: tuple[str, ...]
+) -> list[Action]:
     root = str(target.root)
     name = user.name
     if user.should_exist is False:
@@ -98,6 +119,8 @@ def _user_actions(user: PasswdUser, exists: bool, target: Target, fragment: bool
     actions: list[Action] = [
         CommandAction(f'{verb} user "{name}"', user_command(user, exists, root), secret)
     ]
+    if notated and not user.no_create_home:
+        actions.append(HomeDirPermissionsAction(target, name, notated))
     if user.password_hash is not None:
         argv = ["usermod", "--root", root, "--password", user.password_hash or LOCKED, name]
         actions.append(CommandAction(f'setting password for "{name}"', argv, secret))

@@ -4,12 +4,32 @@ devices that never appear."""
 
 from __future__ import annotations
 
+import json
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.integration.files.support import Node, Run, make_target, run_ours, snapshot, work_dir
+from tests.integration.files.upstream import run_upstream
+from tests.oracles import UPSTREAM
 
 from .cases import disk
-from .harness import Before, Runner, fingerprint, loop_disks, mounted, mounted_under, sh
+from .harness import (
+    Before,
+    LoopDisk,
+    Runner,
+    fingerprint,
+    loop_disks,
+    mounted,
+    mounted_under,
+    sh,
+)
+
+RESULT = "etc/.ignition-result.json"
 
 
 def test_mount_shallowest_first_then_umount_deepest_first(tmp_path: Path) -> None:
@@ -105,3 +125,120 @@ def test_missing_device_times_out_with_its_name(tmp_path: Path) -> None:
     assert (
         "timed out after 0.5s waiting for device(s) /dev/disk/by-id/no-such-disk" in result.output
     )
+
+
+KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHomeKeyForTheMountStageTest dev@example"
+
+
+def _home_config(build: str, data: str) -> dict[str, Any]:
+    """Mount points below homes (a new user's, an existing user's) and outside them."""
+    return {
+        "ignition": {"version": "3.4.0"},
+        "storage": {
+            "filesystems": [
+                {"device": build, "format": "ext4", "path": "/home/dev/.cache/build"},
+                {"device": data, "format": "ext4", "path": "/home/core/data/x"},
+            ],
+            "directories": [{"path": "/srv/outside"}],
+        },
+        "passwd": {
+            "users": [
+                {"name": "dev", "sshAuthorizedKeys": [KEY]},
+                {"name": "core", "sshAuthorizedKeys": [KEY]},
+                {"name": "nohome", "homeDir": "/home/dev/.cache", "noCreateHome": True},
+            ]
+        },
+    }
+
+
+def _nested_config(home: str, deep: str) -> dict[str, Any]:
+    """A new /home filesystem, and a mount point that is a user's home itself."""
+    return {
+        "ignition": {"version": "3.4.0"},
+        "storage": {
+            "filesystems": [
+                {"device": home, "format": "ext4", "path": "/home"},
+                {"device": deep, "format": "ext4", "path": "/home/dev/x/y"},
+            ]
+        },
+        "passwd": {
+            "users": [
+                {"name": "dev", "sshAuthorizedKeys": [KEY]},
+                {"name": "y", "homeDir": "/home/dev/x/y", "noCreateHome": True},
+                {"name": "core", "noCreateHome": True},  # its home is not on the new /home
+            ]
+        },
+    }
+
+
+Configure = Callable[[str, str], dict[str, Any]]
+
+
+def _provision(
+    run: Callable[..., Run], configure: Configure, disks: list[LoopDisk], root: Path, work: Path
+) -> dict[str, Node]:
+    """The agent's mount and files stages on fresh filesystems, one state file. Each agent
+    gets disks of its own: a device just unmounted can still be held by a mount namespace
+    another process copied meanwhile (the oracles run in some), and then not be mkfs'd."""
+    make_target(root)
+    config = configure(disks[0].device, disks[1].device)
+    env = {"SOURCE_DATE_EPOCH": "1700000000"}
+    try:
+        for stage in ("mount", "files"):
+            done = run(config, root, work, stage=stage, env=env)
+            assert done.returncode == 0, done.output
+        return {
+            path: node
+            for path, node in snapshot(root, skip=(RESULT,)).items()
+            if path.startswith(
+                ("home", "srv", "etc/passwd", "etc/shadow", "etc/group", "etc/gshadow")
+            )
+        }
+    finally:
+        for target in sorted((t for d in disks for t in mounted_under(d.device)), reverse=True):
+            sh("umount", target)
+
+
+HOMES = {
+    "below-homes": (
+        _home_config,
+        ["/home/dev", "/home/dev/.cache", "/home/dev/.cache/build",
+         "/home/core/data", "/home/core/data/x"],
+        ["home/dev", "home/dev/.cache", "home/dev/.cache/build"],
+    ),
+    "home-is-a-mount-point": (
+        _nested_config,
+        ["/home/dev", "/home/dev/x", "/home/dev/x/y"],
+        ["home/dev", "home/dev/x", "home/dev/x/y"],  # y: the mounted filesystem's root
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", HOMES)
+def test_mount_points_in_a_home_become_the_users_before_keys_are_written(
+    name: str, tmp_path: Path
+) -> None:
+    """The mount stage records the directories it creates; the files stage hands those at
+    or below a user's home (new or existing user, not noCreateHome) to the user, 0700,
+    before writing the user's keys as the user: same tree as upstream v2.26.0."""
+    configure, notated, devs = HOMES[name]
+    fresh = Before(mkfs=((0, "ext4", "fresh"),))
+    with loop_disks((fresh,) * 4, tmp_path) as disks, work_dir() as work:
+        ours = _provision(run_ours, configure, disks[:2], work / "ours", work / "ours-scratch")
+        state = json.loads((work / "ours-scratch/state").read_text())
+        assert state["notatedDirectories"] == notated
+        dev = ours["home/dev/.ssh/authorized_keys.d/ignition"]
+        for mine in devs:
+            assert ours[mine] == ("dir", "0o700", dev[2], dev[3]), mine
+        if name == "below-homes":
+            assert ours["home/core/data"] == ours["home/core/data/x"] == ("dir", "0o700", 500, 500)
+            assert ours["home/core"] == ("dir", "0o755", 500, 500)  # existed: left alone
+            assert ours["srv/outside"] == ("dir", "0o755", 0, 0)
+        if UPSTREAM.present():
+            up = work / "up", work / "up-scratch"
+            theirs = _provision(run_upstream, configure, disks[2:], *up)
+            assert ours == theirs
+            their_state = json.loads((work / "up-scratch/state").read_text())
+            assert their_state["notatedDirectories"] == notated
+        else:
+            print(f"not compared with upstream: {UPSTREAM.missing_reason()}")

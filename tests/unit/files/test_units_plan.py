@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -10,12 +11,16 @@ from ignition_py.config.model import Dropin, Systemd, Unit
 from ignition_py.errors import IgnitionError
 from ignition_py.files.target import Target
 from ignition_py.files.units import (
+    PRESET_PATH,
     MaskAction,
     Preset,
     PresetAction,
     UnitFileAction,
     plan_units,
 )
+from ignition_py.log import Logger
+
+PRESET = PRESET_PATH.lstrip("/")
 
 
 def plan(*units: Unit, root: Path) -> list[object]:
@@ -26,28 +31,33 @@ def presets(actions: list[object]) -> list[str]:
     return [a.preset.line() for a in actions if isinstance(a, PresetAction)]
 
 
-def test_preset_lines_group_instances_by_template_and_state(tmp_path: Path) -> None:
+def test_preset_lines_group_instances_and_sort_by_upstreams_key(tmp_path: Path) -> None:
+    """Upstream keys its presets `UNIT-enabled`/`UNIT-disabled` (the template for
+    instances, which keep config order) and writes them in the keys' byte order."""
     actions = plan(
-        Unit(name="a.service", enabled=True),
+        Unit(name="zeta.service", enabled=True),
         Unit(name="echo@foo.service", enabled=True),
         Unit(name="b.service", enabled=False),
         Unit(name="echo@bar.service", enabled=True),
         Unit(name="echo@baz.service", enabled=False),
+        Unit(name="a.service", enabled=True),
+        Unit(name="a-b.service", enabled=True),
         Unit(name="x.timer"),
         root=tmp_path,
     )
     assert presets(actions) == [
+        "enable a-b.service",  # "-" sorts before "."
         "enable a.service",
-        "enable echo@.service foo bar",
         "disable b.service",
-        "disable echo@.service baz",
+        "disable echo@.service baz",  # "echo@.service-disabled" < "...-enabled"
+        "enable echo@.service foo bar",
+        "enable zeta.service",
     ]
 
 
-def test_disabling_an_instance_names_the_instance_units() -> None:
-    preset = Preset("echo@.service", False, ["a", "b"])
-    assert preset.unit_names() == ["echo@a.service", "echo@b.service"]
-    assert Preset("x.service", False).unit_names() == ["x.service"]
+def test_a_disable_names_instances_as_upstream_does_in_one_argument() -> None:
+    assert Preset("echo@.service", False, ["a", "b"]).units() == "echo@.service a b"
+    assert Preset("x.service", False).units() == "x.service"
 
 
 def test_files_dropins_and_masks(tmp_path: Path) -> None:
@@ -85,3 +95,19 @@ def test_describe_names_the_paths(tmp_path: Path) -> None:
 def test_bad_instance_name_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(IgnitionError, match="invalid instantiated unit"):
         plan(Unit(name="a@b", enabled=True), root=tmp_path)
+
+
+def test_without_systemctl_nothing_counts_as_enabled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """v2.26.0 treats a failed `systemctl is-enabled` exec like a non-zero exit: the
+    disable is skipped, silently; an enable needs no systemctl at all."""
+    monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
+    root = tmp_path / "root"
+    root.mkdir()
+    target = Target.at(root)
+    log = Logger("files", stream=io.StringIO())
+    PresetAction(target, Preset("off.service", False)).apply(log)
+    assert not (root / PRESET).exists()
+    PresetAction(target, Preset("on.service", True)).apply(log)
+    assert (root / PRESET).read_text() == "enable on.service\n"

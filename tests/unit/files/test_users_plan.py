@@ -8,9 +8,10 @@ import pytest
 
 from ignition_py.config.model import Passwd, PasswdGroup, PasswdUser
 from ignition_py.files.commands import CommandAction
+from ignition_py.files.home_dirs import HomeDirPermissionsAction, HomesExistAction, under_home
 from ignition_py.files.ssh_keys import FRAGMENT_ENV, SSHKeysAction
 from ignition_py.files.target import Target
-from ignition_py.files.users import plan_passwd, user_command
+from ignition_py.files.users import group_command, plan_passwd, user_command
 
 HASH = "$6$salt$TOPSECRETHASH"
 
@@ -57,10 +58,24 @@ def test_existing_user_is_modified_and_keeps_its_password() -> None:
     ]
 
 
+def test_groups_get_a_password_only_from_a_hash_and_existing_ones_are_modified() -> None:
+    """v2.26.0: no `--password '*'` (groupadd's own default, `!`, stays), groupmod for a
+    group the target has (groupadd would fail: it exists), no --system for groupmod."""
+    assert group_command(PasswdGroup(name="g"), False, "/r") == ["groupadd", "--root", "/r", "g"]
+    assert group_command(PasswdGroup(name="g", password_hash=""), False, "/r")[3:] == ["g"]
+    assert group_command(PasswdGroup(name="g", gid=7, system=True), True, "/r") == [
+        "groupmod", "--root", "/r", "--gid", "7", "g",
+    ]  # fmt: skip
+    assert group_command(PasswdGroup(name="g", password_hash=HASH), True, "/r") == [
+        "groupmod", "--root", "/r", "--password", HASH, "g",
+    ]  # fmt: skip
+
+
 def test_plan_orders_groups_then_users_and_deletes_only_what_exists(target: Target) -> None:
     passwd = Passwd(
         groups=(
             PasswdGroup(name="g", gid=50, password_hash=HASH, system=True),
+            PasswdGroup(name="root", gid=0),
             PasswdGroup(name="old", should_exist=False),
             PasswdGroup(name="absent", should_exist=False),
         ),
@@ -73,6 +88,7 @@ def test_plan_orders_groups_then_users_and_deletes_only_what_exists(target: Targ
     root = str(target.root)
     assert argvs(passwd, target) == [
         ["groupadd", "--root", root, "--gid", "50", "--password", HASH, "--system", "g"],
+        ["groupmod", "--root", root, "--gid", "0", "root"],
         ["groupdel", "--root", root, "old"],
         ["userdel", "--remove", "--root", root, "old"],
         ["useradd", "--root", root, "--create-home", "--password", HASH, "new"],
@@ -86,7 +102,7 @@ def test_hashes_never_appear_in_descriptions(target: Target) -> None:
         users=(PasswdUser(name="new", password_hash=HASH, ssh_authorized_keys=("ssh-ed25519 K",)),),
     )
     descriptions = [a.describe() for a in plan_passwd(passwd, target)]
-    assert len(descriptions) == 4
+    assert len(descriptions) == 5
     assert all(HASH not in text for text in descriptions)
     assert sum("<redacted>" in text for text in descriptions) == 3
 
@@ -101,3 +117,32 @@ def test_ssh_keys_target_follows_the_environment(
     monkeypatch.setenv(FRAGMENT_ENV, "maybe")
     with pytest.raises(Exception, match="cannot be interpreted as a boolean"):
         plan_passwd(passwd, target)
+
+
+def test_mount_stage_directories_are_handed_over_after_useradd_before_keys(
+    target: Target,
+) -> None:
+    passwd = Passwd(
+        users=(
+            PasswdUser(name="new", password_hash=HASH, ssh_authorized_keys=("k",)),
+            PasswdUser(name="old"),
+            PasswdUser(name="bare", no_create_home=True),
+            PasswdUser(name="gone", should_exist=False),
+        )
+    )
+    notated = ("/home/new", "/home/new/.cache")
+    kinds = [type(a).__name__ for a in plan_passwd(passwd, target, notated)]
+    assert kinds == [
+        "CommandAction", "HomeDirPermissionsAction", "CommandAction", "SSHKeysAction",
+        "CommandAction", "HomeDirPermissionsAction", "CommandAction", "HomesExistAction",
+    ]  # fmt: skip
+    assert not any(isinstance(a, HomeDirPermissionsAction) for a in plan_passwd(passwd, target))
+    (check,) = [a for a in plan_passwd(passwd, target) if isinstance(a, HomesExistAction)]
+    assert check.users == ("new", "old")
+
+
+def test_home_rule_is_upstreams_string_prefix() -> None:
+    assert under_home("/home/dev", "/home/dev")
+    assert under_home("/home/dev/.cache/b", "/home/dev")
+    assert not under_home("/home/dev2", "/home/dev")
+    assert not under_home("/home", "/home/dev")

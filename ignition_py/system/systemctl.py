@@ -1,0 +1,31 @@
+"""`systemctl --root ROOT` for the files stage's presets: offline, on the target's unit
+files, never the running manager."""
+
+from __future__ import annotations
+
+import shutil
+
+from ..log import Logger
+from .commands import require_tools, run
+
+
+def is_enabled(root: str, unit: str, log: Logger) -> bool:
+    """`systemctl --root ROOT is-enabled UNIT` exited 0 (enabled, static, alias, ...).
+
+    `unit` is one argument even when it holds spaces (`echo@.service a b`), as upstream
+    passes it; systemctl then refuses it, which counts as not enabled. A missing unit is
+    not enabled either (exit 1 on every systemd version), and so is every unit when there
+    is no systemctl to ask (upstream treats the failed exec like a non-zero exit)."""
+    if shutil.which("systemctl") is None:
+        log.debug("no systemctl: no unit counts as enabled")
+        return False
+    return run(["systemctl", "--root", root, "is-enabled", unit], log, check=False).returncode == 0
+
+
+def disable(root: str, unit: str, log: Logger) -> None:
+    """`systemctl --root ROOT disable UNIT`: removes the unit's enablement links.
+
+    Raises CommandError when systemctl fails (systemd >= 252 does for a unit it does not
+    know, hence is_enabled first)."""
+    require_tools(["systemctl"])
+    run(["systemctl", "--root", root, "disable", unit], log)
