@@ -16,6 +16,33 @@ from typing import Any
 from .positions import PositionIndex
 from .report import Entry, Severity
 
+# Go's int (every integer field of every spec is an int or *int) is 64 bits wide.
+GO_INT_MIN, GO_INT_MAX = -(1 << 63), (1 << 63) - 1
+# No JSON integer literal this long (no leading zeros allowed) fits in a Go int.
+_LONGEST_GO_INT = len(str(GO_INT_MIN))
+
+
+class GoNumber:
+    """A JSON number that Go cannot read into an int: a fraction, an exponent, or out of
+    range (upstream: `cannot unmarshal number 4.2e2 into ... of type int`). Kept as its
+    text; no spec has a field of any other number type, so it is never a valid value.
+    """
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return f"GoNumber({self.text})"
+
+
+def _integer(text: str) -> int | GoNumber:
+    if len(text) > _LONGEST_GO_INT:
+        return GoNumber(text)  # also spares int() Python's digit limit
+    value = int(text)
+    return value if GO_INT_MIN <= value <= GO_INT_MAX else GoNumber(text)
+
 
 class DuplicateKeys(dict[str, Any]):
     """A JSON object that had repeated keys; insertion order follows the last occurrence."""
@@ -74,7 +101,9 @@ def decode(raw: bytes | str) -> Decoded:
             Entry(Severity.WARNING, "invalid UTF-8 in the config was replaced by U+FFFD")
         )
     try:
-        result.tree = json.loads(text, object_pairs_hook=_object_from_pairs)
+        result.tree = json.loads(
+            text, object_pairs_hook=_object_from_pairs, parse_float=GoNumber, parse_int=_integer
+        )
     except json.JSONDecodeError as err:
         result.entries.append(_explain_not_json(text, err, result.positions))
     return result

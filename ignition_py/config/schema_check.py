@@ -12,18 +12,21 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .decode import GoNumber
 from .report import Entry, JsonPath, Severity
 from .versions import Version
 
+# What Go's decoder calls a JSON value, and a schema type, in its type errors.
 _JSON_TYPE_NAMES = {
     dict: "object",
     list: "array",
     str: "string",
-    bool: "boolean",
-    int: "integer",
-    float: "number",
+    bool: "bool",
+    int: "number",
+    GoNumber: "number",
     type(None): "null",
 }
+_GO_TYPE_NAMES = {"integer": "int", "boolean": "bool"}
 
 
 @cache
@@ -74,27 +77,12 @@ def check_schema(tree: dict[str, Any], version: Version) -> list[Entry]:
         if error.validator == "type":
             expected = error.validator_value
             expected = [expected] if isinstance(expected, str) else expected
-            wanted = " or ".join(t for t in expected if t != "null")
+            wanted = " or ".join(_GO_TYPE_NAMES.get(t, t) for t in expected if t != "null")
             got = _JSON_TYPE_NAMES.get(type(error.instance), "value")
+            if isinstance(error.instance, GoNumber) and wanted == "int":
+                got = f"number {error.instance.text}"  # as Go words it
             message = f"cannot unmarshal {got} into field of type {wanted}"
         else:
             message = error.message
         entries.append(Entry(Severity.ERROR, message, path))
     return sorted(entries, key=lambda e: [str(p) for p in e.path or ()])
-
-
-def prune(tree: dict[str, Any], entries: list[Entry]) -> None:
-    """Drop object fields the schema rejected so the rest can still be built and checked.
-
-    Rejected list items stay where they are (removing them would shift the indexes of
-    the paths reported later); the builder reads them as empty items.
-    """
-    for entry in entries:
-        path = entry.path
-        if not path:
-            continue
-        parent: Any = tree
-        for part in path[:-1]:
-            parent = parent[part]
-        if isinstance(parent, dict):
-            parent.pop(path[-1], None)
