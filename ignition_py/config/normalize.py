@@ -1,7 +1,7 @@
 """Raw JSON tree -> canonical tree of one spec version, the way Go's decoder reads it.
 
 Keys match fields case-insensitively (the last duplicate wins), null means unset, and
-keys the version does not know are warnings ("Unused key"), never errors. Values of the
+keys the version does not know are warnings ("unused key"), never errors. Values of the
 wrong type are kept as they are for the schema check to report.
 """
 
@@ -40,15 +40,12 @@ def _object(
     for key, value in raw.items():
         spec = known.get(key.casefold())
         if spec is None or spec.key in too_new:
-            report.warning(f"Unused key {key}", (*path, key), at_key=True)
+            report.warning(f"unused key {key}", (*path, key), at_key=True)
             continue
         if key != spec.key:
-            # Go's decoder matches keys ignoring case, and upstream warns that they are unused.
-            report.warning(
-                f"Unused key {key}: read as {spec.key}, since upstream matches keys ignoring case",
-                (*path, key),
-                at_key=True,
-            )
+            # Go's decoder reads the value all the same (it matches keys ignoring case),
+            # and upstream's key check, which does not, warns that the key is unused.
+            report.warning(f"unused key {key}", (*path, key), at_key=True)
         here = (*path, spec.key)
         if value is None:
             if spec.kind is Kind.OBJECT:

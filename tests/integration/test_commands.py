@@ -98,7 +98,7 @@ def test_validate_warnings_alone_exit_0(tmp_path: Path) -> None:
     done = run("ignition-validate", str(config))
     assert (done.returncode, done.stdout) == (
         0,
-        "warning at $.extra, line 1 col 36: Unused key extra\n",
+        "warning at $.extra, line 1 col 36: unused key extra\n",
     )
 
 

@@ -25,7 +25,7 @@ def _item(field: ModelField) -> Any:
     cls = field.spec.cls
     if cls is None:
         return "x"
-    item = {s.key: _SAMPLES.get(s.key, "a") for s in field_specs(cls) if s.required}
+    item: dict[str, Any] = {s.key: _SAMPLES.get(s.key, "a") for s in field_specs(cls) if s.required}
     if cls is Resource:
         item["source"] = "http://e/x"
     if cls is Partition:

@@ -130,14 +130,14 @@ def test_invalid_utf8_inside_a_string_is_accepted() -> None:
 def test_unknown_keys_are_warnings_with_the_key_position() -> None:
     result = parse_config('{\n "ignition": {"version": "3.0.0"},\n   "bogus": 1\n}')
     (entry,) = result.report
-    assert str(entry) == "warning at $.bogus, line 3 col 4: Unused key bogus"
+    assert str(entry) == "warning at $.bogus, line 3 col 4: unused key bogus"
     assert result.ok
 
 
 def test_field_newer_than_the_version_is_an_unused_key() -> None:
     result = parse_config('{"ignition": {"version": "3.0.0", "proxy": {}}}')
     assert [str(e) for e in result.report] == [
-        "warning at $.ignition.proxy, line 1 col 35: Unused key proxy"
+        "warning at $.ignition.proxy, line 1 col 35: unused key proxy"
     ]
 
 
