@@ -4,6 +4,7 @@ them: the property-style tests enumerate fields from the model instead of listin
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -11,7 +12,8 @@ from typing import Any
 
 from ignition_py.config.fields import FieldSpec, Kind, field_specs
 from ignition_py.config.model import Config
-from ignition_py.config.report import JsonPath
+from ignition_py.config.parse import parse_config
+from ignition_py.config.report import JsonPath, format_path
 from ignition_py.config.versions import KNOWN_VERSIONS, Version
 from tests.oracles import UPSTREAM
 
@@ -81,3 +83,26 @@ def upstream_validate(text: str) -> tuple[int, str]:
         [str(UPSTREAM.validate), "-"], input=text, capture_output=True, text=True, timeout=60
     )
     return done.returncode, done.stdout
+
+
+Entries = set[tuple[str, str, str]]
+_ENTRY = re.compile(r"^(error|warning) at (\$\S*), line \d+ col \d+: (.*)$")
+
+
+def our_entries(text: str) -> Entries:
+    """{(severity, "$.json.path", message)} of our validation of `text`."""
+    return {
+        (e.severity.value, format_path(e.path) if e.path else "", e.message)
+        for e in parse_config(text).report
+    }
+
+
+def upstream_entries(text: str) -> Entries:
+    """The same set from v2.26.0's ignition-validate (entries with a JSON path only)."""
+    _, out = upstream_validate(text)
+    found = set()
+    for line in out.splitlines():
+        match = _ENTRY.match(line)
+        assert match, line
+        found.add((match.group(1), match.group(2), match.group(3)))
+    return found

@@ -8,21 +8,18 @@ from __future__ import annotations
 
 import itertools
 import json
-import re
 from typing import Any
 
 import pytest
 
-from ignition_py.config.parse import parse_config
-from ignition_py.config.report import format_path
 from ignition_py.config.semantics import messages as m
 from ignition_py.config.versions import KNOWN_VERSIONS, V3_0, V3_6
 from tests.oracles import UPSTREAM, require
-from tests.unit.model_fields import upstream_validate
+from tests.unit.model_fields import our_entries as ours
+from tests.unit.model_fields import upstream_entries as theirs
 
 KINDS = ("files", "directories", "links")
 UNIT = "[Unit]\nDescription=x\n"
-Entries = set[tuple[str, str, str]]
 
 
 def _node(kind: str, path: str) -> dict[str, Any]:
@@ -62,26 +59,6 @@ def _cases() -> list[Any]:
         twice = [{"name": "a.service", "dropins": [{"name": "x.conf"}, {"name": "x.conf"}]}] * 2
         cases.append(pytest.param(_config(version, {}, twice), id=f"{version}-units-twice"))
     return cases
-
-
-def ours(text: str) -> Entries:
-    return {
-        (e.severity.value, format_path(e.path) if e.path else "", e.message)
-        for e in parse_config(text).report
-    }
-
-
-_LINE = re.compile(r"^(error|warning) at (\$\S*), line \d+ col \d+: (.*)$")
-
-
-def theirs(text: str) -> Entries:
-    _, out = upstream_validate(text)
-    found = set()
-    for line in out.splitlines():
-        match = _LINE.match(line)
-        assert match, line
-        found.add((match.group(1), match.group(2), match.group(3)))
-    return found
 
 
 def test_file_and_link_at_one_path_is_one_duplicate() -> None:

@@ -79,8 +79,21 @@ DROPIN_EXTENSION = "invalid systemd drop-in extension"
 EMPTY_NAME = "name is empty: upstream accepts this, but the stage that creates it will fail"
 
 
+def go_quote(text: str) -> str:
+    """Go's %q of a string (the escapes a unit name can plausibly need)."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    escaped = escaped.replace("\n", "\\n").replace("\t", "\\t").replace("\r", "\\r")
+    return f'"{escaped}"'
+
+
 def no_install_section(unit: str) -> str:
-    return f'unit "{unit}" is enabled, but has no install section so enable does nothing'
+    return f"unit {go_quote(unit)} is enabled, but has no install section so enable does nothing"
+
+
+def no_install_section_for_template(template: str, instance: str) -> str:
+    return (
+        f"template unit {go_quote(template)} for {go_quote(instance)} doesn't have Install section"
+    )
 
 
 def label_too_long(fs_format: str, limit: int) -> str:
