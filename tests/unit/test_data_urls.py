@@ -80,6 +80,8 @@ def test_long_contents_are_decoded_whole() -> None:
     import base64
 
     assert decode_data_url("data:;base64," + base64.b64encode(blob).decode()) == blob
+    # newlines every 76 characters, so that chunks end in the middle of a quantum
+    assert decode_data_url("data:;base64," + base64.encodebytes(blob).decode()) == blob
     assert decode_data_url("data:," + "%41" * 100_000 + "b") == b"A" * 100_000 + b"b"
 
 
