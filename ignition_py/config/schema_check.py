@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .decode import GoNumber
+from .go_types import struct_field
 from .report import Entry, JsonPath, Severity
 from .versions import Version
 
@@ -26,7 +27,6 @@ _JSON_TYPE_NAMES = {
     GoNumber: "number",
     type(None): "null",
 }
-_GO_TYPE_NAMES = {"integer": "int", "boolean": "bool"}
 
 
 @cache
@@ -75,14 +75,25 @@ def check_schema(tree: dict[str, Any], version: Version) -> list[Entry]:
             # what that means for each field, at the field's path, as upstream does.
             continue
         if error.validator == "type":
-            expected = error.validator_value
-            expected = [expected] if isinstance(expected, str) else expected
-            wanted = " or ".join(_GO_TYPE_NAMES.get(t, t) for t in expected if t != "null")
-            got = _JSON_TYPE_NAMES.get(type(error.instance), "value")
-            if isinstance(error.instance, GoNumber) and wanted == "int":
-                got = f"number {error.instance.text}"  # as Go words it
-            message = f"cannot unmarshal {got} into field of type {wanted}"
+            message = _type_error(error.instance, error.validator_value, version, path)
         else:
             message = error.message
         entries.append(Entry(Severity.ERROR, message, path))
     return sorted(entries, key=lambda e: [str(p) for p in e.path or ()])
+
+
+def _type_error(value: Any, expected: str | list[str], version: Version, path: JsonPath) -> str:
+    """Go's UnmarshalTypeError text for `value` at `path`."""
+    got = _JSON_TYPE_NAMES.get(type(value), "value")
+    if isinstance(value, GoNumber):
+        wanted = [expected] if isinstance(expected, str) else expected
+        if "integer" in wanted:
+            got = f"number {value.text}"  # Go names the literal it could not read as an int
+    found = struct_field(version, path)
+    if found is None:
+        return f"json: cannot unmarshal {got} into a field of this spec"
+    struct, field_path, go_type = found
+    return (
+        f"json: cannot unmarshal {got} into Go struct field {struct}.{field_path} of type "
+        + go_type
+    )

@@ -31,7 +31,9 @@ REJECTED = [
     "1" + "0" * 5000,  # beyond Python's own digit limit for int()
 ]
 ACCEPTED = ["-0", "0", "420", "9223372036854775807", "-9223372036854775808"]
-NOT_AN_INT = "cannot unmarshal number {} into field of type int"
+NOT_AN_INT = re.compile(
+    r"^json: cannot unmarshal number (\S+) into Go struct field \S+ of type int$"
+)
 
 
 def test_the_model_has_integer_fields_in_every_version() -> None:
@@ -43,11 +45,11 @@ def test_the_model_has_integer_fields_in_every_version() -> None:
 def test_non_integer_numbers_are_errors_at_the_field(field: ModelField) -> None:
     for literal in REJECTED:
         parsed = parse_config(config_setting(field.version, field.path, literal))
-        here = [e for e in parsed.report if e.path == field.path]
-        assert [(e.severity, e.message) for e in here] == [
-            (Severity.ERROR, NOT_AN_INT.format(literal))
-        ], f"{literal}: {parsed.report}"
-        assert here[0].line == 1 and here[0].column is not None
+        (entry,) = [e for e in parsed.report if e.path == field.path]
+        assert entry.severity is Severity.ERROR
+        match = NOT_AN_INT.match(entry.message)
+        assert match is not None and match.group(1) == literal, f"{literal}: {parsed.report}"
+        assert entry.line == 1 and entry.column is not None
         assert not parsed.ok
 
 
@@ -58,29 +60,26 @@ def test_integers_in_range_are_read(field: ModelField) -> None:
         assert not [e for e in parsed.report if "cannot unmarshal" in e.message], literal
 
 
-_UPSTREAM_NOT_AN_INT = re.compile(
-    r"^error at line \d+ col \d+: json: cannot unmarshal number (\S+) into Go struct field "
-    r"\S+ of type int$"
-)
+_UPSTREAM_ERROR = re.compile(r"^error at line \d+ col \d+: (.*)$")
 
 
 def test_same_numbers_rejected_as_upstream() -> None:
-    """v2.26.0 rejects exactly the literals we reject, for every field and version."""
+    """v2.26.0 rejects exactly the literals we reject, for every field and version, in the
+    same words."""
     require(UPSTREAM)
     cases = [(f, lit) for f in INTEGER_FIELDS for lit in (*REJECTED[:-1], *ACCEPTED)]
 
-    def judge(case: tuple[ModelField, str]) -> tuple[bool, bool]:
+    def judge(case: tuple[ModelField, str]) -> tuple[str | None, str | None]:
+        """The type error's text from each side (None: no type error)."""
         field, literal = case
         text = config_setting(field.version, field.path, literal)
         _, out = upstream_validate(text)
-        theirs = any(
-            (m := _UPSTREAM_NOT_AN_INT.match(line)) and m.group(1) == literal
-            for line in out.splitlines()
-        )
-        ours = any(
-            e.path == field.path and e.message == NOT_AN_INT.format(literal)
-            for e in parse_config(text).report
-        )
+        theirs = next((m.group(1) for m in map(_UPSTREAM_ERROR.match, out.splitlines()) if m), None)
+        ours = next(
+            (e.message for e in parse_config(text).report if e.path == field.path
+             and e.message.startswith("json: cannot unmarshal")),
+            None,
+        )  # fmt: skip
         return theirs, ours
 
     with ThreadPoolExecutor(4) as pool:
@@ -91,4 +90,5 @@ def test_same_numbers_rejected_as_upstream() -> None:
         if theirs != ours
     ]
     assert not differ
-    assert sum(theirs for theirs, _ in verdicts) == len(INTEGER_FIELDS) * (len(REJECTED) - 1)
+    rejected = [theirs for theirs, _ in verdicts if theirs is not None]
+    assert len(rejected) == len(INTEGER_FIELDS) * (len(REJECTED) - 1)
