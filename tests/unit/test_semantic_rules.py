@@ -866,7 +866,7 @@ case(
 )
 case(
     "should-not-exist-with-label",
-    (V30, V33, V36),
+    (V30, V33, V36, V37X),
     disk({"number": 1, "shouldExist": False, "label": "old"}),
     E,
     P0,
@@ -1543,12 +1543,6 @@ accepted(
     (V36, V37X),
     luks(clevis={"custom": {"pin": "yubikey", "config": "{}"}}),
     m.CLEVIS_PIN_UNKNOWN,
-)
-accepted(
-    "should-not-exist-with-label",
-    V37X,
-    disk({"number": 1, "shouldExist": False, "label": "old"}),
-    m.SHOULD_NOT_EXIST_WITH_OTHERS,
 )
 # Upstream v2.26.0 has no parent check in any spec: the files stage fails instead.
 for _message in (m.DUPLICATE, m.FILE_USED_SYMLINK):

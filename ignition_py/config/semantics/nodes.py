@@ -76,15 +76,16 @@ def _check_links(storage: Storage, path: JsonPath, problems: Problems) -> None:
     directories = {d.path for d in storage.directories}
     for i, link in enumerate(storage.links):
         here = (*path, "links", i)
-        if not link.target:
-            if problems.since(V3_3):
-                problems.error((*here, "target"), messages.LINK_TARGET_REQUIRED)
+        if not link.target and problems.since(V3_3):
+            problems.error((*here, "target"), messages.LINK_TARGET_REQUIRED)
             continue
         if link.hard is not True:
             continue
-        target = posixpath.normpath(link.target)
+        # Before 3.3 the target is a plain string: an empty one is "." here, as in Go.
+        raw_target = link.target or ""
+        target = posixpath.normpath(raw_target)
         if not target.startswith("/"):
-            target = posixpath.normpath(posixpath.join(link.path, link.target))
+            target = posixpath.normpath(posixpath.join(link.path, raw_target))
         if target in directories:
             problems.error(here, messages.HARD_LINK_TO_DIRECTORY)
         _warn_hard_link_owner(link.user, link.group, here, problems)
