@@ -1,7 +1,8 @@
-"""Seeded random configs (nodes against each other and units; disks, partitions, RAID,
-LUKS, filesystems) in every spec version: the same entries as v2.26.0's ignition-validate.
-Random combinations find rule interactions that one-rule-per-case tables miss (an empty
-link target before 3.3 still being checked as a hard link, a 3.7 partition rule)."""
+"""Seeded random configs in every spec version (nodes against each other and units; disks,
+partitions, RAID, LUKS, filesystems; references, CAs, proxies, headers, hashes): the same
+entries as v2.26.0's ignition-validate. Random combinations find rule interactions that
+one-rule-per-case tables miss (an empty link target before 3.3 still checked as a hard
+link, a 3.7 partition rule, 3.0 references not needing a source for a hash)."""
 
 from __future__ import annotations
 
@@ -122,6 +123,37 @@ def devices_config(d: Draw) -> dict[str, Any]:
     return {"storage": storage}
 
 
+URLS = ["http://h/x", "http://[::1]/x", "http://h:x/", "http://h%zz/", "https://h/x#%zz", "x"]
+URLS += ["s3://b/k?versionId=", "arn:aws:s3:::b/k", "arn:aws:s3:::b", "arn:aws:iam::1:x/y", ""]
+URLS += ["gs://b/k", "tftp://h/x", "HTTP://H/x", "//h/x", ":x", "http://[::1/x", "data:,a?%zz"]
+HEADERS = [{"name": "a", "value": "b"}, {"name": ""}, {"name": "a", "value": ""}, {"name": "a"}]
+HASHES = ["sha512-" + "0" * 128, "sha256-" + "0" * 64, "sha512-00", "md5-x", "x", ""]
+
+
+def _resource(d: Draw) -> dict[str, Any]:
+    resource: dict[str, Any] = {}
+    d.maybe(resource, "source", *URLS, p=0.85)
+    d.maybe(resource, "httpHeaders", *([h] for h in HEADERS), HEADERS[:2], p=0.3)
+    d.maybe(resource, "verification", *({"hash": h} for h in HASHES), p=0.3)
+    d.maybe(resource, "compression", "gzip", "xz", "", p=0.2)
+    return resource
+
+
+def references_config(d: Draw) -> dict[str, Any]:
+    config: dict[str, Any] = {"replace": _resource(d)}
+    if d.rnd.random() < 0.5:
+        config = {"merge": d.some(lambda: _resource(d), 2)}
+    proxy = {
+        "httpProxy": d.one("http://p", "ftp://p", "p", ""),
+        "httpsProxy": d.one("http://p", ""),
+    }
+    ignition = {"config": config, "security": {"tls": {"certificateAuthorities": [_resource(d)]}}}
+    tang = {"url": d.one(*URLS), "thumbprint": "x"}
+    luks = {"name": "l", "device": "/dev/vda", "keyFile": _resource(d), "clevis": {"tang": [tang]}}
+    storage = {"files": [{"path": "/f", "contents": _resource(d)}], "luks": [luks]}
+    return {"ignition": {**ignition, "proxy": proxy}, "storage": storage}
+
+
 SEEDS = range(40)
 
 
@@ -131,7 +163,9 @@ def _differences(
     d = Draw(seed)
     found = []
     for version in KNOWN_VERSIONS:
-        text = json.dumps({"ignition": {"version": str(version)}, **make(d)})
+        config = make(d)
+        config["ignition"] = {**config.get("ignition", {}), "version": str(version)}
+        text = json.dumps(config)
         theirs = upstream_entries(text)
         ours = {e for e in our_entries(text) if not e[2].startswith(OURS_ONLY)}
         if theirs != ours:
@@ -144,3 +178,4 @@ def test_random_configs_match_upstream(seed: int) -> None:
     require(UPSTREAM)
     assert _differences(files_config, seed) == []
     assert _differences(devices_config, seed) == []
+    assert _differences(references_config, seed) == []
