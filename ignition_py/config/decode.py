@@ -37,6 +37,16 @@ class GoNumber:
         return f"GoNumber({self.text})"
 
 
+def go_kind(value: Any) -> str:
+    """What Go's decoder calls a JSON value in its type errors."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, GoNumber)):
+        return "number"
+    names: list[tuple[type, str]] = [(dict, "object"), (list, "array"), (str, "string")]
+    return next((name for cls, name in names if isinstance(value, cls)), "null")
+
+
 def _integer(text: str) -> int | GoNumber:
     if len(text) > _LONGEST_GO_INT:
         return GoNumber(text)  # also spares int() Python's digit limit

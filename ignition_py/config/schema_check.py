@@ -12,21 +12,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .decode import GoNumber
+from .decode import GoNumber, go_kind
 from .go_types import struct_field
 from .report import Entry, JsonPath, Severity
 from .versions import Version
-
-# What Go's decoder calls a JSON value, and a schema type, in its type errors.
-_JSON_TYPE_NAMES = {
-    dict: "object",
-    list: "array",
-    str: "string",
-    bool: "bool",
-    int: "number",
-    GoNumber: "number",
-    type(None): "null",
-}
 
 
 @cache
@@ -84,7 +73,7 @@ def check_schema(tree: dict[str, Any], version: Version) -> list[Entry]:
 
 def _type_error(value: Any, expected: str | list[str], version: Version, path: JsonPath) -> str:
     """Go's UnmarshalTypeError text for `value` at `path`."""
-    got = _JSON_TYPE_NAMES.get(type(value), "value")
+    got = go_kind(value)
     if isinstance(value, GoNumber):
         wanted = [expected] if isinstance(expected, str) else expected
         if "integer" in wanted:

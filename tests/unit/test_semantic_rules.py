@@ -114,8 +114,18 @@ LK0: JsonPath = ("storage", "links", 0)
 # --- version detection ------------------------------------------------------------------
 raw_case("empty", "", E, None, "not a config (empty)")
 raw_case("whitespace", " \n\t", E, None, "not a config (empty)")
-raw_case("array", "[]", E, None, "config is not a JSON object")
-raw_case("string", '"hello"', E, None, "config is not a JSON object")
+_STUB = "json: cannot unmarshal {} into Go value of type util.versionStub"
+raw_case("array", "[]", E, None, _STUB.format("array"))
+raw_case("string", '"hello"', E, None, _STUB.format("string"))
+raw_case("null", "null", E, None, "invalid config version (couldn't parse)")
+raw_case(
+    "ignition-number",
+    '{"ignition": 1}',
+    E,
+    ("ignition",),
+    "json: cannot unmarshal number into Go struct field versionStub.Ignition of type "
+    "struct { Version string }",
+)
 raw_case("no-ignition", "{}", E, None, "invalid config version (couldn't parse)")
 raw_case("ignition-null", '{"ignition": null}', E, None, "invalid config version (couldn't parse)")
 raw_case("no-version", '{"ignition": {}}', E, None, "invalid config version (couldn't parse)")
@@ -132,7 +142,7 @@ raw_case(
     '{"ignition": {"version": 3}}',
     E,
     ("ignition", "version"),
-    "invalid config version (couldn't parse)",
+    "json: cannot unmarshal number into Go struct field .Ignition.Version of type string",
 )
 raw_case(
     "spec-1",
