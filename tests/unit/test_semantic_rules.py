@@ -113,7 +113,7 @@ LK0: JsonPath = ("storage", "links", 0)
 
 # --- version detection ------------------------------------------------------------------
 raw_case("empty", "", E, None, "not a config (empty)")
-raw_case("whitespace", " \n\t", E, None, "not a config (empty)")
+raw_case("whitespace", " \n\t", E, None, "unexpected end of JSON input")
 _STUB = "json: cannot unmarshal {} into Go value of type util.versionStub"
 raw_case("array", "[]", E, None, _STUB.format("array"))
 raw_case("string", '"hello"', E, None, _STUB.format("string"))
