@@ -13,8 +13,46 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .go_json_syntax import syntax_error
 from .positions import PositionIndex
 from .report import Entry, Severity
+
+# Go's int (every integer field of every spec is an int or *int) is 64 bits wide.
+GO_INT_MIN, GO_INT_MAX = -(1 << 63), (1 << 63) - 1
+# No JSON integer literal this long (no leading zeros allowed) fits in a Go int.
+_LONGEST_GO_INT = len(str(GO_INT_MIN))
+
+
+class GoNumber:
+    """A JSON number that Go cannot read into an int: a fraction, an exponent, or out of
+    range (upstream: `cannot unmarshal number 4.2e2 into ... of type int`). Kept as its
+    text; no spec has a field of any other number type, so it is never a valid value.
+    """
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return f"GoNumber({self.text})"
+
+
+def go_kind(value: Any) -> str:
+    """What Go's decoder calls a JSON value in its type errors."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, GoNumber)):
+        return "number"
+    names: list[tuple[type, str]] = [(dict, "object"), (list, "array"), (str, "string")]
+    return next((name for cls, name in names if isinstance(value, cls)), "null")
+
+
+def _integer(text: str) -> int | GoNumber:
+    if len(text) > _LONGEST_GO_INT:
+        return GoNumber(text)  # also spares int() Python's digit limit
+    value = int(text)
+    return value if GO_INT_MIN <= value <= GO_INT_MAX else GoNumber(text)
 
 
 class DuplicateKeys(dict[str, Any]):
@@ -59,6 +97,10 @@ def _object_from_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return dup
 
 
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")  # Python reads NaN and Infinity; Go does not
+
+
 def decode(raw: bytes | str) -> Decoded:
     if isinstance(raw, bytes):
         text = raw.decode("utf-8", errors="replace")
@@ -66,7 +108,7 @@ def decode(raw: bytes | str) -> Decoded:
     else:
         text, replaced = raw, False
     result = Decoded(text)
-    if not text.strip():
+    if not text:
         result.entries.append(Entry(Severity.ERROR, "not a config (empty)"))
         return result
     if replaced:
@@ -74,27 +116,47 @@ def decode(raw: bytes | str) -> Decoded:
             Entry(Severity.WARNING, "invalid UTF-8 in the config was replaced by U+FFFD")
         )
     try:
-        result.tree = json.loads(text, object_pairs_hook=_object_from_pairs)
-    except json.JSONDecodeError as err:
-        result.entries.append(_explain_not_json(text, err, result.positions))
+        result.tree = json.loads(
+            text,
+            object_pairs_hook=_object_from_pairs,
+            parse_float=GoNumber,
+            parse_int=_integer,
+            parse_constant=_no_constants,
+        )
+    except ValueError:  # JSONDecodeError included
+        result.entries.extend(_explain_not_json(raw, text, result.positions))
+    except RecursionError:
+        result.entries.append(Entry(Severity.ERROR, _TOO_DEEP))
     return result
 
 
-def _explain_not_json(text: str, err: json.JSONDecodeError, positions: PositionIndex) -> Entry:
+_TOO_DEEP = "invalid JSON: nested deeper than this parser reads"
+
+
+def _explain_not_json(raw: bytes | str, text: str, positions: PositionIndex) -> list[Entry]:
+    """Go's syntax error (its words, at the character after the offending byte), and a
+    hint when the text is YAML."""
+    # Go scans bytes: a byte of a multi-byte character is quoted on its own.
+    scanned = raw.decode("latin-1") if isinstance(raw, bytes) else text
+    try:
+        found = syntax_error(scanned)
+    except RecursionError:
+        return [Entry(Severity.ERROR, _TOO_DEEP)]
+    if found is None:  # what Python refused, Go reads: say what Python said
+        return [Entry(Severity.ERROR, "invalid JSON")]
+    index, message = found
+    if isinstance(raw, bytes):
+        index = len(raw[:index].decode("utf-8", errors="replace"))
+    line, column = positions.line_col(min(index + 1, len(text)))
+    entries = [Entry(Severity.ERROR, message, None, line, column)]
     stripped = text.lstrip()
     if not stripped.startswith(("{", "[")) and _YAML_KEY_LINE.search(text):
         if _BUTANE_VARIANT.search(text):
-            message = (
+            hint = (
                 "this is a Butane config (YAML), not an Ignition config: transpile it first, "
                 "e.g. `butane --pretty --strict config.bu > config.ign`"
             )
         else:
-            message = "config is YAML, not JSON: Ignition configs are JSON (Butane transpiles YAML)"
-        return Entry(Severity.ERROR, message)
-    # Upstream points just past the offending byte.
-    line, column = positions.line_col(min(err.pos + 1, len(text)))
-    if err.msg == "Extra data":
-        message = "invalid character after top-level value: trailing data after the config"
-    else:
-        message = f"invalid JSON: {err.msg}"
-    return Entry(Severity.ERROR, message, None, line, column)
+            hint = "config is YAML, not JSON: Ignition configs are JSON (Butane transpiles YAML)"
+        entries.append(Entry(Severity.WARNING, hint))
+    return entries

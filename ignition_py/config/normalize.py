@@ -1,7 +1,7 @@
 """Raw JSON tree -> canonical tree of one spec version, the way Go's decoder reads it.
 
 Keys match fields case-insensitively (the last duplicate wins), null means unset, and
-keys the version does not know are warnings ("Unused key"), never errors. Values of the
+keys the version does not know are warnings ("unused key"), never errors. Values of the
 wrong type are kept as they are for the schema check to report.
 """
 
@@ -40,15 +40,15 @@ def _object(
     for key, value in raw.items():
         spec = known.get(key.casefold())
         if spec is None or spec.key in too_new:
-            report.warning(f"Unused key {key}", (*path, key), at_key=True)
+            report.warning(f"unused key {key}", (*path, key), at_key=True)
             continue
+        inner = report
         if key != spec.key:
-            # Go's decoder matches keys ignoring case, and upstream warns that they are unused.
-            report.warning(
-                f"Unused key {key}: read as {spec.key}, since upstream matches keys ignoring case",
-                (*path, key),
-                at_key=True,
-            )
+            # Go's decoder reads the value all the same (it matches keys ignoring case),
+            # and upstream's key check, which does not, warns that the key is unused and
+            # cannot look beneath it: nothing inside is reported.
+            report.warning(f"unused key {key}", (*path, key), at_key=True)
+            inner = Report()
         here = (*path, spec.key)
         if value is None:
             if spec.kind is Kind.OBJECT:
@@ -59,17 +59,17 @@ def _object(
             continue
         if spec.kind is Kind.OBJECT and isinstance(value, dict):
             assert spec.cls is not None
-            value = _object(value, spec.cls, version, spec.nested_since, here, report)
+            value = _object(value, spec.cls, version, spec.nested_since, here, inner)
         elif spec.item_kind is Kind.OBJECT and isinstance(value, list):
             assert spec.cls is not None
             items = []
             for i, item in enumerate(value):
                 if item is None:
                     # Go decodes a null list item into an empty struct.
-                    report.warning(NULL_OBJECT, (*here, i))
+                    inner.warning(NULL_OBJECT, (*here, i))
                     item = {}
                 if isinstance(item, dict):
-                    item = _object(item, spec.cls, version, spec.nested_since, (*here, i), report)
+                    item = _object(item, spec.cls, version, spec.nested_since, (*here, i), inner)
                 items.append(item)
             value = items
         elif spec.kind is Kind.LIST and isinstance(value, list) and None in value:

@@ -9,8 +9,8 @@ from .build import build, render
 from .decode import decode
 from .model import Config
 from .normalize import normalize
-from .report import Entry, Report
-from .schema_check import check_schema, prune
+from .report import Report
+from .schema_check import check_schema
 from .semantics import check_semantics
 from .translate import translate
 from .version_check import detect_version
@@ -50,19 +50,16 @@ def parse_config(raw: bytes | str) -> Parsed:
     key_warnings = Report()
     canonical = normalize(decoded.tree, Config, version, key_warnings)
     schema_errors = check_schema(canonical, version)
-    prune(canonical, schema_errors)
+    if schema_errors:
+        # Upstream stops at a value of the wrong type (Go's decoder fails): no rules, no
+        # unused keys. We name every such value, in the order of the text.
+        placed = [decoded.positions.place(e) for e in schema_errors]
+        for entry in sorted(placed, key=lambda e: (e.line or 0, e.column or 0)):
+            result.report.add(entry)
+        return result
     config = build(Config, canonical)
-    reported = [e.path for e in schema_errors if e.path is not None]
-    semantic = [e for e in check_semantics(config, version) if not _under_any(e, reported)]
     # Upstream's order: the rules first, then keys it did not use.
-    for entry in [*schema_errors, *semantic, *key_warnings]:
+    for entry in [*check_semantics(config, version), *key_warnings]:
         result.report.add(decoded.positions.place(entry))
     result.config = translate(config, version)
     return result
-
-
-def _under_any(entry: Entry, prefixes: list[tuple[Any, ...]]) -> bool:
-    path = entry.path
-    if path is None:
-        return False
-    return any(path[: len(prefix)] == prefix for prefix in prefixes)

@@ -12,18 +12,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .decode import GoNumber, go_kind
+from .go_types import struct_field
 from .report import Entry, JsonPath, Severity
 from .versions import Version
-
-_JSON_TYPE_NAMES = {
-    dict: "object",
-    list: "array",
-    str: "string",
-    bool: "boolean",
-    int: "integer",
-    float: "number",
-    type(None): "null",
-}
 
 
 @cache
@@ -72,29 +64,25 @@ def check_schema(tree: dict[str, Any], version: Version) -> list[Entry]:
             # what that means for each field, at the field's path, as upstream does.
             continue
         if error.validator == "type":
-            expected = error.validator_value
-            expected = [expected] if isinstance(expected, str) else expected
-            wanted = " or ".join(t for t in expected if t != "null")
-            got = _JSON_TYPE_NAMES.get(type(error.instance), "value")
-            message = f"cannot unmarshal {got} into field of type {wanted}"
+            message = _type_error(error.instance, error.validator_value, version, path)
         else:
             message = error.message
         entries.append(Entry(Severity.ERROR, message, path))
     return sorted(entries, key=lambda e: [str(p) for p in e.path or ()])
 
 
-def prune(tree: dict[str, Any], entries: list[Entry]) -> None:
-    """Drop object fields the schema rejected so the rest can still be built and checked.
-
-    Rejected list items stay where they are (removing them would shift the indexes of
-    the paths reported later); the builder reads them as empty items.
-    """
-    for entry in entries:
-        path = entry.path
-        if not path:
-            continue
-        parent: Any = tree
-        for part in path[:-1]:
-            parent = parent[part]
-        if isinstance(parent, dict):
-            parent.pop(path[-1], None)
+def _type_error(value: Any, expected: str | list[str], version: Version, path: JsonPath) -> str:
+    """Go's UnmarshalTypeError text for `value` at `path`."""
+    got = go_kind(value)
+    if isinstance(value, GoNumber):
+        wanted = [expected] if isinstance(expected, str) else expected
+        if "integer" in wanted:
+            got = f"number {value.text}"  # Go names the literal it could not read as an int
+    found = struct_field(version, path)
+    if found is None:
+        return f"json: cannot unmarshal {got} into a field of this spec"
+    struct, field_path, go_type = found
+    return (
+        f"json: cannot unmarshal {got} into Go struct field {struct}.{field_path} of type "
+        + go_type
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .decode import go_kind
 from .report import Entry, Severity
 from .versions import KNOWN_VERSIONS, NEWEST, Version
 
@@ -22,8 +23,10 @@ def _get_folded(obj: dict[str, Any], key: str) -> Any:
 def detect_version(tree: Any) -> tuple[Version | None, Entry | None]:
     """The config's spec version, or the error that says why there is none we can read."""
     path = ("ignition", "version")
+    if tree is None:
+        return None, Entry(Severity.ERROR, INVALID_VERSION)
     if not isinstance(tree, dict):
-        return None, Entry(Severity.ERROR, "config is not a JSON object")
+        return None, _go_type_error(tree, "Go value of type util.versionStub", None)
     if _get_folded(tree, "ignitionversion") is not None:
         return None, Entry(
             Severity.ERROR,
@@ -33,9 +36,14 @@ def detect_version(tree: Any) -> tuple[Version | None, Entry | None]:
             at_key=True,
         )
     ignition = _get_folded(tree, "ignition")
+    if ignition is not None and not isinstance(ignition, dict):
+        stub = "Go struct field versionStub.Ignition of type struct { Version string }"
+        return None, _go_type_error(ignition, stub, ("ignition",))
     raw = _get_folded(ignition, "version") if isinstance(ignition, dict) else None
+    if raw is None:
+        return None, Entry(Severity.ERROR, INVALID_VERSION)
     if not isinstance(raw, str):
-        return None, Entry(Severity.ERROR, INVALID_VERSION, path if raw is not None else None)
+        return None, _go_type_error(raw, "Go struct field .Ignition.Version of type string", path)
     version = Version.parse(raw)
     if version is None:
         return None, Entry(Severity.ERROR, INVALID_VERSION, path)
@@ -52,3 +60,7 @@ def detect_version(tree: Any) -> tuple[Version | None, Entry | None]:
     else:
         message = f"{UNKNOWN_VERSION} {raw}"
     return None, Entry(Severity.ERROR, message, path)
+
+
+def _go_type_error(value: Any, target: str, path: tuple[str, ...] | None) -> Entry:
+    return Entry(Severity.ERROR, f"json: cannot unmarshal {go_kind(value)} into {target}", path)

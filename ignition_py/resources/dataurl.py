@@ -1,5 +1,6 @@
-"""RFC 2397 data URLs: data:[<mediatype>][;base64],<data>, percent-escapes allowed in
-the data part (base64 or not), as Go's dataurl package decodes them.
+"""RFC 2397 data URLs: data:[<mediatype>][;base64],<data>, decoded as Go's dataurl package
+(which upstream uses) decodes them: the whole URL is checked first (config.rfc2397, with
+upstream's messages), so a URL it rejects is never partly written, and nothing is cut off.
 
 The URL is already in memory (it is part of the config); the decoded bytes are produced
 in chunks so that a large file never exists twice in memory.
@@ -11,6 +12,7 @@ import base64
 import io
 from urllib.parse import unquote_to_bytes
 
+from ..config.rfc2397 import DataURLSyntaxError, parse
 from .errors import FetchError
 
 CHUNK_CHARS = 1 << 16  # a multiple of 4, so base64 chunks decode on their own
@@ -20,21 +22,18 @@ class DataURLError(FetchError):
     """A data URL that cannot be decoded."""
 
 
-def _split(url: str) -> tuple[bool, str]:
-    body = url.partition(":")[2]
-    meta, comma, data = body.partition(",")
-    if not comma:
-        raise DataURLError("invalid data URL: missing comma")
-    parameters = meta.split(";")
-    return parameters[-1].lower() == "base64", data.partition("#")[0]
-
-
 class DataURLReader(io.RawIOBase):
     """The decoded bytes of one data URL, as a raw stream."""
 
     def __init__(self, url: str) -> None:
-        self._is_base64, self._data = _split(url)
-        self._offset = 0
+        """Raises DataURLError (upstream's message) for a URL upstream does not decode."""
+        try:
+            shape = parse(url)
+        except DataURLSyntaxError as err:
+            raise DataURLError(f"invalid data URL: {err}") from err
+        self._is_base64 = shape.is_base64
+        self._data = url
+        self._offset = shape.data_start
         self._carry = b""  # base64 characters left over from the previous chunk
         self._buffer = b""
 
@@ -55,13 +54,14 @@ class DataURLReader(io.RawIOBase):
         end = min(self._offset + CHUNK_CHARS, len(self._data))
         # never cut a %XX escape in two
         escape = self._data.rfind("%", max(end - 2, self._offset), end)
-        if escape != -1 and end < len(self._data):
+        if escape != -1 and end < len(self._data) and not self._is_base64:
             end = escape
-        piece = unquote_to_bytes(self._data[self._offset : end])
+        text = self._data[self._offset : end]
         self._offset = end
         if not self._is_base64:
-            return piece
-        piece = self._carry + piece.replace(b"\r", b"").replace(b"\n", b"")
+            return unquote_to_bytes(text)
+        # Checked already: only the base64 alphabet, '=' at the end, and newlines.
+        piece = self._carry + text.replace("\n", "").encode("ascii")
         usable = len(piece) - len(piece) % 4
         if self._offset >= len(self._data):
             usable = len(piece)
@@ -75,8 +75,6 @@ class DataURLReader(io.RawIOBase):
 
 
 def decode_data_url(url: str) -> bytes:
-    if not url.startswith("data:"):
-        raise DataURLError("not a data URL")
     return DataURLReader(url).readall()
 
 

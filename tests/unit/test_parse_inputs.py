@@ -14,20 +14,25 @@ def messages(raw: bytes | str) -> list[str]:
     return [str(e) for e in parse_config(raw).report]
 
 
-@pytest.mark.parametrize("raw", ["", "   \n\t", b""])
+@pytest.mark.parametrize("raw", ["", b""])
 def test_empty_input_is_not_a_config(raw: str | bytes) -> None:
     assert messages(raw) == ["error: not a config (empty)"]
 
 
+def test_blank_input_ends_early_as_in_go() -> None:
+    assert messages("   \n\t") == ["error at line 2 col 2: unexpected end of JSON input"]
+
+
 def test_butane_yaml_is_named_as_such() -> None:
-    (only,) = messages("variant: fcos\nversion: 1.5.0\nstorage:\n  files: []\n")
-    assert only.startswith("error: this is a Butane config")
-    assert "transpile" in only
+    error, hint = messages("variant: fcos\nversion: 1.5.0\nstorage:\n  files: []\n")
+    assert error == "error at line 1 col 2: invalid character 'v' looking for beginning of value"
+    assert hint.startswith("warning: this is a Butane config")
+    assert "transpile" in hint
 
 
 def test_other_yaml_is_named_as_yaml() -> None:
-    (only,) = messages("ignition:\n  version: 3.4.0\n")
-    assert "YAML, not JSON" in only
+    _, hint = messages("ignition:\n  version: 3.4.0\n")
+    assert "YAML, not JSON" in hint
 
 
 @pytest.mark.parametrize("version", ["2.2.0", "2.0.0", "1.0.0"])
@@ -52,7 +57,6 @@ def test_newer_version_is_unsupported(version: str) -> None:
     ("raw", "path"),
     [
         ('{"ignition": {"version": "three"}}', "$.ignition.version"),
-        ('{"ignition": {"version": 3}}', "$.ignition.version"),
         ('{"ignition": {}}', None),
         ("{}", None),
     ],
@@ -65,17 +69,21 @@ def test_unparsable_or_missing_version(raw: str, path: str | None) -> None:
 
 def test_trailing_garbage_gives_position() -> None:
     (only,) = messages('{"ignition": {"version": "3.0.0"}}\n  xyz')
-    assert only.startswith("error at line 2 col 4:")  # past the offending byte, as Go
-    assert "trailing data" in only
+    # past the offending byte, as Go
+    assert only == "error at line 2 col 4: invalid character 'x' after top-level value"
 
 
 def test_syntax_error_gives_line_and_column_not_traceback() -> None:
     (only,) = messages('{\n  "ignition": {"version": "3.0.0",}\n}')
-    assert only.startswith("error at line 2 col 36: invalid JSON")
+    assert only == (
+        "error at line 2 col 36: invalid character '}' looking for beginning of object key string"
+    )
 
 
 def test_top_level_array_is_refused() -> None:
-    assert messages("[1, 2]") == ["error: config is not a JSON object"]
+    assert messages("[1, 2]") == [
+        "error: json: cannot unmarshal array into Go value of type util.versionStub"
+    ]
 
 
 def test_duplicate_keys_last_wins_with_warning() -> None:
@@ -130,14 +138,14 @@ def test_invalid_utf8_inside_a_string_is_accepted() -> None:
 def test_unknown_keys_are_warnings_with_the_key_position() -> None:
     result = parse_config('{\n "ignition": {"version": "3.0.0"},\n   "bogus": 1\n}')
     (entry,) = result.report
-    assert str(entry) == "warning at $.bogus, line 3 col 4: Unused key bogus"
+    assert str(entry) == "warning at $.bogus, line 3 col 4: unused key bogus"
     assert result.ok
 
 
 def test_field_newer_than_the_version_is_an_unused_key() -> None:
     result = parse_config('{"ignition": {"version": "3.0.0", "proxy": {}}}')
     assert [str(e) for e in result.report] == [
-        "warning at $.ignition.proxy, line 1 col 35: Unused key proxy"
+        "warning at $.ignition.proxy, line 1 col 35: unused key proxy"
     ]
 
 

@@ -262,12 +262,10 @@ def test_corpus_has_valid_configs() -> None:
 
 
 # Valid in their own spec, but the translated config breaks a rule that is newer (link
-# targets are required from 3.3) or stricter in newer specs (a path where a unit is written
-# is only a warning up to 3.3): rendered as 3.6.0 they no longer validate, as upstream's
+# targets are required from 3.3): rendered as 3.6.0 they no longer validate, as upstream's
 # translated configs would not either. The model still comes back the same.
 NEWEST_REFUSES = {
     "3.1/links-missing-target.ign": messages.LINK_TARGET_REQUIRED,
-    "3.3/files-conflict-systemd-unit.ign": messages.PATH_CONFLICTS_SYSTEMD,
 }
 
 

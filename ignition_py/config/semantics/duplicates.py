@@ -1,31 +1,38 @@
-"""Entries given twice in a keyed list (upstream's duplicate pass): the second and later
-occurrences of a key are errors. Files, directories and links share one key space, as
-do kernel arguments that should and should not exist."""
+"""Entries given twice in a list (upstream's ValidateDups pass): in every list of every
+object, the second and later occurrences of a key are errors. The lists are found from the
+model, as upstream finds them by reflection; a few lists share one key space (files,
+directories and links; kernel arguments that should and should not exist) and a few
+allow repeats (upstream's IgnoreDuplicates)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from typing import TypeVar
+from collections.abc import Callable
+from typing import Any
 
-from ..model import Config, Directory, File, Link, Partition, Resource
+from ..fields import Kind, field_specs
+from ..model import (
+    Config,
+    Directory,
+    Disk,
+    Dropin,
+    File,
+    Filesystem,
+    HTTPHeader,
+    KernelArguments,
+    Link,
+    Luks,
+    Partition,
+    PasswdGroup,
+    PasswdUser,
+    Raid,
+    Resource,
+    Storage,
+    Tang,
+    Unit,
+)
 from ..report import JsonPath
 from . import messages
 from .problems import Problems
-
-T = TypeVar("T")
-Node = File | Directory | Link
-
-
-def _flag_repeats(
-    groups: Iterable[tuple[JsonPath, Sequence[T]]], key: Callable[[T], object], problems: Problems
-) -> None:
-    seen: set[object] = set()
-    for path, items in groups:
-        for i, item in enumerate(items):
-            k = key(item)
-            if k in seen:
-                problems.error((*path, i), messages.DUPLICATE)
-            seen.add(k)
 
 
 def _partition_key(partition: Partition) -> str:
@@ -36,85 +43,67 @@ def _partition_key(partition: Partition) -> str:
     return ""
 
 
+# Key() of each keyed type; lists of strings are keyed by the string.
+_KEYS: dict[type, Callable[[Any], object]] = {
+    Resource: lambda r: r.source or "",
+    HTTPHeader: lambda h: h.name,
+    Tang: lambda t: t.url,
+    Disk: lambda d: d.device,
+    Partition: _partition_key,
+    Raid: lambda r: r.name,
+    Luks: lambda luks: luks.name,
+    Filesystem: lambda f: f.device,
+    File: lambda n: n.path,
+    Directory: lambda n: n.path,
+    Link: lambda n: n.path,
+    PasswdUser: lambda u: u.name,
+    PasswdGroup: lambda g: g.name,
+    Unit: lambda u: u.name,
+    Dropin: lambda d: d.name,
+}
+_REPEATS_ALLOWED = {
+    (File, "append"),
+    (Filesystem, "options"),
+    (Filesystem, "mountOptions"),
+    (Raid, "options"),
+    (Luks, "options"),
+}
+_SHARED_KEY_SPACE = {
+    (Storage, "directories"): "node",
+    (Storage, "files"): "node",
+    (Storage, "links"): "node",
+    (KernelArguments, "shouldExist"): "kernelArgument",
+    (KernelArguments, "shouldNotExist"): "kernelArgument",
+}
+
+
 def _same(item: object) -> object:
     return item
 
 
-def _resources(config: Config) -> Iterable[tuple[JsonPath, Resource]]:
-    ignition = config.ignition
-    if ignition.config is not None:
-        for i, merge in enumerate(ignition.config.merge):
-            yield ("ignition", "config", "merge", i), merge
-        if ignition.config.replace is not None:
-            yield ("ignition", "config", "replace"), ignition.config.replace
-    tls = ignition.security.tls if ignition.security is not None else None
-    if tls is not None:
-        for i, authority in enumerate(tls.certificate_authorities):
-            yield ("ignition", "security", "tls", "certificateAuthorities", i), authority
-    storage = config.storage
-    if storage is not None:
-        for i, file in enumerate(storage.files):
-            if file.contents is not None:
-                yield ("storage", "files", i, "contents"), file.contents
-            for j, appended in enumerate(file.append):
-                yield ("storage", "files", i, "append", j), appended
-        for i, luks in enumerate(storage.luks):
-            if luks.key_file is not None:
-                yield ("storage", "luks", i, "keyFile"), luks.key_file
+def _walk(obj: Any, path: JsonPath, problems: Problems) -> None:
+    cls: type = type(obj)
+    seen: dict[str, set[object]] = {}
+    for spec in field_specs(cls):
+        value = getattr(obj, spec.attr)
+        if spec.kind is Kind.OBJECT and value is not None:
+            _walk(value, (*path, spec.key), problems)
+        if spec.kind is not Kind.LIST:
+            continue
+        here = (*path, spec.key)
+        if spec.item_kind is Kind.OBJECT:
+            for i, item in enumerate(value):
+                _walk(item, (*here, i), problems)
+        if (cls, spec.key) in _REPEATS_ALLOWED:
+            continue
+        keys = seen.setdefault(_SHARED_KEY_SPACE.get((cls, spec.key), spec.key), set())
+        key = _KEYS[spec.cls] if spec.cls is not None else _same
+        for i, item in enumerate(value):
+            k = key(item)
+            if k in keys:
+                problems.error((*here, i), messages.DUPLICATE)
+            keys.add(k)
 
 
 def check_duplicates(config: Config, problems: Problems) -> None:
-    def one(path: JsonPath, items: Sequence[T], key: Callable[[T], object]) -> None:
-        _flag_repeats([(path, items)], key, problems)
-
-    ignition = config.ignition
-    if ignition.config is not None:
-        one(("ignition", "config", "merge"), ignition.config.merge, lambda r: r.source or "")
-    if ignition.proxy is not None:
-        one(("ignition", "proxy", "noProxy"), ignition.proxy.no_proxy, _same)
-    tls = ignition.security.tls if ignition.security is not None else None
-    if tls is not None:
-        cas: JsonPath = ("ignition", "security", "tls", "certificateAuthorities")
-        one(cas, tls.certificate_authorities, lambda r: r.source or "")
-    for path, resource in _resources(config):
-        one((*path, "httpHeaders"), resource.http_headers, lambda h: h.name)
-    kargs = config.kernel_arguments
-    if kargs is not None:
-        _flag_repeats(
-            [
-                (("kernelArguments", "shouldExist"), kargs.should_exist),
-                (("kernelArguments", "shouldNotExist"), kargs.should_not_exist),
-            ],
-            _same,
-            problems,
-        )
-    if config.passwd is not None:
-        one(("passwd", "users"), config.passwd.users, lambda u: u.name)
-        one(("passwd", "groups"), config.passwd.groups, lambda g: g.name)
-        for i, user in enumerate(config.passwd.users):
-            one(("passwd", "users", i, "sshAuthorizedKeys"), user.ssh_authorized_keys, _same)
-            one(("passwd", "users", i, "groups"), user.groups, _same)
-    if config.systemd is not None:
-        one(("systemd", "units"), config.systemd.units, lambda u: u.name)
-        for i, unit in enumerate(config.systemd.units):
-            one(("systemd", "units", i, "dropins"), unit.dropins, lambda d: d.name)
-    storage = config.storage
-    if storage is None:
-        return
-    nodes: list[tuple[JsonPath, Sequence[Node]]] = [
-        (("storage", "directories"), storage.directories),
-        (("storage", "files"), storage.files),
-        (("storage", "links"), storage.links),
-    ]
-    _flag_repeats(nodes, lambda node: node.path, problems)
-    one(("storage", "disks"), storage.disks, lambda d: d.device)
-    for i, disk in enumerate(storage.disks):
-        one(("storage", "disks", i, "partitions"), disk.partitions, _partition_key)
-    one(("storage", "raid"), storage.raid, lambda r: r.name)
-    for i, raid in enumerate(storage.raid):
-        one(("storage", "raid", i, "devices"), raid.devices, _same)
-    one(("storage", "luks"), storage.luks, lambda luks: luks.name)
-    for i, luks in enumerate(storage.luks):
-        if luks.clevis is not None:
-            one(("storage", "luks", i, "clevis", "tang"), luks.clevis.tang, lambda t: t.url)
-    one(("storage", "filesystems"), storage.filesystems, lambda f: f.device)
+    _walk(config, (), problems)

@@ -27,14 +27,9 @@ LINK_TARGET_REQUIRED = "link target is required"
 HARD_LINK_TO_DIRECTORY = "hard link target is a directory"
 HARD_LINK_OWNER_IGNORED = "user/group ignored for hard link"
 PATH_CONFLICTS_SYSTEMD = "path conflicts with systemd unit or dropin"
-PATH_ALREADY_EXISTS = "path already exists"
-PARENT_NOT_DIRECTORY = "a parent of this path is a file or link in the config, not a directory"
 ILLEGAL_MODE = "illegal file mode"
-SPECIAL_BITS_BEFORE_3_4 = (
-    "setuid/setgid/sticky bits are not supported in spec versions older than 3.4.0"
-)
-SPECIAL_BITS_BEFORE_3_6 = (
-    "setuid/setgid/sticky bits are not supported in spec versions older than 3.6.0 and are removed"
+MODE_SPECIAL_BITS = (
+    "setuid/setgid/sticky bits are not supported or functional in spec versions older than 3.6.0"
 )
 OVERWRITE_WITHOUT_SOURCE = "overwrite must be false if source is unspecified"
 BOTH_ID_AND_NAME = "cannot set both id and name"
@@ -75,8 +70,8 @@ CLEVIS_PIN_REQUIRED = "missing required custom clevis pin"
 CLEVIS_CONFIG_REQUIRED = "missing required custom clevis config"
 TANG_THUMBPRINT_REQUIRED = "thumbprint is required"
 TANG_ADVERTISEMENT_JSON = "advertisement is not valid JSON"
-CEX_WITH_CLEVIS = "cannot use both cex and clevis"
-CEX_WITH_KEY_FILE = "cannot use both cex and keyFile"
+CEX_WITH_CLEVIS = "cannot use cex with clevis"
+CEX_WITH_KEY_FILE = "cannot use key file with cex"
 
 UNIT_EXTENSION = "invalid systemd unit extension"
 DROPIN_EXTENSION = "invalid systemd drop-in extension"
@@ -84,8 +79,21 @@ DROPIN_EXTENSION = "invalid systemd drop-in extension"
 EMPTY_NAME = "name is empty: upstream accepts this, but the stage that creates it will fail"
 
 
+def go_quote(text: str) -> str:
+    """Go's %q of a string (the escapes a unit name can plausibly need)."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    escaped = escaped.replace("\n", "\\n").replace("\t", "\\t").replace("\r", "\\r")
+    return f'"{escaped}"'
+
+
 def no_install_section(unit: str) -> str:
-    return f'unit "{unit}" is enabled, but has no install section so enable does nothing'
+    return f"unit {go_quote(unit)} is enabled, but has no install section so enable does nothing"
+
+
+def no_install_section_for_template(template: str, instance: str) -> str:
+    return (
+        f"template unit {go_quote(template)} for {go_quote(instance)} doesn't have Install section"
+    )
 
 
 def label_too_long(fs_format: str, limit: int) -> str:

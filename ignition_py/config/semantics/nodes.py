@@ -8,9 +8,9 @@ from collections.abc import Iterator, Sequence
 
 from ..model import Config, Directory, File, Link, NodeGroup, NodeUser, Storage
 from ..report import JsonPath
-from ..versions import V3_3, V3_4, V3_6
+from ..versions import V3_3, V3_6
 from . import messages
-from .paths import depth, path_problem
+from .paths import path_problem
 from .problems import Problems
 from .resources import check_resource
 
@@ -54,10 +54,7 @@ def _check_mode(mode: int | None, path: JsonPath, problems: Problems) -> None:
     if mode < 0 or mode > 0o7777:
         problems.error(path, messages.ILLEGAL_MODE)
     if (mode & 0xFFFFFFFF) & _SPECIAL_BITS and not problems.since(V3_6):
-        old = not problems.since(V3_4)
-        problems.warning(
-            path, messages.SPECIAL_BITS_BEFORE_3_4 if old else messages.SPECIAL_BITS_BEFORE_3_6
-        )
+        problems.warning(path, messages.MODE_SPECIAL_BITS)
 
 
 def _check_links(storage: Storage, path: JsonPath, problems: Problems) -> None:
@@ -79,15 +76,16 @@ def _check_links(storage: Storage, path: JsonPath, problems: Problems) -> None:
     directories = {d.path for d in storage.directories}
     for i, link in enumerate(storage.links):
         here = (*path, "links", i)
-        if not link.target:
-            if problems.since(V3_3):
-                problems.error((*here, "target"), messages.LINK_TARGET_REQUIRED)
+        if not link.target and problems.since(V3_3):
+            problems.error((*here, "target"), messages.LINK_TARGET_REQUIRED)
             continue
         if link.hard is not True:
             continue
-        target = posixpath.normpath(link.target)
+        # Before 3.3 the target is a plain string: an empty one is "." here, as in Go.
+        raw_target = link.target or ""
+        target = posixpath.normpath(raw_target)
         if not target.startswith("/"):
-            target = posixpath.normpath(posixpath.join(link.path, link.target))
+            target = posixpath.normpath(posixpath.join(link.path, raw_target))
         if target in directories:
             problems.error(here, messages.HARD_LINK_TO_DIRECTORY)
         _warn_hard_link_owner(link.user, link.group, here, problems)
@@ -117,11 +115,8 @@ def _all_nodes(storage: Storage) -> Iterator[tuple[str, int, Node]]:
 
 
 def check_unit_conflicts(config: Config, problems: Problems) -> None:
-    """A file, directory or link where a unit or dropin with contents will be written.
-
-    Upstream backported this error to every spec; Go Ignition 2.14 accepts such configs
-    up to 3.3, so there it is a warning here, and an error from 3.4 on.
-    """
+    """A file, directory or link where a unit or dropin with contents will be written:
+    an error in every spec version, as upstream has made it since 2.15."""
     if config.storage is None or config.systemd is None:
         return
     unit_paths: set[str] = set()
@@ -133,29 +128,6 @@ def check_unit_conflicts(config: Config, problems: Problems) -> None:
                 unit_paths.add(f"{_SYSTEMD_DIR}{unit.name}.d/{dropin.name}")
     if not unit_paths:
         return
-    report = problems.error if problems.since(V3_4) else problems.warning
     for key, i, node in _all_nodes(config.storage):
         if node.path in unit_paths:
-            report(("storage", key, i, "path"), messages.PATH_CONFLICTS_SYSTEMD)
-
-
-def check_parents(storage: Storage, problems: Problems) -> None:
-    """3.6+: a path given twice, or a file or link used as another entry's parent."""
-    if not problems.since(V3_6):
-        return
-    kinds: dict[str, str] = {}
-    for key, i, node in _all_nodes(storage):
-        if node.path in kinds:
-            problems.error(("storage", key, i, "path"), messages.PATH_ALREADY_EXISTS)
-        else:
-            kinds[node.path] = key
-    for key, i, node in sorted(_all_nodes(storage), key=lambda entry: depth(entry[2].path)):
-        parent = posixpath.dirname(node.path)
-        while parent not in ("/", ""):
-            if kinds.get(parent) in ("files", "links"):
-                problems.error(
-                    ("storage", key, i, "path"),
-                    f"invalid entry at path {node.path}: {messages.PARENT_NOT_DIRECTORY}",
-                )
-                break
-            parent = posixpath.dirname(parent)
+            problems.error(("storage", key, i, "path"), messages.PATH_CONFLICTS_SYSTEMD)

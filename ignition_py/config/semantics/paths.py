@@ -19,7 +19,3 @@ def path_problem(path: str) -> str | None:
 
 def optional_path_problem(path: str | None) -> str | None:
     return None if not path else path_problem(path)
-
-
-def depth(path: str) -> int:
-    return len([part for part in posixpath.normpath(path).split("/") if part])

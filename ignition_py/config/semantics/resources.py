@@ -19,9 +19,10 @@ def check_ignition(ignition: Ignition, path: JsonPath, problems: Problems) -> No
             here = (*path, "config", "merge", i)
             if problems.since(V3_1):
                 problems.error(here, _required_source_problem(merge, problems))
-            check_resource(merge, here, problems)
+            check_resource(merge, here, problems, reference=True)
         if config.replace is not None:
-            check_resource(config.replace, (*path, "config", "replace"), problems)
+            replace_path = (*path, "config", "replace")
+            check_resource(config.replace, replace_path, problems, reference=True)
     if ignition.proxy is not None:
         check_proxy(ignition.proxy, (*path, "proxy"), problems)
     tls = ignition.security.tls if ignition.security is not None else None
@@ -35,7 +36,7 @@ def check_ignition(ignition: Ignition, path: JsonPath, problems: Problems) -> No
                 # 3.0 CA sources are plain strings that must be URLs.
                 source = authority.source or ""
                 problems.error((*here, "source"), url_problem(source, problems.version))
-                _check_verification(authority, here, problems)
+                _check_verification(authority, here, problems, reference=True)
 
 
 def _required_source_problem(resource: Resource, problems: Problems) -> str | None:
@@ -44,10 +45,13 @@ def _required_source_problem(resource: Resource, problems: Problems) -> str | No
     return url_problem(resource.source, problems.version)
 
 
-def check_resource(resource: Resource, path: JsonPath, problems: Problems) -> None:
+def check_resource(
+    resource: Resource, path: JsonPath, problems: Problems, *, reference: bool = False
+) -> None:
+    """`reference`: a config or CA reference (3.0 has separate types for those)."""
     if resource.compression not in (None, "", "gzip"):
         problems.error((*path, "compression"), messages.COMPRESSION_INVALID)
-    _check_verification(resource, path, problems)
+    _check_verification(resource, path, problems, reference=reference)
     problems.error((*path, "source"), optional_url_problem(resource.source, problems.version))
     if resource.http_headers:
         problems.error((*path, "httpHeaders"), _header_scheme_problem(resource.source))
@@ -59,12 +63,15 @@ def check_resource(resource: Resource, path: JsonPath, problems: Problems) -> No
                 problems.error((*here, "value"), messages.HEADER_INVALID)
 
 
-def _check_verification(resource: Resource, path: JsonPath, problems: Problems) -> None:
+def _check_verification(
+    resource: Resource, path: JsonPath, problems: Problems, *, reference: bool = False
+) -> None:
     verification = resource.verification
     if verification is None or verification.hash is None:
         return
     here = (*path, "verification", "hash")
-    if resource.source is None:
+    # 3.0's ConfigReference and CaReference do not check that a hashed source is given.
+    if resource.source is None and (problems.since(V3_1) or not reference):
         problems.error(here, messages.VERIFICATION_WITHOUT_SOURCE)
     problems.error(here, hash_problem(verification, problems))
 

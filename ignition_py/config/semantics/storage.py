@@ -7,7 +7,7 @@ import re
 
 from ..model import Disk, Filesystem, Luks, Partition, Raid, Storage
 from ..report import JsonPath
-from ..versions import V3_3, V3_5, V3_6, V3_7_EXPERIMENTAL
+from ..versions import V3_3, V3_5, V3_6
 from . import messages
 from .paths import optional_path_problem, path_problem
 from .problems import Problems
@@ -91,10 +91,8 @@ def _overlapping_partition(partitions: tuple[Partition, ...]) -> int | None:
 
 
 def check_partition(partition: Partition, path: JsonPath, problems: Problems) -> None:
-    # 3.7.0-experimental lets a partition that should not exist be selected by label.
-    label_conflicts = partition.label is not None and not problems.since(V3_7_EXPERIMENTAL)
     if partition.should_exist is False and (
-        label_conflicts
+        partition.label is not None
         or partition.type_guid
         or partition.guid
         or partition.start_mib is not None

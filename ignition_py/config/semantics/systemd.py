@@ -3,6 +3,8 @@ upstream's (go-systemd's unit.Deserialize) fails."""
 
 from __future__ import annotations
 
+import re
+
 from ..model import Systemd
 from ..report import JsonPath
 from . import messages
@@ -65,14 +67,11 @@ def unit_contents_problem(contents: str | None) -> tuple[set[str], str | None]:
         return set(), f"invalid unit content: {err}"
 
 
+_INSTANCE = re.compile(r"^(.+?)@(.+?)\.service$", re.DOTALL)
+
+
 def check_systemd(systemd: Systemd, path: JsonPath, problems: Problems) -> None:
-    templates_without_install = {
-        unit.name
-        for unit in systemd.units
-        if "@." in unit.name
-        and unit.contents
-        and "Install" not in unit_contents_problem(unit.contents)[0]
-    }
+    by_name = {unit.name: unit for unit in systemd.units}  # the last of a name, as upstream
     for i, unit in enumerate(systemd.units):
         here = (*path, "units", i)
         if _go_extension(unit.name) not in UNIT_SUFFIXES:
@@ -81,16 +80,26 @@ def check_systemd(systemd: Systemd, path: JsonPath, problems: Problems) -> None:
         problems.error((*here, "contents"), problem)
         if problem is None and unit.enabled is True and unit.contents and "Install" not in sections:
             problems.warning((*here, "contents"), messages.no_install_section(unit.name))
-        elif unit.enabled is True and not unit.contents and "@" in unit.name:
-            prefix, _, instance_and_suffix = unit.name.partition("@")
-            template = f"{prefix}@{_go_extension(instance_and_suffix)}"
-            if template in templates_without_install:
-                problems.warning((*here, "contents"), messages.no_install_section(unit.name))
         for j, dropin in enumerate(unit.dropins):
             there = (*here, "dropins", j)
             problems.error((*there, "contents"), unit_contents_problem(dropin.contents)[1])
             if _go_extension(dropin.name) != ".conf":
                 problems.error((*there, "name"), messages.DROPIN_EXTENSION)
+    # Upstream's second pass: an enabled instance of a template whose contents have no
+    # [Install] section (the instance's own contents do not matter).
+    for i, unit in enumerate(systemd.units):
+        match = _INSTANCE.match(unit.name)
+        if match is None or unit.enabled is not True:
+            continue
+        template = by_name.get(f"{match.group(1)}@.service")
+        if template is None or not template.contents:
+            continue
+        sections, problem = unit_contents_problem(template.contents)
+        if problem is None and "Install" not in sections:
+            problems.warning(
+                (*path, "units", i, "contents"),
+                messages.no_install_section_for_template(f"{match.group(1)}@.service", unit.name),
+            )
 
 
 def _go_extension(name: str) -> str:
