@@ -4,7 +4,6 @@ the target's accounts, ownership and permission changes, and the resource fetche
 from __future__ import annotations
 
 import os
-import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +14,7 @@ from ..errors import IgnitionError
 from .accounts import TargetAccounts, UserEntry
 from .contents import Fetch, read_contents
 from .paths import resolve_in_root
+from .writer import remove_all
 
 
 def _no_fetcher() -> Fetch | None:
@@ -46,7 +46,18 @@ class Target:
         """`planned` if nothing changed shape since it was resolved, else resolved again."""
         return planned if generation == self.generation else self.path(path)
 
+    def refuse_root(self, path: Path, what: str) -> None:
+        """Raises IgnitionError when `path` is the target root itself: no entry removes,
+        replaces, links or chmods/chowns it (v2.26.0 does, and deletes the root or turns
+        it into a symlink to the host)."""
+        if os.path.normpath(path) == os.path.normpath(self.root):
+            raise IgnitionError(
+                f"{what}: the path is the target root itself, which is never removed, "
+                "replaced, linked or given another mode or owner"
+            )
+
     def remove(self, path: Path) -> None:
+        self.refuse_root(path, f"removing {path}")
         if remove_all(path):
             self.reshaped()
 
@@ -86,27 +97,13 @@ class Target:
     ) -> None:
         """Upstream's SetPermissions: the mode if given, then the owner (unset parts of
         the owner keep the node's current ones)."""
+        self.refuse_root(path, f"setting permissions of {path}")
         if mode is not None:
             os.chmod(path, mode & 0o7777)
         current = os.lstat(path)
         uid, gid = self.owner(user, group, (current.st_uid, current.st_gid))
         if (uid, gid) != (current.st_uid, current.st_gid):
             os.lchown(path, uid, gid)
-
-
-def remove_all(path: Path) -> bool:
-    """Upstream's os.RemoveAll: whatever is at `path` goes, a directory with its tree."""
-    try:
-        info = os.lstat(path)
-    except FileNotFoundError:
-        return False
-    if stat.S_ISDIR(info.st_mode):
-        import shutil  # only overwritten directories pay for it
-
-        shutil.rmtree(path)
-    else:
-        os.unlink(path)
-    return True
 
 
 def os_failure(what: str, err: OSError) -> IgnitionError:
