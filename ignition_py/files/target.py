@@ -14,7 +14,6 @@ from ..errors import IgnitionError
 from .accounts import TargetAccounts, UserEntry
 from .contents import Fetch, read_contents
 from .paths import resolve_in_root
-from .writer import remove_all
 
 
 def _no_fetcher() -> Fetch | None:
@@ -55,11 +54,6 @@ class Target:
                 f"{what}: the path is the target root itself, which is never removed, "
                 "replaced, linked or given another mode or owner"
             )
-
-    def remove(self, path: Path) -> None:
-        self.refuse_root(path, f"removing {path}")
-        if remove_all(path):
-            self.reshaped()
 
     def contents(self, resource: Resource) -> BinaryIO:
         return read_contents(resource, self._fetch if resource.source else None)

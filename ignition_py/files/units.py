@@ -46,6 +46,7 @@ class UnitFileAction:
     def apply(self, log: Logger) -> None:
         path = self.target.path(*self._parts())
         try:
+            self.target.refuse_root(path, f'failed to write unit "{self.unit}"')
             make_parents(self.target.root, path)
             data = self.contents.encode()
             replace_file(path, [lambda: io.BytesIO(data)], uid=0, gid=0, mode=DEFAULT_FILE_MODE)
@@ -65,6 +66,7 @@ class MaskAction:
     def apply(self, log: Logger) -> None:
         path = self.target.path(UNITS_DIR, self.unit)
         try:
+            self.target.refuse_root(path, f'failed to mask unit "{self.unit}"')
             if self.mask:
                 make_parents(self.target.root, path)
                 temporary = temporary_beside(path)

@@ -53,6 +53,7 @@ def sha512(data: bytes) -> str:
 @contextmanager
 def tiny_ext4(mount_point: Path, size_kib: int = 2048, inodes: int | None = None) -> Iterator[Path]:
     """A `size_kib` ext4 image (no blocks reserved for root) loop-mounted on `mount_point`."""
+    mount_point.mkdir(parents=True, exist_ok=True)
     image = mount_point.parent / f".{mount_point.name}.img"
     with open(image, "wb") as out:
         out.truncate(size_kib * 1024)
@@ -60,7 +61,6 @@ def tiny_ext4(mount_point: Path, size_kib: int = 2048, inodes: int | None = None
     if inodes is not None:
         argv += ["-N", str(inodes)]
     subprocess.run([*argv, str(image)], check=True, capture_output=True)
-    mount_point.mkdir(parents=True, exist_ok=True)
     subprocess.run(["mount", "-o", "loop", str(image), str(mount_point)], check=True)
     try:
         yield mount_point

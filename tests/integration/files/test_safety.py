@@ -64,11 +64,23 @@ ROOT_ENTRIES: dict[str, dict[str, Any]] = {
 }
 
 
-@pytest.mark.parametrize("storage", ROOT_ENTRIES.values(), ids=ROOT_ENTRIES.keys())
-def test_the_root_itself_is_never_an_entry(root: Path, storage: dict[str, Any]) -> None:
+ROOT_UNITS: dict[str, dict[str, Any]] = {
+    "unit-mask": {"name": "../../..", "mask": True},
+    "unit-contents": {"name": "../../../", "contents": "[Unit]\n"},
+}
+
+
+@pytest.mark.parametrize(
+    "sections",
+    [{"storage": storage} for storage in ROOT_ENTRIES.values()]
+    + [{"systemd": {"units": [unit]}} for unit in ROOT_UNITS.values()],
+    ids=[*ROOT_ENTRIES, *ROOT_UNITS],
+)
+def test_the_root_itself_is_never_an_entry(root: Path, sections: dict[str, Any]) -> None:
+    storage = sections.get("storage", {})
     storage = {**storage, "files": [*storage.get("files", []), {"path": "/etc/after"}]}
     before = os.lstat(root)
-    result = run_files(config(storage=storage), root, _scratch(root))
+    result = run_files(config(**{**sections, "storage": storage}), root, _scratch(root))
     assert result.returncode != 0, result.output
     assert "target root" in result.output, result.output
     after = os.lstat(root)
@@ -78,7 +90,21 @@ def test_the_root_itself_is_never_an_entry(root: Path, storage: dict[str, Any]) 
         before.st_uid,
         before.st_gid,
     )
-    assert (root / "etc/passwd").is_file() and not (root / "etc/after").exists()
+    assert (root / "etc/passwd").is_file()
+    if "storage" in sections:  # refused while planning: nothing written at all
+        assert not (root / "etc/after").exists()
+
+
+def test_mount_stage_directories_are_handed_over_without_following_links(root: Path) -> None:
+    os.symlink("../../etc", root / "home/core/mnt")
+    before = os.lstat(root / "etc")
+    scratch = _scratch(root)
+    scratch.mkdir()
+    (scratch / "state").write_text(json.dumps({"notatedDirectories": ["/home/core/mnt"]}))
+    result = run_files(config(passwd={"users": [{"name": "core"}]}), root, scratch)
+    assert result.returncode != 0, result.output
+    after = os.lstat(root / "etc")
+    assert (after.st_uid, after.st_mode) == (before.st_uid, before.st_mode)
 
 
 def _old_file_and_link(root: Path) -> None:
@@ -293,3 +319,16 @@ def test_names_that_look_like_options_are_refused(root: Path, sections: dict[str
     assert "must not start with" in result.output, result.output
     assert before == {name: (root / "etc" / name).read_bytes() for name in ("passwd", "group")}
     assert not (root / "etc/systemd").exists()
+
+
+def test_a_preset_line_on_a_full_disk_is_whole_or_absent(root: Path) -> None:
+    with tiny_ext4(root / "etc/systemd/system-preset") as presets:
+        # room for 10 more bytes in its last block, at the end of a page: a line written
+        # in one call goes in part, then hits the full disk
+        old = b"#" * (os.sysconf("SC_PAGE_SIZE") - 10)
+        (presets / "20-ignition.preset").write_bytes(old)
+        fill(presets)
+        units = [{"name": "app.service", "enabled": True}]
+        result = run_files(config(systemd={"units": units}), root, _scratch(root))
+        assert result.returncode != 0, result.output
+        assert (presets / "20-ignition.preset").read_bytes() == old
