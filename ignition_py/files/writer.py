@@ -35,13 +35,39 @@ def temporary_beside(path: Path) -> Path:
     return path.parent / f"{TEMPORARY_PREFIX}{os.urandom(6).hex()}"
 
 
+def mounts_at_or_below(path: Path) -> list[str]:
+    """The mount points (from /proc/self/mountinfo) that are `path` or lie below it."""
+    try:
+        with open("/proc/self/mountinfo", "rb") as handle:
+            lines = handle.read().decode(errors="surrogateescape").splitlines()
+    except OSError:
+        return []
+    top = os.path.realpath(path)
+    found = []
+    for line in lines:
+        fields = line.split(" ")
+        if len(fields) < 5:
+            continue
+        point = fields[4].encode(errors="surrogateescape").decode("unicode_escape")
+        if point == top or point.startswith(top.rstrip("/") + "/"):
+            found.append(point)
+    return found
+
+
 def remove_all(path: Path) -> bool:
-    """Upstream's os.RemoveAll: whatever is at `path` goes, a directory with its tree."""
+    """Upstream's os.RemoveAll: whatever is at `path` goes, a directory with its tree;
+    except that a tree holding a mount point is refused whole (v2.26.0 empties the
+    mounted filesystem before failing on the mount point).
+
+    Raises WriteError for such a tree."""
     try:
         info = os.lstat(path)
     except FileNotFoundError:
         return False
     if stat.S_ISDIR(info.st_mode):
+        mounted = mounts_at_or_below(path)
+        if mounted:
+            raise WriteError(f"refusing to remove {path}: {mounted[0]} is mounted there")
         shutil.rmtree(path)
     else:
         os.unlink(path)

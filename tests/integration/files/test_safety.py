@@ -332,3 +332,23 @@ def test_a_preset_line_on_a_full_disk_is_whole_or_absent(root: Path) -> None:
         result = run_files(config(systemd={"units": units}), root, _scratch(root))
         assert result.returncode != 0, result.output
         assert (presets / "20-ignition.preset").read_bytes() == old
+
+
+@pytest.mark.parametrize(
+    "storage",
+    [
+        {"directories": [{"path": "/var", "overwrite": True}]},
+        {"files": [{"path": "/var", "overwrite": True}]},
+        {"links": [{"path": "/var", "target": "/etc", "overwrite": True}]},
+    ],
+    ids=["directory", "file", "link"],
+)
+def test_overwrite_never_empties_a_mounted_filesystem(root: Path, storage: dict[str, Any]) -> None:
+    with tiny_ext4(root / "var/lib/data") as data:
+        (data / "precious").write_bytes(OLD)
+        (root / "var/other").write_bytes(OLD)
+        result = run_files(config(storage=storage), root, _scratch(root))
+        assert result.returncode != 0, result.output
+        assert "is mounted there" in result.output, result.output
+        assert (data / "precious").read_bytes() == OLD
+        assert (root / "var/other").read_bytes() == OLD
