@@ -18,7 +18,7 @@ State = dict[str, Any]
 
 def load_state(path: str | Path) -> State:
     try:
-        raw = Path(path).read_bytes()
+        raw = Path(path).read_bytes()  # the host's own file (-state-file), not the target's
     except FileNotFoundError:
         return {}
     except OSError as err:
@@ -35,11 +35,19 @@ def load_state(path: str | Path) -> State:
 def save_state(path: str | Path, state: State) -> None:
     target = Path(path)
     target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.tmp")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as out:
-        out.write(json.dumps(state, separators=(",", ":")) + "\n")
-    os.replace(temporary, target)
+    # a new file renamed over the old: a full /run leaves the old state, never half of one
+    temporary = target.with_name(f".state{os.urandom(6).hex()}")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    fd = os.open(temporary, flags, 0o600)
+    try:
+        with os.fdopen(fd, "w") as out:
+            out.write(json.dumps(state, separators=(",", ":")) + "\n")
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 def update_state(path: str | Path, key: str, value: Any) -> None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import IgnitionError
-from .paths import resolve_in_root
+from .paths import read_in_root, resolve_in_root
 
 
 class UnknownAccountError(IgnitionError):
@@ -59,16 +59,18 @@ class TargetAccounts:
         self._cache: dict[str, tuple[tuple[int, int, int], str]] = {}
 
     def _read(self, name: str) -> str:
-        path = resolve_in_root(self.root, "/etc", name)
+        # links, the last one too, are followed inside the root only, never to the host's
+        path = resolve_in_root(self.root, "/etc", name, follow_last=True)
         try:
-            info = os.stat(path)
-        except FileNotFoundError:
+            info = os.lstat(path)
+        except (FileNotFoundError, NotADirectoryError):
             return ""
         key = (info.st_ino, info.st_size, info.st_mtime_ns)
         cached = self._cache.get(name)
         if cached is not None and cached[0] == key:
             return cached[1]
-        text = path.read_text(encoding="utf-8", errors="replace")
+        raw = read_in_root(self.root, f"/etc/{name}") or b""
+        text = raw.decode("utf-8", errors="replace")
         self._cache[name] = (key, text)
         return text
 

@@ -7,6 +7,7 @@ import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from ..errors import IgnitionError
 from ..log import Logger
 from ..system.commands import require_tools, run
 
@@ -27,3 +28,15 @@ class CommandAction:
     def apply(self, log: Logger) -> None:
         require_tools([self.argv[0]])
         run(self.argv, log, redact=self.redact)
+
+
+def operand(value: str, what: str) -> str:
+    """`value` (a name from the config) as the last argument of a tool's command line.
+
+    Raises IgnitionError when it starts with `-`: useradd and systemctl would take it as
+    an option (`--help` exits 0, the stage passes and no user exists)."""
+    if value.startswith("-"):
+        raise IgnitionError(
+            f'{what} "{value}" must not start with "-": the tool would take it as an option'
+        )
+    return value

@@ -1,10 +1,13 @@
 """Directories, files and links: one action each, applied with upstream's rules.
 
-`overwrite: true` removes whatever is at the path first. Without it, a file may only be
-completed (appends, mode, owner) when it already exists and names no contents; a
-directory only gets its mode and owner; a link must already be the same link. Paths are
-resolved again inside the root when applied, so links created by earlier entries are
-followed inside the root too.
+`overwrite: true` replaces whatever is at the path, but only once the new node is
+complete: it is made beside the path under a temporary name and moved over the old one
+(writer.place), so a failed fetch, a hash mismatch or a full disk leave the old node as it
+was (v2.26.0 removes it first). Without it, a file may only be completed (appends, mode,
+owner) when it already exists and names no contents; a directory only gets its mode and
+owner; a link must already be the same link. Paths are resolved again inside the root
+when applied, so links created by earlier entries are followed inside the root too. The
+root itself is never an entry's path.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from ..log import Logger
 from .contents import describe_source
 from .paths import make_parents
 from .target import Target, os_failure
-from .writer import DEFAULT_FILE_MODE, append_file, replace_file
+from .writer import DEFAULT_FILE_MODE, Opener, append_file, place, replace_file, temporary_beside
 
 DEFAULT_DIRECTORY_MODE = 0o755
 _EMPTY = Resource(source="")
@@ -58,6 +61,7 @@ class FileAction:
     def apply(self, log: Logger) -> None:
         path = self.target.current(self.path, self.planned_at, self.node.path)
         try:
+            self.target.refuse_root(path, f'failed to create file "{self.node.path}"')
             self._create(path)
         except OSError as err:
             raise os_failure(f'failed to create file "{self.node.path}"', err) from err
@@ -68,35 +72,33 @@ class FileAction:
 
     def _create(self, path: Path) -> None:
         node = self.node
-        if node.overwrite:
-            self.target.remove(path)
-        existing = _lstat(path)
+        existing = None if node.overwrite else _lstat(path)
         source = node.contents.source if node.contents else None
-        if existing is None and source is None:
-            source = ""  # a new file without contents is created empty
-        elif existing is not None and not stat.S_ISREG(existing.st_mode):
+        if existing is not None and not stat.S_ISREG(existing.st_mode):
             raise IgnitionError(
                 f'error creating file "{node.path}": a non regular file exists there already '
                 "and overwrite is false"
             )
-        elif existing is not None and source is not None:
+        if existing is not None and source is not None:
             raise IgnitionError(
                 f'error creating file "{node.path}": a file exists there already '
                 "and overwrite is false"
             )
-        if source is not None:
-            resource = node.contents if node.contents and node.contents.source else None
-            make_parents(self.target.root, path)
-            uid, gid = self.target.owner(node.user, node.group, (0, 0))
-            mode = DEFAULT_FILE_MODE if node.mode is None else node.mode & 0o7777
-            with self.target.contents(resource or _EMPTY) as contents:
-                replace_file(path, contents, uid=uid, gid=gid, mode=mode)
-            if not node.append:
-                return  # owner and mode are already final
-        for item in node.append:
-            with self.target.contents(item) as contents:
-                append_file(path, contents)
-        self.target.set_permissions(path, node.mode, node.user, node.group)
+        appends = [self._opener(item) for item in node.append]
+        if existing is not None:  # an existing file completed: appends, mode, owner
+            if appends:
+                append_file(path, appends)
+            self.target.set_permissions(path, node.mode, node.user, node.group)
+            return
+        make_parents(self.target.root, path)
+        uid, gid = self.target.owner(node.user, node.group, (0, 0))
+        mode = DEFAULT_FILE_MODE if node.mode is None else node.mode & 0o7777
+        contents = node.contents if node.contents and node.contents.source else _EMPTY
+        replace_file(path, [self._opener(contents), *appends], uid=uid, gid=gid, mode=mode)
+        self.target.reshaped()
+
+    def _opener(self, resource: Resource) -> Opener:
+        return lambda: self.target.contents(resource)
 
 
 @dataclass
@@ -112,6 +114,7 @@ class DirectoryAction:
     def apply(self, log: Logger) -> None:
         path = self.target.current(self.path, self.planned_at, self.node.path)
         try:
+            self.target.refuse_root(path, f'failed to create directory "{self.node.path}"')
             self._create(path)
         except OSError as err:
             raise os_failure(f'failed to create directory "{self.node.path}"', err) from err
@@ -122,13 +125,14 @@ class DirectoryAction:
 
     def _create(self, path: Path) -> None:
         node = self.node
-        if node.overwrite:
-            self.target.remove(path)
         existing = _lstat(path)
-        if existing is None:
+        if existing is None or node.overwrite:
             make_parents(self.target.root, path)
-            os.mkdir(path, DEFAULT_DIRECTORY_MODE)
-            os.chmod(path, DEFAULT_DIRECTORY_MODE)
+            temporary = temporary_beside(path)
+            os.mkdir(temporary, DEFAULT_DIRECTORY_MODE)
+            os.chmod(temporary, DEFAULT_DIRECTORY_MODE)
+            place(temporary, path)
+            self.target.reshaped()
         elif not stat.S_ISDIR(existing.st_mode):
             raise IgnitionError(
                 f'error creating directory "{node.path}": a non-directory already exists '
@@ -151,16 +155,23 @@ class LinkAction:
     def apply(self, log: Logger) -> None:
         path = self.target.current(self.path, self.planned_at, self.node.path)
         try:
-            if self._already_there(path, log):
+            self.target.refuse_root(path, f'failed to create link "{self.node.path}"')
+            if not self.node.overwrite and self._already_there(path, log):
                 return
             make_parents(self.target.root, path)
+            temporary = temporary_beside(path)
             target = self.node.target or ""
             if self.node.hard:
-                os.link(self.target.path(target), path, follow_symlinks=False)
-                return
-            os.symlink(target, path)
+                os.link(self.target.path(target), temporary, follow_symlinks=False)
+            else:
+                os.symlink(target, temporary)
+                try:
+                    self.target.set_permissions(temporary, None, self.node.user, self.node.group)
+                except BaseException:
+                    os.unlink(temporary)
+                    raise
+            place(temporary, path)
             self.target.reshaped()
-            self.target.set_permissions(path, None, self.node.user, self.node.group)
         except OSError as err:
             raise os_failure(f'failed to create link "{self.node.path}"', err) from err
         except IgnitionError as err:
@@ -170,8 +181,6 @@ class LinkAction:
 
     def _already_there(self, path: Path, log: Logger) -> bool:
         node = self.node
-        if node.overwrite:
-            self.target.remove(path)
         existing = _lstat(path)
         if existing is None:
             return False

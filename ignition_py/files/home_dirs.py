@@ -37,8 +37,14 @@ class HomeDirPermissionsAction:
                 continue
             path = self.target.path(directory)
             try:
-                os.chown(path, entry.uid, entry.gid)
-                os.chmod(path, HOME_MODE)
+                self.target.refuse_root(path, f"handing {directory} to {self.user!r}")
+                # the directory itself, never what a link there points to
+                fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+                try:
+                    os.fchown(fd, entry.uid, entry.gid)
+                    os.fchmod(fd, HOME_MODE)
+                finally:
+                    os.close(fd)
             except OSError as err:
                 what = f"failed to modify home directory permissions for {self.user!r}"
                 raise os_failure(what, err) from err

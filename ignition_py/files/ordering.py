@@ -1,7 +1,8 @@
 """The order upstream creates filesystem entries in: every path resolved inside the root
 first (two entries that land on the same place are an error), then directories, files
 and symlinks by depth of the resolved path, shallowest first, and hard links last so
-that they can point at files deeper than themselves."""
+that they can point at files deeper than themselves. An entry whose path is the root
+itself is refused here, before anything is written."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ def plan_entries(storage: Storage | None, target: Target) -> list[EntryAction]:
 
     def resolve(kind: str, path: str) -> Path:
         resolved = target.path(path)
+        target.refuse_root(resolved, f"{kind} at {path}")
         if str(resolved) in seen:
             raise IgnitionError(
                 f"{kind} at {path} resolved to {resolved} after symlink chasing, but another "

@@ -3,8 +3,8 @@
 Every symlink on the way to a path is followed as if the root were `/`: an absolute link
 target restarts at the root and `..` never climbs above it, so no path a config names can
 lead a write outside the root. The last component is never followed (it is what gets
-created or replaced), as upstream's JoinPath does. Unlike upstream, chains of links are
-followed to the end, not one level deep.
+created or replaced), as upstream's JoinPath does, except when reading. Unlike upstream,
+chains of links are followed to the end, not one level deep.
 """
 
 from __future__ import annotations
@@ -27,8 +27,9 @@ def _components(path: str) -> list[str]:
     return [part for part in path.split("/") if part not in ("", ".")]
 
 
-def resolve_in_root(root: Path, *parts: str) -> Path:
-    """`root` joined with `parts`, every symlink among the parents followed inside `root`."""
+def resolve_in_root(root: Path, *parts: str, follow_last: bool = False) -> Path:
+    """`root` joined with `parts`, every symlink among the parents (and, with
+    `follow_last`, the last component too, as for reading) followed inside `root`."""
     pending: deque[str] = deque()
     for part in parts:
         pending.extend(_components(part))
@@ -41,7 +42,7 @@ def resolve_in_root(root: Path, *parts: str) -> Path:
             if resolved:
                 resolved.pop()
             continue
-        if not pending:
+        if not pending and not follow_last:
             resolved.append(name)
             break
         candidate = "/".join([base, *resolved, name])
@@ -64,6 +65,20 @@ def resolve_in_root(root: Path, *parts: str) -> Path:
             resolved = []
         pending.extendleft(reversed(_components(target)))
     return Path("/".join([base, *resolved]) or "/")
+
+
+def read_in_root(root: Path, path: str) -> bytes | None:
+    """The bytes of the file at `path` in the target, every link on the way (the last one
+    too) followed inside `root`, never out of it; None when there is none.
+
+    Raises OSError when it cannot be read (a directory, no permission)."""
+    resolved = resolve_in_root(root, path, follow_last=True)
+    try:
+        fd = os.open(resolved, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        return handle.read()
 
 
 def relative_to_root(root: Path, path: Path) -> str:

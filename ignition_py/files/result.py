@@ -14,7 +14,7 @@ from typing import Any
 from ..errors import IgnitionError
 from ..log import Logger
 from ..state import load_state, user_config_provided
-from .paths import make_parents
+from .paths import make_parents, read_in_root
 from .target import Target, os_failure
 from .writer import replace_file
 
@@ -50,9 +50,9 @@ class ResultFileAction:
         path = self.target.path(RESULT_PATH)
         previous: Any = None
         try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            raw = None
+            # a link is followed inside the root only: out of it could be the cached
+            # config, secrets and all, which would then be copied into the target
+            raw = read_in_root(self.target.root, RESULT_PATH)
         except OSError as err:
             raise os_failure("reading previous result file", err) from err
         if raw is not None:
@@ -70,7 +70,8 @@ class ResultFileAction:
         )
         try:
             make_parents(self.target.root, path)
-            replace_file(path, io.BytesIO(text.encode()), uid=0, gid=0, mode=0o600)
+            data = text.encode()
+            replace_file(path, [lambda: io.BytesIO(data)], uid=0, gid=0, mode=0o600)
         except OSError as err:
             raise os_failure("creating result file", err) from err
 

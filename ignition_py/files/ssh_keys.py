@@ -1,8 +1,10 @@
 """SSH keys into `~/.ssh/authorized_keys.d/ignition` (or `~/.ssh/authorized_keys` when
 IGNITION_WRITE_AUTHORIZED_KEYS_FRAGMENT is false), written AS the user, as upstream's
 as_user does: a forked child drops to the user's ids with umask 077, creates the missing
-directories (0700) and the file (0600). Whatever the user could not write, Ignition does
-not write either, so a link in a user-owned home cannot be used against root."""
+directories (0700) and the file (0600, written beside and renamed over the old one, so a
+full disk leaves the old keys, not an empty file). Whatever the user could not write,
+Ignition does not write either, so a link in a user-owned home cannot be used against
+root."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from pathlib import Path
 from ..errors import IgnitionError
 from ..log import Logger
 from .target import Target
+from .writer import temporary_beside
 
 FRAGMENT_ENV = "IGNITION_WRITE_AUTHORIZED_KEYS_FRAGMENT"
 
@@ -53,7 +56,8 @@ class SSHKeysAction:
 
 
 def write_as_user(uid: int, gid: int, path: Path, data: bytes) -> None:
-    """mkdir -p (0700) and write (0600, truncating) as uid:gid, in a child process."""
+    """mkdir -p (0700) and write (0600, a new file renamed over the old) as uid:gid, in a
+    child process."""
     reader, writer = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never returns
@@ -85,11 +89,19 @@ def _as_user(uid: int, gid: int, path: Path, data: bytes) -> None:
         current = current / part
         with contextlib.suppress(FileExistsError):
             os.mkdir(current, 0o700)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC
-    fd = os.open(path, flags, 0o600)
+    # a new file beside, then one rename: a full disk never leaves the keys file empty
+    temporary = temporary_beside(path)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    fd = os.open(temporary, flags, 0o600)
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
-    finally:
-        os.close(fd)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.rename(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise

@@ -4,7 +4,6 @@ the target's accounts, ownership and permission changes, and the resource fetche
 from __future__ import annotations
 
 import os
-import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,9 +45,15 @@ class Target:
         """`planned` if nothing changed shape since it was resolved, else resolved again."""
         return planned if generation == self.generation else self.path(path)
 
-    def remove(self, path: Path) -> None:
-        if remove_all(path):
-            self.reshaped()
+    def refuse_root(self, path: Path, what: str) -> None:
+        """Raises IgnitionError when `path` is the target root itself: no entry removes,
+        replaces, links or chmods/chowns it (v2.26.0 does, and deletes the root or turns
+        it into a symlink to the host)."""
+        if os.path.normpath(path) == os.path.normpath(self.root):
+            raise IgnitionError(
+                f"{what}: the path is the target root itself, which is never removed, "
+                "replaced, linked or given another mode or owner"
+            )
 
     def contents(self, resource: Resource) -> BinaryIO:
         return read_contents(resource, self._fetch if resource.source else None)
@@ -86,27 +91,13 @@ class Target:
     ) -> None:
         """Upstream's SetPermissions: the mode if given, then the owner (unset parts of
         the owner keep the node's current ones)."""
+        self.refuse_root(path, f"setting permissions of {path}")
         if mode is not None:
             os.chmod(path, mode & 0o7777)
         current = os.lstat(path)
         uid, gid = self.owner(user, group, (current.st_uid, current.st_gid))
         if (uid, gid) != (current.st_uid, current.st_gid):
             os.lchown(path, uid, gid)
-
-
-def remove_all(path: Path) -> bool:
-    """Upstream's os.RemoveAll: whatever is at `path` goes, a directory with its tree."""
-    try:
-        info = os.lstat(path)
-    except FileNotFoundError:
-        return False
-    if stat.S_ISDIR(info.st_mode):
-        import shutil  # only overwritten directories pay for it
-
-        shutil.rmtree(path)
-    else:
-        os.unlink(path)
-    return True
 
 
 def os_failure(what: str, err: OSError) -> IgnitionError:

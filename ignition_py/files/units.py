@@ -16,9 +16,10 @@ from ..config.model import Systemd, Unit
 from ..errors import IgnitionError
 from ..log import Logger
 from ..stages import Action
+from .commands import operand
 from .paths import make_parents
 from .target import Target, os_failure
-from .writer import DEFAULT_FILE_MODE, replace_file
+from .writer import DEFAULT_FILE_MODE, append_file, place, replace_file, temporary_beside
 
 UNITS_DIR = "/etc/systemd/system"
 PRESET_PATH = "/etc/systemd/system-preset/20-ignition.preset"
@@ -45,9 +46,10 @@ class UnitFileAction:
     def apply(self, log: Logger) -> None:
         path = self.target.path(*self._parts())
         try:
+            self.target.refuse_root(path, f'failed to write unit "{self.unit}"')
             make_parents(self.target.root, path)
-            contents = io.BytesIO(self.contents.encode())
-            replace_file(path, contents, uid=0, gid=0, mode=DEFAULT_FILE_MODE)
+            data = self.contents.encode()
+            replace_file(path, [lambda: io.BytesIO(data)], uid=0, gid=0, mode=DEFAULT_FILE_MODE)
         except OSError as err:
             raise os_failure(f'failed to write unit "{self.unit}"', err) from err
 
@@ -64,10 +66,12 @@ class MaskAction:
     def apply(self, log: Logger) -> None:
         path = self.target.path(UNITS_DIR, self.unit)
         try:
+            self.target.refuse_root(path, f'failed to mask unit "{self.unit}"')
             if self.mask:
                 make_parents(self.target.root, path)
-                self.target.remove(path)
-                os.symlink("/dev/null", path)
+                temporary = temporary_beside(path)
+                os.symlink("/dev/null", temporary)
+                place(temporary, path)
                 self.target.reshaped()
             elif _is_masked(path):
                 os.unlink(path)
@@ -134,12 +138,8 @@ class PresetAction:
         path = self.target.path(PRESET_PATH)
         try:
             make_parents(self.target.root, path)
-            flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
-            fd = os.open(path, flags, DEFAULT_FILE_MODE)
-            try:
-                os.write(fd, (self.preset.line() + "\n").encode())
-            finally:
-                os.close(fd)
+            line = (self.preset.line() + "\n").encode()
+            append_file(path, [lambda: io.BytesIO(line)])
         except OSError as err:
             raise os_failure(f"failed to write {PRESET_PATH}", err) from err
 
@@ -158,6 +158,8 @@ def plan_units(systemd: Systemd | None, target: Target) -> list[Action]:
         return []
     actions: list[Action] = []
     presets: dict[str, Preset] = {}
+    for index, unit in enumerate(systemd.units):
+        operand(unit.name, f"systemd.units.{index}.name")  # systemctl's argument
     for unit in systemd.units:
         actions.extend(_unit_actions(unit, target))
         if unit.enabled is not None:

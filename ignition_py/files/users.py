@@ -5,13 +5,14 @@ a non-empty hash, so a new group gets groupadd's own default. New users get the 
 password `*` unless the config gives a hash; existing users are modified; `shouldExist:
 false` removes. After each user, mount-stage directories in its home become the user's.
 Password hashes are passed as arguments (as upstream does) and shown as <redacted> in every
-log."""
+log. A user or group name starting with `-` is refused before anything runs: the tools
+would take it as an option (`useradd --help` exits 0)."""
 
 from __future__ import annotations
 
 from ..config.model import Passwd, PasswdGroup, PasswdUser
 from ..stages import Action
-from .commands import CommandAction
+from .commands import CommandAction, operand
 from .home_dirs import HomeDirPermissionsAction, HomesExistAction
 from .ssh_keys import SSHKeysAction, write_fragment_enabled
 from .target import Target
@@ -26,6 +27,10 @@ def plan_passwd(
     if passwd is None:
         return []
     actions: list[Action] = []
+    for index, group in enumerate(passwd.groups):
+        operand(group.name, f"passwd.groups.{index}.name")
+    for index, user in enumerate(passwd.users):
+        operand(user.name, f"passwd.users.{index}.name")
     groups = target.accounts.groups()
     for group in passwd.groups:
         actions.extend(_group_actions(group, group.name in groups, str(target.root)))

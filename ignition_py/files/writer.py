@@ -1,11 +1,17 @@
-"""Writing file contents: always into a temporary file in the same directory first, so a
-failure (a fetch error, a hash mismatch, a full disk) leaves no half-written file and the
-target is either untouched or complete."""
+"""Writing nodes into the target without ever losing the old one to a failure: a new node
+(file, directory, link) is made complete (fetched, verified, owned) under a temporary name
+beside its path, then moved over the old one with one rename; an append is made in full or
+not at all. A fetch error, a hash mismatch, bad gzip or a full disk leave the target as it
+was and no temporary file behind."""
 
 from __future__ import annotations
 
+import errno
 import os
+import shutil
 import stat
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import BinaryIO
 
@@ -13,66 +19,147 @@ from ..errors import IgnitionError
 
 COPY_SIZE = 1 << 16
 DEFAULT_FILE_MODE = 0o644
+TEMPORARY_PREFIX = ".ign"
+# rename(2) over a non-empty directory, a directory over a non-directory or the reverse
+_RENAME_CANNOT_REPLACE = (errno.EISDIR, errno.ENOTDIR, errno.ENOTEMPTY, errno.EEXIST)
+Opener = Callable[[], AbstractContextManager[BinaryIO]]
 
 
 class WriteError(IgnitionError):
     """A file could not be written."""
 
 
-def _staged(path: Path, contents: BinaryIO) -> tuple[int, str]:
-    """The contents in a new temporary file beside `path`: (open fd, its path)."""
-    temporary = str(path.parent / f".{path.name}.{os.urandom(6).hex()}.ignition")
-    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
-    fd = os.open(temporary, flags, 0o600)
+def temporary_beside(path: Path) -> Path:
+    """A fresh name in `path`'s directory, 16 bytes whatever the length of `path`'s own
+    name (a name of 255 bytes still gets one)."""
+    return path.parent / f"{TEMPORARY_PREFIX}{os.urandom(6).hex()}"
+
+
+def mounts_at_or_below(path: Path) -> list[str]:
+    """The mount points (from /proc/self/mountinfo) that are `path` or lie below it."""
     try:
-        while chunk := contents.read(COPY_SIZE):
-            view = memoryview(chunk)
-            while view:
-                view = view[os.write(fd, view) :]
-    except BaseException:
-        os.close(fd)
-        os.unlink(temporary)
-        raise
-    return fd, temporary
+        with open("/proc/self/mountinfo", "rb") as handle:
+            lines = handle.read().decode(errors="surrogateescape").splitlines()
+    except OSError:
+        return []
+    top = os.path.realpath(path)
+    found = []
+    for line in lines:
+        fields = line.split(" ")
+        if len(fields) < 5:
+            continue
+        point = fields[4].encode(errors="surrogateescape").decode("unicode_escape")
+        if point == top or point.startswith(top.rstrip("/") + "/"):
+            found.append(point)
+    return found
 
 
-def replace_file(path: Path, contents: BinaryIO, *, uid: int, gid: int, mode: int) -> None:
-    """Write `contents` to `path` atomically (temporary file, then rename)."""
-    fd, temporary = _staged(path, contents)
+def remove_all(path: Path) -> bool:
+    """Upstream's os.RemoveAll: whatever is at `path` goes, a directory with its tree;
+    except that a tree holding a mount point is refused whole (v2.26.0 empties the
+    mounted filesystem before failing on the mount point).
+
+    Raises WriteError for such a tree."""
     try:
-        os.fchown(fd, uid, gid)
-        os.fchmod(fd, mode)
-        os.rename(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
-    finally:
-        os.close(fd)
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return False
+    if stat.S_ISDIR(info.st_mode):
+        mounted = mounts_at_or_below(path)
+        if mounted:
+            raise WriteError(f"refusing to remove {path}: {mounted[0]} is mounted there")
+        shutil.rmtree(path)
+    else:
+        os.unlink(path)
+    return True
 
 
-def append_file(path: Path, contents: BinaryIO) -> None:
-    """Append `contents` to the regular file `path` (created empty if missing).
-
-    The contents are staged (and so verified) in full before the target is opened, so a
-    failed fetch or hash never leaves a partial append behind.
-    """
-    fd, temporary = _staged(path, contents)
+def place(temporary: Path, path: Path) -> None:
+    """Move the complete node `temporary` to `path` over whatever is there: one rename, or,
+    where rename cannot replace (a directory, or a non-directory over one), the old node
+    removed right before. `temporary` is gone afterwards, whatever happened."""
     try:
-        os.unlink(temporary)
-        flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
         try:
-            target = os.open(path, flags, DEFAULT_FILE_MODE)
+            os.rename(temporary, path)
+        except OSError as err:
+            if err.errno not in _RENAME_CANNOT_REPLACE:
+                raise
+            remove_all(path)
+            os.rename(temporary, path)
+    finally:
+        if os.path.lexists(temporary):  # rename of two links to one inode does nothing
+            remove_all(temporary)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _copy(source: BinaryIO, fd: int) -> None:
+    while chunk := source.read(COPY_SIZE):
+        _write_all(fd, chunk)
+
+
+def _new_file(temporary: Path) -> int:
+    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    return os.open(temporary, flags, 0o600)
+
+
+def replace_file(path: Path, parts: Iterable[Opener], *, uid: int, gid: int, mode: int) -> None:
+    """`path` becomes a new regular file holding each of `parts` in turn (every one read to
+    its end, so verified), owned uid:gid with `mode`: written beside, then renamed over."""
+    temporary = temporary_beside(path)
+    fd = _new_file(temporary)
+    try:
+        for part in parts:
+            with part() as contents:
+                _copy(contents, fd)
+        os.fchown(fd, uid, gid)  # before the mode: chown clears set-id bits
+        os.fchmod(fd, mode)
+        os.fsync(fd)
+    except BaseException:
+        os.close(fd)
+        os.unlink(temporary)
+        raise
+    os.close(fd)
+    place(temporary, path)
+
+
+def append_file(path: Path, parts: Iterable[Opener], *, mode: int = DEFAULT_FILE_MODE) -> None:
+    """Append every one of `parts` to the regular file `path`, or nothing: all are staged
+    (fetched, verified) beside it first, and a failed write is cut back off. A missing
+    `path` is made as by replace_file (root, `mode`)."""
+    if not os.path.lexists(path):
+        replace_file(path, parts, uid=0, gid=0, mode=mode)
+        return
+    temporary = temporary_beside(path)
+    staged = _new_file(temporary)
+    try:
+        os.unlink(temporary)
+        for part in parts:
+            with part() as contents:
+                _copy(contents, staged)
+        try:
+            target = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC)
         except OSError as err:
             if os.path.islink(path):
                 raise WriteError(f"can only append to files: {path} is a symlink") from err
             raise
         try:
-            if not stat.S_ISREG(os.fstat(target).st_mode):
+            info = os.fstat(target)
+            if not stat.S_ISREG(info.st_mode):
                 raise WriteError(f"can only append to files: {path}")
-            os.lseek(fd, 0, os.SEEK_SET)
-            while chunk := os.read(fd, COPY_SIZE):
-                os.write(target, chunk)
+            os.lseek(staged, 0, os.SEEK_SET)
+            try:
+                while chunk := os.read(staged, COPY_SIZE):
+                    _write_all(target, chunk)
+                os.fsync(target)
+            except BaseException:
+                os.ftruncate(target, info.st_size)
+                raise
         finally:
             os.close(target)
     finally:
-        os.close(fd)
+        os.close(staged)

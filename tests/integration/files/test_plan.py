@@ -77,7 +77,7 @@ def test_plan_prints_every_stage_and_changes_nothing(capsys: pytest.CaptureFixtu
     assert stages[:1] == ["kargs"] and stages[-2:] == ["files", "umount"]
     assert "  updating kernel arguments: ignition-kargs-helper --should-exist quiet" in out
     assert f'creating user "alice": useradd --root {root}' in out
-    assert f'writing file "{root}/etc/secret" from inline data URL' in out
+    assert f'writing file "{root}/etc/secret" from data URL' in out
     assert 'setting preset to enabled for "app.service"' in out
     assert HASH not in out and SECRET_TEXT.decode().strip() not in out
 

@@ -11,6 +11,7 @@ from ignition_py.files.paths import (
     PathResolutionError,
     depth,
     make_parents,
+    read_in_root,
     relative_to_root,
     resolve_in_root,
 )
@@ -90,3 +91,13 @@ def test_make_parents_refuses_a_file_in_the_way(root: Path) -> None:
     (root / "opt").write_text("not a directory")
     with pytest.raises(Exception, match="/opt exists and is not a directory"):
         make_parents(root, root / "opt" / "a" / "file")
+
+
+def test_reading_follows_the_last_link_inside_the_root_only(root: Path, tmp_path: Path) -> None:
+    (tmp_path / "host-secret").write_text("secret")
+    (root / "etc" / "out").symlink_to(tmp_path / "host-secret")
+    (root / "etc" / "real").write_text("inside")
+    (root / "etc" / "in").symlink_to("../etc/real")
+    assert read_in_root(root, "/etc/out") is None
+    assert read_in_root(root, "/etc/in") == b"inside"
+    assert resolve_in_root(root, "/etc/in", follow_last=True) == root / "etc" / "real"

@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from ignition_py.files.writer import WriteError, append_file, replace_file
+from ignition_py.files.writer import (
+    Opener,
+    WriteError,
+    append_file,
+    place,
+    replace_file,
+    temporary_beside,
+)
 
 
 class Exploding(io.RawIOBase):
@@ -28,6 +35,14 @@ class Exploding(io.RawIOBase):
         return 5
 
 
+def data(raw: bytes) -> Opener:
+    return lambda: io.BytesIO(raw)
+
+
+def exploding() -> Opener:
+    return lambda: io.BufferedReader(Exploding())
+
+
 def me() -> tuple[int, int]:
     return os.getuid(), os.getgid()
 
@@ -36,7 +51,7 @@ def test_replace_sets_owner_and_mode_and_leaves_no_temporary(tmp_path: Path) -> 
     target = tmp_path / "f"
     target.write_text("old")
     uid, gid = me()
-    replace_file(target, io.BytesIO(b"new"), uid=uid, gid=gid, mode=0o640)
+    replace_file(target, [data(b"new")], uid=uid, gid=gid, mode=0o640)
     assert target.read_bytes() == b"new"
     assert (target.stat().st_mode & 0o7777) == 0o640
     assert os.listdir(tmp_path) == ["f"]
@@ -47,7 +62,7 @@ def test_failed_replace_keeps_the_old_file_and_no_temporary(tmp_path: Path) -> N
     target.write_text("old")
     uid, gid = me()
     with pytest.raises(RuntimeError):
-        replace_file(target, io.BufferedReader(Exploding()), uid=uid, gid=gid, mode=0o644)
+        replace_file(target, [data(b"a"), exploding()], uid=uid, gid=gid, mode=0o644)
     assert target.read_text() == "old"
     assert os.listdir(tmp_path) == ["f"]
 
@@ -56,7 +71,7 @@ def test_failed_append_appends_nothing(tmp_path: Path) -> None:
     target = tmp_path / "f"
     target.write_text("old")
     with pytest.raises(RuntimeError):
-        append_file(target, io.BufferedReader(Exploding()))
+        append_file(target, [data(b"first"), exploding()])
     assert target.read_text() == "old"
     assert os.listdir(tmp_path) == ["f"]
 
@@ -65,12 +80,50 @@ def test_append_refuses_symlinks(tmp_path: Path) -> None:
     (tmp_path / "real").write_text("x")
     (tmp_path / "link").symlink_to("real")
     with pytest.raises(WriteError, match="can only append to files"):
-        append_file(tmp_path / "link", io.BytesIO(b"y"))
+        append_file(tmp_path / "link", [data(b"y")])
     assert (tmp_path / "real").read_text() == "x"
 
 
 def test_append_creates_and_appends(tmp_path: Path) -> None:
     target = tmp_path / "f"
-    append_file(target, io.BytesIO(b"a"))
-    append_file(target, io.BytesIO(b"b"))
-    assert target.read_bytes() == b"ab"
+    append_file(target, [data(b"a")])
+    append_file(target, [data(b"b"), data(b"c")])
+    assert target.read_bytes() == b"abc"
+
+
+def test_temporary_names_fit_beside_a_name_of_255_bytes(tmp_path: Path) -> None:
+    target = tmp_path / ("n" * 255)
+    assert len(temporary_beside(target).name) <= 16
+    replace_file(target, [data(b"x")], uid=me()[0], gid=me()[1], mode=0o644)
+    assert target.read_bytes() == b"x"
+
+
+@pytest.mark.parametrize("old", ["file", "empty-dir", "full-dir", "link"])
+@pytest.mark.parametrize("new", ["file", "dir", "link"])
+def test_place_replaces_any_node_with_any_node(tmp_path: Path, old: str, new: str) -> None:
+    path, temporary = tmp_path / "node", tmp_path / "tmp"
+    if old == "file":
+        path.write_text("old")
+    elif old == "link":
+        path.symlink_to("elsewhere")
+    else:
+        path.mkdir()
+        if old == "full-dir":
+            (path / "inner").write_text("x")
+    if new == "file":
+        temporary.write_text("new")
+    elif new == "dir":
+        temporary.mkdir()
+    else:
+        temporary.symlink_to("there")
+    place(temporary, path)
+    assert os.listdir(tmp_path) == ["node"]
+    kind = "link" if path.is_symlink() else "dir" if path.is_dir() else "file"
+    assert kind == new
+
+
+def test_place_of_a_hard_link_to_the_same_file_leaves_no_temporary(tmp_path: Path) -> None:
+    (tmp_path / "f").write_text("x")
+    os.link(tmp_path / "f", tmp_path / "tmp")
+    place(tmp_path / "tmp", tmp_path / "f")
+    assert os.listdir(tmp_path) == ["f"]
