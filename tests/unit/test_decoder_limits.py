@@ -3,9 +3,15 @@ nesting as deep as Go allows, numbers Python will not convert, escaped lone surr
 
 from __future__ import annotations
 
+import io
 import json
+import os
+
+import pytest
 
 from ignition_py.config.parse import parse_config
+from ignition_py.log import Logger
+from ignition_py.resources.dataurl import decode_data_url
 
 HEAD = '{"ignition":{"version":"3.4.0"},'
 
@@ -62,3 +68,39 @@ def test_lone_surrogate_in_a_key_reads_as_replacement_character() -> None:
     assert messages(HEAD + r'"x\udfff":1}') == [
         "warning at $.x\ufffd, line 1 col 33: unused key x\ufffd"
     ]
+
+
+def test_log_line_with_a_lone_surrogate_is_written_escaped() -> None:
+    # os.fsdecode keeps an undecodable byte of a file name as a lone surrogate
+    stream = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
+    Logger("files", stream=stream).info("writing file " + os.fsdecode(b"/etc/a\xff"))
+    stream.seek(0)
+    assert stream.read() == "INFO     : files: writing file /etc/a\\udcff\n"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        b"data:,a\xffb",
+        b"data:,a\xc3\xa9b",
+        b"data:,a\\u00e9b",
+        b"data:,a\\ud800b",
+        b"data:;base64,YQ\xff==",
+    ],
+    ids=["invalid-utf8", "raw-non-ascii", "escaped-non-ascii", "lone-surrogate", "base64"],
+)
+def test_data_url_with_non_ascii_is_refused_as_upstream(source: bytes) -> None:
+    # v2.26.0: the data URL lexer takes no character outside ASCII; U+FFFD included, so
+    # the config's lossy decode of invalid UTF-8 cannot turn bytes into accepted text.
+    raw = (
+        HEAD.encode() + b'"storage":{"files":[{"path":"/a","contents":{"source":"%s"}}]}}' % source
+    )
+    errors = [str(e) for e in parse_config(raw).report.errors()]
+    assert errors == [
+        "error at $.storage.files.0.contents.source, line 1 col 87: invalid data character"
+    ]
+
+
+def test_data_url_escapes_decode_to_the_exact_bytes() -> None:
+    assert decode_data_url("data:,%ff%c3%00a") == b"\xff\xc3\x00a"
+    assert decode_data_url("data:;base64,/w==") == b"\xff"
