@@ -49,7 +49,7 @@ def check_safety(config: Config, problems: Problems) -> None:
     if config.storage is not None:
         _check_node_paths(config.storage, ("storage",), found)
     _check_integers(config, found)
-    for path, _ in _strings_with_nul(config, ()):
+    for path in _strings_with_nul(config, ()):
         found.error(path, NUL_IN_STRING)
     problems.entries.extend(e for e in found.entries if e.path not in reported)
 
@@ -59,31 +59,36 @@ def _check_node_paths(storage: Storage, path: JsonPath, problems: Problems) -> N
     for i, fs in enumerate(storage.filesystems):
         if fs.path and fs.format in _MOUNTED_FORMATS:
             mounts.setdefault(fs.path, i)
-    nodes: list[tuple[str, tuple[File | Directory | Link, ...]]] = [
+    for key, i, node in _nodes(storage):
+        here = (*path, key, i, "path")
+        overwrite = node.overwrite is True
+        if node.path == "/":
+            if isinstance(node, File):
+                problems.error(here, ROOT_FILE)
+            elif isinstance(node, Link):
+                problems.error(here, ROOT_LINK)
+            elif overwrite:
+                problems.error(here, ROOT_DIRECTORY_OVERWRITE)
+            else:
+                problems.warning(here, ROOT_DIRECTORY)
+        elif node.path in mounts:
+            index = mounts[node.path]
+            if not isinstance(node, Directory):
+                kind = "file" if isinstance(node, File) else "link"
+                problems.error(here, MOUNT_POINT_NODE.format(index=index, kind=kind))
+            elif overwrite:
+                problems.error(here, MOUNT_POINT_OVERWRITE.format(index=index))
+
+
+def _nodes(storage: Storage) -> Iterator[tuple[str, int, File | Directory | Link]]:
+    kinds: list[tuple[str, tuple[File | Directory | Link, ...]]] = [
         ("files", storage.files),
         ("directories", storage.directories),
         ("links", storage.links),
     ]
-    for key, entries in nodes:
-        kind = key[:-1] if key != "directories" else "directory"
+    for key, entries in kinds:
         for i, node in enumerate(entries):
-            here = (*path, key, i, "path")
-            overwrite = node.overwrite is True
-            if node.path == "/":
-                if isinstance(node, File):
-                    problems.error(here, ROOT_FILE)
-                elif isinstance(node, Link):
-                    problems.error(here, ROOT_LINK)
-                elif overwrite:
-                    problems.error(here, ROOT_DIRECTORY_OVERWRITE)
-                else:
-                    problems.warning(here, ROOT_DIRECTORY)
-            elif node.path in mounts:
-                index = mounts[node.path]
-                if not isinstance(node, Directory):
-                    problems.error(here, MOUNT_POINT_NODE.format(index=index, kind=kind))
-                elif overwrite:
-                    problems.error(here, MOUNT_POINT_OVERWRITE.format(index=index))
+            yield key, i, node
 
 
 def _check_integers(config: Config, problems: Problems) -> None:
@@ -99,16 +104,10 @@ def _check_integers(config: Config, problems: Problems) -> None:
     storage = config.storage
     if storage is None:
         return
-    nodes: list[tuple[str, tuple[File | Directory | Link, ...]]] = [
-        ("files", storage.files),
-        ("directories", storage.directories),
-        ("links", storage.links),
-    ]
-    for key, entries in nodes:
-        for i, node in enumerate(entries):
-            for owner_key, owner in (("user", node.user), ("group", node.group)):
-                if owner is not None:
-                    check(owner.id, ("storage", key, i, owner_key, "id"), 0, _MAX_ID, ID_RANGE)
+    for key, i, node in _nodes(storage):
+        for owner_key, owner in (("user", node.user), ("group", node.group)):
+            if owner is not None:
+                check(owner.id, ("storage", key, i, owner_key, "id"), 0, _MAX_ID, ID_RANGE)
     for i, disk in enumerate(storage.disks):
         for j, part in enumerate(disk.partitions):
             here: JsonPath = ("storage", "disks", i, "partitions", j)
@@ -123,8 +122,8 @@ def _check_integers(config: Config, problems: Problems) -> None:
         check(threshold, ("storage", "luks", i, "clevis", "threshold"), 0, _MAX_INT, NEGATIVE)
 
 
-def _strings_with_nul(obj: Any, path: JsonPath) -> Iterator[tuple[JsonPath, str]]:
-    """(path, string) of every string field of the model holding a NUL, contents aside."""
+def _strings_with_nul(obj: Any, path: JsonPath) -> Iterator[JsonPath]:
+    """The path of every string field of the model holding a NUL, contents aside."""
     cls: type = type(obj)
     for spec in field_specs(cls):
         value = getattr(obj, spec.attr)
@@ -133,7 +132,7 @@ def _strings_with_nul(obj: Any, path: JsonPath) -> Iterator[tuple[JsonPath, str]
         here = (*path, spec.key)
         if spec.kind is Kind.STRING:
             if "\x00" in value:
-                yield here, value
+                yield here
         elif spec.kind is Kind.OBJECT:
             yield from _strings_with_nul(value, here)
         elif spec.item_kind is Kind.OBJECT:
@@ -142,4 +141,4 @@ def _strings_with_nul(obj: Any, path: JsonPath) -> Iterator[tuple[JsonPath, str]
         elif spec.item_kind is Kind.STRING:
             for i, item in enumerate(value):
                 if "\x00" in item:
-                    yield (*here, i), item
+                    yield (*here, i)
