@@ -108,7 +108,7 @@ def _no_constants(name: str) -> Any:
 # Go's decoder nests up to 10000 levels; Python's json recursion stops near 1000. Deeper
 # text is read again on a thread with room for Go's limit (rare, so the cost is fine).
 _DEEP_RECURSION_LIMIT = 6 * MAX_NESTING_DEPTH
-_DEEP_STACK_BYTES = 512 << 20
+_DEEP_STACK_BYTES = 64 << 20  # 10000 levels take about 8 MiB
 _T = TypeVar("_T")
 
 
@@ -125,11 +125,15 @@ def _with_deep_stack(work: Callable[[], _T]) -> _T:
     old_limit, old_stack = sys.getrecursionlimit(), threading.stack_size()
     sys.setrecursionlimit(max(old_limit, _DEEP_RECURSION_LIMIT))
     try:
-        threading.stack_size(_DEEP_STACK_BYTES)
         worker = threading.Thread(target=run, name="deep-json")
-        threading.stack_size(old_stack)
-        worker.start()
+        threading.stack_size(_DEEP_STACK_BYTES)  # read when the thread starts
+        try:
+            worker.start()
+        finally:
+            threading.stack_size(old_stack)
         worker.join()
+    except RuntimeError as err:  # no thread (memory): say the text is too deep for us
+        raise RecursionError(str(err)) from err
     finally:
         sys.setrecursionlimit(old_limit)
     ok, value = outcome[0]
@@ -201,8 +205,14 @@ def decode(raw: bytes | str) -> Decoded:
     except ValueError:  # JSONDecodeError included
         result.entries.extend(_explain_not_json(raw, text, result.positions))
         return result
+    except RecursionError:
+        result.entries.append(Entry(Severity.ERROR, _TOO_DEEP))
+        return result
     result.tree = _go_surrogates(tree) if SURROGATE_ESCAPE.search(text) else tree
     return result
+
+
+_TOO_DEEP = "invalid JSON: nested deeper than this machine can read"
 
 
 def _scanned(raw: bytes | str, text: str) -> str:
@@ -214,9 +224,12 @@ def _explain_not_json(raw: bytes | str, text: str, positions: PositionIndex) -> 
     """Go's syntax error (its words, at the character after the offending byte), and a
     hint when the text is YAML."""
     try:
-        found = syntax_error(_scanned(raw, text))
+        try:
+            found = syntax_error(_scanned(raw, text))
+        except RecursionError:
+            found = _with_deep_stack(lambda: syntax_error(_scanned(raw, text)))
     except RecursionError:
-        found = _with_deep_stack(lambda: syntax_error(_scanned(raw, text)))
+        return [Entry(Severity.ERROR, _TOO_DEEP)]
     if found is None:  # what Python refused, Go reads: say what Python said
         return [Entry(Severity.ERROR, "invalid JSON")]
     index, message = found

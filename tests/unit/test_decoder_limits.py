@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import threading
 
 import pytest
 
@@ -104,3 +105,12 @@ def test_data_url_with_non_ascii_is_refused_as_upstream(source: bytes) -> None:
 def test_data_url_escapes_decode_to_the_exact_bytes() -> None:
     assert decode_data_url("data:,%ff%c3%00a") == b"\xff\xc3\x00a"
     assert decode_data_url("data:;base64,/w==") == b"\xff"
+
+
+def test_deep_text_without_a_thread_for_it_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_thread(self: threading.Thread) -> None:
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(threading.Thread, "start", no_thread)
+    text = HEAD + '"x":' + "[" * 5000 + "]" * 5000 + "}"
+    assert messages(text) == ["error: invalid JSON: nested deeper than this machine can read"]
