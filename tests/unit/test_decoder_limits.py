@@ -13,6 +13,8 @@ import pytest
 from ignition_py.config.parse import parse_config
 from ignition_py.log import Logger
 from ignition_py.resources.dataurl import decode_data_url
+from tests.oracles import UPSTREAM, require
+from tests.unit.model_fields import upstream_validate
 
 HEAD = '{"ignition":{"version":"3.4.0"},'
 
@@ -114,3 +116,24 @@ def test_deep_text_without_a_thread_for_it_is_an_error(monkeypatch: pytest.Monke
     monkeypatch.setattr(threading.Thread, "start", no_thread)
     text = HEAD + '"x":' + "[" * 5000 + "]" * 5000 + "}"
     assert messages(text) == ["error: invalid JSON: nested deeper than this machine can read"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        HEAD + '"x":' + "[" * 5000 + "]" * 5000 + "}",
+        HEAD + '"x":' + "[" * 10001 + "]" * 10001 + "}",
+        HEAD + '"storage":{"files":[{"path":' + "[" * 3000 + "]" * 3000 + "}]}}",
+    ],
+    ids=["deep", "too-deep", "deep-wrong-type"],
+)
+def test_deep_text_as_upstream(text: str) -> None:
+    require(UPSTREAM)
+    status, out = upstream_validate(text)
+    result = parse_config(text)
+    assert result.report.has_errors == (status == 1)
+    ours = [str(e) for e in result.report]
+    # upstream names no JSON path for a type error; line and column agree
+    assert [line.replace("error at $.storage.files.0.path, ", "error at ") for line in ours] == [
+        line for line in out.splitlines() if line
+    ]
