@@ -50,6 +50,9 @@ class Logger:
 
     def log(self, level: Level, message: str) -> None:
         text = f"{self.stage}: {message}" if self.stage else message
+        # A lone surrogate (a file name's undecodable byte, as os.fsdecode keeps it) cannot
+        # be encoded: show it escaped rather than fail the stage on a log line.
+        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
         if self._journal_send is not None and not self._to_stdout:
             send = self._journal_send
             assert callable(send)

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import json
 import re
+import sys
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
-from .go_json_syntax import syntax_error
+from .go_json_syntax import MAX_NESTING_DEPTH, syntax_error
 from .positions import PositionIndex
 from .report import Entry, Severity
+from .surrogates import SURROGATE_ESCAPE, as_go_reads
 
 # Go's int (every integer field of every spec is an int or *int) is 64 bits wide.
 GO_INT_MIN, GO_INT_MAX = -(1 << 63), (1 << 63) - 1
@@ -101,6 +105,81 @@ def _no_constants(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")  # Python reads NaN and Infinity; Go does not
 
 
+# Go's decoder nests up to 10000 levels; Python's json recursion stops near 1000. Deeper
+# text is read again on a thread with room for Go's limit (rare, so the cost is fine).
+_DEEP_RECURSION_LIMIT = 6 * MAX_NESTING_DEPTH
+_DEEP_STACK_BYTES = 64 << 20  # 10000 levels take about 8 MiB
+_T = TypeVar("_T")
+
+
+def _with_deep_stack(work: Callable[[], _T]) -> _T:
+    """Run `work` where Go's nesting depth does not overflow the stack (exceptions pass)."""
+    outcome: list[Any] = []
+
+    def run() -> None:
+        try:
+            outcome.append((True, work()))
+        except BaseException as err:  # handed to the caller below
+            outcome.append((False, err))
+
+    old_limit, old_stack = sys.getrecursionlimit(), threading.stack_size()
+    sys.setrecursionlimit(max(old_limit, _DEEP_RECURSION_LIMIT))
+    try:
+        worker = threading.Thread(target=run, name="deep-json")
+        threading.stack_size(_DEEP_STACK_BYTES)  # read when the thread starts
+        try:
+            worker.start()
+        finally:
+            threading.stack_size(old_stack)
+        worker.join()
+    except RuntimeError as err:  # no thread (memory): say the text is too deep for us
+        raise RecursionError(str(err)) from err
+    finally:
+        sys.setrecursionlimit(old_limit)
+    ok, value = outcome[0]
+    if not ok:
+        raise value
+    result: _T = value
+    return result
+
+
+def _go_surrogates(tree: Any) -> Any:
+    """The decoded tree with Go's reading of escaped lone surrogates (U+FFFD), in place."""
+    fix = as_go_reads
+    if isinstance(tree, str):
+        return fix(tree)
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            for i, item in enumerate(node):
+                if isinstance(item, str):
+                    node[i] = fix(item)
+                else:
+                    stack.append(item)
+        elif isinstance(node, dict):
+            duplicated = getattr(node, "duplicated", ())
+            items = list(node.items())
+            node.clear()
+            for key, value in items:
+                node[fix(key)] = fix(value) if isinstance(value, str) else value
+                if not isinstance(value, str):
+                    stack.append(value)
+            if duplicated:
+                node.duplicated = tuple(fix(k) for k in duplicated)  # type: ignore[attr-defined]
+    return tree
+
+
+def _loads(text: str) -> Any:
+    return json.loads(
+        text,
+        object_pairs_hook=_object_from_pairs,
+        parse_float=GoNumber,
+        parse_int=_integer,
+        parse_constant=_no_constants,
+    )
+
+
 def decode(raw: bytes | str) -> Decoded:
     if isinstance(raw, bytes):
         text = raw.decode("utf-8", errors="replace")
@@ -116,30 +195,39 @@ def decode(raw: bytes | str) -> Decoded:
             Entry(Severity.WARNING, "invalid UTF-8 in the config was replaced by U+FFFD")
         )
     try:
-        result.tree = json.loads(
-            text,
-            object_pairs_hook=_object_from_pairs,
-            parse_float=GoNumber,
-            parse_int=_integer,
-            parse_constant=_no_constants,
-        )
+        try:
+            tree = _loads(text)
+        except RecursionError:
+            # Go's scanner checks the whole text (its depth limit included) first.
+            if _with_deep_stack(lambda: syntax_error(_scanned(raw, text))) is not None:
+                raise ValueError("not JSON for Go") from None
+            tree = _with_deep_stack(lambda: _loads(text))
     except ValueError:  # JSONDecodeError included
         result.entries.extend(_explain_not_json(raw, text, result.positions))
+        return result
     except RecursionError:
         result.entries.append(Entry(Severity.ERROR, _TOO_DEEP))
+        return result
+    result.tree = _go_surrogates(tree) if SURROGATE_ESCAPE.search(text) else tree
     return result
 
 
-_TOO_DEEP = "invalid JSON: nested deeper than this parser reads"
+_TOO_DEEP = "invalid JSON: nested deeper than this machine can read"
+
+
+def _scanned(raw: bytes | str, text: str) -> str:
+    # Go scans bytes: a byte of a multi-byte character is quoted on its own.
+    return raw.decode("latin-1") if isinstance(raw, bytes) else text
 
 
 def _explain_not_json(raw: bytes | str, text: str, positions: PositionIndex) -> list[Entry]:
     """Go's syntax error (its words, at the character after the offending byte), and a
     hint when the text is YAML."""
-    # Go scans bytes: a byte of a multi-byte character is quoted on its own.
-    scanned = raw.decode("latin-1") if isinstance(raw, bytes) else text
     try:
-        found = syntax_error(scanned)
+        try:
+            found = syntax_error(_scanned(raw, text))
+        except RecursionError:
+            found = _with_deep_stack(lambda: syntax_error(_scanned(raw, text)))
     except RecursionError:
         return [Entry(Severity.ERROR, _TOO_DEEP)]
     if found is None:  # what Python refused, Go reads: say what Python said

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 END_OF_INPUT = "unexpected end of JSON input"
+MAX_NESTING_DEPTH = 10000  # encoding/json's maxNestingDepth
 _SPACE = " \t\r\n"
 _HEX = frozenset("0123456789abcdefABCDEF")
 _SPACE_IS_WRONG = (
@@ -51,6 +52,14 @@ class _Scanner:
     def __init__(self, text: str) -> None:
         self.text = text
         self.i = 0
+        self.depth = 0
+
+    def enter(self) -> None:
+        """Go's pushParseState: nesting deeper than its maxNestingDepth is an error."""
+        self.depth += 1
+        if self.depth > MAX_NESTING_DEPTH:
+            raise self.fail("exceeded max depth")
+        self.i += 1
 
     def fail(self, context: str) -> _Syntax:
         if self.i < len(self.text):
@@ -92,10 +101,11 @@ class _Scanner:
             raise self.fail("looking for beginning of value")
 
     def object(self) -> None:
-        self.i += 1
+        self.enter()
         self.skip_space()
         if self.peek() == "}":
             self.i += 1
+            self.depth -= 1
             return
         while True:
             self.skip_space()
@@ -111,16 +121,18 @@ class _Scanner:
             char = self.peek()
             if char == "}":
                 self.i += 1
+                self.depth -= 1
                 return
             if char != ",":
                 raise self.fail("after object key:value pair")
             self.i += 1
 
     def array(self) -> None:
-        self.i += 1
+        self.enter()
         self.skip_space()
         if self.peek() == "]":
             self.i += 1
+            self.depth -= 1
             return
         while True:
             self.value()
@@ -128,6 +140,7 @@ class _Scanner:
             char = self.peek()
             if char == "]":
                 self.i += 1
+                self.depth -= 1
                 return
             if char != ",":
                 raise self.fail("after array element")

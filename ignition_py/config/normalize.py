@@ -70,11 +70,26 @@ def _object(
                     item = {}
                 if isinstance(item, dict):
                     item = _object(item, spec.cls, version, spec.nested_since, (*here, i), inner)
+                else:
+                    item = _kind_only(item)
                 items.append(item)
             value = items
-        elif spec.kind is Kind.LIST and isinstance(value, list) and None in value:
+        elif spec.kind is Kind.LIST and isinstance(value, list):
             # Go decodes a null string in a list as "".
-            value = ["" if item is None else item for item in value]
+            value = ["" if item is None else _kind_only(item) for item in value]
+        elif spec.kind is not Kind.OBJECT or not isinstance(value, dict):
+            value = _kind_only(value)
         out.pop(spec.key, None)
         out[spec.key] = value
     return out
+
+
+def _kind_only(value: Any) -> Any:
+    """A container where the spec has none (or has another kind) only matters for its kind
+    (the type error names it): keep it empty, so that no later step walks a tree nested
+    as deep as Go allows (10000 levels)."""
+    if isinstance(value, dict):
+        return {}
+    if isinstance(value, list):
+        return []
+    return value

@@ -12,12 +12,16 @@ import re
 from dataclasses import replace
 
 from .report import Entry, JsonPath, PathPart
+from .surrogates import as_go_reads
 
 _TOKEN = re.compile(
     r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null',
     re.DOTALL,
 )
 
+# No report names a path deeper than the spec's objects and one unknown key beneath them;
+# not recording deeper values keeps the index linear in a text nested 10000 levels deep.
+_DEEPEST_RECORDED = 32
 _Positions = dict[tuple[PathPart, ...], tuple[int, int]]  # path -> (value offset, key offset)
 
 
@@ -100,7 +104,8 @@ def _index(text: str) -> _Positions:
             here = (*parent, child)
         else:
             here = ()
-        positions[here] = (start, key_offset)
+        if len(here) <= _DEEPEST_RECORDED:
+            positions[here] = (start, key_offset)
         if first in "{[":
             stack.append([here, first == "{", 0, None])
     return positions
@@ -111,7 +116,7 @@ def _decode_key(token: str) -> str:
         import json
 
         try:
-            return str(json.loads(token)).casefold()
+            return as_go_reads(str(json.loads(token))).casefold()
         except ValueError:
             pass
     return token[1:-1].casefold()

@@ -6,8 +6,9 @@ import re
 
 from ..frozen import frozen_model
 
+_INT64_MAX = (1 << 63) - 1
 _SEMVER = re.compile(
-    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z.-]+))?(\+[0-9A-Za-z.-]+)?$"
+    r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(?:-([0-9A-Za-z.-]+))?(\+[0-9A-Za-z.-]+)?$"
 )
 
 
@@ -41,6 +42,9 @@ class Version:
         if match is None:
             return None
         major, minor, patch, pre, build = match.groups()
+        # go-semver reads each number with strconv.ParseInt(s, 10, 64).
+        if any(len(n) > len(str(_INT64_MAX)) or int(n) > _INT64_MAX for n in (major, minor, patch)):
+            return None
         return cls(int(major), int(minor), int(patch), pre or "", build or "")
 
     def __str__(self) -> str:

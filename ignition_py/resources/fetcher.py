@@ -70,7 +70,8 @@ class Fetcher:
         total: float | None = None
         if timeouts is not None:
             if timeouts.http_response_headers is not None:
-                headers_wait = float(timeouts.http_response_headers)
+                # Go's transport waits without limit for a value <= 0, as 0 does here.
+                headers_wait = max(0.0, float(timeouts.http_response_headers))
             if timeouts.http_total:
                 total = float(timeouts.http_total)
         proxy = ignition.proxy

@@ -228,7 +228,8 @@ class HttpClient:
                 response: requests.Response = session.request(
                     method,
                     url,
-                    headers=headers,
+                    # Go sends a value's bytes (UTF-8); http.client would encode Latin-1.
+                    headers={name: value.encode() for name, value in headers.items()},
                     stream=True,
                     allow_redirects=False,
                     timeout=(connect, headers_wait),

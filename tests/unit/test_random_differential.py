@@ -13,12 +13,14 @@ from typing import Any
 
 import pytest
 
+from ignition_py.config.semantics import safety
 from ignition_py.config.versions import KNOWN_VERSIONS
 from tests.oracles import UPSTREAM, require
 from tests.unit.model_fields import Entries, our_entries, upstream_entries
 
-# Our warnings that upstream does not give (kept on purpose: see README).
-OURS_ONLY = ("name is empty", "Duplicate key", "null where")
+# Our warnings that upstream does not give (kept on purpose: see README), and our errors for
+# configs upstream accepts and then fails on or does damage with (semantics/safety.py).
+OURS_ONLY = ("name is empty", "Duplicate key", "null where", safety.NEGATIVE, safety.ID_RANGE)
 PATHS = ["/a", "/a/b", "/etc/systemd/system/x.service", "/etc/systemd/system/x.service.d/y.conf"]
 PATHS += ["a", "/a/", "/a//b", ""]
 SOURCES = ["data:,x", "data:,a b", "http://h/x", "s3://b/k", "gs://b/k", "", "ftp://x", "data:,%zz"]

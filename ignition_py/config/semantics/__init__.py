@@ -14,6 +14,7 @@ from .duplicates import check_duplicates
 from .nodes import check_nodes, check_unit_conflicts
 from .problems import Problems
 from .resources import check_ignition
+from .safety import check_safety
 from .storage import check_storage_devices
 from .systemd import check_systemd
 
@@ -34,4 +35,5 @@ def check_semantics(config: Config, version: Version) -> list[Entry]:
     if config.systemd is not None:
         check_systemd(config.systemd, ("systemd",), problems)
     check_duplicates(config, problems)
+    check_safety(config, problems)
     return problems.entries

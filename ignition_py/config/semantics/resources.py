@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..model import Ignition, Proxy, Resource, Verification
+from ...resources.headers import header_problem
+from ..model import HTTPHeader, Ignition, Proxy, Resource, Verification
 from ..report import JsonPath
 from ..versions import V3_1
 from . import messages
@@ -61,6 +62,18 @@ def check_resource(
                 problems.error((*here, "name"), messages.HEADER_NAME_EMPTY)
             if header.value == "":
                 problems.error((*here, "value"), messages.HEADER_INVALID)
+            problems.error(*_unsendable_header(header, here))
+
+
+def _unsendable_header(header: HTTPHeader, path: JsonPath) -> tuple[JsonPath, str | None]:
+    """A header Go's net/http refuses at every attempt (upstream then retries forever):
+    a name that is not an RFC 7230 token, a value with a control character. The message
+    names the header, never its value (often a secret)."""
+    if not header.name:
+        return path, None  # upstream's own rule says so
+    if problem := header_problem(header.name, ""):
+        return (*path, "name"), problem
+    return (*path, "value"), header_problem(header.name, header.value or "")
 
 
 def _check_verification(

@@ -1,0 +1,144 @@
+"""Rules upstream v2.26.0 does not have, for configs it accepts and then fails on or
+does damage with: refusing them at validation changes nothing on disk.
+
+- an entry at / (a file or link replaces the target root; overwrite deletes it), or one
+  that would replace a filesystem's mount point;
+- a NUL in a string that becomes a path, a name or an argument (Go fails in the stage;
+  C strings cut it short);
+- an integer no Linux call takes (an owner id outside 0..2^32-2, a negative count).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from ..fields import Kind, field_specs
+from ..model import Config, Directory, File, Link, Storage
+from ..report import JsonPath
+from .problems import Problems
+
+ROOT_FILE = "a file at / would replace the target's root"
+ROOT_LINK = "a link at / would turn the target's root into a link"
+ROOT_DIRECTORY_OVERWRITE = "overwrite of / would delete the target's whole root"
+ROOT_DIRECTORY = "directory / is the target's root itself"
+MOUNT_POINT_NODE = "path is where filesystem {index} is mounted: a {kind} cannot replace it"
+MOUNT_POINT_OVERWRITE = (
+    "path is where filesystem {index} is mounted: overwrite would delete what it holds"
+)
+NUL_IN_STRING = "contains a NUL character, which no path, name or argument can hold"
+ID_RANGE = "ids on Linux are 0 to 4294967294"
+NEGATIVE = "must not be negative"
+MIB_RANGE = "too large: no disk holds that many MiB"
+
+# Mounted by the mount stage (a path and one of these formats), as upstream does.
+_MOUNTED_FORMATS = ("ext4", "xfs", "btrfs", "vfat")
+_MAX_ID = (1 << 32) - 2  # (uid_t)-1 means "no change" to chown
+_MAX_INT = (1 << 63) - 1
+# MiB counts become sector counts (x 2048) in 64-bit integers.
+_MAX_MIB = ((1 << 63) - 1) >> 20
+# Strings written as file contents, where any character may stand.
+_CONTENTS = {("Unit", "contents"), ("Dropin", "contents"), ("PasswdUser", "sshAuthorizedKeys")}
+
+
+def check_safety(config: Config, problems: Problems) -> None:
+    """Add the errors (and a warning) of the rules above to `problems`, each at its path;
+    none where a rule of upstream already reports an error at the same path."""
+    reported = {e.path for e in problems.entries if e.severity == "error"}
+    found = Problems(problems.version)
+    if config.storage is not None:
+        _check_node_paths(config.storage, ("storage",), found)
+    _check_integers(config, found)
+    for path in _strings_with_nul(config, ()):
+        found.error(path, NUL_IN_STRING)
+    problems.entries.extend(e for e in found.entries if e.path not in reported)
+
+
+def _check_node_paths(storage: Storage, path: JsonPath, problems: Problems) -> None:
+    mounts: dict[str, int] = {}
+    for i, fs in enumerate(storage.filesystems):
+        if fs.path and fs.format in _MOUNTED_FORMATS:
+            mounts.setdefault(fs.path, i)
+    for key, i, node in _nodes(storage):
+        here = (*path, key, i, "path")
+        overwrite = node.overwrite is True
+        if node.path == "/":
+            if isinstance(node, File):
+                problems.error(here, ROOT_FILE)
+            elif isinstance(node, Link):
+                problems.error(here, ROOT_LINK)
+            elif overwrite:
+                problems.error(here, ROOT_DIRECTORY_OVERWRITE)
+            else:
+                problems.warning(here, ROOT_DIRECTORY)
+        elif node.path in mounts:
+            index = mounts[node.path]
+            if not isinstance(node, Directory):
+                kind = "file" if isinstance(node, File) else "link"
+                problems.error(here, MOUNT_POINT_NODE.format(index=index, kind=kind))
+            elif overwrite:
+                problems.error(here, MOUNT_POINT_OVERWRITE.format(index=index))
+
+
+def _nodes(storage: Storage) -> Iterator[tuple[str, int, File | Directory | Link]]:
+    kinds: list[tuple[str, tuple[File | Directory | Link, ...]]] = [
+        ("files", storage.files),
+        ("directories", storage.directories),
+        ("links", storage.links),
+    ]
+    for key, entries in kinds:
+        for i, node in enumerate(entries):
+            yield key, i, node
+
+
+def _check_integers(config: Config, problems: Problems) -> None:
+    def check(value: int | None, path: JsonPath, low: int, high: int, message: str) -> None:
+        if value is not None and not low <= value <= high:
+            problems.error(path, message)
+
+    if config.passwd is not None:
+        for i, user in enumerate(config.passwd.users):
+            check(user.uid, ("passwd", "users", i, "uid"), 0, _MAX_ID, ID_RANGE)
+        for i, group in enumerate(config.passwd.groups):
+            check(group.gid, ("passwd", "groups", i, "gid"), 0, _MAX_ID, ID_RANGE)
+    storage = config.storage
+    if storage is None:
+        return
+    for key, i, node in _nodes(storage):
+        for owner_key, owner in (("user", node.user), ("group", node.group)):
+            if owner is not None:
+                check(owner.id, ("storage", key, i, owner_key, "id"), 0, _MAX_ID, ID_RANGE)
+    for i, disk in enumerate(storage.disks):
+        for j, part in enumerate(disk.partitions):
+            here: JsonPath = ("storage", "disks", i, "partitions", j)
+            check(part.number, (*here, "number"), 0, _MAX_INT, NEGATIVE)
+            for mib_key, mib in (("startMiB", part.start_mib), ("sizeMiB", part.size_mib)):
+                check(mib, (*here, mib_key), 0, _MAX_INT, NEGATIVE)
+                check(mib, (*here, mib_key), -_MAX_INT, _MAX_MIB, MIB_RANGE)
+    for i, raid in enumerate(storage.raid):
+        check(raid.spares, ("storage", "raid", i, "spares"), 0, _MAX_INT, NEGATIVE)
+    for i, luks in enumerate(storage.luks):
+        threshold = luks.clevis.threshold if luks.clevis is not None else None
+        check(threshold, ("storage", "luks", i, "clevis", "threshold"), 0, _MAX_INT, NEGATIVE)
+
+
+def _strings_with_nul(obj: Any, path: JsonPath) -> Iterator[JsonPath]:
+    """The path of every string field of the model holding a NUL, contents aside."""
+    cls: type = type(obj)
+    for spec in field_specs(cls):
+        value = getattr(obj, spec.attr)
+        if value is None or (cls.__name__, spec.key) in _CONTENTS:
+            continue
+        here = (*path, spec.key)
+        if spec.kind is Kind.STRING:
+            if "\x00" in value:
+                yield here
+        elif spec.kind is Kind.OBJECT:
+            yield from _strings_with_nul(value, here)
+        elif spec.item_kind is Kind.OBJECT:
+            for i, item in enumerate(value):
+                yield from _strings_with_nul(item, (*here, i))
+        elif spec.item_kind is Kind.STRING:
+            for i, item in enumerate(value):
+                if "\x00" in item:
+                    yield (*here, i)
