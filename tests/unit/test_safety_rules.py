@@ -215,3 +215,47 @@ def test_unsendable_headers_are_refused_at_their_path(where: tuple[str | int, ..
     found = {p: m for kind, p, m in our_entries(text) if kind == "error" and "httpHeaders" in p}
     assert set(found) == {f"{base}.0.value", f"{base}.1.name", f"{base}.2.value"}
     assert not any("secret" in m or "cret" in m for m in found.values())
+
+
+# ------------------------------------------------------------- names handed to tools
+
+
+@pytest.mark.parametrize(
+    ("config", "path", "tool"),
+    [
+        ({"passwd": {"users": [{"name": "--help"}]}}, "$.passwd.users.0.name", "useradd"),
+        ({"passwd": {"groups": [{"name": "-g0"}]}}, "$.passwd.groups.0.name", "groupadd"),
+        (
+            {"systemd": {"units": [{"name": "--now.service", "enabled": True}]}},
+            "$.systemd.units.0.name",
+            "systemctl",
+        ),
+        (
+            {"storage": {"luks": [{"name": "--help", "device": "/dev/vdb"}]}},
+            "$.storage.luks.0.name",
+            "cryptsetup",
+        ),
+        (
+            {"storage": {"raid": [{"name": "-v", "level": "raid1", "devices": ["/dev/a"]}]}},
+            "$.storage.raid.0.name",
+            "mdadm",
+        ),
+    ],
+)
+def test_names_a_tool_would_read_as_options_are_refused(
+    config: dict[str, Any], path: str, tool: str
+) -> None:
+    assert errors_at(config).get(path) == safety.OPTION_LIKE_NAME.format(tool=tool)
+
+
+@pytest.mark.parametrize("name", [".", ".."])
+def test_luks_and_raid_names_that_are_directories_are_refused(name: str) -> None:
+    luks = {"storage": {"luks": [{"name": name, "device": "/dev/vdb"}]}}
+    assert "$.storage.luks.0.name" in errors_at(luks)
+    raid = {"storage": {"raid": [{"name": name, "level": "raid1", "devices": ["/dev/a"]}]}}
+    assert "$.storage.raid.0.name" in errors_at(raid)
+
+
+def test_names_with_an_inner_dash_pass() -> None:
+    config = {"passwd": {"users": [{"name": "a-b"}], "groups": [{"name": "c-"}]}}
+    assert errors_at(config) == {}

@@ -5,7 +5,10 @@ does damage with: refusing them at validation changes nothing on disk.
   that would replace a filesystem's mount point;
 - a NUL in a string that becomes a path, a name or an argument (Go fails in the stage;
   C strings cut it short);
-- an integer no Linux call takes (an owner id outside 0..2^32-2, a negative count).
+- an integer no Linux call takes (an owner id outside 0..2^32-2, a negative count);
+- a name handed to a tool as an argument that the tool would read as an option (a user,
+  group, unit, LUKS or RAID name starting with '-': `useradd --help` exits 0 and creates
+  nobody), or a LUKS/RAID name that is no device name under /dev/mapper or /dev/md.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ NUL_IN_STRING = "contains a NUL character, which no path, name or argument can h
 ID_RANGE = "ids on Linux are 0 to 4294967294"
 NEGATIVE = "must not be negative"
 MIB_RANGE = "too large: no disk holds that many MiB"
+OPTION_LIKE_NAME = "starts with '-': {tool} would read it as an option"
+DOT_DEVICE_NAME = "{name!r} is no device name: /dev/{where}/{name} is a directory"
 
 # Mounted by the mount stage (a path and one of these formats), as upstream does.
 _MOUNTED_FORMATS = ("ext4", "xfs", "btrfs", "vfat")
@@ -49,6 +54,7 @@ def check_safety(config: Config, problems: Problems) -> None:
     if config.storage is not None:
         _check_node_paths(config.storage, ("storage",), found)
     _check_integers(config, found)
+    _check_argument_names(config, found)
     for path in _strings_with_nul(config, ()):
         found.error(path, NUL_IN_STRING)
     problems.entries.extend(e for e in found.entries if e.path not in reported)
@@ -120,6 +126,32 @@ def _check_integers(config: Config, problems: Problems) -> None:
     for i, luks in enumerate(storage.luks):
         threshold = luks.clevis.threshold if luks.clevis is not None else None
         check(threshold, ("storage", "luks", i, "clevis", "threshold"), 0, _MAX_INT, NEGATIVE)
+
+
+def _check_argument_names(config: Config, problems: Problems) -> None:
+    named: list[tuple[JsonPath, str | None, str]] = []
+    if config.passwd is not None:
+        named += [(("passwd", "users", i, "name"), u.name, "useradd")
+                  for i, u in enumerate(config.passwd.users)]  # fmt: skip
+        named += [(("passwd", "groups", i, "name"), g.name, "groupadd")
+                  for i, g in enumerate(config.passwd.groups)]  # fmt: skip
+    if config.systemd is not None:
+        named += [(("systemd", "units", i, "name"), u.name, "systemctl")
+                  for i, u in enumerate(config.systemd.units)]  # fmt: skip
+    storage = config.storage
+    if storage is not None:
+        named += [(("storage", "luks", i, "name"), v.name, "cryptsetup")
+                  for i, v in enumerate(storage.luks)]  # fmt: skip
+        named += [(("storage", "raid", i, "name"), r.name, "mdadm")
+                  for i, r in enumerate(storage.raid)]  # fmt: skip
+    for path, name, tool in named:
+        if name is None:
+            continue
+        if name.startswith("-"):
+            problems.error(path, OPTION_LIKE_NAME.format(tool=tool))
+        elif name in (".", "..") and tool in ("cryptsetup", "mdadm"):
+            where = "mapper" if tool == "cryptsetup" else "md"
+            problems.error(path, DOT_DEVICE_NAME.format(name=name, where=where))
 
 
 def _strings_with_nul(obj: Any, path: JsonPath) -> Iterator[JsonPath]:
