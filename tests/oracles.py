@@ -64,6 +64,11 @@ DEBIAN = Oracle(
 ORACLES = (UPSTREAM, DEBIAN)
 
 
+def oracle_id(oracle: Oracle) -> str:
+    """A short name for test ids: "v2.26.0" or "2.14"."""
+    return "v2.26.0" if oracle == UPSTREAM else "2.14"
+
+
 def require(oracle: Oracle) -> None:
     """Skip the calling test, saying why, when ``oracle`` is not installed."""
     if not oracle.present():
