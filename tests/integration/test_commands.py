@@ -1,5 +1,5 @@
-"""The three commands as a user runs them: exit codes and output, with upstream's
-agent as the oracle for the flag handling it shares."""
+"""The three commands as a user runs them: exit codes and output, with upstream's agents
+(v2.26.0, and Debian's 2.14) as the oracle for the flag handling they share."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-GO_AGENT = Path("/usr/lib/dracut/modules.d/30ignition/ignition")
+from tests.oracles import ORACLES, Oracle, oracle_id, require
+
 BIN = Path(sys.executable).parent
 
 
@@ -42,12 +43,12 @@ FLAG_CASES = [
 ]
 
 
+@pytest.mark.parametrize("oracle", ORACLES, ids=oracle_id)
 @pytest.mark.parametrize("argv", FLAG_CASES, ids=" ".join)
-def test_agent_flag_handling_matches_go(argv: list[str]) -> None:
+def test_agent_flag_handling_matches_go(argv: list[str], oracle: Oracle) -> None:
     ours = run("ignition", *argv)
-    if not GO_AGENT.exists():
-        pytest.skip(f"Go agent {GO_AGENT} absent (apt-get install ignition): no oracle")
-    go = subprocess.run([str(GO_AGENT), *argv], capture_output=True, text=True, timeout=60)
+    require(oracle)
+    go = subprocess.run([str(oracle.agent), *argv], capture_output=True, text=True, timeout=60)
     assert ours.returncode == go.returncode, (ours.stderr, go.stderr)
     if argv != ["-version"]:
         assert _first_line(ours.stderr) == _first_line(go.stderr)
@@ -57,11 +58,11 @@ def _first_line(text: str) -> str:
     return re.sub(r"^Usage of \S+:", "Usage of PROGRAM:", text.split("\n", 1)[0])
 
 
-def test_agent_flags_listing_matches_go() -> None:
-    if not GO_AGENT.exists():
-        pytest.skip(f"Go agent {GO_AGENT} absent (apt-get install ignition): no oracle")
+@pytest.mark.parametrize("oracle", ORACLES, ids=oracle_id)
+def test_agent_flags_listing_matches_go(oracle: Oracle) -> None:
+    require(oracle)
     ours = run("ignition", "-help").stderr
-    go = subprocess.run([str(GO_AGENT), "-help"], capture_output=True, text=True).stderr
+    go = subprocess.run([str(oracle.agent), "-help"], capture_output=True, text=True).stderr
     flag_lines = [line.split()[0] for line in go.splitlines() if line.startswith("  -")]
     assert flag_lines == [line.split()[0] for line in ours.splitlines() if line.startswith("  -")]
 
@@ -92,14 +93,35 @@ def test_validate_reads_stdin_and_exits_by_severity() -> None:
     assert bad.stdout == "error at $.storage.files.0.path, line 2 col 33: path not absolute\n"
 
 
+# Where ignition-py differs from v2.26.0 (see /work/notes/divergences-a.md): strict xfails,
+# removed when the product is fixed.
+KNOWN_DIVERGENCES = {
+    "unused-key-wording": "message: v2.26.0 says 'unused key X', ignition-py 'Unused key X'",
+    "unit-path-conflict-before-3.4": (
+        "validation: v2.26.0 rejects a node at a systemd unit path in every spec (validate "
+        "and fetch-offline); ignition-py only warns before 3.4.0"
+    ),
+}
+
+
+def _known(name: str) -> pytest.MarkDecorator:
+    return pytest.mark.xfail(strict=True, reason=KNOWN_DIVERGENCES[name])
+
+
 def test_validate_warnings_alone_exit_0(tmp_path: Path) -> None:
     config = tmp_path / "c.ign"
     config.write_text('{"ignition": {"version": "3.0.0"}, "extra": true}')
     done = run("ignition-validate", str(config))
-    assert (done.returncode, done.stdout) == (
-        0,
-        "warning at $.extra, line 1 col 36: Unused key extra\n",
-    )
+    assert done.returncode == 0
+    assert done.stdout.startswith("warning at $.extra, line 1 col 36: ")
+
+
+@_known("unused-key-wording")
+def test_validate_unused_key_wording(tmp_path: Path) -> None:
+    config = tmp_path / "c.ign"
+    config.write_text('{"ignition": {"version": "3.0.0"}, "extra": true}')
+    done = run("ignition-validate", str(config))
+    assert done.stdout == "warning at $.extra, line 1 col 36: unused key extra\n"
 
 
 def test_validate_missing_file_and_usage() -> None:
@@ -186,9 +208,10 @@ def test_render_of_experimental_keeps_its_version(tmp_path: Path) -> None:
     assert json.loads(done.stdout) == {"ignition": {"version": "3.7.0-experimental"}}
 
 
-def test_fetch_offline_accepts_what_validate_accepts_for_older_specs(tmp_path: Path) -> None:
-    """A 3.2 config whose file collides with a unit's path only warns (as Go 2.14 boots
-    it): fetching must not re-check it as 3.6, where that is an error."""
+@_known("unit-path-conflict-before-3.4")
+def test_fetch_offline_rejects_what_validate_rejects_for_older_specs(tmp_path: Path) -> None:
+    """A 3.2 config whose file collides with a unit's path: v2.26.0's validate and its
+    fetch-offline both reject it (every spec version); fetching writes no cache."""
     config = tmp_path / "config.ign"
     config.write_text(
         json.dumps(
@@ -200,7 +223,8 @@ def test_fetch_offline_accepts_what_validate_accepts_for_older_specs(tmp_path: P
         )
     )
     validated = run("ignition-validate", str(config))
-    assert validated.returncode == 0 and "path conflicts with systemd unit" in validated.stdout
+    assert validated.returncode == 1
+    assert validated.stdout.startswith("error at $.storage.files.0.path, line 1 col 61: ")
     cache = tmp_path / "cache.json"
     done = run(
         "ignition", "-platform", "file", "-stage", "fetch-offline", "-log-to-stdout",
@@ -209,13 +233,8 @@ def test_fetch_offline_accepts_what_validate_accepts_for_older_specs(tmp_path: P
         env={**os.environ, "IGNITION_CONFIG_FILE": str(config),
              "IGNITION_SYSTEM_CONFIG_DIR": str(tmp_path)},
     )  # fmt: skip
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert (
-        json.loads(cache.read_text())["storage"]["files"][0]["path"]
-        == "/etc/systemd/system/a.service"
-    )
-    fetched = json.loads((tmp_path / "state").read_text())["fetchedConfigs"]
-    assert {"kind": "user", "source": "file", "referenced": False} in fetched
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert not cache.exists()
 
 
 def test_render_merges_a_child_over_a_base(tmp_path: Path) -> None:
