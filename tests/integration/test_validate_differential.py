@@ -138,7 +138,7 @@ DEBIAN_CONFIGS = [c for c in ALL_CONFIGS if DEBIAN.knows(spec_of(c))]
 def differences(
     ref: Report, py: Report, config: Path, *, extra_warnings: bool = False
 ) -> list[str]:
-    """How ignition-py's verdict, paths and positions differ from an oracle's on ``config``.
+    """How ignition-py's verdict, error paths and warning paths differ from an oracle's.
 
     ``extra_warnings``: warnings ignition-py gives beyond the oracle's are allowed (a
     deliberate difference, see ``DELIBERATE``).
@@ -156,6 +156,21 @@ def differences(
     warned, ref_warned = py.paths("warning"), ref.paths("warning")
     if not (warned >= ref_warned if extra_warnings else warned == ref_warned):
         found.append(f"warning paths {sorted(warned)}, oracle {sorted(ref_warned)}")
+    return found
+
+
+def position_differences(ref: Report, py: Report, config: Path) -> list[str]:
+    """The oracle's line:col positions that ignition-py does not report (same verdict)."""
+    found: list[str] = []
+    if py.returncode != ref.returncode:
+        return found  # the verdict test reports that
+    # A JSON syntax or type error: upstream names its line:col without a path (0:0 when
+    # it has none, e.g. at the end of the input).
+    ref_at = {(e.line, e.col) for e in ref.entries if e.kind == "error" and e.path is None}
+    ref_at -= {(None, None), (0, 0)}
+    py_at = {(e.line, e.col) for e in py.entries if e.kind == "error"}
+    if ref_at - py_at and py.returncode == ref.returncode:
+        found.append(f"error positions {sorted(py_at, key=str)}, oracle {sorted(ref_at, key=str)}")
     # Go's locator cannot follow keys spelled in another case and falls back to the root.
     if not _has_case_mismatched_keys(config):
         for kind in ("error", "warning"):
@@ -201,10 +216,11 @@ def _has_case_mismatched_keys(config: Path) -> bool:
 
 
 MESSAGES = "#messages"
+POSITIONS = "#positions"
 
 # Where ignition-py differs from v2.26.0 and is wrong (see /work/notes/divergences-a.md):
 # each is a strict xfail, to be removed when the product is fixed. Keys: a config id for
-# the verdict/paths/positions test, the id + MESSAGES for the message-text test.
+# the verdict/paths test, the id + POSITIONS or + MESSAGES for the line:col and wording tests.
 _MSG_DATA_URL = (
     "message: v2.26.0 gives Go's data URL errors ('invalid data character', 'illegal "
     "base64 data at input byte N', 'missing media type slash', 'rfc2396: unexpected end "
@@ -220,13 +236,25 @@ _INTEGERS = (
     "an integer field (json: cannot unmarshal number into int); ignition-py accepts it, "
     "or crashes with a traceback for mode"
 )
+_POS_TYPE_ERRORS = (
+    "position: for a JSON type error (a string where a number goes, a fraction in an "
+    "integer) v2.26.0 gives the line:col just past the offending value; ignition-py the "
+    "value's start"
+)
 _MSG_UNUSED = (
     "message: v2.26.0 says 'unused key X'; ignition-py says 'Unused key X' (2.14's wording)"
+)
+_POS_NOT_CONFIG = (
+    "position: v2.26.0 says 'error at line 1 col 2' for a config that is a JSON array or "
+    "YAML; ignition-py gives no line:col"
 )
 _UNIT_PATHS = (
     "validation: v2.26.0 rejects a file, link or directory at a systemd unit or dropin "
     "path in every spec version ('path conflicts with systemd unit or dropin'); ignition-"
     "py only warns before 3.4.0"
+)
+_POS_BOM = (
+    "position: a UTF-8 BOM before the config: v2.26.0 reports col 2, ignition-py col 4 (bytes)"
 )
 _MSG_SPECIAL = (
     "message: v2.26.0 warns 'setuid/setgid/sticky bits are not supported or functional in"
@@ -362,12 +390,65 @@ KNOWN_DIVERGENCES: dict[str, str] = {
         )
     },
     **{
+        i + POSITIONS: _POS_TYPE_ERRORS
+        for i in (
+            "3.0/int-mode-exponent.ign",
+            "3.0/int-mode-float-whole.ign",
+            "3.0/int-mode-fraction.ign",
+            "3.0/int-owner-id-fraction.ign",
+            "3.0/int-size-mib-fraction.ign",
+            "3.0/int-start-mib-negative-exponent.ign",
+            "3.0/type-error-path-number.ign",
+            "3.1/type-error-bool-as-string.ign",
+            "3.1/type-error-mode-string.ign",
+            "3.1/type-error-path-number.ign",
+            "3.2/type-error-path-number.ign",
+            "3.3/int-mode-exponent-raw.ign",
+            "3.3/int-mode-exponent.ign",
+            "3.3/int-mode-float-whole.ign",
+            "3.3/int-mode-fraction.ign",
+            "3.3/int-mode-huge-exponent-raw.ign",
+            "3.3/int-owner-id-fraction.ign",
+            "3.3/int-size-mib-fraction.ign",
+            "3.3/int-start-mib-negative-exponent.ign",
+            "3.3/kargs-type-error.ign",
+            "3.3/not-config-version-number.ign",
+            "3.3/pretty-type-error.ign",
+            "3.3/timeouts-type-error.ign",
+            "3.3/type-error-bool-as-string.ign",
+            "3.3/type-error-mode-string.ign",
+            "3.3/type-error-path-number.ign",
+            "3.3/uid-float.ign",
+            "3.4/int-mode-exponent.ign",
+            "3.4/int-mode-float-whole.ign",
+            "3.4/int-mode-fraction.ign",
+            "3.4/int-owner-id-fraction.ign",
+            "3.4/int-size-mib-fraction.ign",
+            "3.4/int-start-mib-negative-exponent.ign",
+            "3.4/luks-discard-type-error.ign",
+            "3.4/luks-open-options-type-error.ign",
+            "3.5/cex-type-error.ign",
+            "3.6/int-mode-exponent-raw.ign",
+            "3.6/int-mode-exponent.ign",
+            "3.6/int-mode-float-whole.ign",
+            "3.6/int-mode-fraction.ign",
+            "3.6/int-mode-huge-exponent-raw.ign",
+            "3.6/int-owner-id-fraction.ign",
+            "3.6/int-size-mib-fraction.ign",
+            "3.6/int-start-mib-negative-exponent.ign",
+            "3.7-experimental/int-mode-exponent.ign",
+            "3.7-experimental/int-mode-float-whole.ign",
+            "3.7-experimental/int-mode-fraction.ign",
+            "3.7-experimental/int-owner-id-fraction.ign",
+            "3.7-experimental/int-size-mib-fraction.ign",
+            "3.7-experimental/int-start-mib-negative-exponent.ign",
+        )
+    },
+    **{
         i + MESSAGES: _MSG_UNUSED
         for i in (
-            "3.0/keys-different-case.ign",
-            "3.2/keys-different-case.ign",
-            "3.3/keys-different-case.ign",
             "3.0/key-case-dup-last-wins.ign",
+            "3.0/keys-different-case.ign",
             "3.0/luks-unknown-in-3.0.ign",
             "3.0/merge-compression-unknown-in-3.0.ign",
             "3.0/mount-options-unknown-in-3.0.ign",
@@ -377,8 +458,10 @@ KNOWN_DIVERGENCES: dict[str, str] = {
             "3.1/unknown-keys.ign",
             "3.2/kargs-unknown-in-3.2.ign",
             "3.2/key-case-dup-last-wins.ign",
+            "3.2/keys-different-case.ign",
             "3.2/unknown-keys.ign",
             "3.3/key-case-dup-last-wins.ign",
+            "3.3/keys-different-case.ign",
             "3.3/luks-discard-unknown-in-3.3.ign",
             "3.3/pretty-multi-error.ign",
             "3.3/tang-advertisement-unknown-in-3.3.ign",
@@ -390,6 +473,13 @@ KNOWN_DIVERGENCES: dict[str, str] = {
             "3.4/keys-different-case.ign",
             "3.4/pretty-multi-error.ign",
             "3.5/cex-unknown-subkey.ign",
+        )
+    },
+    **{
+        i + POSITIONS: _POS_NOT_CONFIG
+        for i in (
+            "3.0/not-config-butane-yaml.ign",
+            "3.3/not-config-array.ign",
         )
     },
     **{
@@ -410,6 +500,13 @@ KNOWN_DIVERGENCES: dict[str, str] = {
             "3.3/unitpath-dropin-file.ign",
             "3.3/unitpath-file.ign",
             "3.3/unitpath-link.ign",
+        )
+    },
+    **{
+        i + POSITIONS: _POS_BOM
+        for i in (
+            "3.1/utf8-bom.ign",
+            "3.3/utf8-bom.ign",
         )
     },
     **{
@@ -551,6 +648,16 @@ def test_matches_upstream(config: Path) -> None:
     assert not found, "\n".join(found) + "\n" + _context(config, UPSTREAM.name, ref, py)
 
 
+@pytest.mark.parametrize("config", _marked(ALL_CONFIGS, POSITIONS))
+def test_positions_match_upstream(config: Path) -> None:
+    """Where upstream prints a line:col, ignition-py reports a problem at the same place."""
+    require(UPSTREAM)
+    ref = run_oracle(UPSTREAM, config)
+    py = run_py(config)
+    found = position_differences(ref, py, config)
+    assert not found, "\n".join(found) + "\n" + _context(config, UPSTREAM.name, ref, py)
+
+
 @pytest.mark.parametrize("config", _marked(ALL_CONFIGS, MESSAGES))
 def test_messages_match_upstream(config: Path) -> None:
     """Where upstream names a path, ignition-py words the problem the same way."""
@@ -570,6 +677,7 @@ def test_matches_debian_where_it_agrees(config: Path) -> None:
     debian = run_oracle(DEBIAN, config)
     upstream = run_oracle(UPSTREAM, config)
     oracles_differ = differences(upstream, debian, config)
+    oracles_differ += position_differences(upstream, debian, config)
     if config_id(config) in DEBIAN_DIFFERS:
         assert oracles_differ, "2.14 now agrees with v2.26.0: drop it from DEBIAN_DIFFERS"
         return
@@ -583,6 +691,8 @@ def test_matches_debian_where_it_agrees(config: Path) -> None:
         return  # already a strict xfail against v2.26.0
     py = run_py(config)
     found = differences(debian, py, config, extra_warnings=config_id(config) in DELIBERATE)
+    if config_id(config) + POSITIONS not in KNOWN_DIVERGENCES:
+        found += position_differences(debian, py, config)
     assert not found, "\n".join(found) + "\n" + _context(config, DEBIAN.name, debian, py)
 
 
@@ -645,7 +755,7 @@ def test_corpus_size_and_coverage() -> None:
         assert len(list((CORPUS / spec).glob("*.ign"))) >= 15, f"few configs for spec {spec}"
     assert not list(CORPUS.glob("*/*.expect.json")), "expectations are checked live now"
     ids = {config_id(c) for c in ALL_CONFIGS}
-    assert {key.removesuffix(MESSAGES) for key in KNOWN_DIVERGENCES} <= ids
+    assert {key.split("#")[0] for key in KNOWN_DIVERGENCES} <= ids
     assert set(DELIBERATE) <= ids
     assert set(DEBIAN_DIFFERS) <= {config_id(c) for c in DEBIAN_CONFIGS}
 
