@@ -22,6 +22,7 @@ import json
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -638,34 +639,32 @@ def _context(config: Path, name: str, ref: Report, py: Report) -> str:
     return f"{config}\n=== {name} ===\n{ref.describe()}\n=== ignition-py ===\n{py.describe()}"
 
 
-@pytest.mark.parametrize("config", _marked(ALL_CONFIGS))
-def test_matches_upstream(config: Path) -> None:
+def _against_upstream(config: Path, found: Callable[[Report, Report], list[str]]) -> None:
     require(UPSTREAM)
     ref = run_oracle(UPSTREAM, config)
     py = run_py(config)
     assert ref.returncode in (0, 1), f"unexpected oracle exit code\n{ref.describe()}"
-    found = differences(ref, py, config, extra_warnings=config_id(config) in DELIBERATE)
-    assert not found, "\n".join(found) + "\n" + _context(config, UPSTREAM.name, ref, py)
+    problems = found(ref, py)
+    assert not problems, "\n".join(problems) + "\n" + _context(config, UPSTREAM.name, ref, py)
+
+
+@pytest.mark.parametrize("config", _marked(ALL_CONFIGS))
+def test_matches_upstream(config: Path) -> None:
+    """Same verdict, error paths and warning paths as v2.26.0."""
+    extra = config_id(config) in DELIBERATE
+    _against_upstream(config, lambda ref, py: differences(ref, py, config, extra_warnings=extra))
 
 
 @pytest.mark.parametrize("config", _marked(ALL_CONFIGS, POSITIONS))
 def test_positions_match_upstream(config: Path) -> None:
     """Where upstream prints a line:col, ignition-py reports a problem at the same place."""
-    require(UPSTREAM)
-    ref = run_oracle(UPSTREAM, config)
-    py = run_py(config)
-    found = position_differences(ref, py, config)
-    assert not found, "\n".join(found) + "\n" + _context(config, UPSTREAM.name, ref, py)
+    _against_upstream(config, lambda ref, py: position_differences(ref, py, config))
 
 
 @pytest.mark.parametrize("config", _marked(ALL_CONFIGS, MESSAGES))
 def test_messages_match_upstream(config: Path) -> None:
     """Where upstream names a path, ignition-py words the problem the same way."""
-    require(UPSTREAM)
-    ref = run_oracle(UPSTREAM, config)
-    py = run_py(config)
-    found = message_differences(ref, py)
-    assert not found, "\n".join(found) + "\n" + _context(config, UPSTREAM.name, ref, py)
+    _against_upstream(config, message_differences)
 
 
 @pytest.mark.parametrize("config", DEBIAN_CONFIGS, ids=config_id)

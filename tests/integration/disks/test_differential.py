@@ -14,29 +14,22 @@ from typing import Any
 
 import pytest
 
-from tests.oracles import ORACLES, UPSTREAM, Oracle, oracle_id, require
+from tests.oracles import ORACLES, UPSTREAM, Oracle, oracle_id, require, spec_key
 
 from .cases import FILESYSTEM_CASES, PARTITION_CASES, Case
 from .fake_systemd import FakeSystemd
 from .harness import OUR_AGENT, Runner, loop_disks, partition_table, probe, substitute
 
-VERSIONS = (
-    "3.0.0", "3.1.0", "3.2.0", "3.3.0", "3.4.0", "3.5.0", "3.6.0", "3.7.0-experimental"
-)  # fmt: skip
 # Go cannot see partitions it creates on loop devices (no partition scan here), so cases
 # that format a new partition are left to test_disks_cases.
 CASES = [case for case in PARTITION_CASES + FILESYSTEM_CASES if "$DISK0p" not in str(case.storage)]
 
 
-def _key(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in version.split("-")[0].split("."))
-
-
 def _versions(case: Case, oracle: Oracle) -> list[str]:
     """v2.26.0: every spec from the case's first. 2.14, a second opinion, is slow here
     (about 3 s a run): the case's first spec and 3.3.0 only."""
-    known = [v for v in VERSIONS if oracle.knows(v) and _key(v) >= _key(case.since)]
-    return known if oracle == UPSTREAM else sorted({known[0], known[-1]}, key=_key)
+    known = oracle.specs_from(case.since)
+    return known if oracle == UPSTREAM else sorted({known[0], known[-1]}, key=spec_key)
 
 
 RUNS = [

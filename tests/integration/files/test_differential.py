@@ -23,9 +23,6 @@ from .cases import NEGATIVE, POSITIVE, Case
 from .support import NOT_ROOT, make_target, run_go, run_ours, snapshot, work_dir
 from .test_cases import versioned
 
-VERSIONS = (
-    "3.0.0", "3.1.0", "3.2.0", "3.3.0", "3.4.0", "3.5.0", "3.6.0", "3.7.0-experimental"
-)  # fmt: skip
 PRESET = "etc/systemd/system-preset/20-ignition.preset"
 RESULT = "etc/.ignition-result.json"
 
@@ -61,10 +58,6 @@ DELIBERATE: dict[tuple[str, str], str] = {
 }
 
 
-def _key(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in version.split("-")[0].split("."))
-
-
 def runs() -> list[Any]:
     """Each case at every spec from its first that the oracle knows. ``Case.oracle``
     False keeps a case from 2.14 only (its reasons are 2.14's)."""
@@ -75,10 +68,9 @@ def runs() -> list[Any]:
                 continue
             reason = KNOWN_DIVERGENCES.get((case.name, oracle_id(oracle)))
             marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-            for version in VERSIONS:
-                if oracle.knows(version) and _key(version) >= _key(case.since):
-                    name = f"{case.name}-{version}-{oracle_id(oracle)}"
-                    chosen.append(pytest.param(case, version, oracle, id=name, marks=marks))
+            for version in oracle.specs_from(case.since):
+                name = f"{case.name}-{version}-{oracle_id(oracle)}"
+                chosen.append(pytest.param(case, version, oracle, id=name, marks=marks))
     return chosen
 
 
