@@ -24,6 +24,16 @@ ORACLE_DIR = Path(os.environ.get("IGNITION_ORACLE_DIR", "/var/cache/ignition-ora
 ORACLE_INSTALL = REPO.parent / "shared" / "oracle" / "install"
 
 
+SPEC_VERSIONS = (
+    "3.0.0", "3.1.0", "3.2.0", "3.3.0", "3.4.0", "3.5.0", "3.6.0", "3.7.0-experimental"
+)  # fmt: skip
+
+
+def spec_key(version: str) -> tuple[int, ...]:
+    """ "3.7.0-experimental" -> (3, 7, 0), for ordering spec versions."""
+    return tuple(int(part) for part in version.split("-")[0].split("."))
+
+
 @dataclass(frozen=True)
 class Oracle:
     """One upstream build: its agent (``ignition``) and its validator."""
@@ -39,9 +49,11 @@ class Oracle:
 
     def knows(self, spec: str) -> bool:
         """Whether this build understands configs of ``spec`` ("3.4.0", "3.7.0-experimental")."""
-        wanted = tuple(int(p) for p in spec.split("-")[0].split("."))
-        newest = tuple(int(p) for p in self.newest_spec.split("."))
-        return wanted <= newest
+        return spec_key(spec) <= spec_key(self.newest_spec)
+
+    def specs_from(self, since: str) -> list[str]:
+        """The spec versions from ``since`` on that this build understands, oldest first."""
+        return [v for v in SPEC_VERSIONS if self.knows(v) and spec_key(v) >= spec_key(since)]
 
     def missing_reason(self) -> str:
         return f"{self.name} is absent ({self.agent}): {self.how_to_get}"
@@ -62,6 +74,11 @@ DEBIAN = Oracle(
     how_to_get="apt-get install ignition (tests/run does)",
 )
 ORACLES = (UPSTREAM, DEBIAN)
+
+
+def oracle_id(oracle: Oracle) -> str:
+    """A short name for test ids: "v2.26.0" or "2.14"."""
+    return "v2.26.0" if oracle == UPSTREAM else "2.14"
 
 
 def require(oracle: Oracle) -> None:

@@ -1,5 +1,5 @@
-"""The three commands as a user runs them: exit codes and output, with upstream's
-agent as the oracle for the flag handling it shares."""
+"""The three commands as a user runs them: exit codes and output, with upstream's agents
+(v2.26.0, and Debian's 2.14) as the oracle for the flag handling they share."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-GO_AGENT = Path("/usr/lib/dracut/modules.d/30ignition/ignition")
+from tests.oracles import ORACLES, Oracle, oracle_id, require
+
 BIN = Path(sys.executable).parent
 
 
@@ -42,12 +43,12 @@ FLAG_CASES = [
 ]
 
 
+@pytest.mark.parametrize("oracle", ORACLES, ids=oracle_id)
 @pytest.mark.parametrize("argv", FLAG_CASES, ids=" ".join)
-def test_agent_flag_handling_matches_go(argv: list[str]) -> None:
+def test_agent_flag_handling_matches_go(argv: list[str], oracle: Oracle) -> None:
     ours = run("ignition", *argv)
-    if not GO_AGENT.exists():
-        pytest.skip(f"Go agent {GO_AGENT} absent (apt-get install ignition): no oracle")
-    go = subprocess.run([str(GO_AGENT), *argv], capture_output=True, text=True, timeout=60)
+    require(oracle)
+    go = subprocess.run([str(oracle.agent), *argv], capture_output=True, text=True, timeout=60)
     assert ours.returncode == go.returncode, (ours.stderr, go.stderr)
     if argv != ["-version"]:
         assert _first_line(ours.stderr) == _first_line(go.stderr)
@@ -57,11 +58,11 @@ def _first_line(text: str) -> str:
     return re.sub(r"^Usage of \S+:", "Usage of PROGRAM:", text.split("\n", 1)[0])
 
 
-def test_agent_flags_listing_matches_go() -> None:
-    if not GO_AGENT.exists():
-        pytest.skip(f"Go agent {GO_AGENT} absent (apt-get install ignition): no oracle")
+@pytest.mark.parametrize("oracle", ORACLES, ids=oracle_id)
+def test_agent_flags_listing_matches_go(oracle: Oracle) -> None:
+    require(oracle)
     ours = run("ignition", "-help").stderr
-    go = subprocess.run([str(GO_AGENT), "-help"], capture_output=True, text=True).stderr
+    go = subprocess.run([str(oracle.agent), "-help"], capture_output=True, text=True).stderr
     flag_lines = [line.split()[0] for line in go.splitlines() if line.startswith("  -")]
     assert flag_lines == [line.split()[0] for line in ours.splitlines() if line.startswith("  -")]
 
@@ -207,6 +208,34 @@ def test_fetch_offline_accepts_what_validate_accepts_for_older_specs(tmp_path: P
     assert json.loads(cache.read_text())["storage"]["links"][0]["path"] == "/l"
     fetched = json.loads((tmp_path / "state").read_text())["fetchedConfigs"]
     assert {"kind": "user", "source": "file", "referenced": False} in fetched
+
+
+def test_fetch_offline_rejects_what_validate_rejects_for_older_specs(tmp_path: Path) -> None:
+    """A 3.2 config whose file collides with a unit's path: v2.26.0's validate and its
+    fetch-offline both reject it (every spec version); fetching writes no cache."""
+    config = tmp_path / "config.ign"
+    config.write_text(
+        json.dumps(
+            {
+                "ignition": {"version": "3.2.0"},
+                "storage": {"files": [{"path": "/etc/systemd/system/a.service"}]},
+                "systemd": {"units": [{"name": "a.service", "contents": "[Unit]\n"}]},
+            }
+        )
+    )
+    validated = run("ignition-validate", str(config))
+    assert validated.returncode == 1
+    assert validated.stdout.startswith("error at $.storage.files.0.path, line 1 col 61: ")
+    cache = tmp_path / "cache.json"
+    done = run(
+        "ignition", "-platform", "file", "-stage", "fetch-offline", "-log-to-stdout",
+        "-config-cache", str(cache), "-neednet", str(tmp_path / "neednet"),
+        "-state-file", str(tmp_path / "state"),
+        env={**os.environ, "IGNITION_CONFIG_FILE": str(config),
+             "IGNITION_SYSTEM_CONFIG_DIR": str(tmp_path)},
+    )  # fmt: skip
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert not cache.exists()
 
 
 def test_render_merges_a_child_over_a_base(tmp_path: Path) -> None:

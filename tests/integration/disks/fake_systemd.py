@@ -1,4 +1,5 @@
-"""Just enough of systemd's private D-Bus endpoint for Go Ignition 2.14's disks stage.
+"""Just enough of systemd's private D-Bus endpoint for Go Ignition's disks stage (and the
+Manager's Version property, which v2.26.0's files stage reads before writing units).
 
 Go Ignition waits for devices by starting their `.device` units through
 /run/systemd/private and waiting for the JobRemoved signal; this machine runs no systemd.
@@ -69,6 +70,9 @@ def _message(
     for type_code, value in body:
         if type_code == "u":
             body_writer.uint32(int(str(value)))
+        elif type_code == "v":  # a variant holding a string
+            body_writer.signature("s")
+            body_writer.string(str(value))
         else:
             body_writer.string(str(value))
     signature = "".join(type_code for type_code, _ in body)
@@ -227,6 +231,10 @@ class FakeSystemd:
             with self._lock:
                 self._subscribers.append((conn, lock))
             self._send(conn, lock, _message(METHOD_RETURN, self._next_serial(), reply, []))
+        elif member == "Get" and _parse_strings(body)[1:] == ["Version"]:
+            self._send(
+                conn, lock, _message(METHOD_RETURN, self._next_serial(), reply, [("v", "252")])
+            )
         elif member == "StartUnit":
             unit = _parse_strings(body)[0]
             with self._lock:

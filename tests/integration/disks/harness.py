@@ -1,6 +1,6 @@
 """Loop devices and stage runs for the disks tests: disks set up as a case says, the real
-`ignition` command (ours, or Go 2.14's) run on them, and the result read back with
-`sfdisk -J` and `blkid`."""
+`ignition` command (ours, or an upstream Go build's: tests/oracles.py) run on them, and the
+result read back with `sfdisk -J` and `blkid`."""
 
 from __future__ import annotations
 
@@ -18,9 +18,10 @@ from typing import Any
 
 from ignition_py.config.cache import write_cached
 from ignition_py.config.parse import parse_config
+from tests.oracles import DEBIAN
 
 OUR_AGENT = Path(sys.executable).parent / "ignition"
-GO_AGENT = Path("/usr/lib/dracut/modules.d/30ignition/ignition")
+GO_AGENT = DEBIAN.agent
 
 
 def sh(*argv: str, check: bool = True, stdin: str | None = None) -> str:
@@ -153,7 +154,7 @@ class Runner:
     def write_cache(self, tree: dict[str, Any]) -> Path:
         cache = self.workdir / "config.json"
         raw = json.dumps(tree).encode()
-        if self.agent == GO_AGENT:
+        if self.agent != OUR_AGENT:
             cache.write_bytes(raw)  # Go reads (and translates) the config as given
             return cache
         parsed = parse_config(raw)
@@ -171,7 +172,7 @@ class Runner:
         empty = self.workdir / "system-config"
         empty.mkdir(exist_ok=True)
         env = {**os.environ, "IGNITION_SYSTEM_CONFIG_DIR": str(empty), **self.env}
-        if self.agent == GO_AGENT:
+        if self.agent != OUR_AGENT:
             argv = go_in_namespace(argv, self.workdir)
         done = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=120)
         return StageRun(done.returncode, done.stdout + done.stderr)

@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tests.oracles import DEBIAN
+
 OURS = str(Path(sys.executable).parent / "ignition")
-GO_AGENT = Path("/usr/lib/dracut/modules.d/30ignition/ignition")
+GO_AGENT = DEBIAN.agent
 
 
 @dataclass

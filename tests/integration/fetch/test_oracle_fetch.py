@@ -1,5 +1,6 @@
-"""fetch-offline and fetch through Go Ignition 2.14 and through ignition-py, same
-configs (specs 3.0-3.3), same servers: the same caches and the same neednet verdicts."""
+"""fetch-offline and fetch through upstream Ignition (v2.26.0 for every case, Debian's 2.14
+for specs up to 3.3) and through ignition-py, same configs, same servers: the same caches
+and the same neednet verdicts."""
 
 from __future__ import annotations
 
@@ -11,17 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.oracles import ORACLES, Oracle, oracle_id, require
+
 from .servers import Answer, CertAuthority, ScriptedServer, canonical
-from .stagerun import GO_AGENT, run_stage
+from .stagerun import run_stage
 
 pytestmark = pytest.mark.oracle
-
-
-def needs_oracle() -> None:
-    if not GO_AGENT.exists():
-        reason = f"Go agent {GO_AGENT} absent (apt-get install ignition): no oracle"
-        print(reason)
-        pytest.skip(reason)
 
 
 def child(path: str, text: str) -> bytes:
@@ -76,34 +72,60 @@ def cases(server: ScriptedServer, tls: ScriptedServer, ca: CertAuthority) -> dic
         "http-contents-3.3": config(
             "3.3.0", {}, storage={"files": [{"path": "/h", "contents": {"source": "http://x/h"}}]}
         ),
+        "merge-http-3.4": config(
+            "3.4.0",
+            {"config": {"merge": [{"source": server.url("/a.ign")}]}},
+            storage={"luks": [{"name": "d", "device": "/dev/vdb", "discard": True}]},
+        ),
+        "tls-ca-data-3.6": config(
+            "3.6.0",
+            {
+                "config": {"merge": [{"source": tls.url("/tls.ign")}]},
+                "security": {"tls": {"certificateAuthorities": [{"source": ca_data}]}},
+            },
+            storage={"files": [{"path": "/s", "mode": 2541}]},
+        ),
+        "replace-3.7-experimental": config(
+            "3.7.0-experimental", {"config": {"replace": {"source": server.url("/a.ign")}}}
+        ),
     }
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "plain-3.0",
-        "merge-http-3.1",
-        "merge-gzip-3.1",
-        "replace-3.2",
-        "tls-ca-http-3.3",
-        "tls-ca-data-3.3",
-        "http-contents-3.3",
-    ],
-)
+NAMES = {
+    "plain-3.0": "3.0.0",
+    "merge-http-3.1": "3.1.0",
+    "merge-gzip-3.1": "3.1.0",
+    "replace-3.2": "3.2.0",
+    "tls-ca-http-3.3": "3.3.0",
+    "tls-ca-data-3.3": "3.3.0",
+    "http-contents-3.3": "3.3.0",
+    "merge-http-3.4": "3.4.0",
+    "tls-ca-data-3.6": "3.6.0",
+    "replace-3.7-experimental": "3.7.0-experimental",
+}
+RUNS = [
+    pytest.param(name, oracle, id=f"{name}-{oracle_id(oracle)}")
+    for name, spec in NAMES.items()
+    for oracle in ORACLES
+    if oracle.knows(spec)
+]
+
+
+@pytest.mark.parametrize(("name", "oracle"), RUNS)
 def test_same_cache_as_go(
     name: str,
+    oracle: Oracle,
     tmp_path: Path,
     server: ScriptedServer,
     tls_server: ScriptedServer,
     test_ca: CertAuthority,
 ) -> None:
-    needs_oracle()
+    require(oracle)
     config = cases(server, tls_server, test_ca)[name]
     outcomes = {}
     for agent in ("go", "ours"):
         work = tmp_path / agent
-        extra = {"agent": str(GO_AGENT)} if agent == "go" else {}
+        extra = {"agent": str(oracle.agent)} if agent == "go" else {}
         offline = run_stage(work, "fetch-offline", config=config, **extra)  # type: ignore[arg-type]
         assert offline.returncode == 0, offline.output
         if offline.cached is None:

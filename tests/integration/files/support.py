@@ -19,8 +19,9 @@ from typing import Any
 
 from ignition_py.config.cache import write_cached
 from ignition_py.config.parse import parse_config
+from tests.oracles import DEBIAN
 
-GO_IGNITION = Path("/usr/lib/dracut/modules.d/30ignition/ignition")
+GO_IGNITION = DEBIAN.agent
 NOT_ROOT = "needs root (chown, useradd --root, target trees owned by other users)"
 if os.geteuid() != 0:
     print(f"skipping files stage integration tests: {NOT_ROOT}")
@@ -157,7 +158,10 @@ def run_ours(config: dict[str, Any], root: Path, scratch: Path, **kwargs: Any) -
     return run_agent(OURS, config, root, scratch, **kwargs)
 
 
-def run_go(config: dict[str, Any], root: Path, scratch: Path, **kwargs: Any) -> Run:
+def run_go(
+    config: dict[str, Any], root: Path, scratch: Path, agent: Path = GO_IGNITION, **kwargs: Any
+) -> Run:
+    """An upstream agent (Go 2.14 unless ``agent`` says otherwise), with a no-op setfiles."""
     fake = scratch / "bin"
     fake.mkdir(parents=True, exist_ok=True)
     setfiles = fake / "setfiles"
@@ -165,7 +169,7 @@ def run_go(config: dict[str, Any], root: Path, scratch: Path, **kwargs: Any) -> 
     setfiles.chmod(0o755)
     env = dict(kwargs.pop("env", None) or {})
     env["PATH"] = f"{fake}:{env.get('PATH', os.environ.get('PATH', '/usr/bin:/bin'))}"
-    return run_agent(GO_IGNITION, config, root, scratch, env=env, **kwargs)
+    return run_agent(agent, config, root, scratch, env=env, **kwargs)
 
 
 Node = tuple[Any, ...]

@@ -1,45 +1,98 @@
-"""Differential: every case (specs 3.0.0 to 3.3.0) through Go Ignition 2.14 and through
-ignition-py, each on its own copy of the same target: the same exit status and the same
-resulting tree (paths, types, modes, owners, contents, hard links, passwd/group/shadow
-files), the same preset lines (Go writes them in map order, so as a set) and the same
-result file fields (dates and boot id aside)."""
+"""Differential: every case through upstream Ignition (v2.26.0 at every spec from the
+case's first to 3.7.0-experimental; Debian's 2.14 at 3.0.0-3.3.0) and through ignition-py,
+each on its own copy of the same target: the same exit status and the same resulting tree
+(paths, types, modes, owners, contents, hard links, passwd/group/shadow files), the same
+preset lines (Go writes them in map order, so as a set) and the same result file fields
+(dates and boot id aside)."""
 
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from tests.oracles import DEBIAN, ORACLES, Oracle, oracle_id, require
+
+from ..disks.fake_systemd import FakeSystemd
 from .cases import NEGATIVE, POSITIVE, Case
-from .support import GO_IGNITION, NOT_ROOT, make_target, run_go, run_ours, snapshot, work_dir
+from .support import NOT_ROOT, make_target, run_go, run_ours, snapshot, work_dir
 from .test_cases import versioned
 
-ORACLE_VERSIONS = ("3.0.0", "3.1.0", "3.2.0", "3.3.0")
 PRESET = "etc/systemd/system-preset/20-ignition.preset"
 RESULT = "etc/.ignition-result.json"
 
-if not GO_IGNITION.exists():
-    print(f"skipping files differential: {GO_IGNITION} is absent (Debian package 'ignition')")
 pytestmark = [
     pytest.mark.oracle,
-    pytest.mark.skipif(
-        not GO_IGNITION.exists(), reason=f"{GO_IGNITION} absent (apt-get install ignition)"
-    ),
     pytest.mark.skipif(os.geteuid() != 0, reason=NOT_ROOT),
 ]
 
+# (case, oracle id) -> why ignition-py differs from that oracle and is wrong: strict xfails
+# (see /work/notes/divergences-a.md), to be removed when the product is fixed.
+KNOWN_DIVERGENCES: dict[tuple[str, str], str] = {
+    ("users-and-groups", "v2.26.0"): (
+        "files: a group without passwordHash: v2.26.0 runs groupadd without --password "
+        "(gshadow '!'), ignition-py passes --password '*'"
+    ),
+    ("systemd-units", "v2.26.0"): (
+        "files: enabled=false: v2.26.0 writes 'disable UNIT' to the preset file only when "
+        "`systemctl --root ROOT is-enabled UNIT` succeeds; ignition-py always writes it"
+    ),
+    ("group-that-exists", "v2.26.0"): (
+        "files: v2.26.0 (EnsureGroup idempotent since 2.25.0) succeeds when the group already "
+        "exists; ignition-py fails the stage"
+    ),
+}
 
-def runs() -> list[tuple[Case, str]]:
-    """Each oracle case at the first spec that has its fields, and at 3.3.0."""
+# Differences kept on purpose, where ignition-py is strictly better: only the exit status
+# is compared. (case, oracle id) -> why.
+DELIBERATE: dict[tuple[str, str], str] = {
+    ("owner-unknown-in-the-target", "v2.26.0"): (
+        "both fail; upstream has already created the file (root-owned) when it fails on the "
+        "owner, ignition-py resolves owners first and leaves the tree untouched"
+    ),
+}
+
+
+def runs() -> list[Any]:
+    """Each case at every spec from its first that the oracle knows. ``Case.oracle``
+    False keeps a case from 2.14 only (its reasons are 2.14's)."""
     chosen = []
     for case in POSITIVE + NEGATIVE:
-        if not case.oracle or case.since > "3.3.0":
-            continue
-        for version in sorted({case.since, "3.3.0"}):
-            chosen.append((case, version))
+        for oracle in ORACLES:
+            if oracle == DEBIAN and not case.oracle:
+                continue
+            reason = KNOWN_DIVERGENCES.get((case.name, oracle_id(oracle)))
+            marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+            for version in oracle.specs_from(case.since):
+                name = f"{case.name}-{version}-{oracle_id(oracle)}"
+                chosen.append(pytest.param(case, version, oracle, id=name, marks=marks))
     return chosen
+
+
+@contextmanager
+def agent_with_systemd(oracle: Oracle, work: Path) -> Iterator[Path]:
+    """The oracle's agent behind a wrapper that runs it in a mount namespace where a fake
+    systemd private bus (answering the Manager's Version, which v2.26.0 reads before it
+    writes units) is /run/systemd."""
+    fake = FakeSystemd(work / "systemd" / "private")
+    fake.start()
+    Path("/run/systemd").mkdir(exist_ok=True)
+    wrapper = work / "oracle-agent"
+    wrapper.write_text(
+        "#!/bin/sh\n"
+        f"exec unshare --mount sh -c 'mount --bind {work / 'systemd'} /run/systemd && "
+        f'exec "$@"\' sh {oracle.agent} "$@"\n'
+    )
+    wrapper.chmod(0o755)
+    try:
+        yield wrapper
+    finally:
+        fake.stop()
 
 
 def prepared(base: Path, name: str, case: Case) -> Path:
@@ -67,18 +120,18 @@ def preset_lines(root: Path) -> list[str]:
     return sorted(path.read_text().splitlines()) if path.exists() else []
 
 
-@pytest.mark.parametrize(
-    ("case", "version"), runs(), ids=lambda item: item.name if isinstance(item, Case) else item
-)
-def test_same_tree_as_go(case: Case, version: str) -> None:
-    assert version in ORACLE_VERSIONS
+@pytest.mark.parametrize(("case", "version", "oracle"), runs())
+def test_same_tree_as_go(case: Case, version: str, oracle: Oracle) -> None:
+    require(oracle)
     config = versioned(case, version)
-    with work_dir() as work:
+    with work_dir() as work, agent_with_systemd(oracle, work) as agent:
         ours_root = prepared(work, "ours", case)
         go_root = prepared(work, "go", case)
         ours = run_ours(config, ours_root, work / "ours-scratch", env=case.env)
-        go = run_go(config, go_root, work / "go-scratch", env=case.env)
+        go = run_go(config, go_root, work / "go-scratch", agent=agent, env=case.env)
         assert ours.returncode == go.returncode, f"ours:\n{ours.output}\ngo:\n{go.output}"
+        if (case.name, oracle_id(oracle)) in DELIBERATE:
+            return
         assert snapshot(ours_root, (PRESET, RESULT)) == snapshot(go_root, (PRESET, RESULT))
         assert preset_lines(ours_root) == preset_lines(go_root)
         assert result_fields(ours_root) == result_fields(go_root)
