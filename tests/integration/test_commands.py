@@ -225,7 +225,7 @@ def test_fetch_offline_rejects_what_validate_rejects_for_older_specs(tmp_path: P
     )
     validated = run("ignition-validate", str(config))
     assert validated.returncode == 1
-    assert validated.stdout.startswith("error at $.storage.files.0.path, line 1 col 61: ")
+    assert validated.stdout.startswith("error at $.storage.files.0.path, line 1 col 67: ")
     cache = tmp_path / "cache.json"
     done = run(
         "ignition", "-platform", "file", "-stage", "fetch-offline", "-log-to-stdout",

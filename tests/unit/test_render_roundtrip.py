@@ -244,47 +244,13 @@ def test_rich_config_json_is_the_source(version: Version) -> None:
     assert rendered == source
 
 
-# Corpus configs that fail the round trip only through a product divergence from v2.26.0
-# (see tests/integration/test_validate_differential.py KNOWN_DIVERGENCES): strict xfails.
-_UNIT_PATHS = "v2.26.0 rejects a node at a unit path in every spec; ignition-py only from 3.4"
-_NODES_36 = "v2.26.0's 3.6.0 accepts a node under a file; ignition-py's 3.6.0 rejects it"
-ROUND_TRIP_DIVERGENCES = {
-    **dict.fromkeys(
-        [f"{spec}/unitpath-{kind}.ign" for spec in ("3.0", "3.3") for kind in ("dir",)]
-        + [
-            f"{spec}/unitpath-{kind}.ign"
-            for spec in ("3.0", "3.1", "3.2", "3.3")
-            for kind in ("dropin-file", "file", "link")
-        ],
-        _UNIT_PATHS,
-    ),
-    **dict.fromkeys(
-        [
-            "3.0/node-file-under-file.ign",
-            "3.3/node-dir-under-file.ign",
-            "3.3/node-file-under-file.ign",
-            "3.4/node-dir-under-file.ign",
-            "3.4/node-file-under-file.ign",
-            "3.5/node-file-under-file.ign",
-        ],
-        _NODES_36,
-    ),
-}
-
-
 def _valid_corpus_files() -> list[Any]:
     """Corpus configs that parse without errors (warnings allowed), one test id each."""
     params = []
     for path in sorted(CORPUS.rglob("*.ign")):
-        try:
-            parsed = parse_config(path.read_bytes())
-        except Exception:  # a crash is test_validate_differential's to report (KNOWN_DIVERGENCES)
-            continue
+        parsed = parse_config(path.read_bytes())
         if parsed.config is not None and not parsed.report.has_errors:
-            name = str(path.relative_to(CORPUS))
-            reason = ROUND_TRIP_DIVERGENCES.get(name)
-            marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-            params.append(pytest.param(path, id=name, marks=marks))
+            params.append(pytest.param(path, id=str(path.relative_to(CORPUS))))
     return params
 
 

@@ -33,20 +33,7 @@ pytestmark = [
 
 # (case, oracle id) -> why ignition-py differs from that oracle and is wrong: strict xfails
 # (see /work/notes/divergences-a.md), to be removed when the product is fixed.
-KNOWN_DIVERGENCES: dict[tuple[str, str], str] = {
-    ("users-and-groups", "v2.26.0"): (
-        "files: a group without passwordHash: v2.26.0 runs groupadd without --password "
-        "(gshadow '!'), ignition-py passes --password '*'"
-    ),
-    ("systemd-units", "v2.26.0"): (
-        "files: enabled=false: v2.26.0 writes 'disable UNIT' to the preset file only when "
-        "`systemctl --root ROOT is-enabled UNIT` succeeds; ignition-py always writes it"
-    ),
-    ("group-that-exists", "v2.26.0"): (
-        "files: v2.26.0 (EnsureGroup idempotent since 2.25.0) succeeds when the group already "
-        "exists; ignition-py fails the stage"
-    ),
-}
+KNOWN_DIVERGENCES: dict[tuple[str, str], str] = {}
 
 # Differences kept on purpose, where ignition-py is strictly better: only the exit status
 # is compared. (case, oracle id) -> why.
