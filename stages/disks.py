@@ -5,6 +5,7 @@ does not name. The deciding is in ignition_py.disks, the doing in ignition_py.sy
 from __future__ import annotations
 
 from ignition_py.config.model import Config, Disk, Filesystem, Ignition, Luks, Raid, Storage
+from ignition_py.disks.luks_rules import FetchedKeys, fetched_key_file
 from ignition_py.frozen import frozen_model
 from ignition_py.log import Logger
 from ignition_py.stages import PLANNERS, Action, StageContext
@@ -27,14 +28,25 @@ class WaitForDevices:
 @frozen_model
 class CheckBeforeWriting:
     storage: Storage
+    ignition: Ignition  # timeouts, proxy and CAs for fetching LUKS keyFiles
+    platform: str
+    keys: FetchedKeys
 
     def describe(self) -> str:
-        return "checking every device the config names before the first write"
+        fetching = any(fetched_key_file(volume) for volume in self.storage.luks)
+        keys = ", then fetching LUKS keyFiles" if fetching else ""
+        return f"checking every device the config names before the first write{keys}"
 
     def apply(self, log: Logger) -> None:
         from ignition_py.system.disks_preflight import check_before_writing
 
         check_before_writing(self.storage, log)
+        if any(fetched_key_file(volume) for volume in self.storage.luks):
+            from ignition_py.resources.fetcher import fetcher_for_config
+            from ignition_py.system.luks import fetch_key_files
+
+            fetch = fetcher_for_config(Config(ignition=self.ignition), log, self.platform)
+            fetch_key_files(self.storage.luks, fetch, self.keys, log)
 
 
 @frozen_model
@@ -71,24 +83,16 @@ class CreateRaid:
 class CreateLuks:
     luks: Luks
     state_file: str
-    ignition: Ignition  # timeouts, proxy and CAs for fetching a keyFile
-    platform: str
+    keys: FetchedKeys
 
     def describe(self) -> str:
         wipe = " (wiping the volume)" if self.luks.wipe_volume else ""
         return f"creating LUKS2 volume {self.luks.name} on {self.luks.device}{wipe}"
 
     def apply(self, log: Logger) -> None:
-        from ignition_py.resources.urls import scheme_of
         from ignition_py.system import luks
 
-        fetch = None
-        key_file = self.luks.key_file
-        if key_file is not None and scheme_of(key_file.source or "data:") != "data":
-            from ignition_py.resources.fetcher import fetcher_for_config
-
-            fetch = fetcher_for_config(Config(ignition=self.ignition), log, self.platform)
-        luks.create_volume(self.luks, self.state_file, log, fetch)
+        luks.create_volume(self.luks, self.state_file, log, self.keys.take(self.luks.name))
 
 
 @frozen_model
@@ -150,7 +154,8 @@ def plan_disks(config: Config, context: StageContext) -> list[Action]:
     actions: list[Action] = []
     if storage.disks:
         actions.append(WaitForDevices(tuple(d.device for d in storage.disks), "disks"))
-    actions.append(CheckBeforeWriting(storage))
+    keys = FetchedKeys()
+    actions.append(CheckBeforeWriting(storage, config.ignition, context.options.platform, keys))
     actions += [PartitionDisk(disk) for disk in storage.disks]
     if storage.raid:
         members = tuple(device for array in storage.raid for device in array.devices)
@@ -158,11 +163,7 @@ def plan_disks(config: Config, context: StageContext) -> list[Action]:
         actions += [CreateRaid(array) for array in storage.raid]
     if storage.luks:
         actions.append(WaitForDevices(tuple(v.device or "" for v in storage.luks), "luks"))
-        options = context.options
-        actions += [
-            CreateLuks(volume, options.state_file, config.ignition, options.platform)
-            for volume in storage.luks
-        ]
+        actions += [CreateLuks(volume, context.options.state_file, keys) for volume in storage.luks]
     formatted = [fs for fs in storage.filesystems if fs.format]
     if formatted:
         actions.append(WaitForDevices(tuple(fs.device for fs in formatted), "filesystems"))

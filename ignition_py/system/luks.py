@@ -8,14 +8,14 @@ import os
 import secrets
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from ..config.model import Luks
 from ..disks import luks_rules
 from ..disks.fs_rules import table_holds_data
 from ..errors import IgnitionError
-from ..files.contents import Fetch, read_contents
+from ..files.contents import Fetch, describe_source, read_contents
 from ..log import Logger
 from ..resources.dataurl import encode_data_url
 from ..state import load_state, update_state
@@ -38,27 +38,47 @@ def _key_file(key: bytes) -> Iterator[str]:
         os.unlink(path)
 
 
-def _key_for(luks: Luks, fetch: Fetch | None) -> tuple[bytes, bool]:
-    """The key and whether ignition-py generated it (8192 hex digits, like upstream). A
-    keyFile is fetched as a file's contents are (any scheme, gunzipped, hash checked)."""
+def _key_for(luks: Luks, fetched: bytes | None) -> tuple[bytes, bool]:
+    """The key and whether ignition-py generated it (8192 hex digits, like upstream)."""
+    if fetched is not None:
+        return fetched, False
     if luks.key_file is not None and luks.key_file.source:
-        try:
-            return read_contents(luks.key_file, fetch).read(), False
-        except IgnitionError as err:
-            raise IgnitionError(f"luks {luks.name} keyFile: {err}") from err
+        return _read_key(luks, None), False
     return secrets.token_hex(4096).encode("ascii"), True
 
 
-def create_volume(luks: Luks, state_path: str, log: Logger, fetch: Fetch | None = None) -> None:
-    """Reuse or format (and open) the volume, as upstream's createLuks; `fetch` opens a
-    keyFile of a scheme other than data (None: only data URLs). Raises IgnitionError."""
+def _read_key(luks: Luks, fetch: Fetch | None) -> bytes:
+    assert luks.key_file is not None
+    try:
+        return read_contents(luks.key_file, fetch).read()
+    except IgnitionError as err:
+        raise IgnitionError(f"luks {luks.name} keyFile: {err}") from err
+
+
+def fetch_key_files(
+    volumes: Sequence[Luks], fetch: Fetch, keys: luks_rules.FetchedKeys, log: Logger
+) -> None:
+    """Fetch every keyFile that is not a data URL (http, https, s3, tftp, gs, ...), as a
+    file's contents are: gunzipped and hash-checked. Done before the stage's first write,
+    so that a key that cannot be had changes no disk. Raises IgnitionError."""
+    for luks in volumes:
+        if luks_rules.fetched_key_file(luks):
+            assert luks.key_file is not None
+            log.info(f"fetching the keyFile of luks {luks.name} from "
+                     f"{describe_source(luks.key_file.source)}")  # fmt: skip
+            keys.put(luks.name, _read_key(luks, fetch))
+
+
+def create_volume(luks: Luks, state_path: str, log: Logger, fetched: bytes | None = None) -> None:
+    """Reuse or format (and open) the volume, as upstream's createLuks; `fetched` is the
+    key from fetch_key_files when the keyFile is not a data URL. Raises IgnitionError."""
     try:
         luks_rules.check_supported(luks)
     except luks_rules.LuksRuleError as err:
         raise IgnitionError(str(err)) from err
     assert luks.device is not None
     device = blockdev.resolve(luks.device)
-    key, generated = _key_for(luks, fetch)
+    key, generated = _key_for(luks, fetched)
     clevis = luks_rules.uses_clevis(luks)
     if clevis and shutil.which("clevis") is None:
         raise IgnitionError(

@@ -9,6 +9,7 @@ import gzip
 import hashlib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,7 +17,8 @@ from ignition_py.resources.dataurl import encode_data_url
 from ignition_py.state import load_state
 
 from ..fetch.servers import Answer, ScriptedServer
-from .harness import Before, Runner, loop_disks, probe, sh
+from .cases import disk
+from .harness import Before, Runner, fingerprint, loop_disks, probe, sh
 
 CONFIG_VERSION = "3.3.0"
 KEY = b"fetched-luks-key-" + bytes(range(32, 127))
@@ -32,7 +34,7 @@ def server() -> Iterator[ScriptedServer]:
         serving.close()
 
 
-def _config(device: str, key_file: Mapping[str, object]) -> dict[str, object]:
+def _config(device: str, key_file: Mapping[str, object]) -> dict[str, Any]:
     luks = {"name": "data", "device": device, "wipeVolume": True, "keyFile": key_file,
             "options": FAST_KDF}  # fmt: skip
     return {"ignition": {"version": CONFIG_VERSION}, "storage": {"luks": [luks]}}
@@ -62,16 +64,26 @@ def test_http_key_file_is_fetched_gunzipped_checked_and_formats_the_volume(
         assert persisted == {"data": encode_data_url(KEY)}
 
 
-def test_a_key_file_failing_its_hash_formats_nothing(
-    tmp_path: Path, server: ScriptedServer
+@pytest.mark.parametrize("fault", ["hash", "missing"])
+def test_a_key_file_that_cannot_be_had_changes_no_disk(
+    tmp_path: Path, server: ScriptedServer, fault: str
 ) -> None:
+    """Keys are fetched before the first write: the disk partitioned earlier in the same
+    config is not touched either (upstream partitions it, then fails on the key)."""
     server.route("/keys/data", Answer(body=KEY))
-    key_file = {
-        "source": server.url("/keys/data"),
-        "verification": {"hash": f"sha512-{hashlib.sha512(b'other').hexdigest()}"},
-    }
-    with loop_disks((Before(size_mib=32),), tmp_path) as disks:
-        result = Runner(tmp_path).stage("disks", _config(disks[0].device, key_file), tmp_path)
+    key_file: dict[str, object] = {"source": server.url("/keys/missing")}
+    if fault == "hash":
+        key_file = {
+            "source": server.url("/keys/data"),
+            "verification": {"hash": f"sha512-{hashlib.sha512(b'other').hexdigest()}"},
+        }
+    with loop_disks((Before(size_mib=32), Before(size_mib=32)), tmp_path) as disks:
+        config = _config(disks[1].device, key_file)
+        config["storage"]["disks"] = [disk(disks[0].device, {"number": 1, "sizeMiB": 8})]
+        image = fingerprint(disks[0])
+        result = Runner(tmp_path).stage("disks", config, tmp_path / "root")
         assert result.returncode == 1
-        assert "keyFile" in result.output and "hash" in result.output.lower()
-        assert probe(disks[0].device).get("TYPE") is None
+        assert "luks data keyFile" in result.output
+        assert ("hash" if fault == "hash" else "404") in result.output.lower()
+        assert fingerprint(disks[0]) == image
+        assert probe(disks[1].device).get("TYPE") is None
