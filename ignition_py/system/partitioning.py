@@ -109,9 +109,10 @@ def _write_back(
     try:
         with blockdev.open_for_writing(device, exclusive=False) as fd:
             gpt.restore_table_sectors(fd, saved)
-    except OSError as err:
+    except (OSError, IgnitionError) as err:
+        reason = err.strerror if isinstance(err, OSError) else str(err)
         raise blockdev.DeviceError(
-            f"could not write the old partition table of {device} back: {err.strerror}"
+            f"could not write the old partition table of {device} back: {reason}"
         ) from err
     if before is not None:
         try:
