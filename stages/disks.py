@@ -4,7 +4,8 @@ does not name. The deciding is in ignition_py.disks, the doing in ignition_py.sy
 
 from __future__ import annotations
 
-from ignition_py.config.model import Config, Disk, Filesystem, Luks, Raid, Storage
+from ignition_py.config.model import Config, Disk, Filesystem, Ignition, Luks, Raid, Storage
+from ignition_py.disks.luks_rules import FetchedKeys, fetched_key_file
 from ignition_py.frozen import frozen_model
 from ignition_py.log import Logger
 from ignition_py.stages import PLANNERS, Action, StageContext
@@ -22,6 +23,30 @@ class WaitForDevices:
         from ignition_py.system import blockdev
 
         blockdev.wait_for_devices(list(self.devices), log)
+
+
+@frozen_model
+class CheckBeforeWriting:
+    storage: Storage
+    ignition: Ignition  # timeouts, proxy and CAs for fetching LUKS keyFiles
+    platform: str
+    keys: FetchedKeys
+
+    def describe(self) -> str:
+        fetching = any(fetched_key_file(volume) for volume in self.storage.luks)
+        keys = ", then fetching LUKS keyFiles" if fetching else ""
+        return f"checking every device the config names before the first write{keys}"
+
+    def apply(self, log: Logger) -> None:
+        from ignition_py.system.disks_preflight import check_before_writing
+
+        check_before_writing(self.storage, log)
+        if any(fetched_key_file(volume) for volume in self.storage.luks):
+            from ignition_py.resources.fetcher import fetcher_for_config
+            from ignition_py.system.luks import fetch_key_files
+
+            fetch = fetcher_for_config(Config(ignition=self.ignition), log, self.platform)
+            fetch_key_files(self.storage.luks, fetch, self.keys, log)
 
 
 @frozen_model
@@ -58,6 +83,7 @@ class CreateRaid:
 class CreateLuks:
     luks: Luks
     state_file: str
+    keys: FetchedKeys
 
     def describe(self) -> str:
         wipe = " (wiping the volume)" if self.luks.wipe_volume else ""
@@ -66,7 +92,7 @@ class CreateLuks:
     def apply(self, log: Logger) -> None:
         from ignition_py.system import luks
 
-        luks.create_volume(self.luks, self.state_file, log)
+        luks.create_volume(self.luks, self.state_file, log, self.keys.take(self.luks.name))
 
 
 @frozen_model
@@ -128,14 +154,16 @@ def plan_disks(config: Config, context: StageContext) -> list[Action]:
     actions: list[Action] = []
     if storage.disks:
         actions.append(WaitForDevices(tuple(d.device for d in storage.disks), "disks"))
-        actions += [PartitionDisk(disk) for disk in storage.disks]
+    keys = FetchedKeys()
+    actions.append(CheckBeforeWriting(storage, config.ignition, context.options.platform, keys))
+    actions += [PartitionDisk(disk) for disk in storage.disks]
     if storage.raid:
         members = tuple(device for array in storage.raid for device in array.devices)
         actions.append(WaitForDevices(members, "raid"))
         actions += [CreateRaid(array) for array in storage.raid]
     if storage.luks:
         actions.append(WaitForDevices(tuple(v.device or "" for v in storage.luks), "luks"))
-        actions += [CreateLuks(volume, context.options.state_file) for volume in storage.luks]
+        actions += [CreateLuks(volume, context.options.state_file, keys) for volume in storage.luks]
     formatted = [fs for fs in storage.filesystems if fs.format]
     if formatted:
         actions.append(WaitForDevices(tuple(fs.device for fs in formatted), "filesystems"))

@@ -36,6 +36,13 @@ class Probe:
     label: str = ""
     partition_table: str = ""
     ambiguous: bool = False
+    partitions: int | None = None  # in partition_table; None when it cannot be read
+
+
+def table_holds_data(probe: Probe) -> bool:
+    """A partition table with partitions (or one that cannot be read): formatting over it
+    loses them. Upstream formats over it regardless; an empty table holds nothing."""
+    return bool(probe.partition_table) and probe.partitions != 0
 
 
 class Decision(Enum):
@@ -77,13 +84,16 @@ def decide(fs: Filesystem, probe: Probe) -> Decision:
             f"(found {probe.type}, {probe.label!r}, {probe.uuid}) and a filesystem wipe "
             "was not requested"
         )
-    if probe.partition_table:
+    if table_holds_data(probe):
         # Upstream would format over a partition table; a drop-in that keeps data safe
         # asks for wipeFilesystem instead.
+        count = "" if probe.partitions is None else f" of {probe.partitions} partition(s)"
         raise FilesystemRuleError(
-            f"{fs.device!r} holds a {probe.partition_table} partition table and a "
+            f"{fs.device!r} holds a {probe.partition_table} partition table{count} and a "
             "filesystem wipe was not requested"
         )
+    if probe.partition_table and fs_format != "none":
+        return Decision.WIPE_AND_CREATE  # as upstream, which wipes before every mkfs
     return Decision.NOTHING if fs_format == "none" else Decision.CREATE
 
 

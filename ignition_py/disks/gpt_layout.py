@@ -144,6 +144,12 @@ class Layout:
         if number > ENTRY_COUNT:
             raise LayoutError(f"partition number {number} is above the table's {ENTRY_COUNT}")
         first = self.align(first)
+        if low == 0 and not start:
+            total_mib = self.geometry.total_sectors * self.geometry.sector_size / (1 << 20)
+            raise LayoutError(
+                f"could not create partition {number}: no free space is left on the disk "
+                f"({self.geometry.total_sectors} sectors, {total_mib:g} MiB)"
+            )
         if low == 0 or not self.is_free(first) or first > last or self.last_in_free(first) < last:
             raise LayoutError(
                 f"could not create partition {number} from sector {first} to {last}: "

@@ -11,6 +11,31 @@ class LuksRuleError(Exception):
     pass
 
 
+class FetchedKeys:
+    """keyFile contents fetched before the disks stage's first write, by volume name: in
+    memory only, and never shown (the repr names the volumes)."""
+
+    def __init__(self) -> None:
+        self._keys: dict[str, bytes] = {}
+
+    def put(self, name: str, key: bytes) -> None:
+        self._keys[name] = key
+
+    def take(self, name: str) -> bytes | None:
+        return self._keys.pop(name, None)
+
+    def __repr__(self) -> str:
+        return f"FetchedKeys({sorted(self._keys)})"
+
+
+def fetched_key_file(luks: Luks) -> bool:
+    """Whether the volume's keyFile must be fetched (a source other than a data URL)."""
+    from ..resources.urls import scheme_of
+
+    source = luks.key_file.source if luks.key_file is not None else None
+    return bool(source) and scheme_of(source or "") != "data"
+
+
 def check_supported(luks: Luks) -> None:
     if luks.cex is not None and luks.cex.enabled:
         raise LuksRuleError(f"luks {luks.name}: cex is only supported on s390x")

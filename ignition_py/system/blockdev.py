@@ -32,13 +32,22 @@ def device_timeout() -> float:
 
 
 def wait_for_devices(paths: list[str], log: Logger, timeout: float | None = None) -> None:
-    """Wait until every path is a block device (links such as /dev/disk/by-* resolved)."""
+    """Wait until every path is a block device (links such as /dev/disk/by-* resolved).
+
+    Only a path that may still appear is waited for: one that exists and is not a block
+    device, or that can never become one, fails at once (upstream waits its 90 s out).
+    Raises DeviceError naming the path and why, or the paths still missing at the timeout.
+    """
     limit = device_timeout() if timeout is None else timeout
     deadline = time.monotonic() + limit
     pending = list(dict.fromkeys(paths))
     delay = 0.01
     while pending:
         pending = [path for path in pending if not is_block_device(path)]
+        for path in pending:
+            reason = never_a_block_device(path)
+            if reason:
+                raise DeviceError(f"device {path} {reason}")
         if not pending:
             return
         if time.monotonic() >= deadline:
@@ -49,6 +58,46 @@ def wait_for_devices(paths: list[str], log: Logger, timeout: float | None = None
             run(["udevadm", "settle", "--timeout=1"], log, check=False)
         time.sleep(delay)
         delay = min(delay * 2, 0.5)
+
+
+_KINDS = (
+    (stat.S_ISREG, "a regular file"),
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def never_a_block_device(path: str) -> str | None:
+    """Why path is not and will not become a block device, or None when it is one or may
+    still appear (it does not exist yet, or is a link to a /dev node not there yet)."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return _dangling_reason(path)
+    except OSError as err:
+        return f"cannot be reached: {err.strerror}"
+    if stat.S_ISBLK(mode):
+        return None
+    kind = next((name for test, name in _KINDS if test(mode)), "not a device")
+    return f"exists and is not a block device (it is {kind})"
+
+
+def _dangling_reason(path: str) -> str | None:
+    """A missing node may be created later by the kernel (devtmpfs) or udev, always under
+    /dev; a link that ends outside /dev never will be."""
+    if not os.path.islink(path) and not _has_link_component(path):
+        return None
+    target = os.path.realpath(path)
+    if target == "/dev" or target.startswith("/dev/"):
+        return None
+    return f"is a link to {target}, which does not exist and is not under /dev"
+
+
+def _has_link_component(path: str) -> bool:
+    parts = os.path.abspath(path).split("/")
+    return any(os.path.islink("/".join(parts[: i + 1]) or "/") for i in range(1, len(parts)))
 
 
 def is_block_device(path: str) -> bool:
@@ -115,12 +164,17 @@ def _mounted_devices() -> dict[str, str]:
 
 
 def usage(path: str, *, partitions: bool = True) -> str | None:
-    """Why the device (or, with partitions, one of its partitions) is in use, or None."""
+    """Why the device (or, with partitions, one of its partitions) is in use, or None.
+
+    In use: mounted, swap, held (sysfs holders: RAID, LUKS, LVM), the backing store of a
+    loop device, or claimed by another opener (an O_EXCL open fails). Without partitions
+    the whole disk is not test-opened: a claimed partition would make that fail."""
     if not is_block_device(path):
         return None
     real = resolve(path)
     mounts = _mounted_devices()
     swaps = _swap_devices()
+    loops = _loop_backing_devices()
     base = sysfs_dir(real)
     nodes = [(real, base)]
     if partitions:
@@ -139,7 +193,40 @@ def usage(path: str, *, partitions: bool = True) -> str | None:
         holders = sorted(entry.name for entry in (sysdir / "holders").iterdir())
         if holders:
             return f"{node} is held by {', '.join(holders)}"
+        if number in loops:
+            return f"{node} is the backing store of {loops[number]}"
+    # partitions first, to name the one claimed; a whole disk only with its partitions
+    testable = [*nodes[1:], nodes[0]] if partitions or (base / "partition").exists() else []
+    for node, _ in testable:
+        if _claimed(node):
+            return f"{node} is open exclusively by another program"
     return None
+
+
+def _loop_backing_devices() -> dict[str, str]:
+    """major:minor of each block device that backs a loop device -> that loop device."""
+    found: dict[str, str] = {}
+    for entry in Path("/sys/block").glob("loop*/loop/backing_file"):
+        try:
+            backing = entry.read_text().rstrip("\n").removesuffix(" (deleted)")
+            status = os.stat(backing)
+        except OSError:
+            continue
+        if stat.S_ISBLK(status.st_mode):
+            rdev = status.st_rdev
+            found[f"{os.major(rdev)}:{os.minor(rdev)}"] = f"/dev/{entry.parent.parent.name}"
+    return found
+
+
+def _claimed(node: str) -> bool:
+    """Whether another opener has the device exclusively (read-only test open: closing it
+    makes no udev change event)."""
+    try:
+        fd = os.open(node, os.O_RDONLY | os.O_EXCL | os.O_CLOEXEC)
+    except OSError as err:
+        return err.errno == errno.EBUSY
+    os.close(fd)
+    return False
 
 
 def _swap_devices() -> set[str]:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 
 from ..config.model import Filesystem
 from ..disks.fs_rules import Decision, FilesystemRuleError, Probe, decide, mkfs_argv
+from ..disks.fs_size import HEAD_BYTES, filesystem_size
 from ..errors import IgnitionError
 from ..log import Logger
-from . import blockdev
+from . import blockdev, gpt
 from .commands import run
 
 BLKID_NOTHING_FOUND = 2
@@ -26,12 +28,60 @@ def probe(device: str, log: Logger) -> Probe:
     if done.returncode != 0:
         run(argv, log)  # raises with argv, exit code and stderr
     tags = dict(line.split("=", 1) for line in done.stdout.splitlines() if "=" in line)
+    table = tags.get("PTTYPE", "")
     return Probe(
         type=tags.get("TYPE", ""),
         uuid=tags.get("UUID", ""),
         label=tags.get("LABEL", ""),
-        partition_table=tags.get("PTTYPE", ""),
+        partition_table=table,
+        partitions=_partition_count(device, table) if table else None,
     )
+
+
+def _partition_count(device: str, table: str) -> int | None:
+    """Partitions in the GPT or MBR on device; None for other tables or a read error."""
+    try:
+        fd = os.open(device, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        sector, total = blockdev.sector_size_and_count(fd)
+        if table == "gpt" and total >= gpt.smallest_disk(sector):
+            found = gpt.read_table(fd, sector, total)
+            return len(found.layout.entries) if found.kind == "gpt" else None
+        if table == "dos":
+            mbr = os.pread(fd, 512, 0)
+            return sum(1 for i in range(4) if mbr[446 + 16 * i + 4] != 0)
+        return None
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def probe_extent(device: str, offset: int, length: int, log: Logger) -> tuple[str, int | None]:
+    """What blkid finds in bytes [offset, offset + length) of device: the signature's type
+    ("" for none; "gpt partition table" for a table) and, for a filesystem of
+    fs_size.SIZED_TYPES, the bytes it spans (else None)."""
+    argv = ["blkid", "--probe", "--output", "export", "--offset", str(offset),
+            "--size", str(length), device]  # fmt: skip
+    done = run(argv, log, check=False)
+    if done.returncode == BLKID_NOTHING_FOUND:
+        return "", None
+    if done.returncode == BLKID_AMBIVALENT:
+        return "ambiguous (several signatures)", None
+    if done.returncode != 0:
+        run(argv, log)  # raises with argv, exit code and stderr
+    tags = dict(line.split("=", 1) for line in done.stdout.splitlines() if "=" in line)
+    kind = tags.get("TYPE", "")
+    if not kind:
+        kind = f"{tags.get('PTTYPE', 'unknown')} partition table"
+    try:
+        with open(device, "rb") as handle:
+            head = os.pread(handle.fileno(), min(HEAD_BYTES, length), offset)
+    except OSError as err:
+        raise IgnitionError(f"cannot read {device}: {err.strerror}") from err
+    return kind, filesystem_size(kind, head)
 
 
 def _first_signature(device: str, log: Logger) -> Probe:

@@ -179,3 +179,26 @@ def zap(fd: int, sector_size: int, total_sectors: int) -> None:
     tail = min(head - 1, total_sectors - head)
     os.pwrite(fd, b"\x00" * (tail * sector_size), (total_sectors - tail) * sector_size)
     os.fsync(fd)
+
+
+SavedSectors = tuple[tuple[int, bytes], ...]  # (byte offset, contents)
+
+
+def smallest_disk(sector_size: int) -> int:
+    """Sectors a disk needs for a GPT: MBR, two headers, two entry arrays, one usable."""
+    return 3 + 2 * (-(-ENTRY_COUNT * ENTRY_SIZE // sector_size)) + 1
+
+
+def save_table_sectors(fd: int, sector_size: int, total_sectors: int) -> SavedSectors:
+    """A copy of every sector zap and write_table may change (MBR, primary header and
+    entries at the start; backup entries and header at the end), for restore_table_sectors."""
+    head = 2 + ENTRY_COUNT * ENTRY_SIZE // sector_size
+    tail = min(head - 1, total_sectors - head)
+    regions = [(0, head * sector_size), ((total_sectors - tail) * sector_size, tail * sector_size)]
+    return tuple((offset, os.pread(fd, length, offset)) for offset, length in regions)
+
+
+def restore_table_sectors(fd: int, saved: SavedSectors) -> None:
+    for offset, contents in saved:
+        os.pwrite(fd, contents, offset)
+    os.fsync(fd)

@@ -8,13 +8,14 @@ import os
 import secrets
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from ..config.model import Luks
 from ..disks import luks_rules
+from ..disks.fs_rules import table_holds_data
 from ..errors import IgnitionError
-from ..files.contents import read_contents
+from ..files.contents import Fetch, describe_source, read_contents
 from ..log import Logger
 from ..resources.dataurl import encode_data_url
 from ..state import load_state, update_state
@@ -37,24 +38,47 @@ def _key_file(key: bytes) -> Iterator[str]:
         os.unlink(path)
 
 
-def _key_for(luks: Luks) -> tuple[bytes, bool]:
+def _key_for(luks: Luks, fetched: bytes | None) -> tuple[bytes, bool]:
     """The key and whether ignition-py generated it (8192 hex digits, like upstream)."""
+    if fetched is not None:
+        return fetched, False
     if luks.key_file is not None and luks.key_file.source:
-        try:
-            return read_contents(luks.key_file, None).read(), False
-        except IgnitionError as err:
-            raise IgnitionError(f"luks {luks.name} keyFile: {err}") from err
+        return _read_key(luks, None), False
     return secrets.token_hex(4096).encode("ascii"), True
 
 
-def create_volume(luks: Luks, state_path: str, log: Logger) -> None:
+def _read_key(luks: Luks, fetch: Fetch | None) -> bytes:
+    assert luks.key_file is not None
+    try:
+        return read_contents(luks.key_file, fetch).read()
+    except IgnitionError as err:
+        raise IgnitionError(f"luks {luks.name} keyFile: {err}") from err
+
+
+def fetch_key_files(
+    volumes: Sequence[Luks], fetch: Fetch, keys: luks_rules.FetchedKeys, log: Logger
+) -> None:
+    """Fetch every keyFile that is not a data URL (http, https, s3, tftp, gs, ...), as a
+    file's contents are: gunzipped and hash-checked. Done before the stage's first write,
+    so that a key that cannot be had changes no disk. Raises IgnitionError."""
+    for luks in volumes:
+        if luks_rules.fetched_key_file(luks):
+            assert luks.key_file is not None
+            log.info(f"fetching the keyFile of luks {luks.name} from "
+                     f"{describe_source(luks.key_file.source)}")  # fmt: skip
+            keys.put(luks.name, _read_key(luks, fetch))
+
+
+def create_volume(luks: Luks, state_path: str, log: Logger, fetched: bytes | None = None) -> None:
+    """Reuse or format (and open) the volume, as upstream's createLuks; `fetched` is the
+    key from fetch_key_files when the keyFile is not a data URL. Raises IgnitionError."""
     try:
         luks_rules.check_supported(luks)
     except luks_rules.LuksRuleError as err:
         raise IgnitionError(str(err)) from err
     assert luks.device is not None
     device = blockdev.resolve(luks.device)
-    key, generated = _key_for(luks)
+    key, generated = _key_for(luks, fetched)
     clevis = luks_rules.uses_clevis(luks)
     if clevis and shutil.which("clevis") is None:
         raise IgnitionError(
@@ -62,12 +86,12 @@ def create_volume(luks: Luks, state_path: str, log: Logger) -> None:
         )
     _persist_key(state_path, luks.name, key)
     with _key_file(key) as key_path:
-        if not luks.wipe_volume and _is_luks2(device, log):
+        if not luks.wipe_volume and is_luks2(device, log):
             _reuse(luks, device, key_path, generated, clevis, log)
             return
         if not luks.wipe_volume:
             found = probe(device, log)
-            if found.type or found.partition_table:
+            if found.type or table_holds_data(found):
                 kind = found.type or f"{found.partition_table} partition table"
                 raise IgnitionError(
                     f"volume at {luks.device!r} is not of the correct type (found {kind}) "
@@ -85,7 +109,7 @@ def create_volume(luks: Luks, state_path: str, log: Logger) -> None:
                 _forget_key(state_path, luks.name)
 
 
-def _is_luks2(device: str, log: Logger) -> bool:
+def is_luks2(device: str, log: Logger) -> bool:
     return (
         run(["cryptsetup", "isLuks", "--type", "luks2", device], log, check=False).returncode == 0
     )
