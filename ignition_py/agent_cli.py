@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__
+from .cli_exit import guarded
 from .goflags import Flag, FlagSet, FlagValueError, format_duration, parse_duration
 from .platforms import STAGES as STAGE_NAMES
 from .platforms import UPSTREAM_PLATFORMS
@@ -51,6 +52,7 @@ FLAGS = FlagSet(
 )  # fmt: skip
 
 
+@guarded
 def main(argv: Sequence[str] | None = None) -> int:
     values, _ = FLAGS.parse(sys.argv[1:] if argv is None else argv)
     if values["version"]:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .cli_exit import guarded
 from .config.report import Severity
 from .plan_cli import add_plan_command, run_plan
 from .validate_cli import read_input
@@ -106,6 +107,7 @@ def _parse_all(paths: Sequence[str | Path]) -> list[dict[str, Any]] | None:
     return None if failed else trees
 
 
+@guarded
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -115,6 +117,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _render(args.configs, args.system_config_dir, args.platform, args.compact)
         if args.command == "plan":
             return run_plan(args)
+    except BrokenPipeError:
+        raise
     except OSError as err:
         print(f"ignition-py: {err.filename}: {err.strerror}", file=sys.stderr)
         return 1

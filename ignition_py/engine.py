@@ -83,5 +83,11 @@ def run_stage(stage: str, options: StageOptions) -> int:
     except IgnitionError as err:
         log.critical(f"Ignition failed: {err}")
         return 1
+    except OSError as err:
+        # A system call no action expected to fail (EIO, ENOSPC, a vanished device): the
+        # stage fails with what the kernel said, never a traceback.
+        where = f" ({err.filename})" if err.filename else ""
+        log.critical(f"Ignition failed: {err.strerror or err}{where}")
+        return 1
     log.info(f"{stage} passed")
     return 0

@@ -6,6 +6,7 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__
+from .cli_exit import guarded
 from .goflags import Flag, FlagSet
 
 FLAGS = FlagSet(
@@ -22,6 +23,7 @@ def read_input(name: str) -> bytes:
         return handle.read()
 
 
+@guarded
 def main(argv: Sequence[str] | None = None) -> int:
     values, args = FLAGS.parse(sys.argv[1:] if argv is None else argv)
     if values["version"]:

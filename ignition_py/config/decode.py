@@ -238,7 +238,8 @@ def _explain_not_json(raw: bytes | str, text: str, positions: PositionIndex) -> 
     line, column = positions.line_col(min(index + 1, len(text)))
     entries = [Entry(Severity.ERROR, message, None, line, column)]
     stripped = text.lstrip()
-    if not stripped.startswith(("{", "[")) and _YAML_KEY_LINE.search(text):
+    looks_like_text = "\x00" not in text and "\ufffd" not in text
+    if looks_like_text and not stripped.startswith(("{", "[")) and _YAML_KEY_LINE.search(text):
         if _BUTANE_VARIANT.search(text):
             hint = (
                 "this is a Butane config (YAML), not an Ignition config: transpile it first, "

@@ -49,11 +49,13 @@ def detect_version(tree: Any) -> tuple[Version | None, Entry | None]:
         return None, Entry(Severity.ERROR, INVALID_VERSION, path)
     if version in KNOWN_VERSIONS:
         return version, None
-    if version.major in (1, 2):
+    if version.major == 2:
         message = (
-            f"{UNKNOWN_VERSION} {raw}: spec {version.major}.x is not supported, only spec 3.x; "
+            f"{UNKNOWN_VERSION} {raw}: spec 2.x is not supported, only spec 3.x; "
             "translate it first (e.g. with ign-converter)"
         )
+    elif version.major == 1:
+        message = f"{UNKNOWN_VERSION} {raw}: spec 1.x is not supported, only spec 3.x"
     elif version > NEWEST and not version.build:
         known = ", ".join(str(v) for v in KNOWN_VERSIONS)
         message = f"{UNKNOWN_VERSION} {raw}: newer than this ignition-py knows ({known})"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import errno
 import os
-import shutil
 import stat
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
@@ -37,21 +36,14 @@ def temporary_beside(path: Path) -> Path:
 
 def mounts_at_or_below(path: Path) -> list[str]:
     """The mount points (from /proc/self/mountinfo) that are `path` or lie below it."""
-    try:
-        with open("/proc/self/mountinfo", "rb") as handle:
-            lines = handle.read().decode(errors="surrogateescape").splitlines()
-    except OSError:
-        return []
+    from ..system.mountinfo import mounts
+
     top = os.path.realpath(path)
-    found = []
-    for line in lines:
-        fields = line.split(" ")
-        if len(fields) < 5:
-            continue
-        point = fields[4].encode(errors="surrogateescape").decode("unicode_escape")
-        if point == top or point.startswith(top.rstrip("/") + "/"):
-            found.append(point)
-    return found
+    return [
+        m.mount_point
+        for m in mounts()
+        if m.mount_point == top or m.mount_point.startswith(top.rstrip("/") + "/")
+    ]
 
 
 def remove_all(path: Path) -> bool:
@@ -68,6 +60,8 @@ def remove_all(path: Path) -> bool:
         mounted = mounts_at_or_below(path)
         if mounted:
             raise WriteError(f"refusing to remove {path}: {mounted[0]} is mounted there")
+        import shutil  # only overwritten directories pay for it
+
         shutil.rmtree(path)
     else:
         os.unlink(path)

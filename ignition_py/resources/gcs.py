@@ -7,6 +7,7 @@ from urllib.parse import quote, urlsplit
 
 from .errors import FetchError
 from .http import HttpClient, HttpRequest, HttpResponse, HttpSettings
+from .urls import shown_url
 
 STORAGE = "https://storage.googleapis.com"
 TOKEN_URL = "http://169.254.169.254/computeMetadata/v1/instance/service-accounts/default/token"
@@ -45,5 +46,7 @@ def open_gcs(http: HttpClient, url: str) -> HttpResponse:
     )
     if response.status != 200:
         response.close()
-        raise FetchError(f"error while reading content from {url!r}: HTTP {response.status}")
+        raise FetchError(
+            f"error while reading content from {shown_url(url)}: HTTP {response.status}"
+        )
     return response

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from urllib.parse import unquote, urlsplit
 
 from .errors import FetchError, FetchTimeoutError, NotFoundError
+from .urls import shown_url
 
 RRQ, DATA, ACK, ERROR, OACK = 1, 3, 4, 5, 6
 DEFAULT_BLOCK = 512
@@ -23,7 +24,8 @@ def tftp_chunks(url: str, total_timeout: float | None = None) -> Iterator[bytes]
     host = parts.hostname or ""
     port = parts.port or 69
     path = unquote(parts.path)
-    deadline = None if not total_timeout else time.monotonic() + total_timeout
+    started = time.monotonic()
+    deadline = None if not total_timeout else started + total_timeout
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     resolved = socket.getaddrinfo(host, port, family, socket.SOCK_DGRAM)[0][4]
     address = (str(resolved[0]), int(resolved[1]))
@@ -40,7 +42,7 @@ def tftp_chunks(url: str, total_timeout: float | None = None) -> Iterator[bytes]
         last_sent, target = request, address
         peer: tuple[str, int] | None = None
         while True:
-            packet, sender = _receive(sock, last_sent, target, url, deadline, peer)
+            packet, sender = _receive(sock, last_sent, target, url, (started, deadline), peer)
             if peer is None:
                 peer = (sender[0], sender[1])
                 target = peer
@@ -49,7 +51,7 @@ def tftp_chunks(url: str, total_timeout: float | None = None) -> Iterator[bytes]
                 code = struct.unpack("!H", packet[2:4])[0]
                 message = packet[4:].split(b"\0", 1)[0].decode("utf-8", "replace")
                 if code == 1:
-                    raise NotFoundError(url)
+                    raise NotFoundError(shown_url(url))
                 raise FetchError(f"tftp error {code} from {host}: {message}")
             if opcode == OACK and expected == 1:
                 block_size = _negotiated_block_size(packet[2:])
@@ -83,16 +85,17 @@ def _receive(
     last_sent: bytes,
     target: tuple[str, int],
     url: str,
-    deadline: float | None,
+    timing: tuple[float, float | None],  # (started, deadline), time.monotonic()
     peer: tuple[str, int] | None,
 ) -> tuple[bytes, tuple[str, int]]:
+    started, deadline = timing
     for _ in range(RETRIES):
         sock.sendto(last_sent, target)
         wait = RETRY_WAIT
         if deadline is not None:
             wait = min(wait, deadline - time.monotonic())
             if wait <= 0:
-                raise FetchTimeoutError(url, 0)
+                raise FetchTimeoutError(shown_url(url), time.monotonic() - started)
         sock.settimeout(wait)
         try:
             while True:
@@ -101,4 +104,4 @@ def _receive(
                     return packet, (sender[0], sender[1])
         except TimeoutError:
             continue
-    raise FetchError(f"tftp: no answer from {urlsplit(url).netloc} after {RETRIES} tries")
+    raise FetchError(f"tftp: no answer from {shown_url(url)} after {RETRIES} tries")

@@ -149,17 +149,13 @@ def open_for_writing(path: str, *, exclusive: bool) -> Iterator[int]:
 
 def _mounted_devices() -> dict[str, str]:
     """major:minor and source path -> mount point, from /proc/self/mountinfo."""
+    from .mountinfo import mounts
+
     found: dict[str, str] = {}
-    try:
-        lines = Path("/proc/self/mountinfo").read_text().splitlines()
-    except OSError:
-        return found
-    for line in lines:
-        fields = line.split()
-        separator = fields.index("-")
-        found.setdefault(fields[2], fields[4])
-        if separator + 2 < len(fields):
-            found.setdefault(fields[separator + 2], fields[4])
+    for mount in mounts():
+        found.setdefault(mount.device, mount.mount_point)
+        if mount.source:
+            found.setdefault(mount.source, mount.mount_point)
     return found
 
 

@@ -12,7 +12,6 @@ from ..log import Logger
 from . import blockdev, partitioning
 from .commands import require_tools
 from .filesystems import probe
-from .luks import is_luks2
 
 
 def preflight(storage: Storage, log: Logger) -> None:
@@ -55,7 +54,7 @@ def _devices_written_later(storage: Storage, log: Logger) -> list[str]:
     for volume in storage.luks:
         device = volume.device or ""
         if blockdev.is_block_device(device) and (
-            volume.wipe_volume or not is_luks2(blockdev.resolve(device), log)
+            volume.wipe_volume or not _is_luks2(blockdev.resolve(device), log)
         ):
             written.append(device)
     for fs in storage.filesystems:
@@ -89,3 +88,9 @@ def _devices_changed_earlier(storage: Storage) -> list[str]:
         if volume.device:
             paths.append(blockdev.resolve(volume.device))
     return paths
+
+
+def _is_luks2(device: str, log: Logger) -> bool:
+    from .luks import is_luks2  # loads the LUKS stack only for configs with LUKS volumes
+
+    return is_luks2(device, log)

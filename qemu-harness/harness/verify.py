@@ -23,6 +23,7 @@ from pathlib import Path
 from ignition_py.config.model import Config, File, Filesystem, Resource
 from ignition_py.errors import IgnitionError
 from ignition_py.files.contents import read_contents
+from ignition_py.files.paths import read_in_root
 from ignition_py.resources.urls import scheme_of
 
 from .images import mounted_read_only, partition_table, signature
@@ -62,6 +63,8 @@ def expected_contents(file: File, original: bytes | None) -> bytes | None:
     try:
         if file.contents is not None and file.contents.source is not None:
             head = _resource_bytes(file.contents)
+        elif file.overwrite:
+            head = b""  # what was there goes; the appends make the file
         elif original is None:
             return None
         else:
@@ -201,13 +204,14 @@ class Trees:
 
     def original(self, path: str) -> bytes | None:
         """The bytes at ``path`` before the boot, b"" where nothing was; None when unknown
-        (no pristine root, a symlink, or a path on a filesystem the config creates)."""
+        (no pristine root, not a readable file, or on a filesystem the config creates)."""
         if self.pristine is None or self._mount_of(path) != "/":
             return None
-        before = self.pristine / path.lstrip("/")
-        if before.is_symlink():
+        try:
+            before = read_in_root(self.pristine, path)  # links followed inside the image only
+        except OSError:
             return None
-        return before.read_bytes() if before.is_file() else b""
+        return b"" if before is None else before
 
     def _mount_of(self, path: str) -> str:
         return max(

@@ -75,3 +75,8 @@ def test_a_hash_mismatch_in_the_config_is_an_error_not_a_pass() -> None:
     )
     with pytest.raises(IgnitionError, match="hash mismatch"):
         expected_contents(file, None)
+
+
+def test_overwrite_without_contents_drops_what_was_there() -> None:
+    file = File(path="/etc/x", overwrite=True, append=(Resource(source="data:,new"),))
+    assert expected_contents(file, b"old") == b"new"

@@ -1,0 +1,41 @@
+"""The mounts of this process, from /proc/self/mountinfo (proc(5)): one parser for every
+stage. Paths there escape space, tab, newline and backslash as octal (`\\040`); the
+rest are the bytes of the path, decoded as the file system encoding decodes them."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+
+_OCTAL = re.compile(rb"\\([0-7]{3})")
+
+
+@dataclass(frozen=True)
+class Mount:
+    device: str  # major:minor
+    mount_point: str
+    source: str  # the mounted device or what stands for it ("tmpfs", "none", ...)
+
+
+def _unescape(field: bytes) -> str:
+    return os.fsdecode(_OCTAL.sub(lambda m: bytes([int(m.group(1), 8)]), field))
+
+
+def mounts() -> list[Mount]:
+    """Every mount of this process's namespace, in the kernel's order; [] when /proc
+    cannot be read."""
+    try:
+        with open("/proc/self/mountinfo", "rb") as handle:
+            lines = handle.read().splitlines()
+    except OSError:
+        return []
+    found = []
+    for line in lines:
+        fields = line.split(b" ")
+        if len(fields) < 5 or b"-" not in fields[5:]:
+            continue
+        separator = fields.index(b"-", 5)
+        source = fields[separator + 2] if separator + 2 < len(fields) else b""
+        found.append(Mount(fields[2].decode(), _unescape(fields[4]), _unescape(source)))
+    return found
