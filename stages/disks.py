@@ -5,6 +5,7 @@ does not name. The deciding is in ignition_py.disks, the doing in ignition_py.sy
 from __future__ import annotations
 
 from ignition_py.config.model import Config, Disk, Filesystem, Ignition, Luks, Raid, Storage
+from ignition_py.disks.device_origin import needed_before_writing
 from ignition_py.disks.luks_rules import FetchedKeys, fetched_key_file
 from ignition_py.frozen import frozen_model
 from ignition_py.log import Logger
@@ -154,6 +155,9 @@ def plan_disks(config: Config, context: StageContext) -> list[Action]:
     actions: list[Action] = []
     if storage.disks:
         actions.append(WaitForDevices(tuple(d.device for d in storage.disks), "disks"))
+    existing = needed_before_writing(storage)
+    if existing:
+        actions.append(WaitForDevices(existing, "pre-existing"))
     keys = FetchedKeys()
     actions.append(CheckBeforeWriting(storage, config.ignition, context.options.platform, keys))
     actions += [PartitionDisk(disk) for disk in storage.disks]
