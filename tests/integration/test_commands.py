@@ -187,6 +187,16 @@ def test_render_of_experimental_keeps_its_version(tmp_path: Path) -> None:
     assert json.loads(done.stdout) == {"ignition": {"version": "3.7.0-experimental"}}
 
 
+def _fetch_offline(config: Path, cache: Path, work: Path) -> subprocess.CompletedProcess[str]:
+    return run(
+        "ignition", "-platform", "file", "-stage", "fetch-offline", "-log-to-stdout",
+        "-config-cache", str(cache), "-neednet", str(work / "neednet"),
+        "-state-file", str(work / "state"),
+        env={**os.environ, "IGNITION_CONFIG_FILE": str(config),
+             "IGNITION_SYSTEM_CONFIG_DIR": str(work)},
+    )  # fmt: skip
+
+
 def test_fetch_offline_accepts_what_validate_accepts_for_older_specs(tmp_path: Path) -> None:
     """A 3.2 link without a target is valid (targets are required from 3.3 on): fetching
     must not re-check it as 3.6, where that is an error."""
@@ -197,13 +207,7 @@ def test_fetch_offline_accepts_what_validate_accepts_for_older_specs(tmp_path: P
     validated = run("ignition-validate", str(config))
     assert validated.returncode == 0, validated.stdout
     cache = tmp_path / "cache.json"
-    done = run(
-        "ignition", "-platform", "file", "-stage", "fetch-offline", "-log-to-stdout",
-        "-config-cache", str(cache), "-neednet", str(tmp_path / "neednet"),
-        "-state-file", str(tmp_path / "state"),
-        env={**os.environ, "IGNITION_CONFIG_FILE": str(config),
-             "IGNITION_SYSTEM_CONFIG_DIR": str(tmp_path)},
-    )  # fmt: skip
+    done = _fetch_offline(config, cache, tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     assert json.loads(cache.read_text())["storage"]["links"][0]["path"] == "/l"
     fetched = json.loads((tmp_path / "state").read_text())["fetchedConfigs"]
@@ -227,13 +231,7 @@ def test_fetch_offline_rejects_what_validate_rejects_for_older_specs(tmp_path: P
     assert validated.returncode == 1
     assert validated.stdout.startswith("error at $.storage.files.0.path, line 1 col 67: ")
     cache = tmp_path / "cache.json"
-    done = run(
-        "ignition", "-platform", "file", "-stage", "fetch-offline", "-log-to-stdout",
-        "-config-cache", str(cache), "-neednet", str(tmp_path / "neednet"),
-        "-state-file", str(tmp_path / "state"),
-        env={**os.environ, "IGNITION_CONFIG_FILE": str(config),
-             "IGNITION_SYSTEM_CONFIG_DIR": str(tmp_path)},
-    )  # fmt: skip
+    done = _fetch_offline(config, cache, tmp_path)
     assert done.returncode == 1, done.stdout + done.stderr
     assert not cache.exists()
 

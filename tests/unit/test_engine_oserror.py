@@ -22,14 +22,15 @@ class _ReadsABadDisk:
         raise OSError(errno.EIO, "Input/output error", "/dev/vdz")
 
 
-@PLANNERS.register("test-unexpected-oserror")
 def _plan(config: Config, context: StageContext) -> list[Action]:
     return [_ReadsABadDisk()]
 
 
 def test_an_unexpected_oserror_fails_the_stage_cleanly(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # registered for this test only: other tests compare the registry with upstream's stages
+    monkeypatch.setitem(PLANNERS._entries, "test-unexpected-oserror", _plan)
     cache = tmp_path / "ignition.json"
     cache.write_text('{"ignition": {"version": "3.6.0"}}')
     options = StageOptions(

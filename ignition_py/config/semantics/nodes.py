@@ -103,7 +103,8 @@ def _warn_hard_link_owner(
             problems.warning((*path, key, "name"), messages.HARD_LINK_OWNER_IGNORED)
 
 
-def _all_nodes(storage: Storage) -> Iterator[tuple[str, int, Node]]:
+def all_nodes(storage: Storage) -> Iterator[tuple[str, int, Node]]:
+    """Every file, directory and link: (list key, index in it, entry), in upstream's order."""
     kinds: list[tuple[str, Sequence[Node]]] = [
         ("files", storage.files),
         ("directories", storage.directories),
@@ -128,6 +129,6 @@ def check_unit_conflicts(config: Config, problems: Problems) -> None:
                 unit_paths.add(f"{_SYSTEMD_DIR}{unit.name}.d/{dropin.name}")
     if not unit_paths:
         return
-    for key, i, node in _all_nodes(config.storage):
+    for key, i, node in all_nodes(config.storage):
         if node.path in unit_paths:
             problems.error(("storage", key, i, "path"), messages.PATH_CONFLICTS_SYSTEMD)

@@ -19,6 +19,7 @@ from typing import Any
 from ..fields import Kind, field_specs
 from ..model import Config, Directory, File, Link, Storage
 from ..report import JsonPath
+from .nodes import all_nodes
 from .problems import Problems
 
 ROOT_FILE = "a file at / would replace the target's root"
@@ -65,7 +66,7 @@ def _check_node_paths(storage: Storage, path: JsonPath, problems: Problems) -> N
     for i, fs in enumerate(storage.filesystems):
         if fs.path and fs.format in _MOUNTED_FORMATS:
             mounts.setdefault(fs.path, i)
-    for key, i, node in _nodes(storage):
+    for key, i, node in all_nodes(storage):
         here = (*path, key, i, "path")
         overwrite = node.overwrite is True
         if node.path == "/":
@@ -86,17 +87,6 @@ def _check_node_paths(storage: Storage, path: JsonPath, problems: Problems) -> N
                 problems.error(here, MOUNT_POINT_OVERWRITE.format(index=index))
 
 
-def _nodes(storage: Storage) -> Iterator[tuple[str, int, File | Directory | Link]]:
-    kinds: list[tuple[str, tuple[File | Directory | Link, ...]]] = [
-        ("files", storage.files),
-        ("directories", storage.directories),
-        ("links", storage.links),
-    ]
-    for key, entries in kinds:
-        for i, node in enumerate(entries):
-            yield key, i, node
-
-
 def _check_integers(config: Config, problems: Problems) -> None:
     def check(value: int | None, path: JsonPath, low: int, high: int, message: str) -> None:
         if value is not None and not low <= value <= high:
@@ -110,7 +100,7 @@ def _check_integers(config: Config, problems: Problems) -> None:
     storage = config.storage
     if storage is None:
         return
-    for key, i, node in _nodes(storage):
+    for key, i, node in all_nodes(storage):
         for owner_key, owner in (("user", node.user), ("group", node.group)):
             if owner is not None:
                 check(owner.id, ("storage", key, i, owner_key, "id"), 0, _MAX_ID, ID_RANGE)
