@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,7 +45,14 @@ def parse_config(raw: bytes | str) -> Parsed:
     version, problem = detect_version(decoded.tree)
     if problem is not None or version is None:
         if problem is not None:
-            result.report.add(decoded.positions.place(problem))
+            entry = decoded.positions.place(problem)
+            if isinstance(decoded.tree, list) and entry.line is None:
+                # Go names no path for a config that is an array, but the place: just
+                # inside its bracket.
+                where = decoded.positions.locate(())
+                if where is not None:
+                    entry = dataclasses.replace(entry, line=where[0], column=where[1])
+            result.report.add(entry)
         return result
     result.version = version
     key_warnings = Report()
