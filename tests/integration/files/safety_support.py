@@ -13,7 +13,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -125,9 +125,14 @@ class Misbehaving(BaseHTTPRequestHandler):
         pass
 
 
+def misbehaving_server() -> AbstractContextManager[str]:
+    return serving(Misbehaving)
+
+
 @contextmanager
-def misbehaving_server() -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Misbehaving)
+def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """An HTTP server on 127.0.0.1 answering with ``handler``; yields its base URL."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:

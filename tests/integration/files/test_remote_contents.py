@@ -7,13 +7,13 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
+from .safety_support import serving
 from .support import GO_IGNITION, NOT_ROOT, make_target, run_go, run_ours, snapshot, work_dir
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason=NOT_ROOT)
@@ -34,14 +34,8 @@ class Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with serving(Handler) as url:
+        yield url
 
 
 def config(base: str, digest: str) -> dict[str, object]:
