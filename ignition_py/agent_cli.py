@@ -62,7 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if values[required] is None:
             sys.stderr.write(f"'--{required}' must be provided\n")
             return 2
-    from ignition_py.stages import StageOptions
+    from ignition_py.stage import StageOptions
 
     from .engine import run_stage
 

@@ -8,12 +8,12 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from . import __version__
 from .cli_exit import guarded
 from .config.report import Severity
-from .plan_cli import add_plan_command, run_plan
+from .errors import ConfigError
+from .plan_cli import add_plan_command, parse_inputs, print_report, run_plan
 from .validate_cli import read_input
 
 
@@ -68,43 +68,19 @@ def _validate(path: str, quiet: bool) -> int:
 
 
 def _render(paths: Sequence[str], system_dir: str, platform: str, compact: bool) -> int:
-    from .config.base_configs import base_config_files
-    from .config.build import build, render
-    from .config.merge import merge_base_configs, merge_configs
-    from .config.model import Config
+    from .config.build import render
+    from .config.compose import compose
 
-    system = Path(system_dir) if system_dir else None
-    bases = _parse_all(base_config_files(system, "") if system else [])
-    platform_bases = _parse_all(
-        base_config_files(system, platform, platform_only=True) if system and platform else []
-    )
-    users = _parse_all(paths)
-    if bases is None or platform_bases is None or users is None:
+    users = parse_inputs(paths)
+    if users is None:
         return 1
-    user = users[0]
-    for child in users[1:]:
-        user = merge_configs(user, child)
-    merged = merge_base_configs(bases, user, platform_bases)
+    try:
+        merged = compose(users, Path(system_dir) if system_dir else None, platform, print_report)
+    except ConfigError:
+        return 1  # its problems are printed
     # Each input was checked on its own; upstream does not check the merged result again.
-    print(json.dumps(render(build(Config, merged)), indent=None if compact else 2))
+    print(json.dumps(render(merged), indent=None if compact else 2))
     return 0
-
-
-def _parse_all(paths: Sequence[str | Path]) -> list[dict[str, Any]] | None:
-    """Parse every config, printing every problem; None if any has an error."""
-    from .config.parse import parse_config
-
-    trees: list[dict[str, Any]] = []
-    failed = False
-    for path in paths:
-        result = parse_config(read_input(str(path)))
-        for entry in result.report:
-            print(f"{path}: {entry}", file=sys.stderr)
-        if result.tree is None or result.report.has_errors:
-            failed = True
-        else:
-            trees.append(result.tree)
-    return None if failed else trees
 
 
 @guarded

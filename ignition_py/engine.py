@@ -3,50 +3,18 @@ it (as upstream does in every stage), then the stage's plan, then each action, l
 
 from __future__ import annotations
 
-import os
 import sys
 import zlib
 from pathlib import Path
 
 import ignition_py.stages.registered  # noqa: F401  (the stages register themselves)
-from ignition_py.stages import PLANNERS, RUNNERS, StageContext, StageOptions
 
-from .config.base_configs import base_config_files
-from .config.build import build, render
 from .config.cache import config_from_cache
+from .config.compose import with_base_configs
 from .config.model import Config
 from .errors import IgnitionError
 from .log import Logger
-
-DEFAULT_SYSTEM_CONFIG_DIR = "/usr/lib/ignition"
-
-
-def system_config_dir() -> Path:
-    return Path(os.environ.get("IGNITION_SYSTEM_CONFIG_DIR", DEFAULT_SYSTEM_CONFIG_DIR))
-
-
-def with_base_configs(user: Config, platform: str, log: Logger) -> Config:
-    """Base configs of the system config dir merged under the user's config."""
-    system = system_config_dir()
-    base_files = base_config_files(system, "")
-    platform_files = base_config_files(system, platform, platform_only=True)
-    if not base_files and not platform_files:
-        return user
-    from .config.merge import merge_base_configs
-    from .config.parse import parse_config
-
-    def load(paths: list[Path]) -> list[dict[str, object]]:
-        trees = []
-        for path in paths:
-            parsed = parse_config(path.read_bytes())
-            if parsed.config is None or parsed.report.has_errors:
-                raise IgnitionError(f"base config {path} is invalid:\n{parsed.report}")
-            log.info(f"using base config {path}")
-            trees.append(render(parsed.config))
-        return trees
-
-    merged = merge_base_configs(load(base_files), render(user), load(platform_files))
-    return build(Config, merged)
+from .stage import PLANNERS, RUNNERS, StageContext, StageOptions
 
 
 def load_stage_config(options: StageOptions, log: Logger) -> Config:

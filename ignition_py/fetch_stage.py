@@ -14,7 +14,7 @@ from pathlib import Path
 from .config.cache import write_cached
 from .errors import IgnitionError
 from .log import Logger
-from .stages import StageOptions
+from .stage import StageOptions
 
 
 def signal_need_net(path: str, log: Logger) -> None:
@@ -42,7 +42,7 @@ def run_fetch_stage(stage: str, options: StageOptions, *, offline: bool) -> int:
         log.info(f"config already cached at {options.config_cache}: nothing to fetch")
         log.info(f"{stage} passed")
         return 0
-    from .engine import with_base_configs
+    from .config.compose import with_base_configs
     from .providers import get_platform
     from .resources.errors import NeedNetError
     from .resources.fetcher import Fetcher

@@ -7,11 +7,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .config.model import Config
+    from .config.parse import Parsed
 
 DEFAULT_STATE_FILE = "/run/ignition/state"
 
@@ -43,7 +45,7 @@ def add_plan_command(subparsers: Any) -> None:
 
 def run_plan(args: argparse.Namespace) -> int:
     import ignition_py.stages.registered  # noqa: F401  (the stages register themselves)
-    from ignition_py.stages import PLAN_ORDER, PLANNERS, StageContext, StageOptions
+    from ignition_py.stage import PLAN_ORDER, PLANNERS, StageContext, StageOptions
 
     from .errors import IgnitionError
     from .log import Logger
@@ -84,31 +86,37 @@ def run_plan(args: argparse.Namespace) -> int:
 
 def _load(path: str, system_dir: str, platform: str) -> Config | None:
     """The config merged over the base configs, or None after printing its problems."""
-    from .config.base_configs import base_config_files
-    from .config.build import build, render
-    from .config.merge import merge_base_configs
-    from .config.model import Config
+    from .config.compose import compose
+    from .errors import ConfigError
+
+    users = parse_inputs([path])
+    if users is None:
+        return None
+    try:
+        return compose(users, Path(system_dir) if system_dir else None, platform, print_report)
+    except ConfigError:
+        return None  # its problems are printed
+
+
+def parse_inputs(paths: Sequence[str]) -> list[Config] | None:
+    """Parse every config named on the command line (- is standard input), printing every
+    problem; None if any has an error. Raises OSError for one that cannot be read."""
     from .config.parse import parse_config
     from .validate_cli import read_input
 
-    trees: list[list[dict[str, Any]]] = []
-    system = Path(system_dir) if system_dir else None
-    groups: list[list[str | Path]] = [
-        list(base_config_files(system, "")) if system else [],
-        [path],
-        list(base_config_files(system, platform, platform_only=True)) if system else [],
-    ]
-    for paths in groups:
-        parsed_group = []
-        for item in paths:
-            parsed = parse_config(read_input(str(item)))
-            for entry in parsed.report:
-                print(f"{item}: {entry}", file=sys.stderr)
-            if parsed.config is None or parsed.report.has_errors:
-                return None
-            parsed_group.append(render(parsed.config))
-        trees.append(parsed_group)
-    bases, (user,), platform_bases = trees
-    if not bases and not platform_bases:
-        return build(Config, user)
-    return build(Config, merge_base_configs(bases, user, platform_bases))
+    configs: list[Config] = []
+    failed = False
+    for path in paths:
+        parsed = parse_config(read_input(path))
+        print_report(path, parsed)
+        if parsed.config is None or parsed.report.has_errors:
+            failed = True
+        else:
+            configs.append(parsed.config)
+    return None if failed else configs
+
+
+def print_report(path: str | Path, parsed: Parsed) -> None:
+    """Every problem of one parsed config on stderr, prefixed by its file."""
+    for entry in parsed.report:
+        print(f"{path}: {entry}", file=sys.stderr)

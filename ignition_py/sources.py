@@ -9,7 +9,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from .config.build import build, render
+from .config.compose import system_config_dir
 from .config.merge import merge_configs
 from .config.model import Config, Ignition, Resource, Tang
 from .config.report import Severity
@@ -23,7 +23,6 @@ from .resources.stream import CONFIG_SIZE_LIMIT, TooLargeError, read_all, read_f
 from .resources.urls import shown_url
 
 CMDLINE_URL_FLAG = "ignition.config.url"
-DEFAULT_SYSTEM_CONFIG_DIR = "/usr/lib/ignition"
 
 
 def empty_config() -> Config:
@@ -32,10 +31,6 @@ def empty_config() -> Config:
 
 def kernel_cmdline_path() -> Path:
     return Path(os.environ.get("IGNITION_KERNEL_CMDLINE_PATH", "/proc/cmdline"))
-
-
-def system_config_dir() -> Path:
-    return Path(os.environ.get("IGNITION_SYSTEM_CONFIG_DIR", DEFAULT_SYSTEM_CONFIG_DIR))
 
 
 def cmdline_config_url(log: Logger) -> str | None:
@@ -117,10 +112,6 @@ def fetch_referenced(reference: Resource, fetcher: Fetcher, log: Logger) -> Conf
     return config
 
 
-def merged(parent: Config, child: Config) -> Config:
-    return build(Config, merge_configs(render(parent), render(child)))
-
-
 def render_references(config: Config, fetcher: Fetcher, log: Logger) -> Config:
     """Upstream's RenderConfig: replace, else each merge child rendered and merged over
     what came before, with the fetcher set up from the configs seen so far."""
@@ -133,9 +124,9 @@ def render_references(config: Config, fetcher: Fetcher, log: Logger) -> Config:
     result = config
     for reference in references.merge if references is not None else ():
         child = fetch_referenced(reference, fetcher, log)
-        fetcher.configure(merged(result, child).ignition)
+        fetcher.configure(merge_configs(result, child).ignition)
         child = render_references(child, fetcher, log)
-        result = merged(result, child)
+        result = merge_configs(result, child)
     return result
 
 

@@ -9,7 +9,7 @@ from ignition_py.disks.device_origin import needed_before_writing
 from ignition_py.disks.luks_rules import FetchedKeys, fetched_key_file
 from ignition_py.frozen import frozen_model
 from ignition_py.log import Logger
-from ignition_py.stages import PLANNERS, Action, StageContext
+from ignition_py.stage import PLANNERS, Action, StageContext
 
 
 @frozen_model
@@ -43,7 +43,7 @@ class CheckBeforeWriting:
 
         check_before_writing(self.storage, log)
         if any(fetched_key_file(volume) for volume in self.storage.luks):
-            from ignition_py.resources.fetcher import fetcher_for_config
+            from ignition_py.providers import fetcher_for_config
             from ignition_py.system.luks import fetch_key_files
 
             fetch = fetcher_for_config(Config(ignition=self.ignition), log, self.platform)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ignition_py.stages import RUNNERS, StageOptions
+from ignition_py.stage import RUNNERS, StageOptions
 
 
 @RUNNERS.register("fetch-offline")

@@ -4,8 +4,7 @@ result file, written under `-root` (see ignition_py/files/)."""
 from __future__ import annotations
 
 from ignition_py.config.model import Config
-
-from . import PLANNERS, Action, StageContext
+from ignition_py.stage import PLANNERS, Action, StageContext
 
 
 @PLANNERS.register("files")

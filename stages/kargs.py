@@ -5,8 +5,7 @@ and only when the config names any."""
 from __future__ import annotations
 
 from ignition_py.config.model import Config
-
-from . import PLANNERS, Action, StageContext
+from ignition_py.stage import PLANNERS, Action, StageContext
 
 KARGS_HELPER = "ignition-kargs-helper"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ignition_py.config.model import Config
 from ignition_py.frozen import frozen_model
 from ignition_py.log import Logger
-from ignition_py.stages import PLANNERS, Action, StageContext
+from ignition_py.stage import PLANNERS, Action, StageContext
 
 
 @frozen_model

@@ -1,178 +1,111 @@
-"""Merging of Ignition configs, as upstream's config/merge does it.
+"""Merging of Ignition configs, as upstream's config/merge does it, on the model itself.
 
-Works on canonical newest-spec JSON trees (dicts, lists, str, int, bool; absent = unset).
-Objects merge field by field, child scalars override, and lists are merged by key:
-a parent item whose key the child also has is merged with the child's item, child
-items with new keys are appended.  Lists that share a key space (files, directories
-and links by path; kernel arguments that should or should not exist) drop a parent
-item when the child has that key in the other list.  Some lists are plain appends.
+Objects merge field by field and a child's set scalar overrides (an unset one keeps the
+parent's, except upstream's plain scalars: the version and a partition's number). Lists
+merge by the item key the model declares: a parent item whose key the child also has is
+merged with the child's item, child items with new keys are appended. Lists that share a
+key space (files, directories and links; kernel arguments that should or should not
+exist) drop a parent item when the child has its key in the other list. Lists whose
+items repeat are appended.
 """
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, TypeVar
 
-JsonObject = dict[str, Any]
+from .fields import FieldSpec, Kind, field_specs
+from .model import Config, HTTPHeader
 
-
-def _field_key(name: str) -> Callable[[Any], str]:
-    return lambda item: str(item.get(name, ""))
-
-
-def _partition_key(partition: JsonObject) -> str:
-    # Upstream: a nonzero number wins over the label; number 0 means "no number".
-    number = partition.get("number", 0)
-    if number:
-        return f"number:{number}"
-    if "label" in partition:
-        return f"label:{partition['label']}"
-    return ""
+T = TypeVar("T")
+_ChildIndex = dict[tuple[str, object], tuple[str, Any]]
+# Upstream's one plain (non-pointer) scalar that is not required: the child's zero value
+# wins even when the child leaves it unset. (Required ones are never unset here.)
+_ALWAYS_FROM_CHILD = frozenset({"number"})
 
 
-# Key of the items of each list of objects, by the list's field name.  The field
-# names are unique across the spec for lists of objects ("groups" is a list of
-# objects under passwd and of strings under a user; strings are their own key).
-_OBJECT_LIST_KEYS: dict[str, Callable[[Any], str]] = {
-    "directories": _field_key("path"),
-    "files": _field_key("path"),
-    "links": _field_key("path"),
-    "disks": _field_key("device"),
-    "partitions": _partition_key,
-    "filesystems": _field_key("device"),
-    "luks": _field_key("name"),
-    "raid": _field_key("name"),
-    "tang": _field_key("url"),
-    "units": _field_key("name"),
-    "dropins": _field_key("name"),
-    "users": _field_key("name"),
-    "groups": _field_key("name"),
-    "merge": _field_key("source"),
-    "certificateAuthorities": _field_key("source"),
-    "httpHeaders": _field_key("name"),
-}
-
-# Lists whose fields share one key space (upstream's MergedKeys).
-_SHARED_KEY_SPACES: dict[str, str] = {
-    "directories": "node",
-    "files": "node",
-    "links": "node",
-    "shouldExist": "kernel-argument",
-    "shouldNotExist": "kernel-argument",
-}
-
-# Lists concatenated without deduplication (upstream's IgnoreDuplicates).
-_APPENDED_LISTS = frozenset({"append", "options", "mountOptions"})
-
-# Upstream's plain (non-pointer) scalars take the child's value even when the child
-# leaves them unset.  The other plain scalars are item keys, equal on both sides.
-_ALWAYS_FROM_CHILD = frozenset({"version", "number"})
+def merge_configs(parent: T, child: T) -> T:
+    """Merge child over parent (upstream's MergeStruct); returns a new record of the same
+    type. Never raises: every list of the model declares its key."""
+    cls: type = type(child)
+    specs = field_specs(cls)
+    child_index = _index_child_lists(child, specs)
+    values: dict[str, Any] = {}
+    for spec in specs:
+        parent_value = getattr(parent, spec.attr)
+        child_value = getattr(child, spec.attr)
+        if spec.kind is Kind.LIST:
+            if spec.repeats:
+                values[spec.attr] = parent_value + child_value
+            else:
+                values[spec.attr] = _merge_keyed_list(spec, parent_value, child_value, child_index)
+        elif spec.kind is Kind.OBJECT and parent_value is not None and child_value is not None:
+            values[spec.attr] = merge_configs(parent_value, child_value)
+        elif spec.key in _ALWAYS_FROM_CHILD or child_value is not None:
+            values[spec.attr] = child_value
+        else:
+            values[spec.attr] = parent_value
+    merged: T = cls(**values)
+    return merged
 
 
-def _item_key(field: str, item: Any) -> str:
-    if isinstance(item, str):
-        return item
-    try:
-        key_of = _OBJECT_LIST_KEYS[field]
-    except KeyError:
-        raise ValueError(f"no merge key known for list field {field!r}") from None
-    return key_of(item)
-
-
-def _key_space(field: str) -> str:
-    return _SHARED_KEY_SPACES.get(field, field)
-
-
-def _index_child_lists(child: JsonObject) -> dict[tuple[str, str], tuple[str, Any]]:
+def _index_child_lists(child: object, specs: Sequence[FieldSpec]) -> _ChildIndex:
     """Map (key space, item key) to (list field, item) over every keyed list of child.
 
-    Fields are visited in sorted order, as Go visits struct fields, so that among
+    Fields are visited in JSON key order, as Go visits the struct fields, so that among
     duplicate keys the same item wins as upstream.
     """
-    index: dict[tuple[str, str], tuple[str, Any]] = {}
-    for field in sorted(child):
-        items = child[field]
-        if not isinstance(items, list) or field in _APPENDED_LISTS:
+    index: _ChildIndex = {}
+    for spec in specs:
+        if spec.kind is not Kind.LIST or spec.repeats or spec.item_key is None:
             continue
-        for item in items:
-            index[(_key_space(field), _item_key(field, item))] = (field, item)
+        for item in getattr(child, spec.attr):
+            index[(spec.key_space, spec.item_key(item))] = (spec.key, item)
     return index
 
 
 def _merge_keyed_list(
-    field: str,
-    parent_items: list[Any],
-    child_items: list[Any],
-    child_index: dict[tuple[str, str], tuple[str, Any]],
-) -> list[Any]:
+    spec: FieldSpec,
+    parent_items: tuple[Any, ...],
+    child_items: tuple[Any, ...],
+    child_index: _ChildIndex,
+) -> tuple[Any, ...]:
+    key_of = spec.item_key
+    assert key_of is not None  # spec() gives every list that does not repeat a key
     merged: list[Any] = []
     for parent_item in parent_items:
-        found = child_index.get((_key_space(field), _item_key(field, parent_item)))
+        found = child_index.get((spec.key_space, key_of(parent_item)))
         if found is None:
-            merged.append(copy.deepcopy(parent_item))
+            merged.append(parent_item)
             continue
         child_field, child_item = found
-        if child_field != field:
+        if child_field != spec.key:
             continue  # the child has this key in a sibling list: the parent's entry goes
-        if isinstance(child_item, dict):
-            if field == "httpHeaders" and "value" not in child_item:
-                continue  # a header without a value deletes the parent's header
+        if isinstance(child_item, HTTPHeader) and child_item.value is None:
+            continue  # upstream: a header without a value deletes the parent's header
+        if spec.item_kind is Kind.OBJECT:
             merged.append(merge_configs(parent_item, child_item))
         else:
             merged.append(child_item)
-    parent_keys = {_item_key(field, item) for item in parent_items}
-    merged.extend(
-        copy.deepcopy(item) for item in child_items if _item_key(field, item) not in parent_keys
-    )
-    return merged
+    parent_keys = {key_of(item) for item in parent_items}
+    merged.extend(item for item in child_items if key_of(item) not in parent_keys)
+    return tuple(merged)
 
 
-def merge_configs(parent: JsonObject, child: JsonObject) -> JsonObject:
-    """Merge child over parent (upstream's MergeStruct); returns a new tree."""
-    child_index = _index_child_lists(child)
-    result: JsonObject = {}
-    for field in [*parent, *(name for name in child if name not in parent)]:
-        parent_value = parent.get(field)
-        child_value = child.get(field)
-        if field in _ALWAYS_FROM_CHILD:
-            if child_value is not None:
-                result[field] = child_value
-        elif isinstance(parent_value, list) or isinstance(child_value, list):
-            parent_items = parent_value if isinstance(parent_value, list) else []
-            child_items = child_value if isinstance(child_value, list) else []
-            if field in _APPENDED_LISTS:
-                merged = copy.deepcopy(parent_items + child_items)
-            else:
-                merged = _merge_keyed_list(field, parent_items, child_items, child_index)
-            if merged:
-                result[field] = merged
-        elif isinstance(parent_value, dict) and isinstance(child_value, dict):
-            result[field] = merge_configs(parent_value, child_value)
-        elif child_value is not None:
-            result[field] = copy.deepcopy(child_value)
-        elif parent_value is not None:
-            result[field] = copy.deepcopy(parent_value)
-    return result
-
-
-def _merge_all(configs: Iterable[JsonObject]) -> JsonObject:
-    merged: JsonObject = {}
-    for config in configs:
+def merge_all(configs: Sequence[Config]) -> Config:
+    """Each config merged over the ones before it; no configs merge to the empty one."""
+    if not configs:
+        return Config()
+    merged = configs[0]
+    for config in configs[1:]:
         merged = merge_configs(merged, config)
     return merged
 
 
 def merge_base_configs(
-    bases: Sequence[JsonObject],
-    user: JsonObject,
-    platform_bases: Sequence[JsonObject] = (),
-) -> JsonObject:
-    """The config a stage runs: base configs, then platform base configs, then the user's.
-
-    Mirrors upstream's FetchBaseConfig: the `base.d` fragments are merged in order, the
-    `base.platform.d/<platform>` fragments likewise, the latter over the former, and the
-    user config over the result.
-    """
-    system_base = merge_configs(_merge_all(bases), _merge_all(platform_bases))
-    return merge_configs(system_base, user)
+    bases: Sequence[Config], user: Config, platform_bases: Sequence[Config] = ()
+) -> Config:
+    """The config a stage runs (upstream's FetchBaseConfig, then the user's config over
+    it): the `base.d` fragments merged in order, the `base.platform.d/<platform>` ones
+    likewise over them, and the user config over the result."""
+    return merge_all([merge_all(bases), merge_all(platform_bases), user])

@@ -2,9 +2,12 @@
 
 Every field carries its JSON key, kind and the first spec version that has it; older
 configs are read into this same model. None (or an empty tuple) means 'not set'.
+Each list says how its items are keyed (upstream's Key() of the item type).
 """
 
 from __future__ import annotations
+
+from operator import attrgetter
 
 from ..frozen import field, frozen_model
 from .fields import Kind, spec
@@ -12,6 +15,20 @@ from .versions import V3_1, V3_2, V3_3, V3_4, V3_5
 
 STR, INT, BOOL, OBJ, LIST = Kind.STRING, Kind.INTEGER, Kind.BOOLEAN, Kind.OBJECT, Kind.LIST
 _CONFIG_RESOURCE = {"compression": V3_1}
+BY_NAME, BY_PATH, BY_DEVICE, BY_URL = (attrgetter(a) for a in ("name", "path", "device", "url"))
+
+
+def by_source(resource: Resource) -> str:
+    return resource.source or ""
+
+
+def by_number_or_label(partition: Partition) -> str:
+    # Upstream: a nonzero number wins over the label; number 0 means "no number".
+    if partition.number:
+        return f"number:{partition.number}"
+    if partition.label is not None:
+        return f"label:{partition.label}"
+    return ""
 
 
 @frozen_model
@@ -30,7 +47,8 @@ class Resource:
     source: str | None = field(default=None, metadata=spec("source", STR))
     compression: str | None = field(default=None, metadata=spec("compression", STR))
     http_headers: tuple[HTTPHeader, ...] = field(
-        default=(), metadata=spec("httpHeaders", LIST, since=V3_1, item=HTTPHeader)
+        default=(),
+        metadata=spec("httpHeaders", LIST, since=V3_1, item=HTTPHeader, keyed_by=BY_NAME),
     )
     verification: Verification | None = field(
         default=None, metadata=spec("verification", OBJ, cls=Verification)
@@ -40,7 +58,10 @@ class Resource:
 @frozen_model
 class IgnitionConfig:
     merge: tuple[Resource, ...] = field(
-        default=(), metadata=spec("merge", LIST, item=Resource, nested_since=_CONFIG_RESOURCE)
+        default=(),
+        metadata=spec(
+            "merge", LIST, item=Resource, nested_since=_CONFIG_RESOURCE, keyed_by=by_source
+        ),
     )
     replace: Resource | None = field(
         default=None,
@@ -59,7 +80,13 @@ class Proxy:
 class TLS:
     certificate_authorities: tuple[Resource, ...] = field(
         default=(),
-        metadata=spec("certificateAuthorities", LIST, item=Resource, nested_since=_CONFIG_RESOURCE),
+        metadata=spec(
+            "certificateAuthorities",
+            LIST,
+            item=Resource,
+            nested_since=_CONFIG_RESOURCE,
+            keyed_by=by_source,
+        ),
     )
 
 
@@ -89,9 +116,11 @@ class Ignition:
 
 @frozen_model
 class KernelArguments:
-    should_exist: tuple[str, ...] = field(default=(), metadata=spec("shouldExist", LIST, item=STR))
+    should_exist: tuple[str, ...] = field(
+        default=(), metadata=spec("shouldExist", LIST, item=STR, key_space="kernelArgument")
+    )
     should_not_exist: tuple[str, ...] = field(
-        default=(), metadata=spec("shouldNotExist", LIST, item=STR)
+        default=(), metadata=spec("shouldNotExist", LIST, item=STR, key_space="kernelArgument")
     )
 
 
@@ -127,9 +156,11 @@ class PasswdUser:
 @frozen_model
 class Passwd:
     groups: tuple[PasswdGroup, ...] = field(
-        default=(), metadata=spec("groups", LIST, item=PasswdGroup)
+        default=(), metadata=spec("groups", LIST, item=PasswdGroup, keyed_by=BY_NAME)
     )
-    users: tuple[PasswdUser, ...] = field(default=(), metadata=spec("users", LIST, item=PasswdUser))
+    users: tuple[PasswdUser, ...] = field(
+        default=(), metadata=spec("users", LIST, item=PasswdUser, keyed_by=BY_NAME)
+    )
 
 
 @frozen_model
@@ -161,7 +192,9 @@ class File:
     group: NodeGroup | None = field(default=None, metadata=spec("group", OBJ, cls=NodeGroup))
     mode: int | None = field(default=None, metadata=spec("mode", INT))
     contents: Resource | None = field(default=None, metadata=spec("contents", OBJ, cls=Resource))
-    append: tuple[Resource, ...] = field(default=(), metadata=spec("append", LIST, item=Resource))
+    append: tuple[Resource, ...] = field(
+        default=(), metadata=spec("append", LIST, item=Resource, repeats=True)
+    )
 
 
 @frozen_model
@@ -194,7 +227,7 @@ class Disk:
     device: str = field(default="", metadata=spec("device", STR, required=True))
     wipe_table: bool | None = field(default=None, metadata=spec("wipeTable", BOOL))
     partitions: tuple[Partition, ...] = field(
-        default=(), metadata=spec("partitions", LIST, item=Partition)
+        default=(), metadata=spec("partitions", LIST, item=Partition, keyed_by=by_number_or_label)
     )
 
 
@@ -204,7 +237,9 @@ class Raid:
     level: str | None = field(default=None, metadata=spec("level", STR))
     devices: tuple[str, ...] = field(default=(), metadata=spec("devices", LIST, item=STR))
     spares: int | None = field(default=None, metadata=spec("spares", INT))
-    options: tuple[str, ...] = field(default=(), metadata=spec("options", LIST, item=STR))
+    options: tuple[str, ...] = field(
+        default=(), metadata=spec("options", LIST, item=STR, repeats=True)
+    )
 
 
 @frozen_model
@@ -226,7 +261,9 @@ class Clevis:
     custom: ClevisCustom | None = field(
         default=None, metadata=spec("custom", OBJ, cls=ClevisCustom)
     )
-    tang: tuple[Tang, ...] = field(default=(), metadata=spec("tang", LIST, item=Tang))
+    tang: tuple[Tang, ...] = field(
+        default=(), metadata=spec("tang", LIST, item=Tang, keyed_by=BY_URL)
+    )
     threshold: int | None = field(default=None, metadata=spec("threshold", INT))
     tpm2: bool | None = field(default=None, metadata=spec("tpm2", BOOL))
 
@@ -246,7 +283,9 @@ class Luks:
     wipe_volume: bool | None = field(default=None, metadata=spec("wipeVolume", BOOL))
     clevis: Clevis | None = field(default=None, metadata=spec("clevis", OBJ, cls=Clevis))
     cex: Cex | None = field(default=None, metadata=spec("cex", OBJ, since=V3_5, cls=Cex))
-    options: tuple[str, ...] = field(default=(), metadata=spec("options", LIST, item=STR))
+    options: tuple[str, ...] = field(
+        default=(), metadata=spec("options", LIST, item=STR, repeats=True)
+    )
     discard: bool | None = field(default=None, metadata=spec("discard", BOOL, since=V3_4))
     open_options: tuple[str, ...] = field(
         default=(), metadata=spec("openOptions", LIST, since=V3_4, item=STR)
@@ -260,26 +299,40 @@ class Filesystem:
     path: str | None = field(default=None, metadata=spec("path", STR))
     label: str | None = field(default=None, metadata=spec("label", STR))
     uuid: str | None = field(default=None, metadata=spec("uuid", STR))
-    options: tuple[str, ...] = field(default=(), metadata=spec("options", LIST, item=STR))
+    options: tuple[str, ...] = field(
+        default=(), metadata=spec("options", LIST, item=STR, repeats=True)
+    )
     mount_options: tuple[str, ...] = field(
-        default=(), metadata=spec("mountOptions", LIST, since=V3_1, item=STR)
+        default=(), metadata=spec("mountOptions", LIST, since=V3_1, item=STR, repeats=True)
     )
     wipe_filesystem: bool | None = field(default=None, metadata=spec("wipeFilesystem", BOOL))
 
 
 @frozen_model
 class Storage:
-    disks: tuple[Disk, ...] = field(default=(), metadata=spec("disks", LIST, item=Disk))
-    raid: tuple[Raid, ...] = field(default=(), metadata=spec("raid", LIST, item=Raid))
-    luks: tuple[Luks, ...] = field(default=(), metadata=spec("luks", LIST, since=V3_2, item=Luks))
+    disks: tuple[Disk, ...] = field(
+        default=(), metadata=spec("disks", LIST, item=Disk, keyed_by=BY_DEVICE)
+    )
+    raid: tuple[Raid, ...] = field(
+        default=(), metadata=spec("raid", LIST, item=Raid, keyed_by=BY_NAME)
+    )
+    luks: tuple[Luks, ...] = field(
+        default=(), metadata=spec("luks", LIST, since=V3_2, item=Luks, keyed_by=BY_NAME)
+    )
     filesystems: tuple[Filesystem, ...] = field(
-        default=(), metadata=spec("filesystems", LIST, item=Filesystem)
+        default=(), metadata=spec("filesystems", LIST, item=Filesystem, keyed_by=BY_DEVICE)
     )
-    files: tuple[File, ...] = field(default=(), metadata=spec("files", LIST, item=File))
+    # Files, directories and links are one key space: a path is one node.
+    files: tuple[File, ...] = field(
+        default=(), metadata=spec("files", LIST, item=File, keyed_by=BY_PATH, key_space="node")
+    )
     directories: tuple[Directory, ...] = field(
-        default=(), metadata=spec("directories", LIST, item=Directory)
+        default=(),
+        metadata=spec("directories", LIST, item=Directory, keyed_by=BY_PATH, key_space="node"),
     )
-    links: tuple[Link, ...] = field(default=(), metadata=spec("links", LIST, item=Link))
+    links: tuple[Link, ...] = field(
+        default=(), metadata=spec("links", LIST, item=Link, keyed_by=BY_PATH, key_space="node")
+    )
 
 
 @frozen_model
@@ -294,12 +347,16 @@ class Unit:
     enabled: bool | None = field(default=None, metadata=spec("enabled", BOOL))
     mask: bool | None = field(default=None, metadata=spec("mask", BOOL))
     contents: str | None = field(default=None, metadata=spec("contents", STR))
-    dropins: tuple[Dropin, ...] = field(default=(), metadata=spec("dropins", LIST, item=Dropin))
+    dropins: tuple[Dropin, ...] = field(
+        default=(), metadata=spec("dropins", LIST, item=Dropin, keyed_by=BY_NAME)
+    )
 
 
 @frozen_model
 class Systemd:
-    units: tuple[Unit, ...] = field(default=(), metadata=spec("units", LIST, item=Unit))
+    units: tuple[Unit, ...] = field(
+        default=(), metadata=spec("units", LIST, item=Unit, keyed_by=BY_NAME)
+    )
 
 
 @frozen_model

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ..config.model import Config
 from ..resources.urls import scheme_of
-from ..stages import Action, StageContext
+from ..stage import Action, StageContext
 from .contents import Fetch
 from .ordering import plan_entries
 from .result import ResultFileAction
@@ -26,7 +26,7 @@ def plan_files(config: Config, context: StageContext) -> list[Action]:
     def make_fetcher() -> Fetch | None:
         if not _needs_fetcher(config):
             return None
-        from ..resources.fetcher import fetcher_for_config
+        from ..providers import fetcher_for_config
 
         return fetcher_for_config(config, context.log, context.options.platform)
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from ..config.model import Systemd, Unit
 from ..errors import IgnitionError
 from ..log import Logger
-from ..stages import Action
+from ..stage import Action
 from .commands import operand
 from .paths import make_parents
 from .target import Target, os_failure

@@ -11,7 +11,7 @@ would take it as an option (`useradd --help` exits 0)."""
 from __future__ import annotations
 
 from ..config.model import Passwd, PasswdGroup, PasswdUser
-from ..stages import Action
+from ..stage import Action
 from .commands import CommandAction, operand
 from .home_dirs import HomeDirPermissionsAction, HomesExistAction
 from .ssh_keys import SSHKeysAction, write_fragment_enabled

@@ -9,39 +9,14 @@ them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
+from ..config.model import Config
 from ..errors import ConfigError
 from ..log import Logger
-from ..registry import Registry
 from ..resources.fetcher import Fetcher
+from .platform import PLATFORMS, NoProviderError, Platform, ProviderContext, register
 
+__all__ = ["PLATFORMS", "NoProviderError", "Platform", "ProviderContext", "register"]
 
-class NoProviderError(ConfigError):
-    """The platform's config source is not there (upstream's ErrNoProvider)."""
-
-
-@dataclass(frozen=True)
-class ProviderContext:
-    fetcher: Fetcher
-    log: Logger
-    fetch_timeout: float
-
-    @property
-    def offline(self) -> bool:
-        return self.fetcher.offline
-
-
-@dataclass(frozen=True)
-class Platform:
-    name: str
-    fetch: Callable[[ProviderContext], bytes]
-    # Runs before any config is fetched, in every stage (aws: S3 region and credentials).
-    prepare: Callable[[Fetcher], None] | None = None
-
-
-PLATFORMS: Registry[Platform] = Registry("platform")
 
 # Upstream platforms without a provider here, and why.
 UNSUPPORTED: dict[str, str] = {
@@ -50,10 +25,6 @@ UNSUPPORTED: dict[str, str] = {
     "zvm": "it reads the z/VM reader device with vmur (s390x only)",
     "applehv": "it fetches over vsock from the Apple Hypervisor host",
 }
-
-
-def register(platform: Platform) -> Platform:
-    return PLATFORMS.register(platform.name)(platform)
 
 
 def get_platform(name: str) -> Platform:
@@ -71,3 +42,15 @@ def prepare_fetcher(name: str, fetcher: Fetcher) -> None:
     platform = get_platform(name)
     if platform.prepare is not None:
         platform.prepare(fetcher)
+
+
+def fetcher_for_config(config: Config, log: Logger, platform: str = "") -> Fetcher:
+    """A Fetcher with the config's timeouts, proxy and CAs (what later stages need to
+    fetch file contents), and the platform's S3 credentials on aws (as upstream's stages
+    get the engine's fetcher, set up by the platform's Init). Raises ConfigError for an
+    unknown platform."""
+    fetcher = Fetcher(log)
+    if platform:
+        prepare_fetcher(platform, fetcher)
+    fetcher.configure(config.ignition)
+    return fetcher

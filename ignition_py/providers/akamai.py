@@ -8,7 +8,7 @@ import binascii
 
 from ..errors import ConfigError
 from ..resources.errors import NeedNetError
-from . import Platform, ProviderContext, register
+from .platform import Platform, ProviderContext, register
 
 TOKEN_URL = "http://169.254.169.254/v1/token"
 USERDATA_URL = "http://169.254.169.254/v1/user-data"

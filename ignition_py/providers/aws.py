@@ -11,7 +11,7 @@ from ..resources.errors import FetchError, NeedNetError
 from ..resources.fetcher import Fetcher
 from ..resources.http import HttpClient
 from ..resources.sigv4 import Credentials
-from . import Platform, ProviderContext, register
+from .platform import Platform, ProviderContext, register
 
 # IMDS lookups made for S3 in later stages get a bound even when the config sets none.
 IMDS_TOTAL_TIMEOUT = 30.0

@@ -11,8 +11,8 @@ import time
 from ..errors import ConfigError, IgnitionError
 from ..resources.errors import FetchError, NeedNetError
 from ..resources.stream import read_file_capped
-from . import Platform, ProviderContext, register
 from .devices import devices_with_fstype, is_cdrom_with_disc, mounted_readonly
+from .platform import Platform, ProviderContext, register
 
 USERDATA_URL = (
     "http://169.254.169.254/metadata/instance/compute/userData?api-version=2021-01-01&format=text"

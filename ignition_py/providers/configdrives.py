@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 
 from ..errors import ConfigError
-from . import Platform, ProviderContext, register
 from .devices import DISK_BY_LABEL, read_file_from, wait_for_path
+from .platform import Platform, ProviderContext, register
 
 CIDATA_WAIT = 30.0
 

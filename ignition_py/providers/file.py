@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from ..resources.stream import read_file_capped
-from . import NoProviderError, Platform, ProviderContext, register
+from .platform import NoProviderError, Platform, ProviderContext, register
 
 DEFAULT_FILENAME = "config.ign"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..errors import ConfigError
 from ..resources.stream import read_file_capped
-from . import Platform, ProviderContext, register
+from .platform import Platform, ProviderContext, register
 
 USER_DATA = "/var/lib/cloud/seed/nocloud/user-data"
 

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 
 from ..errors import ConfigError
 from ..resources.errors import NotFoundError
-from . import Platform, ProviderContext, register
+from .platform import Platform, ProviderContext, register
 
 
 def userdata(

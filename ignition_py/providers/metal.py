@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from . import Platform, ProviderContext, register
+from .platform import Platform, ProviderContext, register
 
 
 def fetch(context: ProviderContext) -> bytes:

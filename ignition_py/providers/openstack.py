@@ -8,7 +8,7 @@ import threading
 from pathlib import Path
 
 from ..resources.errors import NeedNetError, NotFoundError
-from . import Platform, ProviderContext, register
+from .platform import Platform, ProviderContext, register
 from .race import config_drive, race
 
 OPENSTACK_USERDATA = "/openstack/latest/user_data"

@@ -14,7 +14,7 @@ from ..errors import ConfigError
 from ..log import Logger
 from ..resources.stream import CONFIG_SIZE_LIMIT, TooLargeError
 from ..system.commands import run
-from . import Platform, ProviderContext, register
+from .platform import Platform, ProviderContext, register
 
 FW_CFG = Path("/sys/firmware/qemu_fw_cfg")
 ENTRY = "by_name/opt/com.coreos/config"

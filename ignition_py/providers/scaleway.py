@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from ..resources.errors import NotFoundError
-from . import Platform, ProviderContext, register
+from .platform import Platform, ProviderContext, register
 
 USERDATA_URL = "http://169.254.42.42/user_data/cloud-init"
 

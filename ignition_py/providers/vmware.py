@@ -13,7 +13,7 @@ import shutil
 from ..errors import ConfigError
 from ..log import Logger
 from ..system.commands import run
-from . import NoProviderError, Platform, ProviderContext, register
+from .platform import NoProviderError, Platform, ProviderContext, register
 
 DATA = "ignition.config.data"
 ENCODING = "ignition.config.data.encoding"

@@ -209,15 +209,3 @@ def _certificate_authorities(ignition: Ignition) -> tuple[Resource, ...]:
     if security is None or security.tls is None:
         return ()
     return security.tls.certificate_authorities
-
-
-def fetcher_for_config(config: Config, log: Logger, platform: str = "") -> Fetcher:
-    """A Fetcher with the config's timeouts, proxy and CAs (what later stages need to
-    fetch file contents), and the platform's S3 credentials on aws."""
-    fetcher = Fetcher(log)
-    if platform:
-        from ..providers import prepare_fetcher
-
-        prepare_fetcher(platform, fetcher)
-    fetcher.configure(config.ignition)
-    return fetcher

@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from .. import __version__
+from ..config.http_headers import first_header_problem
 from ..config.versions import NEWEST_STABLE
 from ..log import Logger
 from .deadline import DeadlineGuard, pool_classes
 from .errors import FetchError, FetchTimeoutError
-from .headers import first_header_problem
 from .proxy import ProxySettings
 from .stream import CHUNK
 from .urls import shown_url

@@ -21,7 +21,10 @@ from typing import Any
 
 import pytest
 
-from ignition_py.config.merge import merge_base_configs, merge_configs
+from ignition_py.config import merge
+from ignition_py.config.build import build
+from ignition_py.config.build import render as tree_of
+from ignition_py.config.model import Config
 from tests.oracles import ORACLES, Oracle, oracle_id, require
 
 SPEC = "3.3.0"  # what scenarios are written in; re-versioned per run
@@ -79,7 +82,8 @@ def render(config: Json) -> Json:
     for entry in config["ignition"].get("config", {}).get("merge", []):
         source = entry["source"]
         assert source.startswith("data:,")
-        merged = merge_configs(merged, render(json.loads(urllib.parse.unquote(source[6:]))))
+        child = render(json.loads(urllib.parse.unquote(source[6:])))
+        merged = tree_of(merge.merge_configs(build(Config, merged), build(Config, child)))
     return merged
 
 
@@ -748,7 +752,13 @@ def test_base_config_merge_matches_go_ignition(
 ) -> None:
     require(oracle)
     bases, platform_bases, user = reversioned(BASE_SCENARIOS[name], version)
-    expected = merge_base_configs(bases, user, platform_bases=platform_bases)
+    expected = tree_of(
+        merge.merge_base_configs(
+            [build(Config, b) for b in bases],
+            build(Config, user),
+            [build(Config, b) for b in platform_bases],
+        )
+    )
     assert normalize(expected) == normalize(
         go_full_config_with_bases(oracle, tmp_path, bases, platform_bases, user)
     )

@@ -11,7 +11,7 @@ import pytest
 from ignition_py.config.model import Config
 from ignition_py.engine import run_stage
 from ignition_py.log import Logger
-from ignition_py.stages import PLANNERS, Action, StageContext, StageOptions
+from ignition_py.stage import PLANNERS, Action, StageContext, StageOptions
 
 
 class _ReadsABadDisk:

@@ -1,84 +1,17 @@
 """Entries given twice in a list (upstream's ValidateDups pass): in every list of every
 object, the second and later occurrences of a key are errors. The lists are found from the
-model, as upstream finds them by reflection; a few lists share one key space (files,
-directories and links; kernel arguments that should and should not exist) and a few
-allow repeats (upstream's IgnoreDuplicates)."""
+model, as upstream finds them by reflection, with the item key, key space and repeats
+each list declares on its field (the same ones merging reads)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from ..fields import Kind, field_specs
-from ..model import (
-    Config,
-    Directory,
-    Disk,
-    Dropin,
-    File,
-    Filesystem,
-    HTTPHeader,
-    KernelArguments,
-    Link,
-    Luks,
-    Partition,
-    PasswdGroup,
-    PasswdUser,
-    Raid,
-    Resource,
-    Storage,
-    Tang,
-    Unit,
-)
+from ..model import Config
 from ..report import JsonPath
 from . import messages
 from .problems import Problems
-
-
-def _partition_key(partition: Partition) -> str:
-    if partition.number:
-        return f"number:{partition.number}"
-    if partition.label is not None:
-        return f"label:{partition.label}"
-    return ""
-
-
-# Key() of each keyed type; lists of strings are keyed by the string.
-_KEYS: dict[type, Callable[[Any], object]] = {
-    Resource: lambda r: r.source or "",
-    HTTPHeader: lambda h: h.name,
-    Tang: lambda t: t.url,
-    Disk: lambda d: d.device,
-    Partition: _partition_key,
-    Raid: lambda r: r.name,
-    Luks: lambda luks: luks.name,
-    Filesystem: lambda f: f.device,
-    File: lambda n: n.path,
-    Directory: lambda n: n.path,
-    Link: lambda n: n.path,
-    PasswdUser: lambda u: u.name,
-    PasswdGroup: lambda g: g.name,
-    Unit: lambda u: u.name,
-    Dropin: lambda d: d.name,
-}
-_REPEATS_ALLOWED = {
-    (File, "append"),
-    (Filesystem, "options"),
-    (Filesystem, "mountOptions"),
-    (Raid, "options"),
-    (Luks, "options"),
-}
-_SHARED_KEY_SPACE = {
-    (Storage, "directories"): "node",
-    (Storage, "files"): "node",
-    (Storage, "links"): "node",
-    (KernelArguments, "shouldExist"): "kernelArgument",
-    (KernelArguments, "shouldNotExist"): "kernelArgument",
-}
-
-
-def _same(item: object) -> object:
-    return item
 
 
 def _walk(obj: Any, path: JsonPath, problems: Problems) -> None:
@@ -94,12 +27,11 @@ def _walk(obj: Any, path: JsonPath, problems: Problems) -> None:
         if spec.item_kind is Kind.OBJECT:
             for i, item in enumerate(value):
                 _walk(item, (*here, i), problems)
-        if (cls, spec.key) in _REPEATS_ALLOWED:
+        if spec.repeats or spec.item_key is None:
             continue
-        keys = seen.setdefault(_SHARED_KEY_SPACE.get((cls, spec.key), spec.key), set())
-        key = _KEYS[spec.cls] if spec.cls is not None else _same
+        keys = seen.setdefault(spec.key_space, set())
         for i, item in enumerate(value):
-            k = key(item)
+            k = spec.item_key(item)
             if k in keys:
                 problems.error((*here, i), messages.DUPLICATE)
             keys.add(k)

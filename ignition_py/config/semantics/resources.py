@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...resources.headers import header_problem
+from ..http_headers import header_problem
 from ..model import HTTPHeader, Ignition, Proxy, Resource, Verification
 from ..report import JsonPath
 from ..versions import V3_1

@@ -1,0 +1,88 @@
+"""The config a stage runs: the base configs a distribution ships under the system config
+dir, merged under the user's config. Written once for the engine, `ignition-py render` and
+`ignition-py plan`.
+
+Upstream's FetchBaseConfig: `base.d/*` merged in name order, `base.platform.d/PLATFORM/*`
+likewise, the latter over the former, and the user's config over the result. Upstream
+always has a platform; an empty one here means no platform base configs.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import ConfigError
+from ..log import Logger
+from .model import Config
+
+if TYPE_CHECKING:
+    from .parse import Parsed
+
+DEFAULT_SYSTEM_CONFIG_DIR = "/usr/lib/ignition"
+
+# Called with each base config file and what parsing it found, before its errors end
+# the composition: the engine logs the file, the commands print the problems.
+OnParsed = Callable[[Path, "Parsed"], None]
+
+
+def system_config_dir() -> Path:
+    """Upstream's distro.SystemConfigDir: $IGNITION_SYSTEM_CONFIG_DIR unless unset or
+    empty, else /usr/lib/ignition. The only place that reads it."""
+    return Path(os.environ.get("IGNITION_SYSTEM_CONFIG_DIR") or DEFAULT_SYSTEM_CONFIG_DIR)
+
+
+def base_config_files(system_dir: Path, platform: str) -> tuple[list[Path], list[Path]]:
+    """(files of base.d, files of base.platform.d/PLATFORM), each in name order; a
+    missing directory has none, and an empty platform has no platform directory."""
+    directories = [system_dir / "base.d"]
+    if platform:
+        directories.append(system_dir / "base.platform.d" / platform)
+    found = [
+        sorted(p for p in d.iterdir() if p.is_file()) if d.is_dir() else [] for d in directories
+    ]
+    return found[0], found[1] if platform else []
+
+
+def compose(
+    users: Sequence[Config], system_dir: Path | None, platform: str, on_parsed: OnParsed
+) -> Config:
+    """The user configs, each merged over the one before, merged over the base configs of
+    `system_dir` (None: no base configs) for `platform`.
+
+    Raises ConfigError naming the first base config that has an error (after `on_parsed`
+    saw its problems) and OSError for one that cannot be read.
+    """
+    from .merge import merge_all, merge_base_configs
+
+    user = merge_all(users)
+    if system_dir is None:
+        return user
+    base_files, platform_files = base_config_files(system_dir, platform)
+    if not base_files and not platform_files:
+        return user
+    bases = [_read_base(path, on_parsed) for path in base_files]
+    platform_bases = [_read_base(path, on_parsed) for path in platform_files]
+    return merge_base_configs(bases, user, platform_bases)
+
+
+def with_base_configs(user: Config, platform: str, log: Logger) -> Config:
+    """What every stage runs: `user` over the base configs of the system config dir, each
+    base config file logged by path. Raises ConfigError for an invalid base config."""
+
+    def logged(path: Path, _: Parsed) -> None:
+        log.info(f"using base config {path}")
+
+    return compose([user], system_config_dir(), platform, logged)
+
+
+def _read_base(path: Path, on_parsed: OnParsed) -> Config:
+    from .parse import parse_config
+
+    parsed = parse_config(path.read_bytes())
+    on_parsed(path, parsed)
+    if parsed.config is None or parsed.report.has_errors:
+        raise ConfigError(f"base config {path} is invalid:\n{parsed.report}")
+    return parsed.config

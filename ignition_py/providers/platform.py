@@ -1,0 +1,42 @@
+"""What a provider is: the record each provider module registers under upstream's
+platform name, and what a provider is handed when it fetches."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..errors import ConfigError
+from ..log import Logger
+from ..registry import Registry
+from ..resources.fetcher import Fetcher
+
+
+class NoProviderError(ConfigError):
+    """The platform's config source is not there (upstream's ErrNoProvider)."""
+
+
+@dataclass(frozen=True)
+class ProviderContext:
+    fetcher: Fetcher
+    log: Logger
+    fetch_timeout: float
+
+    @property
+    def offline(self) -> bool:
+        return self.fetcher.offline
+
+
+@dataclass(frozen=True)
+class Platform:
+    name: str
+    fetch: Callable[[ProviderContext], bytes]
+    # Runs before any config is fetched, in every stage (aws: S3 region and credentials).
+    prepare: Callable[[Fetcher], None] | None = None
+
+
+PLATFORMS: Registry[Platform] = Registry("platform")
+
+
+def register(platform: Platform) -> Platform:
+    return PLATFORMS.register(platform.name)(platform)

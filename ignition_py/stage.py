@@ -1,0 +1,59 @@
+"""The contract between the engine and the stages: the options a stage runs with, the
+context a planner gets, an action, and the registries the stage modules add themselves to.
+
+A stage that works from the rendered config registers a planner: it reads the host,
+decides, and returns actions; the engine applies them (and `ignition-py plan` prints
+them). The fetch stages, which produce the config, register a runner instead. This module
+sits low (config model, log, registry only) so that every layer may import it; the stage
+modules under `stages/` only register.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Protocol
+
+from ignition_py.config.model import Config
+from ignition_py.frozen import frozen_model
+from ignition_py.log import Logger
+from ignition_py.registry import Registry
+
+
+@frozen_model
+class StageOptions:
+    platform: str
+    root: str
+    config_cache: str
+    fetch_timeout: float
+    neednet: str
+    state_file: str
+    log_to_stdout: bool
+
+
+@frozen_model
+class StageContext:
+    options: StageOptions
+    log: Logger
+
+    @property
+    def root(self) -> Path:
+        return Path(self.options.root)
+
+
+class Action(Protocol):
+    """One step of a stage: printable before it is done, and then done."""
+
+    def describe(self) -> str: ...
+
+    def apply(self, log: Logger) -> None: ...
+
+
+Planner = Callable[[Config, StageContext], list[Action]]
+StageRunner = Callable[[StageOptions], int]
+
+# Stages that plan from the rendered config, in the order a boot runs them.
+PLANNERS: Registry[Planner] = Registry("stage")
+# Stages that acquire the config (fetch-offline, fetch).
+RUNNERS: Registry[StageRunner] = Registry("stage")
+PLAN_ORDER = ("kargs", "disks", "mount", "files", "umount")
