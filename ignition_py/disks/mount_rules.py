@@ -5,11 +5,8 @@ from __future__ import annotations
 import os
 
 from ..config.model import Config, Filesystem
+from ..path_depth import depth
 from .fs_rules import NOT_MOUNTABLE
-
-
-def depth(path: str) -> int:
-    return len([part for part in os.path.normpath(path).split("/") if part])
 
 
 def mountable(config: Config) -> list[Filesystem]:

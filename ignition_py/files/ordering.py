@@ -10,8 +10,8 @@ from pathlib import Path
 
 from ..config.model import Storage
 from ..errors import IgnitionError
+from ..path_depth import depth
 from .entries import DirectoryAction, FileAction, LinkAction
-from .paths import depth
 from .target import Target
 
 EntryAction = DirectoryAction | FileAction | LinkAction

@@ -86,11 +86,6 @@ def relative_to_root(root: Path, path: Path) -> str:
     return "/" + str(path.relative_to(root)).removeprefix(".").lstrip("/")
 
 
-def depth(path: str | Path) -> int:
-    """Number of components, as upstream's Depth: `/` is 0, `/a/b` is 2."""
-    return len(_components(os.path.normpath(str(path))))
-
-
 def make_parents(root: Path, path: Path) -> None:
     """Create the missing directories between `root` and `path`, 0755 owned by root.
 

@@ -9,12 +9,12 @@ import pytest
 
 from ignition_py.files.paths import (
     PathResolutionError,
-    depth,
     make_parents,
     read_in_root,
     relative_to_root,
     resolve_in_root,
 )
+from ignition_py.path_depth import depth
 
 
 @pytest.fixture
