@@ -7,13 +7,11 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from . import __version__
 from .cli_exit import guarded
 from .config.report import Severity
-from .errors import ConfigError
-from .plan_cli import add_plan_command, parse_inputs, print_report, run_plan
+from .plan_cli import add_plan_command, load_composed, run_plan
 from .validate_cli import read_input
 
 
@@ -69,15 +67,10 @@ def _validate(path: str, quiet: bool) -> int:
 
 def _render(paths: Sequence[str], system_dir: str, platform: str, compact: bool) -> int:
     from .config.build import render
-    from .config.compose import compose
 
-    users = parse_inputs(paths)
-    if users is None:
+    merged = load_composed(paths, system_dir, platform)
+    if merged is None:
         return 1
-    try:
-        merged = compose(users, Path(system_dir) if system_dir else None, platform, print_report)
-    except ConfigError:
-        return 1  # its problems are printed
     # Each input was checked on its own; upstream does not check the merged result again.
     print(json.dumps(render(merged), indent=None if compact else 2))
     return 0

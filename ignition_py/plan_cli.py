@@ -51,7 +51,7 @@ def run_plan(args: argparse.Namespace) -> int:
     from .log import Logger
 
     try:
-        config = _load(args.config, args.system_config_dir, args.platform)
+        config = load_composed([args.config], args.system_config_dir, args.platform)
     except OSError as err:
         print(f"ignition-py: {err.filename}: {err.strerror}", file=sys.stderr)
         return 1
@@ -84,16 +84,19 @@ def run_plan(args: argparse.Namespace) -> int:
     return 0
 
 
-def _load(path: str, system_dir: str, platform: str) -> Config | None:
-    """The config merged over the base configs, or None after printing its problems."""
+def load_composed(paths: Sequence[str], system_dir: str, platform: str) -> Config | None:
+    """The configs (files, or - for standard input), each merged over the one before, over
+    the base configs of `system_dir` ("" for none) for `platform`; None after printing
+    their problems. Raises OSError for a file that cannot be read."""
     from .config.compose import compose
     from .errors import ConfigError
 
-    users = parse_inputs([path])
+    users = parse_inputs(paths)
     if users is None:
         return None
+    system = Path(system_dir) if system_dir else None
     try:
-        return compose(users, Path(system_dir) if system_dir else None, platform, print_report)
+        return compose(users, system, platform, print_report, print_note)
     except ConfigError:
         return None  # its problems are printed
 
@@ -120,3 +123,7 @@ def print_report(path: str | Path, parsed: Parsed) -> None:
     """Every problem of one parsed config on stderr, prefixed by its file."""
     for entry in parsed.report:
         print(f"{path}: {entry}", file=sys.stderr)
+
+
+def print_note(message: str) -> None:
+    print(f"ignition-py: {message}", file=sys.stderr)

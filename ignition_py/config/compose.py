@@ -47,13 +47,18 @@ def base_config_files(system_dir: Path, platform: str) -> tuple[list[Path], list
 
 
 def compose(
-    users: Sequence[Config], system_dir: Path | None, platform: str, on_parsed: OnParsed
+    users: Sequence[Config],
+    system_dir: Path | None,
+    platform: str,
+    on_parsed: OnParsed,
+    on_note: Callable[[str], None],
 ) -> Config:
     """The user configs, each merged over the one before, merged over the base configs of
     `system_dir` (None: no base configs) for `platform`.
 
-    Raises ConfigError naming the first base config that has an error (after `on_parsed`
-    saw its problems) and OSError for one that cannot be read.
+    Raises ConfigError naming the first base.d config that has an error (after
+    `on_parsed` saw its problems) and OSError for one that cannot be read. As upstream,
+    a platform directory with such a config is left out whole, said through `on_note`.
     """
     from .merge import merge_all, merge_base_configs
 
@@ -64,18 +69,23 @@ def compose(
     if not base_files and not platform_files:
         return user
     bases = [_read_base(path, on_parsed) for path in base_files]
-    platform_bases = [_read_base(path, on_parsed) for path in platform_files]
+    try:
+        platform_bases = [_read_base(path, on_parsed) for path in platform_files]
+    except (ConfigError, OSError) as err:
+        reason = err.strerror if isinstance(err, OSError) else "config is not valid"
+        on_note(f"no config at {str(platform_files[0].parent)!r}: {reason}")
+        platform_bases = []
     return merge_base_configs(bases, user, platform_bases)
 
 
 def with_base_configs(user: Config, platform: str, log: Logger) -> Config:
     """What every stage runs: `user` over the base configs of the system config dir, each
-    base config file logged by path. Raises ConfigError for an invalid base config."""
+    base config file logged by path. Raises ConfigError for an invalid base.d config."""
 
     def logged(path: Path, _: Parsed) -> None:
         log.info(f"using base config {path}")
 
-    return compose([user], system_config_dir(), platform, logged)
+    return compose([user], system_config_dir(), platform, logged, log.info)
 
 
 def _read_base(path: Path, on_parsed: OnParsed) -> Config:

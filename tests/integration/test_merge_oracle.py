@@ -12,6 +12,7 @@ that result; the kargs stage with a failing `ignition-kargs-helper` prints it as
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -24,8 +25,10 @@ import pytest
 from ignition_py.config import merge
 from ignition_py.config.build import build
 from ignition_py.config.build import render as tree_of
+from ignition_py.config.compose import with_base_configs
 from ignition_py.config.model import Config
-from tests.oracles import ORACLES, Oracle, oracle_id, require
+from ignition_py.log import Logger
+from tests.oracles import ORACLES, UPSTREAM, Oracle, oracle_id, require
 
 SPEC = "3.3.0"  # what scenarios are written in; re-versioned per run
 KARGS_MARKER = "ignition-py-oracle"
@@ -762,3 +765,21 @@ def test_base_config_merge_matches_go_ignition(
     assert normalize(expected) == normalize(
         go_full_config_with_bases(oracle, tmp_path, bases, platform_bases, user)
     )
+
+
+def test_an_invalid_platform_base_config_is_left_out_as_upstream_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    require(UPSTREAM)
+    bases = [cfg(kernelArguments={"shouldExist": [KARGS_MARKER]})]
+    platform_bases = [
+        cfg(systemd={"units": [{"name": "good.service", "mask": True}]}),
+        cfg(storage={"files": [{"path": "relative"}]}),
+    ]
+    user = cfg(storage={"files": [{"path": "/etc/x", "mode": 420}]})
+    theirs = go_full_config_with_bases(UPSTREAM, tmp_path, bases, platform_bases, user)
+    monkeypatch.setenv("IGNITION_SYSTEM_CONFIG_DIR", str(tmp_path / "system"))
+    log = Logger("test", stream=io.StringIO())
+    ours = tree_of(with_base_configs(build(Config, user), "file", log))
+    assert normalize(ours) == normalize(theirs)
+    assert "good.service" not in json.dumps(ours)

@@ -63,7 +63,8 @@ def user_config(tmp_path: Path) -> tuple[Path, Config]:
 
 def test_base_d_in_name_order_then_platform_then_user(system: Path, tmp_path: Path) -> None:
     _, user = user_config(tmp_path)
-    composed = compose([user], system, "qemu", lambda path, parsed: None)
+    notes: list[str] = []
+    composed = compose([user], system, "qemu", lambda path, parsed: None, notes.append)
     assert units(composed) == [
         {"name": "a.service", "contents": "b", "mask": False, "enabled": True}
     ]
@@ -82,7 +83,7 @@ def test_stages_render_and_plan_compose_alike(
     monkeypatch.setenv("IGNITION_SYSTEM_CONFIG_DIR", str(system))
     for platform in ("qemu", ""):
         stage = with_base_configs(user, platform, Logger("test", stream=io.StringIO()))
-        planned = plan_cli._load(str(path), str(system), platform)
+        planned = plan_cli.load_composed([str(path)], str(system), platform)
         printed = io.StringIO()
         with redirect_stdout(printed):
             argv = ["render", "--compact", "--system-config-dir", str(system), str(path)]
@@ -105,5 +106,21 @@ def test_an_invalid_base_config_is_named_and_its_problems_shown(
     _, user = user_config(tmp_path)
     seen: list[Path] = []
     with pytest.raises(ConfigError, match=r"30-bad\.ign is invalid"):
-        compose([user], system, "qemu", lambda path, parsed: seen.append(path))
+        compose([user], system, "qemu", lambda path, parsed: seen.append(path), print)
     assert seen[-1].name == "30-bad.ign"
+
+
+def test_an_invalid_platform_base_config_leaves_its_directory_out(
+    system: Path, tmp_path: Path
+) -> None:
+    # Upstream: `no config at "base.platform.d/qemu": config is not valid`, and goes on
+    # without any config of that directory (v2.26.0 checked by hand: the kargs stage runs
+    # with base.d's kernel arguments only).
+    write(system / "base.platform.d" / "qemu" / "20.ign", unit("relative", enabled=True))
+    _, user = user_config(tmp_path)
+    notes: list[str] = []
+    composed = compose([user], system, "qemu", lambda path, parsed: None, notes.append)
+    assert units(composed) == [{"name": "a.service", "contents": "b", "mask": False}]
+    assert notes == [
+        f"no config at {str(system / 'base.platform.d' / 'qemu')!r}: config is not valid"
+    ]
