@@ -9,10 +9,10 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__
+from .agent_names import STAGES as STAGE_NAMES
+from .agent_names import UPSTREAM_PLATFORMS
 from .cli_exit import guarded
 from .goflags import Flag, FlagSet, FlagValueError, format_duration, parse_duration
-from .platforms import STAGES as STAGE_NAMES
-from .platforms import UPSTREAM_PLATFORMS
 
 DEFAULT_FETCH_TIMEOUT = 120.0
 

@@ -69,7 +69,7 @@ def test_agent_flags_listing_matches_go(oracle: Oracle) -> None:
 
 def test_every_upstream_stage_is_implemented() -> None:
     import ignition_py.stages.registered  # noqa: F401
-    from ignition_py.platforms import STAGES
+    from ignition_py.agent_names import STAGES
     from ignition_py.stage import PLANNERS, RUNNERS
 
     assert sorted(set(PLANNERS.names()) | set(RUNNERS.names())) == sorted(STAGES)

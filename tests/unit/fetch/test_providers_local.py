@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from ignition_py.agent_names import UPSTREAM_PLATFORMS
 from ignition_py.config.model import Config, File, Resource, Storage
 from ignition_py.errors import ConfigError
 from ignition_py.log import Logger
-from ignition_py.platforms import UPSTREAM_PLATFORMS
 from ignition_py.providers import PLATFORMS, UNSUPPORTED, ProviderContext, get_platform
 from ignition_py.providers.vmware import decode, ovf_properties
 from ignition_py.resources.fetcher import Fetcher

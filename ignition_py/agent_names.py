@@ -1,4 +1,5 @@
-"""Upstream Ignition's platform names (docs/supported-platforms.md)."""
+"""The values upstream's agent accepts for -platform (docs/supported-platforms.md) and
+-stage. The agent's flags check them without importing any stage or provider."""
 
 from __future__ import annotations
 
