@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any
 
-from .build import build, render
+from .build import build
 from .decode import decode
 from .model import Config
 from .normalize import normalize
@@ -24,11 +23,6 @@ class Parsed:
     version: Version | None = None
     # The config translated to the newest spec.
     config: Config | None = None
-
-    @property
-    def tree(self) -> dict[str, Any] | None:
-        """The canonical newest-spec JSON tree, which merging works on."""
-        return None if self.config is None else render(self.config)
 
     @property
     def ok(self) -> bool:
