@@ -91,17 +91,17 @@ def load_composed(paths: Sequence[str], system_dir: str, platform: str) -> Confi
     from .config.compose import compose
     from .errors import ConfigError
 
-    users = parse_inputs(paths)
+    users = _parse_inputs(paths)
     if users is None:
         return None
     system = Path(system_dir) if system_dir else None
     try:
-        return compose(users, system, platform, print_report, print_note)
+        return compose(users, system, platform, _print_report, _print_note)
     except ConfigError:
         return None  # its problems are printed
 
 
-def parse_inputs(paths: Sequence[str]) -> list[Config] | None:
+def _parse_inputs(paths: Sequence[str]) -> list[Config] | None:
     """Parse every config named on the command line (- is standard input), printing every
     problem; None if any has an error. Raises OSError for one that cannot be read."""
     from .config.parse import parse_config
@@ -111,7 +111,7 @@ def parse_inputs(paths: Sequence[str]) -> list[Config] | None:
     failed = False
     for path in paths:
         parsed = parse_config(read_input(path))
-        print_report(path, parsed)
+        _print_report(path, parsed)
         if parsed.config is None or parsed.report.has_errors:
             failed = True
         else:
@@ -119,11 +119,11 @@ def parse_inputs(paths: Sequence[str]) -> list[Config] | None:
     return None if failed else configs
 
 
-def print_report(path: str | Path, parsed: Parsed) -> None:
+def _print_report(path: str | Path, parsed: Parsed) -> None:
     """Every problem of one parsed config on stderr, prefixed by its file."""
     for entry in parsed.report:
         print(f"{path}: {entry}", file=sys.stderr)
 
 
-def print_note(message: str) -> None:
+def _print_note(message: str) -> None:
     print(f"ignition-py: {message}", file=sys.stderr)

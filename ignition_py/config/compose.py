@@ -37,13 +37,12 @@ def system_config_dir() -> Path:
 def base_config_files(system_dir: Path, platform: str) -> tuple[list[Path], list[Path]]:
     """(files of base.d, files of base.platform.d/PLATFORM), each in name order; a
     missing directory has none, and an empty platform has no platform directory."""
-    directories = [system_dir / "base.d"]
-    if platform:
-        directories.append(system_dir / "base.platform.d" / platform)
-    found = [
-        sorted(p for p in d.iterdir() if p.is_file()) if d.is_dir() else [] for d in directories
-    ]
-    return found[0], found[1] if platform else []
+    platform_dir = system_dir / "base.platform.d" / platform
+    return _files_in(system_dir / "base.d"), _files_in(platform_dir) if platform else []
+
+
+def _files_in(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.iterdir() if p.is_file()) if directory.is_dir() else []
 
 
 def compose(
