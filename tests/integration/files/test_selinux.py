@@ -1,0 +1,159 @@
+"""SELinux relabelling at the end of the files stage, with Debian's real `setfiles` and a
+small policy's file_contexts in the target: the labels land in `security.selinux` xattrs
+(the host needs no SELinux for that), read back here, and compared with what v2.26.0's
+own run of setfiles leaves on a copy of the same target."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .support import NOT_ROOT, work_dir
+from .upstream import run_both
+
+pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason=NOT_ROOT)
+
+SETFILES = shutil.which("setfiles") or "/usr/sbin/setfiles"
+if not os.path.exists(SETFILES):
+    print("skipping SELinux relabel tests: setfiles is missing (apt-get install policycoreutils)")
+needs_setfiles = pytest.mark.skipif(
+    not os.path.exists(SETFILES), reason="setfiles is missing (policycoreutils)"
+)
+
+CONTEXTS = """\
+/.*\tsystem_u:object_r:default_t:s0
+/etc(/.*)?\tsystem_u:object_r:etc_t:s0
+/etc/passwd.*\tsystem_u:object_r:passwd_file_t:s0
+/etc/shadow.*\tsystem_u:object_r:shadow_t:s0
+/etc/systemd/system(/.*)?\tsystem_u:object_r:systemd_unit_file_t:s0
+/home/[^/]+(/.*)?\tsystem_u:object_r:user_home_t:s0
+/home/[^/]+/\\.ssh(/.*)?\tsystem_u:object_r:ssh_home_t:s0
+/opt(/.*)?\tsystem_u:object_r:usr_t:s0
+"""
+# Records each run (argv, then the NUL-separated list) and runs the real setfiles.
+RECORDING_SETFILES = f"""#!/bin/sh
+log="$(dirname "$0")/setfiles.log"
+cat > "$log.stdin"
+echo "$@" >> "$log"
+exec {SETFILES} "$@" < "$log.stdin"
+"""
+SCRIPTS = {"setfiles": RECORDING_SETFILES}
+
+CONFIG: dict[str, Any] = {
+    "ignition": {"version": "3.4.0"},
+    "passwd": {
+        "users": [{"name": "alice", "sshAuthorizedKeys": ["ssh-ed25519 AAAAC3Nza alice@host"]}],
+        "groups": [{"name": "ops"}],
+    },
+    "storage": {
+        "files": [
+            {"path": "/opt/app/bin/tool", "mode": 493, "contents": {"source": "data:,x"}},
+            {"path": "/etc/motd", "contents": {"source": "data:,hello"}},
+        ],
+        "directories": [{"path": "/var/lib/thing/deep"}],
+        "links": [{"path": "/etc/localtime", "target": "/usr/share/zoneinfo/UTC"}],
+    },
+    "systemd": {
+        "units": [
+            {
+                "name": "app.service",
+                "enabled": True,
+                "contents": "[Service]\nExecStart=/opt/app/bin/tool\n"
+                "[Install]\nWantedBy=multi-user.target\n",
+                "dropins": [{"name": "env.conf", "contents": "[Service]\nEnvironment=A=1\n"}],
+            },
+            {"name": "unwanted.service", "mask": True},
+        ]
+    },
+}
+
+
+def with_policy(root: Path) -> None:
+    (root / "etc/selinux/config").write_text("SELINUX=enforcing\nSELINUXTYPE=small\n")
+    contexts = root / "etc/selinux/small/contexts/files/file_contexts"
+    contexts.parent.mkdir(parents=True)
+    contexts.write_text(CONTEXTS)
+    (root / "usr/share/zoneinfo").mkdir(parents=True)
+    (root / "usr/share/zoneinfo/UTC").write_text("TZif\n")
+
+
+def labels(root: Path) -> dict[str, str]:
+    """Every labelled path under root (links themselves, not followed) and its label."""
+    found: dict[str, str] = {}
+    for directory, dirs, files in os.walk(root):
+        for name in dirs + files:
+            path = Path(directory) / name
+            try:
+                value = os.getxattr(path, "security.selinux", follow_symlinks=False)
+            except OSError:
+                continue
+            found[str(path.relative_to(root))] = value.rstrip(b"\0").decode()
+    return found
+
+
+def _type(label: str) -> str:
+    return label.split(":")[2]
+
+
+@needs_setfiles
+def test_written_paths_get_the_policys_labels_as_upstream_labels_them() -> None:
+    with work_dir() as work:
+        pair = run_both(work, CONFIG, setup=with_policy, scripts=SCRIPTS)
+        assert pair.ours.returncode == 0, pair.ours.output
+        ours = {path: _type(label) for path, label in labels(pair.ours_root).items()}
+        expected = {
+            "opt": "usr_t",  # the first missing component, labelled with all below it
+            "opt/app/bin/tool": "usr_t",
+            "etc/motd": "etc_t",
+            "var/lib": "default_t",
+            "var/lib/thing/deep": "default_t",
+            "etc/localtime": "etc_t",
+            "etc/passwd": "passwd_file_t",
+            "etc/shadow": "shadow_t",
+            "etc/group": "etc_t",
+            "home/alice": "user_home_t",
+            "home/alice/.ssh/authorized_keys.d/ignition": "ssh_home_t",
+            "etc/systemd/system/app.service": "systemd_unit_file_t",
+            "etc/systemd/system/app.service.d/env.conf": "systemd_unit_file_t",
+            "etc/systemd/system/unwanted.service": "systemd_unit_file_t",
+            "etc/systemd/system-preset": "etc_t",
+            "etc/.ignition-result.json": "etc_t",
+        }
+        assert {path: ours.get(path) for path in expected} == expected
+        # what the stage did not write keeps no label
+        for untouched in ("etc/login.defs", "etc/skel/.profile", "usr/share/zoneinfo/UTC"):
+            assert untouched not in ours
+        if pair.upstream is not None:
+            assert pair.upstream.returncode == 0, pair.upstream.output
+            assert labels(pair.ours_root) == labels(pair.upstream_root)
+
+
+@needs_setfiles
+def test_a_target_without_a_policy_runs_no_setfiles() -> None:
+    """make_target's /etc/selinux/config names a type whose file_contexts is absent."""
+    with work_dir() as work:
+        pair = run_both(work, CONFIG, scripts=SCRIPTS)
+        assert pair.ours.returncode == 0, pair.ours.output
+        assert not (work / "ours-bin/setfiles.log").exists()
+        assert labels(pair.ours_root) == {}
+
+
+@needs_setfiles
+def test_a_setfiles_failure_fails_the_stage() -> None:
+    def broken_policy(root: Path) -> None:
+        with_policy(root)
+        (root / "etc/selinux/small/contexts/files/file_contexts").write_text(
+            "/(.*\tsystem_u:object_r:x_t:s0\n"
+        )
+
+    with work_dir() as work:
+        config = {"ignition": {"version": "3.4.0"}, "storage": CONFIG["storage"]}
+        pair = run_both(work, config, setup=broken_policy, scripts=SCRIPTS)
+        assert pair.ours.returncode == 1, pair.ours.output
+        assert "setfiles" in pair.ours.output
+        if pair.upstream is not None:
+            assert pair.upstream.returncode == 1, pair.upstream.output
