@@ -10,6 +10,10 @@ groups: /etc/{passwd,group,shadow,gshadow,subuid,subgid}*, /etc/.pwd.lock and ea
 configured user's home (the link's target when the home is a link). Only those that exist
 at the end are labelled.
 
+The mount stage labels, as upstream, the topmost directory it makes for a mount point
+(before mounting) and the root of a filesystem it mounts that is empty but for lost+found
+(stages/mount.py, system/mounts.py).
+
 "The target has a policy" means /etc/selinux/config names a SELINUXTYPE whose
 contexts/files/file_contexts exists in the target; otherwise nothing is run. (v2.26.0,
 built with relabelling, fails the stage instead when the config or the type is missing.)
@@ -22,12 +26,15 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..config.model import Config, Directory, File, Link, Passwd, Storage, Systemd
 from ..log import Logger
 from ..stages import Action
 from .paths import read_in_root, resolve_in_root
-from .target import Target
+
+if TYPE_CHECKING:
+    from .target import Target
 
 SELINUX_CONFIG = "/etc/selinux/config"
 FILE_CONTEXTS = "contexts/files/file_contexts"

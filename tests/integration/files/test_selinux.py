@@ -7,13 +7,18 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .support import NOT_ROOT, work_dir
-from .upstream import run_both
+from tests.oracles import UPSTREAM
+
+from .support import NOT_ROOT, make_target, run_ours, work_dir
+from .upstream import run_both, run_upstream
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason=NOT_ROOT)
 
@@ -33,6 +38,7 @@ CONTEXTS = """\
 /home/[^/]+(/.*)?\tsystem_u:object_r:user_home_t:s0
 /home/[^/]+/\\.ssh(/.*)?\tsystem_u:object_r:ssh_home_t:s0
 /opt(/.*)?\tsystem_u:object_r:usr_t:s0
+/srv(/.*)?\tsystem_u:object_r:var_t:s0
 """
 # Records each run (argv, then the NUL-separated list) and runs the real setfiles.
 RECORDING_SETFILES = f"""#!/bin/sh
@@ -157,3 +163,62 @@ def test_a_setfiles_failure_fails_the_stage() -> None:
         assert "setfiles" in pair.ours.output
         if pair.upstream is not None:
             assert pair.upstream.returncode == 1, pair.upstream.output
+
+
+@contextmanager
+def ext4_loop(image: Path) -> Iterator[str]:
+    with open(image, "wb") as blank:
+        blank.truncate(32 << 20)
+    subprocess.run(["mkfs.ext4", "-q", "-F", str(image)], check=True)
+    device = subprocess.run(
+        ["losetup", "-f", "--show", str(image)], check=True, capture_output=True, text=True
+    ).stdout.strip()
+    try:
+        yield device
+    finally:
+        subprocess.run(["losetup", "-d", device], check=False)
+
+
+def _mount_config(device: str) -> dict[str, Any]:
+    filesystem = {"device": device, "format": "ext4", "path": "/srv/data"}
+    return {"ignition": {"version": "3.4.0"}, "storage": {"filesystems": [filesystem]}}
+
+
+@needs_setfiles
+@pytest.mark.skipif(shutil.which("losetup") is None, reason="losetup is missing")
+def test_the_mount_stage_labels_the_mount_points_it_makes_and_fresh_filesystems() -> None:
+    with work_dir() as work, ext4_loop(work / "ours.img") as mine:
+        root = work / "ours"
+        make_target(root)
+        with_policy(root)
+        done = run_ours(_mount_config(mine), root, work / "ours-scratch", stage="mount")
+        try:
+            assert done.returncode == 0, done.output
+            ours = labels(root)
+        finally:
+            subprocess.run(["umount", str(root / "srv/data")], check=False)
+        # /srv was made (labelled with what is below it), then the empty filesystem's root
+        assert {k: _type(v) for k, v in ours.items()} == {
+            "srv": "var_t",
+            "srv/data": "var_t",
+            "srv/data/lost+found": "var_t",
+        }
+        # the mount point itself was labelled in the root filesystem before mounting
+        assert set(labels(root)) == {"srv", "srv/data"}
+        if not UPSTREAM.present():
+            print(f"not compared with upstream: {UPSTREAM.missing_reason()}")
+            return
+        with ext4_loop(work / "upstream.img") as theirs:
+            other = work / "upstream"
+            make_target(other)
+            with_policy(other)
+            config = _mount_config(theirs)
+            upstream = run_upstream(
+                config, other, work / "up-scratch", stage="mount", scripts=SCRIPTS
+            )
+            try:
+                assert upstream.returncode == 0, upstream.output
+                assert labels(other) == ours
+            finally:
+                subprocess.run(["umount", str(other / "srv/data")], check=False)
+            assert labels(other) == labels(root)
