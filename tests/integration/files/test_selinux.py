@@ -222,3 +222,49 @@ def test_the_mount_stage_labels_the_mount_points_it_makes_and_fresh_filesystems(
             finally:
                 subprocess.run(["umount", str(other / "srv/data")], check=False)
             assert labels(other) == labels(root)
+
+
+@needs_setfiles
+def test_a_home_that_is_a_link_is_labelled_at_its_target_not_the_link() -> None:
+    """OSTree's /root -> var/roothome: the link keeps its own label (none here)."""
+
+    def ostree_root(root: Path) -> None:
+        with_policy(root)
+        (root / "var/roothome").mkdir(mode=0o700)
+        (root / "root").rmdir()
+        (root / "root").symlink_to("var/roothome")
+
+    config = {
+        "ignition": {"version": "3.4.0"},
+        "passwd": {"users": [{"name": "root", "sshAuthorizedKeys": ["ssh-ed25519 AAAAC3Nza r"]}]},
+    }
+    with work_dir() as work:
+        pair = run_both(work, config, setup=ostree_root, scripts=SCRIPTS)
+        assert pair.ours.returncode == 0, pair.ours.output
+        ours = labels(pair.ours_root)
+        assert "root" not in ours
+        assert _type(ours["var/roothome"]) == "default_t"
+        assert _type(ours["var/roothome/.ssh/authorized_keys.d/ignition"]) == "default_t"
+        if pair.upstream is not None:
+            assert pair.upstream.returncode == 0, pair.upstream.output
+            assert labels(pair.upstream_root) == ours
+
+
+def test_policy_is_found_only_where_the_config_names_a_type_with_file_contexts(
+    tmp_path: Path,
+) -> None:
+    from ignition_py.files.relabel import policy_file_contexts
+
+    config = tmp_path / "etc/selinux/config"
+    assert policy_file_contexts(tmp_path) is None  # no config
+    config.parent.mkdir(parents=True)
+    config.write_text("SELINUX=enforcing\n")
+    assert policy_file_contexts(tmp_path) is None  # no type
+    config.write_text("SELINUXTYPE=\n")
+    assert policy_file_contexts(tmp_path) is None  # empty type
+    config.write_text("# comment\n  SELINUXTYPE=small  \nSELINUXTYPE=other\n")
+    assert policy_file_contexts(tmp_path) is None  # the type's file_contexts is absent
+    contexts = tmp_path / "etc/selinux/small/contexts/files/file_contexts"
+    contexts.parent.mkdir(parents=True)
+    contexts.write_text(CONTEXTS)
+    assert policy_file_contexts(tmp_path) == contexts  # the first SELINUXTYPE= line
