@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..config.model import Config, Directory, File, Link, Passwd, Storage, Systemd
+from ..errors import IgnitionError
 from ..log import Logger
 from ..stages import Action
 from .paths import read_in_root, resolve_in_root
@@ -110,8 +111,12 @@ class RelabelAction:
         from ..system.selinux import setfiles
 
         existing = sorted(path for path in set(self._candidates()) if _exists(path))
-        if existing:
+        if not existing:
+            return
+        try:
             setfiles(self.target.root, self.file_contexts, existing, log)
+        except IgnitionError as err:
+            raise IgnitionError(f"failed to handle relabeling: {err}") from err
 
     def _candidates(self) -> Iterable[Path]:
         yield from self.paths

@@ -160,7 +160,8 @@ def test_a_setfiles_failure_fails_the_stage() -> None:
         config = {"ignition": {"version": "3.4.0"}, "storage": CONFIG["storage"]}
         pair = run_both(work, config, setup=broken_policy, scripts=SCRIPTS)
         assert pair.ours.returncode == 1, pair.ours.output
-        assert "setfiles" in pair.ours.output
+        assert "Ignition failed: failed to handle relabeling: setfiles" in pair.ours.output
+        assert "line 1 has invalid regex" in pair.ours.output
         if pair.upstream is not None:
             assert pair.upstream.returncode == 1, pair.upstream.output
 
