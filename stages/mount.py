@@ -61,4 +61,8 @@ def plan_mount(config: Config, context: StageContext) -> list[Action]:
     filesystems = mountable(config)
     found = policy_file_contexts(context.root) if filesystems else None
     contexts = str(found) if found is not None else None
+    if contexts is not None:
+        from ignition_py.system.selinux import require_setfiles
+
+        require_setfiles()  # before the first mount point is made
     return [MountFilesystem(fs, root, state, contexts) for fs in filesystems]

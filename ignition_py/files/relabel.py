@@ -149,10 +149,16 @@ def _exists(path: Path) -> bool:
 
 def plan_relabel(config: Config, target: Target) -> list[Action]:
     """The relabel action that ends the files stage, or nothing when the target has no
-    SELinux policy. Paths of entries are decided now, before the stage writes anything."""
+    SELinux policy. Paths of entries are decided now, before the stage writes anything.
+
+    Raises MissingToolError, before anything is written, when the target has a policy
+    and setfiles is missing (upstream fails at the end, after writing)."""
     file_contexts = policy_file_contexts(target.root)
     if file_contexts is None:
         return []
+    from ..system.selinux import require_setfiles
+
+    require_setfiles()
     tree = _Tree()
     storage = config.storage or Storage()
     paths = [tree.first_missing(target.path(node.path)) for node in _nodes(storage)]

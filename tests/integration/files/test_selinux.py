@@ -269,3 +269,16 @@ def test_policy_is_found_only_where_the_config_names_a_type_with_file_contexts(
     contexts.parent.mkdir(parents=True)
     contexts.write_text(CONTEXTS)
     assert policy_file_contexts(tmp_path) == contexts  # the first SELINUXTYPE= line
+
+
+def test_a_policy_without_setfiles_fails_before_anything_is_written() -> None:
+    with work_dir() as work:
+        root = work / "root"
+        make_target(root)
+        with_policy(root)
+        config = {"ignition": {"version": "3.4.0"}, "storage": CONFIG["storage"]}
+        done = run_ours(config, root, work / "scratch", env={"PATH": "/usr/bin:/bin"})
+        assert done.returncode == 1
+        assert "required tools not found in PATH: setfiles" in done.output
+        assert not (root / "etc/motd").exists()
+        assert not (root / "etc/.ignition-result.json").exists()
