@@ -4,6 +4,7 @@ root: same exit status, same CRITICAL lines, same tree."""
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import subprocess
@@ -208,3 +209,19 @@ def test_a_host_outside_any_container_is_refused(
     monkeypatch.setenv("container", "podman")
     assert in_container((str(tmp_path / "no-marker"),))
     assert NOT_IN_CONTAINER.startswith("this tool is not designed to run on a host system")
+
+
+def test_merged_configs_are_rendered_before_applying() -> None:
+    child = {
+        "ignition": V34,
+        "storage": {"files": [{"path": "/merged", "contents": {"source": "data:,m"}}]},
+    }
+    source = "data:;base64," + base64.b64encode(json.dumps(child).encode()).decode()
+    config = {"ignition": {**V34, "config": {"merge": [{"source": source}]}}}
+    with work_dir() as work:
+        ours, upstream = apply_both(work, config, ["--offline"])
+        assert ours.returncode == 0, ours.stdout
+        assert (work / "ours/merged").read_text() == "m"
+        if upstream is not None:
+            assert upstream.returncode == 0, upstream.stdout
+            assert snapshot(work / "ours") == snapshot(work / "upstream")
