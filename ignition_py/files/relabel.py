@@ -127,16 +127,18 @@ class RelabelAction:
             yield from (root / match for match in glob.glob(pattern, root_dir=root))
         yield root / PASSWD_LOCK.lstrip("/")
         for name in self.homes:
-            yield root / _home_as_labelled(root, self.target.user(name).home).lstrip("/")
+            yield _home_as_labelled(self.target, self.target.user(name).home)
 
 
-def _home_as_labelled(root: Path, home: str) -> str:
-    # A home that is a link (OSTree's /root -> var/roothome) is labelled at its target.
-    located = root / home.lstrip("/")
+def _home_as_labelled(target: Target, home: str) -> Path:
+    # A home that is a link (OSTree's /root -> var/roothome) is labelled at its target;
+    # both are resolved inside the root (upstream joins them to it unresolved).
+    located = target.path(home)
     if not located.is_symlink():
-        return home
+        return located
     link = os.readlink(located)
-    return os.path.normpath(os.path.join(os.path.dirname(home), link))
+    parts = (link,) if os.path.isabs(link) else (os.path.dirname(home), link)
+    return resolve_in_root(target.root, *parts)
 
 
 def _exists(path: Path) -> bool:

@@ -282,3 +282,28 @@ def test_a_policy_without_setfiles_fails_before_anything_is_written() -> None:
         assert "required tools not found in PATH: setfiles" in done.output
         assert not (root / "etc/motd").exists()
         assert not (root / "etc/.ignition-result.json").exists()
+
+
+@needs_setfiles
+def test_homes_are_labelled_inside_the_root_even_through_an_absolute_link() -> None:
+    """/home is a link to an absolute path that also exists on the host: the home
+    labelled is the one inside the root, never the host's."""
+    with work_dir() as work:
+        outside = work / "outside"
+        (outside / "core").mkdir(parents=True)
+        root = work / "root"
+        make_target(root)
+        with_policy(root)
+        inside = root / str(outside).lstrip("/")
+        inside.mkdir(parents=True)
+        (root / "home/core").rename(inside / "core")
+        (root / "home").rmdir()
+        (root / "home").symlink_to(outside)
+        config = {
+            "ignition": {"version": "3.4.0"},
+            "passwd": {"users": [{"name": "core", "sshAuthorizedKeys": ["ssh-ed25519 AAAA c"]}]},
+        }
+        done = run_ours(config, root, work / "scratch", env={"PATH": os.environ["PATH"]})
+        assert done.returncode == 0, done.output
+        assert labels(outside) == {}
+        assert _type(labels(root)[str(inside.relative_to(root) / "core")]) == "default_t"
