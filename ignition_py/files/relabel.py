@@ -39,14 +39,7 @@ if TYPE_CHECKING:
 
 SELINUX_CONFIG = "/etc/selinux/config"
 FILE_CONTEXTS = "contexts/files/file_contexts"
-ACCOUNT_GLOBS = (
-    "etc/passwd*",
-    "etc/group*",
-    "etc/shadow*",
-    "etc/gshadow*",
-    "etc/subuid*",
-    "etc/subgid*",
-)
+ACCOUNT_GLOBS = ("passwd*", "group*", "shadow*", "gshadow*", "subuid*", "subgid*")  # in /etc
 PASSWD_LOCK = "/etc/.pwd.lock"
 
 
@@ -122,10 +115,10 @@ class RelabelAction:
         yield from self.paths
         if not self.accounts:
             return
-        root = self.target.root
+        etc = resolve_in_root(self.target.root, "/etc", follow_last=True)
         for pattern in ACCOUNT_GLOBS:
-            yield from (root / match for match in glob.glob(pattern, root_dir=root))
-        yield root / PASSWD_LOCK.lstrip("/")
+            yield from (etc / match for match in glob.glob(pattern, root_dir=etc))
+        yield self.target.path(PASSWD_LOCK)
         for name in self.homes:
             yield _home_as_labelled(self.target, self.target.user(name).home)
 

@@ -307,3 +307,26 @@ def test_homes_are_labelled_inside_the_root_even_through_an_absolute_link() -> N
         assert done.returncode == 0, done.output
         assert labels(outside) == {}
         assert _type(labels(root)[str(inside.relative_to(root) / "core")]) == "default_t"
+
+
+@needs_setfiles
+def test_account_files_are_labelled_inside_the_root_even_through_an_absolute_link() -> None:
+    """/etc is a link to an absolute path that also exists on the host, with a passwd of
+    its own: the account files labelled are the root's."""
+    with work_dir() as work:
+        outside = work / "hostetc"
+        outside.mkdir()
+        (outside / "passwd").write_text("host:x:0:0::/:/bin/sh\n")
+        root = work / "root"
+        make_target(root)
+        with_policy(root)
+        inside = root / str(outside).lstrip("/")
+        inside.parent.mkdir(parents=True)
+        (root / "etc").rename(inside)
+        (root / "etc").symlink_to(outside)
+        config = {"ignition": {"version": "3.4.0"}, "passwd": {"groups": [{"name": "ops"}]}}
+        done = run_ours(config, root, work / "scratch", env={"PATH": os.environ["PATH"]})
+        assert done.returncode == 0, done.output
+        assert labels(outside) == {}
+        # labelled for where it really is in the root (not under /etc)
+        assert _type(labels(root)[str(inside.relative_to(root) / "group")]) == "default_t"
