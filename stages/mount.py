@@ -14,6 +14,7 @@ class MountFilesystem:
     filesystem: Filesystem
     root: str
     state_file: str
+    file_contexts: str | None = None  # the target's SELinux policy: label what is made
 
     @property
     def target(self) -> str:
@@ -32,7 +33,18 @@ class MountFilesystem:
         from ignition_py.state import load_state, save_state
         from ignition_py.system import mounts
 
-        created = mounts.mount(self.filesystem, self.root, self.target, log)
+        label = None
+        if self.file_contexts is not None:
+            from pathlib import Path
+
+            from ignition_py.system.selinux import setfiles
+
+            contexts, root = Path(self.file_contexts), Path(self.root)
+
+            def label(path: str) -> None:
+                setfiles(root, contexts, [Path(path)], log)
+
+        created = mounts.mount(self.filesystem, self.root, self.target, log, label)
         if created:
             state = load_state(self.state_file)
             known = list(state.get("notatedDirectories") or [])
@@ -43,6 +55,14 @@ class MountFilesystem:
 @PLANNERS.register("mount")
 def plan_mount(config: Config, context: StageContext) -> list[Action]:
     from ignition_py.disks.mount_rules import mountable
+    from ignition_py.files.relabel import policy_file_contexts
 
     root, state = context.options.root, context.options.state_file
-    return [MountFilesystem(fs, root, state) for fs in mountable(config)]
+    filesystems = mountable(config)
+    found = policy_file_contexts(context.root) if filesystems else None
+    contexts = str(found) if found is not None else None
+    if contexts is not None:
+        from ignition_py.system.selinux import require_setfiles
+
+        require_setfiles()  # before the first mount point is made
+    return [MountFilesystem(fs, root, state, contexts) for fs in filesystems]

@@ -1,6 +1,6 @@
 """The files stage's plan, in upstream's order: groups and users, then directories, files
 and links, then systemd units and presets, then crypttab and key files, then the result
-file. Planning only reads the target; every change is an action."""
+file, then SELinux relabelling. Planning only reads the target; every change is an action."""
 
 from __future__ import annotations
 
@@ -52,4 +52,7 @@ def plan_files(config: Config, context: StageContext) -> list[Action]:
 
         actions.append(CrypttabAction(target, config.storage.luks, context.options.state_file))
     actions.append(ResultFileAction(target, context.options.state_file))
+    from .relabel import plan_relabel
+
+    actions += plan_relabel(config, target)
     return actions

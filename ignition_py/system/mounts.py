@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
 
 from ..config.model import Filesystem
 from ..disks.mount_rules import mount_argv
@@ -40,10 +41,29 @@ def make_mount_point(root: str, target: str) -> list[str]:
     return created
 
 
-def mount(fs: Filesystem, root: str, target: str, log: Logger) -> list[str]:
+def filesystem_is_empty(path: str) -> bool:
+    """Upstream's FilesystemIsEmpty: nothing in the directory but lost+found."""
+    return all(name == "lost+found" for name in os.listdir(path))
+
+
+def mount(
+    fs: Filesystem,
+    root: str,
+    target: str,
+    log: Logger,
+    label: Callable[[str], None] | None = None,
+) -> list[str]:
+    """Make the mount point and mount `fs` there; returns the directories made, relative
+    to root. `label` (SELinux relabelling) is called as v2.26.0 relabels: with the topmost
+    directory made, before mounting, and with the mount point when the mounted filesystem
+    is empty."""
     check_only_directories(target)
     created = make_mount_point(root, target)
+    if label is not None and created:
+        label(os.path.join(root, created[0].lstrip("/")))
     run(mount_argv(fs, target), log)
+    if label is not None and filesystem_is_empty(target):
+        label(target)
     return created
 
 

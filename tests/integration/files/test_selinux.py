@@ -1,0 +1,332 @@
+"""SELinux relabelling at the end of the files stage, with Debian's real `setfiles` and a
+small policy's file_contexts in the target: the labels land in `security.selinux` xattrs
+(the host needs no SELinux for that), read back here, and compared with what v2.26.0's
+own run of setfiles leaves on a copy of the same target."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.oracles import UPSTREAM
+
+from .support import NOT_ROOT, make_target, run_ours, work_dir
+from .upstream import run_both, run_upstream
+
+pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason=NOT_ROOT)
+
+SETFILES = shutil.which("setfiles") or "/usr/sbin/setfiles"
+if not os.path.exists(SETFILES):
+    print("skipping SELinux relabel tests: setfiles is missing (apt-get install policycoreutils)")
+needs_setfiles = pytest.mark.skipif(
+    not os.path.exists(SETFILES), reason="setfiles is missing (policycoreutils)"
+)
+
+CONTEXTS = """\
+/.*\tsystem_u:object_r:default_t:s0
+/etc(/.*)?\tsystem_u:object_r:etc_t:s0
+/etc/passwd.*\tsystem_u:object_r:passwd_file_t:s0
+/etc/shadow.*\tsystem_u:object_r:shadow_t:s0
+/etc/systemd/system(/.*)?\tsystem_u:object_r:systemd_unit_file_t:s0
+/home/[^/]+(/.*)?\tsystem_u:object_r:user_home_t:s0
+/home/[^/]+/\\.ssh(/.*)?\tsystem_u:object_r:ssh_home_t:s0
+/opt(/.*)?\tsystem_u:object_r:usr_t:s0
+/srv(/.*)?\tsystem_u:object_r:var_t:s0
+"""
+# Records each run (argv, then the NUL-separated list) and runs the real setfiles.
+RECORDING_SETFILES = f"""#!/bin/sh
+log="$(dirname "$0")/setfiles.log"
+cat > "$log.stdin"
+echo "$@" >> "$log"
+exec {SETFILES} "$@" < "$log.stdin"
+"""
+SCRIPTS = {"setfiles": RECORDING_SETFILES}
+
+CONFIG: dict[str, Any] = {
+    "ignition": {"version": "3.4.0"},
+    "passwd": {
+        "users": [{"name": "alice", "sshAuthorizedKeys": ["ssh-ed25519 AAAAC3Nza alice@host"]}],
+        "groups": [{"name": "ops"}],
+    },
+    "storage": {
+        "files": [
+            {"path": "/opt/app/bin/tool", "mode": 493, "contents": {"source": "data:,x"}},
+            {"path": "/etc/motd", "contents": {"source": "data:,hello"}},
+        ],
+        "directories": [{"path": "/var/lib/thing/deep"}],
+        "links": [{"path": "/etc/localtime", "target": "/usr/share/zoneinfo/UTC"}],
+    },
+    "systemd": {
+        "units": [
+            {
+                "name": "app.service",
+                "enabled": True,
+                "contents": "[Service]\nExecStart=/opt/app/bin/tool\n"
+                "[Install]\nWantedBy=multi-user.target\n",
+                "dropins": [{"name": "env.conf", "contents": "[Service]\nEnvironment=A=1\n"}],
+            },
+            {"name": "unwanted.service", "mask": True},
+        ]
+    },
+}
+
+
+def with_policy(root: Path) -> None:
+    (root / "etc/selinux/config").write_text("SELINUX=enforcing\nSELINUXTYPE=small\n")
+    contexts = root / "etc/selinux/small/contexts/files/file_contexts"
+    contexts.parent.mkdir(parents=True)
+    contexts.write_text(CONTEXTS)
+    (root / "usr/share/zoneinfo").mkdir(parents=True)
+    (root / "usr/share/zoneinfo/UTC").write_text("TZif\n")
+
+
+def labels(root: Path) -> dict[str, str]:
+    """Every labelled path under root (links themselves, not followed) and its label."""
+    found: dict[str, str] = {}
+    for directory, dirs, files in os.walk(root):
+        for name in dirs + files:
+            path = Path(directory) / name
+            try:
+                value = os.getxattr(path, "security.selinux", follow_symlinks=False)
+            except OSError:
+                continue
+            found[str(path.relative_to(root))] = value.rstrip(b"\0").decode()
+    return found
+
+
+def _type(label: str) -> str:
+    return label.split(":")[2]
+
+
+@needs_setfiles
+def test_written_paths_get_the_policys_labels_as_upstream_labels_them() -> None:
+    with work_dir() as work:
+        pair = run_both(work, CONFIG, setup=with_policy, scripts=SCRIPTS)
+        assert pair.ours.returncode == 0, pair.ours.output
+        ours = {path: _type(label) for path, label in labels(pair.ours_root).items()}
+        expected = {
+            "opt": "usr_t",  # the first missing component, labelled with all below it
+            "opt/app/bin/tool": "usr_t",
+            "etc/motd": "etc_t",
+            "var/lib": "default_t",
+            "var/lib/thing/deep": "default_t",
+            "etc/localtime": "etc_t",
+            "etc/passwd": "passwd_file_t",
+            "etc/shadow": "shadow_t",
+            "etc/group": "etc_t",
+            "home/alice": "user_home_t",
+            "home/alice/.ssh/authorized_keys.d/ignition": "ssh_home_t",
+            "etc/systemd/system/app.service": "systemd_unit_file_t",
+            "etc/systemd/system/app.service.d/env.conf": "systemd_unit_file_t",
+            "etc/systemd/system/unwanted.service": "systemd_unit_file_t",
+            "etc/systemd/system-preset": "etc_t",
+            "etc/.ignition-result.json": "etc_t",
+        }
+        assert {path: ours.get(path) for path in expected} == expected
+        # what the stage did not write keeps no label
+        for untouched in ("etc/login.defs", "etc/skel/.profile", "usr/share/zoneinfo/UTC"):
+            assert untouched not in ours
+        if pair.upstream is not None:
+            assert pair.upstream.returncode == 0, pair.upstream.output
+            assert labels(pair.ours_root) == labels(pair.upstream_root)
+
+
+@needs_setfiles
+def test_a_target_without_a_policy_runs_no_setfiles() -> None:
+    """make_target's /etc/selinux/config names a type whose file_contexts is absent."""
+    with work_dir() as work:
+        pair = run_both(work, CONFIG, scripts=SCRIPTS)
+        assert pair.ours.returncode == 0, pair.ours.output
+        assert not (work / "ours-bin/setfiles.log").exists()
+        assert labels(pair.ours_root) == {}
+
+
+@needs_setfiles
+def test_a_setfiles_failure_fails_the_stage() -> None:
+    def broken_policy(root: Path) -> None:
+        with_policy(root)
+        (root / "etc/selinux/small/contexts/files/file_contexts").write_text(
+            "/(.*\tsystem_u:object_r:x_t:s0\n"
+        )
+
+    with work_dir() as work:
+        config = {"ignition": {"version": "3.4.0"}, "storage": CONFIG["storage"]}
+        pair = run_both(work, config, setup=broken_policy, scripts=SCRIPTS)
+        assert pair.ours.returncode == 1, pair.ours.output
+        assert "Ignition failed: failed to handle relabeling: setfiles" in pair.ours.output
+        assert "line 1 has invalid regex" in pair.ours.output
+        if pair.upstream is not None:
+            assert pair.upstream.returncode == 1, pair.upstream.output
+
+
+@contextmanager
+def ext4_loop(image: Path) -> Iterator[str]:
+    with open(image, "wb") as blank:
+        blank.truncate(32 << 20)
+    subprocess.run(["mkfs.ext4", "-q", "-F", str(image)], check=True)
+    device = subprocess.run(
+        ["losetup", "-f", "--show", str(image)], check=True, capture_output=True, text=True
+    ).stdout.strip()
+    try:
+        yield device
+    finally:
+        subprocess.run(["losetup", "-d", device], check=False)
+
+
+def _mount_config(device: str) -> dict[str, Any]:
+    filesystem = {"device": device, "format": "ext4", "path": "/srv/data"}
+    return {"ignition": {"version": "3.4.0"}, "storage": {"filesystems": [filesystem]}}
+
+
+@needs_setfiles
+@pytest.mark.skipif(shutil.which("losetup") is None, reason="losetup is missing")
+def test_the_mount_stage_labels_the_mount_points_it_makes_and_fresh_filesystems() -> None:
+    with work_dir() as work, ext4_loop(work / "ours.img") as mine:
+        root = work / "ours"
+        make_target(root)
+        with_policy(root)
+        done = run_ours(_mount_config(mine), root, work / "ours-scratch", stage="mount")
+        try:
+            assert done.returncode == 0, done.output
+            ours = labels(root)
+        finally:
+            subprocess.run(["umount", str(root / "srv/data")], check=False)
+        # /srv was made (labelled with what is below it), then the empty filesystem's root
+        assert {k: _type(v) for k, v in ours.items()} == {
+            "srv": "var_t",
+            "srv/data": "var_t",
+            "srv/data/lost+found": "var_t",
+        }
+        # the mount point itself was labelled in the root filesystem before mounting
+        assert set(labels(root)) == {"srv", "srv/data"}
+        if not UPSTREAM.present():
+            print(f"not compared with upstream: {UPSTREAM.missing_reason()}")
+            return
+        with ext4_loop(work / "upstream.img") as theirs:
+            other = work / "upstream"
+            make_target(other)
+            with_policy(other)
+            config = _mount_config(theirs)
+            upstream = run_upstream(
+                config, other, work / "up-scratch", stage="mount", scripts=SCRIPTS
+            )
+            try:
+                assert upstream.returncode == 0, upstream.output
+                assert labels(other) == ours
+            finally:
+                subprocess.run(["umount", str(other / "srv/data")], check=False)
+            assert labels(other) == labels(root)
+
+
+@needs_setfiles
+def test_a_home_that_is_a_link_is_labelled_at_its_target_not_the_link() -> None:
+    """OSTree's /root -> var/roothome: the link keeps its own label (none here)."""
+
+    def ostree_root(root: Path) -> None:
+        with_policy(root)
+        (root / "var/roothome").mkdir(mode=0o700)
+        (root / "root").rmdir()
+        (root / "root").symlink_to("var/roothome")
+
+    config = {
+        "ignition": {"version": "3.4.0"},
+        "passwd": {"users": [{"name": "root", "sshAuthorizedKeys": ["ssh-ed25519 AAAAC3Nza r"]}]},
+    }
+    with work_dir() as work:
+        pair = run_both(work, config, setup=ostree_root, scripts=SCRIPTS)
+        assert pair.ours.returncode == 0, pair.ours.output
+        ours = labels(pair.ours_root)
+        assert "root" not in ours
+        assert _type(ours["var/roothome"]) == "default_t"
+        assert _type(ours["var/roothome/.ssh/authorized_keys.d/ignition"]) == "default_t"
+        if pair.upstream is not None:
+            assert pair.upstream.returncode == 0, pair.upstream.output
+            assert labels(pair.upstream_root) == ours
+
+
+def test_policy_is_found_only_where_the_config_names_a_type_with_file_contexts(
+    tmp_path: Path,
+) -> None:
+    from ignition_py.files.relabel import policy_file_contexts
+
+    config = tmp_path / "etc/selinux/config"
+    assert policy_file_contexts(tmp_path) is None  # no config
+    config.parent.mkdir(parents=True)
+    config.write_text("SELINUX=enforcing\n")
+    assert policy_file_contexts(tmp_path) is None  # no type
+    config.write_text("SELINUXTYPE=\n")
+    assert policy_file_contexts(tmp_path) is None  # empty type
+    config.write_text("# comment\n  SELINUXTYPE=small  \nSELINUXTYPE=other\n")
+    assert policy_file_contexts(tmp_path) is None  # the type's file_contexts is absent
+    contexts = tmp_path / "etc/selinux/small/contexts/files/file_contexts"
+    contexts.parent.mkdir(parents=True)
+    contexts.write_text(CONTEXTS)
+    assert policy_file_contexts(tmp_path) == contexts  # the first SELINUXTYPE= line
+
+
+def test_a_policy_without_setfiles_fails_before_anything_is_written() -> None:
+    with work_dir() as work:
+        root = work / "root"
+        make_target(root)
+        with_policy(root)
+        config = {"ignition": {"version": "3.4.0"}, "storage": CONFIG["storage"]}
+        done = run_ours(config, root, work / "scratch", env={"PATH": "/usr/bin:/bin"})
+        assert done.returncode == 1
+        assert "required tools not found in PATH: setfiles" in done.output
+        assert not (root / "etc/motd").exists()
+        assert not (root / "etc/.ignition-result.json").exists()
+
+
+@needs_setfiles
+def test_homes_are_labelled_inside_the_root_even_through_an_absolute_link() -> None:
+    """/home is a link to an absolute path that also exists on the host: the home
+    labelled is the one inside the root, never the host's."""
+    with work_dir() as work:
+        outside = work / "outside"
+        (outside / "core").mkdir(parents=True)
+        root = work / "root"
+        make_target(root)
+        with_policy(root)
+        inside = root / str(outside).lstrip("/")
+        inside.mkdir(parents=True)
+        (root / "home/core").rename(inside / "core")
+        (root / "home").rmdir()
+        (root / "home").symlink_to(outside)
+        config = {
+            "ignition": {"version": "3.4.0"},
+            "passwd": {"users": [{"name": "core", "sshAuthorizedKeys": ["ssh-ed25519 AAAA c"]}]},
+        }
+        done = run_ours(config, root, work / "scratch", env={"PATH": os.environ["PATH"]})
+        assert done.returncode == 0, done.output
+        assert labels(outside) == {}
+        assert _type(labels(root)[str(inside.relative_to(root) / "core")]) == "default_t"
+
+
+@needs_setfiles
+def test_account_files_are_labelled_inside_the_root_even_through_an_absolute_link() -> None:
+    """/etc is a link to an absolute path that also exists on the host, with a passwd of
+    its own: the account files labelled are the root's."""
+    with work_dir() as work:
+        outside = work / "hostetc"
+        outside.mkdir()
+        (outside / "passwd").write_text("host:x:0:0::/:/bin/sh\n")
+        root = work / "root"
+        make_target(root)
+        with_policy(root)
+        inside = root / str(outside).lstrip("/")
+        inside.parent.mkdir(parents=True)
+        (root / "etc").rename(inside)
+        (root / "etc").symlink_to(outside)
+        config = {"ignition": {"version": "3.4.0"}, "passwd": {"groups": [{"name": "ops"}]}}
+        done = run_ours(config, root, work / "scratch", env={"PATH": os.environ["PATH"]})
+        assert done.returncode == 0, done.output
+        assert labels(outside) == {}
+        # labelled for where it really is in the root (not under /etc)
+        assert _type(labels(root)[str(inside.relative_to(root) / "group")]) == "default_t"
