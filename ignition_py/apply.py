@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from .config.model import Config, KernelArguments, Passwd, Storage
 from .errors import IgnitionError
 from .log import Logger
-from .stages import Action
+from .stage import Action
 
 CONTAINER_MARKERS = ("/run/.containerenv", "/.dockerenv")
 NOT_IN_CONTAINER = (

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from . import __version__
 from .cli_exit import guarded
 from .pflags import HelpRequested, LongFlag, PflagError, defaults, parse
-from .platforms import UPSTREAM_PLATFORMS
+from .agent_names import UPSTREAM_PLATFORMS
 
 FLAGS = (
     LongFlag("platform", f"current platform. [{' '.join(sorted(UPSTREAM_PLATFORMS))}]"),

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 from ..config.model import Config, Directory, File, Link, Passwd, Storage, Systemd
 from ..errors import IgnitionError
 from ..log import Logger
-from ..stages import Action
+from ..stage import Action
 from .paths import read_in_root, resolve_in_root
 
 if TYPE_CHECKING:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from ignition_py.platforms import UPSTREAM_PLATFORMS
+from ignition_py.agent_names import UPSTREAM_PLATFORMS
 from tests.oracles import UPSTREAM
 
 OURS = Path(sys.executable).parent / "ignition-rmcfg"
