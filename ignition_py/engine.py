@@ -17,6 +17,7 @@ from .config.cache import config_from_cache
 from .config.model import Config
 from .errors import IgnitionError
 from .log import Logger
+from .state import BASE_SYSTEM, FetchedConfig, State, load_state, update_state
 
 DEFAULT_SYSTEM_CONFIG_DIR = "/usr/lib/ignition"
 
@@ -62,32 +63,77 @@ def load_stage_config(options: StageOptions, log: Logger) -> Config:
     return with_base_configs(config_from_cache(raw), options.platform, log)
 
 
+EXIT_FAILED = 1
+EXIT_INIT = 3  # upstream: the state file (or the platform's fetcher) could not be set up
+
+
+def version_line() -> str:
+    """What `ignition -version` prints and each stage logs first."""
+    from . import __version__
+
+    return f"Ignition ignition-py {__version__} (Ignition v2.26.0 compatible)"
+
+
+def begin_stage(stage: str, options: StageOptions) -> tuple[Logger, State] | int:
+    """A stage's logger and the state it starts from, after upstream's first two lines;
+    EXIT_INIT (before anything is done) when the state file cannot be read or parsed."""
+    log = Logger(to_stdout=options.log_to_stdout)
+    log.info(version_line())
+    log.info(f"Stage: {stage}")
+    try:
+        return log, load_state(options.state_file)
+    except IgnitionError as err:
+        log.critical(f"reading state: {err}")
+        return EXIT_INIT
+
+
+def finish_stage(log: Logger, options: StageOptions, fetched: tuple[FetchedConfig, ...]) -> int:
+    """The state saved (always, as upstream saves it after every stage that succeeded) with
+    the configs this stage took in appended, then upstream's last line. Actions that record
+    as they go (mount points, LUKS keys) have already saved theirs."""
+    try:
+        update_state(options.state_file, lambda state: state.with_fetched(*fetched))
+    except (OSError, IgnitionError) as err:
+        reason = err.strerror if isinstance(err, OSError) and err.strerror else err
+        log.critical(f"writing state: {reason}")
+        return EXIT_FAILED
+    log.info("Ignition finished successfully")
+    return 0
+
+
 def run_stage(stage: str, options: StageOptions) -> int:
-    log = Logger(stage, to_stdout=options.log_to_stdout)
+    """Exit status as upstream's agent: 0 done, 1 the stage failed, 3 could not start."""
     runner = RUNNERS.get(stage)
     if runner is not None:
         return runner(options)
+    started = begin_stage(stage, options)
+    if isinstance(started, int):
+        return started
+    log, _ = started
     planner = PLANNERS.get(stage)
     if planner is None:
         message = f"stage {stage!r} is not implemented yet in ignition-py"
         log.critical(message)
         print(f"ignition-py: {message}", file=sys.stderr)
-        return 1
-    log.info(f"Stage: {stage}")
+        return EXIT_FAILED
     try:
         config = load_stage_config(options, log)
+        log.stage = stage
         actions = planner(config, StageContext(options, log))
         for action in actions:
             with log.op(action.describe()):
                 action.apply(log)
     except IgnitionError as err:
+        log.stage = ""
         log.critical(f"Ignition failed: {err}")
-        return 1
+        return EXIT_FAILED
     except OSError as err:
         # A system call no action expected to fail (EIO, ENOSPC, a vanished device): the
         # stage fails with what the kernel said, never a traceback.
         where = f" ({err.filename})" if err.filename else ""
+        log.stage = ""
         log.critical(f"Ignition failed: {err.strerror or err}{where}")
-        return 1
+        return EXIT_FAILED
     log.info(f"{stage} passed")
-    return 0
+    log.stage = ""
+    return finish_stage(log, options, (BASE_SYSTEM,))

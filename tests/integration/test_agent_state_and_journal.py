@@ -1,0 +1,178 @@
+"""The agent as a boot runs it, stage after stage on one state file: the state file byte
+for byte as v2.26.0 writes it, journald entries (priorities, SYSLOG_IDENTIFIER, upstream's
+MESSAGE_ID records) without -log-to-stdout, and upstream's exit codes when the state file
+cannot be read (3, before anything is done) or written (1)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+
+from tests.integration.files.support import (
+    NOT_ROOT,
+    OURS,
+    make_target,
+    run_go,
+    run_ours,
+    work_dir,
+)
+from tests.journal_server import journal_server
+from tests.oracles import UPSTREAM, require
+
+pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason=NOT_ROOT)
+
+SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBWn3eYjY2d2lDxiFqLzTgnQXNwbTtnhxx2Eqq9sJgOD a"
+REFERENCED = json.dumps({"ignition": {"version": "3.4.0"}})
+CONFIGS: dict[str, dict[str, Any]] = {
+    "file and user": {
+        "ignition": {"version": "3.4.0"},
+        "storage": {"files": [{"path": "/etc/motd.d/x", "contents": {"source": "data:,hi"}}]},
+        "passwd": {"users": [{"name": "core", "sshAuthorizedKeys": [SSH_KEY]}]},
+    },
+    "merged reference": {
+        "ignition": {
+            "version": "3.4.0",
+            "config": {"merge": [{"source": "data:," + quote(REFERENCED)}]},
+        },
+    },
+}
+
+
+def _state_after(agent: str, config: dict[str, Any], work: Path) -> bytes:
+    root = work / agent / "root"
+    make_target(root)
+    scratch = work / agent / "scratch"
+    run = run_ours if agent == "ours" else run_go
+    kwargs = {} if agent == "ours" else {"agent": UPSTREAM.agent}
+    done = run(config, root, scratch, **kwargs)
+    assert done.returncode == 0, done.output
+    return (scratch / "state").read_bytes()
+
+
+@pytest.mark.parametrize("name", CONFIGS)
+def test_state_after_fetch_offline_and_files_is_v2_26_0s(name: str) -> None:
+    require(UPSTREAM)
+    with work_dir() as work:
+        ours = _state_after("ours", CONFIGS[name], work)
+        theirs = _state_after("go", CONFIGS[name], work)
+    assert ours == theirs
+    assert ours.startswith(b'{"fetchedConfigs":[{"kind":"base","source":"system"')
+
+
+def _agent(
+    stage: str, work: Path, *extra: str, env: dict[str, str] | None = None, agent: str = str(OURS)
+) -> subprocess.CompletedProcess[str]:
+    system = work / "system"
+    system.mkdir(exist_ok=True)
+    fake_bin = work / "bin"
+    fake_bin.mkdir(exist_ok=True)
+    (fake_bin / "setfiles").write_text("#!/bin/sh\ncat >/dev/null\n")
+    (fake_bin / "setfiles").chmod(0o755)
+    environment = {
+        "PATH": f"{fake_bin}:{os.environ.get('PATH', '/usr/sbin:/usr/bin')}",
+        "IGNITION_SYSTEM_CONFIG_DIR": str(system),
+        "IGNITION_CONFIG_FILE": str(work / "user.ign"),
+        **(env or {}),
+    }
+    argv = [agent, "-platform", "file", "-stage", stage, "-root", str(work / "root")]
+    argv += ["-config-cache", str(work / "cache.json"), "-neednet", str(work / "neednet")]
+    return subprocess.run(
+        [*argv, *extra], capture_output=True, text=True, env=environment, timeout=120
+    )
+
+
+def test_without_log_to_stdout_the_stages_log_to_the_journal() -> None:
+    with work_dir() as work:
+        make_target(work / "root")
+        (work / "user.ign").write_text(json.dumps(CONFIGS["file and user"]))
+        state = ["-state-file", str(work / "state")]
+        with journal_server(work) as server:
+            offline = _agent("fetch-offline", work, *state, env=server.env)
+            fetched = server.entries()
+            files = _agent("files", work, *state, env=server.env)
+            written = server.entries()
+            (work / "state").write_text("xx")
+            failed = _agent("files", work, *state, env=server.env)
+            refused = server.entries()
+    assert offline.returncode == 0 and files.returncode == 0, offline.stdout + files.stdout
+    assert offline.stdout == files.stdout == ""
+    for entries, stage in ((fetched, "fetch-offline"), (written, "files")):
+        assert entries[0]["MESSAGE"].startswith("Ignition ignition-py ")
+        assert entries[1]["MESSAGE"] == f"Stage: {stage}"
+        assert entries[-1]["MESSAGE"] == "Ignition finished successfully"
+        assert {e["SYSLOG_IDENTIFIER"] for e in entries} == {"ignition"}
+        assert {e["PRIORITY"] for e in entries} <= {"6", "7"}  # info and debug only
+    records = [
+        (e["IGNITION_CONFIG_TYPE"], e["IGNITION_CONFIG_SRC"], e["IGNITION_CONFIG_REFERENCED"])
+        for e in fetched
+        if e.get("MESSAGE_ID") == "57124006b5c94805b77ce473e92a8aeb"
+    ]
+    assert records == [("base", "system", "false"), ("user", "file", "false")]
+    (keys,) = [e for e in written if e.get("MESSAGE_ID") == "225067b87bbd4a0cb6ab151f82fa364b"]
+    assert keys["IGNITION_USER_NAME"] == "core"
+    assert keys["IGNITION_PATH"] == f"{work}/root/home/core/.ssh/authorized_keys.d/ignition"
+    assert SSH_KEY not in json.dumps(fetched + written)
+    # what `journalctl -t ignition -p warning` shows of a stage that could not start
+    assert failed.returncode == 3
+    assert [(e["PRIORITY"], e["MESSAGE"]) for e in refused if e["PRIORITY"] <= "4"] == [
+        ("2", "reading state: parsing state file: Expecting value: line 1 column 1 (char 0)")
+    ]
+
+
+BAD_STATES = {
+    "not JSON": "xx",
+    "wrong type": '{"fetchedConfigs":5}',
+    "an array": "[]",
+    "a directory": None,
+}
+
+
+@pytest.mark.parametrize("stage", ["fetch-offline", "kargs", "files"])
+@pytest.mark.parametrize("bad", BAD_STATES)
+def test_an_unreadable_state_exits_3_before_anything_as_v2_26_0(stage: str, bad: str) -> None:
+    require(UPSTREAM)
+    results = {}
+    for agent in (str(OURS), str(UPSTREAM.agent)):
+        with work_dir() as work:
+            make_target(work / "root")
+            (work / "user.ign").write_text(json.dumps(CONFIGS["file and user"]))
+            if stage != "fetch-offline":
+                assert _agent("fetch-offline", work, "-state-file", str(work / "ok"),
+                              agent=agent).returncode == 0  # fmt: skip
+            state = work / "state"
+            text = BAD_STATES[bad]
+            if text is None:
+                state.mkdir()
+            else:
+                state.write_text(text)
+            (work / "system").mkdir(exist_ok=True)
+            (work / "bin").mkdir(exist_ok=True)
+            before = sorted(p.name for p in work.iterdir())
+            done = _agent(stage, work, "-state-file", str(state), "-log-to-stdout", agent=agent)
+            results[agent] = done.returncode
+            assert "reading state: " in done.stdout, done.stdout
+            assert sorted(p.name for p in work.iterdir()) == before
+            assert not (work / "root/etc/motd.d").exists()
+            assert "Traceback" not in done.stdout + done.stderr
+    assert results == {str(OURS): 3, str(UPSTREAM.agent): 3}
+
+
+def test_a_state_that_cannot_be_written_fails_the_stage_as_v2_26_0() -> None:
+    require(UPSTREAM)
+    results = {}
+    for agent in (str(OURS), str(UPSTREAM.agent)):
+        with work_dir() as work:
+            (work / "user.ign").write_text(json.dumps({"ignition": {"version": "3.4.0"}}))
+            state = "/proc/ignition-py-absent/state"  # reads as absent, cannot be created
+            done = _agent("fetch-offline", work, "-state-file", state, "-log-to-stdout",
+                          agent=agent)  # fmt: skip
+            results[agent] = done.returncode
+            assert "CRITICAL : writing state: " in done.stdout, done.stdout
+            assert "Ignition finished successfully" not in done.stdout
+    assert results == {str(OURS): 1, str(UPSTREAM.agent): 1}
