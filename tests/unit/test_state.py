@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from ignition_py.errors import IgnitionError
+from ignition_py.sources import go_url_path
 from ignition_py.state import BASE_SYSTEM, FetchedConfig, State, load_state, save_state
 
 EMPTY = (
@@ -88,3 +89,20 @@ def test_a_state_that_is_not_one_is_refused(tmp_path: Path, text: str, message: 
 def test_an_unreadable_state_is_refused_with_the_path(tmp_path: Path) -> None:
     with pytest.raises(IgnitionError, match=f"reading state file: read {tmp_path}: Is a dir"):
         load_state(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("source", "recorded"),
+    [
+        ("http://u:p@example.com/a%20b.ign?token=x", "/a b.ign"),
+        ("s3://bucket/key.ign", "/key.ign"),
+        ("data:,%7B%7D", ""),
+        ("arn:aws:s3:::bucket/key.ign", ""),
+        ("tftp://host/x.ign", "/x.ign"),
+    ],
+)
+def test_a_referenced_config_is_recorded_by_its_url_path_as_go_parses_it(
+    source: str, recorded: str
+) -> None:
+    """No query, no user info: what upstream puts in IGNITION_CONFIG_SRC and the state."""
+    assert go_url_path(source) == recorded
