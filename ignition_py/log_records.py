@@ -20,7 +20,7 @@ def _go_quote(text: str) -> str:
 def fetched_config(log: Logger, fetched: FetchedConfig) -> None:
     """`fetched [referenced ]KIND config from "SOURCE"` with IGNITION_CONFIG_TYPE/SRC/
     REFERENCED; the fetch stages send one per entry of the state's fetchedConfigs once the
-    config is cached. Upstream logs a failure to send at info."""
+    config is cached. Nothing when no journal answers."""
     referenced = "referenced " if fetched.referenced else ""
     message = f"fetched {referenced}{fetched.kind} config from {_go_quote(fetched.source)}"
     fields = {
