@@ -91,6 +91,12 @@ class JournalServer:
         self._thread.join()
         self.socket.close()
 
+    def __enter__(self) -> JournalServer:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
 
 @contextmanager
 def journal_server(directory: Path) -> Iterator[JournalServer]:

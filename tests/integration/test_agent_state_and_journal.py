@@ -22,7 +22,7 @@ from tests.integration.files.support import (
     run_ours,
     work_dir,
 )
-from tests.journal_server import journal_server
+from tests.journal_server import JournalServer, journal_server
 from tests.oracles import UPSTREAM, require
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason=NOT_ROOT)
@@ -123,6 +123,50 @@ def test_without_log_to_stdout_the_stages_log_to_the_journal() -> None:
     assert [(e["PRIORITY"], e["MESSAGE"]) for e in refused if e["PRIORITY"] <= "4"] == [
         ("2", "reading state: parsing state file: Expecting value: line 1 column 1 (char 0)")
     ]
+
+
+def _records(entries: list[dict[str, str]], root: Path) -> list[dict[str, str]]:
+    """The MESSAGE_ID records, the root's own path taken out of IGNITION_PATH."""
+    found = []
+    for entry in entries:
+        if "MESSAGE_ID" in entry:
+            kept = {k: v for k, v in entry.items() if k != "SYSLOG_IDENTIFIER"}
+            if "IGNITION_PATH" in kept:
+                kept["IGNITION_PATH"] = kept["IGNITION_PATH"].replace(str(root), "ROOT")
+            found.append(kept)
+    return found
+
+
+def test_the_message_id_records_are_v2_26_0s() -> None:
+    """v2.26.0 sends its records to /run/systemd/journal/socket, whatever the flags: run in
+    a mount namespace where that is the test's socket, it sends them to the test."""
+    require(UPSTREAM)
+    got = {}
+    for name in ("ours", "upstream"):
+        with work_dir() as work:
+            make_target(work / "root")
+            (work / "user.ign").write_text(json.dumps(CONFIGS["file and user"]))
+            (work / "systemd/journal").mkdir(parents=True)
+            agent = str(OURS)
+            if name == "upstream":
+                Path("/run/systemd").mkdir(exist_ok=True)
+                agent = str(work / "upstream-agent")
+                Path(agent).write_text(
+                    "#!/bin/sh\n"
+                    f"exec unshare --mount sh -c 'mount --bind {work / 'systemd'} /run/systemd"
+                    f' && exec "$@"\' sh {UPSTREAM.agent} "$@"\n'
+                )
+                Path(agent).chmod(0o755)
+            with JournalServer(work / "systemd/journal/socket") as server:
+                entries = []
+                for stage in ("fetch-offline", "files"):
+                    done = _agent(stage, work, "-state-file", str(work / "state"),
+                                  "-log-to-stdout", env=server.env, agent=agent)  # fmt: skip
+                    assert done.returncode == 0, done.stdout + done.stderr
+                    entries += server.entries()
+            got[name] = _records(entries, work / "root")
+    assert got["ours"] == got["upstream"]
+    assert len(got["ours"]) == 3  # base and user configs, core's keys
 
 
 BAD_STATES = {
