@@ -61,7 +61,8 @@ def run_fetch_stage(stage: str, options: StageOptions, *, offline: bool) -> int:
             signal_need_net(options.neednet, log)
         except OSError as os_err:
             return _failed(log, stage, IgnitionError(f"failed to signal neednet: {os_err}"))
-        return _passed(log, stage, options, taken)
+        # upstream returns before the stage itself runs: no "passed" line, but the state
+        return finish_stage(log, options, tuple(taken))
     except IgnitionError as err:
         return _failed(log, stage, err)
     try:

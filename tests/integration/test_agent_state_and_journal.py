@@ -8,12 +8,14 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import pytest
 
+from tests.integration.files.safety_support import serving
 from tests.integration.files.support import (
     NOT_ROOT,
     OURS,
@@ -63,6 +65,33 @@ def test_state_after_fetch_offline_and_files_is_v2_26_0s(name: str) -> None:
         theirs = _state_after("go", CONFIGS[name], work)
     assert ours == theirs
     assert ours.startswith(b'{"fetchedConfigs":[{"kind":"base","source":"system"')
+
+
+class _Referenced(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        body = REFERENCED.encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *_: object) -> None:
+        pass
+
+
+def test_state_after_fetch_offline_fetch_and_files_is_v2_26_0s() -> None:
+    """A config that references one over HTTP: fetch-offline records what it had before it
+    needed the network, fetch adds it all again, the referenced config by its URL path."""
+    require(UPSTREAM)
+    with serving(_Referenced) as url:
+        config = {
+            "ignition": {"version": "3.4.0", "config": {"merge": [{"source": url + "/r.ign"}]}}
+        }
+        with work_dir() as work:
+            ours = _state_after("ours", config, work)
+            theirs = _state_after("go", config, work)
+    assert ours == theirs
+    assert b'{"kind":"user","source":"/r.ign","referenced":true}' in ours
 
 
 def _agent(
