@@ -1,6 +1,8 @@
 """`ignition`: upstream's agent command line, flag for flag, exit code for exit code.
 
-Exit status: 0 success, 1 the stage failed, 2 bad flags, 3 could not initialise.
+Exit status as upstream's: 0 success, 1 the stage failed (or its state could not be
+saved), 2 bad flags or a missing -platform/-stage, 3 the state file could not be read or
+parsed (before anything is done).
 """
 
 from __future__ import annotations
@@ -8,7 +10,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from . import __version__
 from .agent_names import STAGES as STAGE_NAMES
 from .agent_names import UPSTREAM_PLATFORMS
 from .cli_exit import guarded
@@ -56,7 +57,9 @@ FLAGS = FlagSet(
 def main(argv: Sequence[str] | None = None) -> int:
     values, _ = FLAGS.parse(sys.argv[1:] if argv is None else argv)
     if values["version"]:
-        print(f"Ignition ignition-py {__version__}")
+        from .stage_lifecycle import version_line
+
+        print(version_line())
         return 0
     for required in ("platform", "stage"):
         if values[required] is None:

@@ -72,7 +72,7 @@ def run_apply(config: Config, options: ApplyOptions, log: Logger) -> None:
 
     fetcher = Fetcher(log, offline=options.offline)
     fetcher.configure(config.ignition)
-    rendered = render_references(config, fetcher, log)
+    rendered = render_references(config, fetcher, log, taken=[])  # apply keeps no state
     fetcher.configure(rendered.ignition)
     if options.offline and config_needs_net(rendered):
         raise IgnitionError("resource requires networking")

@@ -15,6 +15,8 @@ from .config.model import Config
 from .errors import IgnitionError
 from .log import Logger
 from .stage import PLANNERS, RUNNERS, StageContext, StageOptions
+from .stage_lifecycle import EXIT_FAILED, begin_stage, finish_stage
+from .state import BASE_SYSTEM
 
 
 def load_stage_config(options: StageOptions, log: Logger) -> Config:
@@ -31,31 +33,38 @@ def load_stage_config(options: StageOptions, log: Logger) -> Config:
 
 
 def run_stage(stage: str, options: StageOptions) -> int:
-    log = Logger(stage, to_stdout=options.log_to_stdout)
+    """Exit status as upstream's agent: 0 done, 1 the stage failed, 3 could not start."""
     runner = RUNNERS.get(stage)
     if runner is not None:
         return runner(options)
+    started = begin_stage(stage, options)
+    if isinstance(started, int):
+        return started
+    log, _ = started
     planner = PLANNERS.get(stage)
     if planner is None:
         message = f"stage {stage!r} is not implemented yet in ignition-py"
         log.critical(message)
         print(f"ignition-py: {message}", file=sys.stderr)
-        return 1
-    log.info(f"Stage: {stage}")
+        return EXIT_FAILED
     try:
         config = load_stage_config(options, log)
+        log.stage = stage
         actions = planner(config, StageContext(options, log))
         for action in actions:
             with log.op(action.describe()):
                 action.apply(log)
     except IgnitionError as err:
+        log.stage = ""
         log.critical(f"Ignition failed: {err}")
-        return 1
+        return EXIT_FAILED
     except OSError as err:
         # A system call no action expected to fail (EIO, ENOSPC, a vanished device): the
         # stage fails with what the kernel said, never a traceback.
         where = f" ({err.filename})" if err.filename else ""
+        log.stage = ""
         log.critical(f"Ignition failed: {err.strerror or err}{where}")
-        return 1
+        return EXIT_FAILED
     log.info(f"{stage} passed")
-    return 0
+    log.stage = ""
+    return finish_stage(log, options, (BASE_SYSTEM,))

@@ -4,7 +4,11 @@ whether the boot needs the network.
 fetch-offline sends nothing: if the provider, a referenced config or a CA needs the
 network, it touches the neednet file and writes no cache. Otherwise it caches the
 rendered config, and still touches neednet when later stages will fetch over the network
-(file contents, Tang). fetch runs only when nothing is cached yet."""
+(file contents, Tang). fetch runs only when nothing is cached yet.
+
+Each config taken in (the system base config, the user config, each referenced config)
+is added to the state's fetchedConfigs, and once the config is cached every entry is
+sent to the journal as upstream's fetched-config record."""
 
 from __future__ import annotations
 
@@ -14,7 +18,10 @@ from pathlib import Path
 from .config.cache import write_cached
 from .errors import IgnitionError
 from .log import Logger
+from .log_records import fetched_config
 from .stage import StageOptions
+from .stage_lifecycle import EXIT_FAILED, begin_stage, finish_stage
+from .state import BASE_SYSTEM, FetchedConfig, State
 
 
 def signal_need_net(path: str, log: Logger) -> None:
@@ -24,24 +31,15 @@ def signal_need_net(path: str, log: Logger) -> None:
     log.info(f"networking is needed: touched {path}")
 
 
-def record_fetched_configs(state_file: str, user_source: str | None) -> None:
-    """Upstream's `fetchedConfigs` in the state file: the files stage reads from it
-    whether a user config was provided (for /etc/.ignition-result.json)."""
-    from .state import update_state
-
-    fetched = [{"kind": "base", "source": "system", "referenced": False}]
-    if user_source is not None:
-        fetched.append({"kind": "user", "source": user_source, "referenced": False})
-    update_state(state_file, "fetchedConfigs", fetched)
-
-
 def run_fetch_stage(stage: str, options: StageOptions, *, offline: bool) -> int:
-    log = Logger(stage, to_stdout=options.log_to_stdout)
-    log.info(f"Stage: {stage}")
+    started = begin_stage(stage, options)
+    if isinstance(started, int):
+        return started
+    log, state = started
+    taken: list[FetchedConfig] = [BASE_SYSTEM]
     if not offline and Path(options.config_cache).exists():
         log.info(f"config already cached at {options.config_cache}: nothing to fetch")
-        log.info(f"{stage} passed")
-        return 0
+        return _passed(log, stage, options, taken)
     from .config.compose import with_base_configs
     from .providers import get_platform
     from .resources.errors import NeedNetError
@@ -53,7 +51,7 @@ def run_fetch_stage(stage: str, options: StageOptions, *, offline: bool) -> int:
         platform = get_platform(options.platform)
         if platform.prepare is not None:
             platform.prepare(fetcher)
-        config, source = acquire_config(platform, fetcher, log, options.fetch_timeout)
+        config = acquire_config(platform, fetcher, log, options.fetch_timeout, taken)
         full = with_base_configs(config, options.platform, log)
     except NeedNetError as err:
         if not offline:
@@ -63,8 +61,8 @@ def run_fetch_stage(stage: str, options: StageOptions, *, offline: bool) -> int:
             signal_need_net(options.neednet, log)
         except OSError as os_err:
             return _failed(log, stage, IgnitionError(f"failed to signal neednet: {os_err}"))
-        log.info(f"{stage} passed")
-        return 0
+        # upstream returns before the stage itself runs: no "passed" line, but the state
+        return finish_stage(log, options, tuple(taken))
     except IgnitionError as err:
         return _failed(log, stage, err)
     try:
@@ -72,14 +70,24 @@ def run_fetch_stage(stage: str, options: StageOptions, *, offline: bool) -> int:
     except OSError as err:
         return _failed(log, stage, IgnitionError(f"failed to write cached config: {err}"))
     log.info(f"wrote the rendered config to {options.config_cache}")
-    record_fetched_configs(options.state_file, source)
+    _send_records(log, state, taken)
     if offline and config_needs_net(full):
         signal_need_net(options.neednet, log)
-    log.info(f"{stage} passed")
-    return 0
+    return _passed(log, stage, options, taken)
+
+
+def _send_records(log: Logger, state: State, taken: list[FetchedConfig]) -> None:
+    for entry in (*(state.fetched_configs or ()), *taken):
+        fetched_config(log, entry)
+
+
+def _passed(log: Logger, stage: str, options: StageOptions, taken: list[FetchedConfig]) -> int:
+    log.info(f"{stage}: {stage} passed")
+    return finish_stage(log, options, tuple(taken))
 
 
 def _failed(log: Logger, stage: str, err: IgnitionError) -> int:
     log.critical(f"failed to acquire config: {err}")
+    log.critical(f"Ignition failed: {err}")
     print(f"ignition-py: {stage} failed: {err}", file=sys.stderr)
-    return 1
+    return EXIT_FAILED

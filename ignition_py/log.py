@@ -1,5 +1,6 @@
-"""Logging as upstream Ignition does it: to the journal, or to stdout with
-`-log-to-stdout`, each operation bracketed by op(N): [started] / [finished] / [failed].
+"""Logging as upstream Ignition does it: to the journal (SYSLOG_IDENTIFIER=ignition, one
+syslog priority per line), or to stdout with `-log-to-stdout` or when there is no journal;
+each operation bracketed by op(N): [started] / [finished] / [failed].
 
 Nothing secret is ever passed here: callers log paths, sizes and hashes, not contents.
 """
@@ -7,10 +8,14 @@ Nothing secret is ever passed here: callers log paths, sizes and hashes, not con
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from enum import IntEnum
 from typing import TextIO
+
+from .system.journal import Journal
+
+IDENTIFIER = "ignition"
 
 
 class Level(IntEnum):
@@ -34,33 +39,58 @@ _LABELS = {
 
 
 class Logger:
+    """`to_stdout=False` logs to the journal, falling back to stdout (with an error line
+    saying why) when no journal socket answers, as upstream falls back from syslog.
+    `stream` (tests, `ignition-py plan`) writes upstream's stdout format there instead."""
+
     def __init__(self, stage: str = "", *, to_stdout: bool = True, stream: TextIO | None = None):
         self.stage = stage
         self._stream = stream
-        self._to_stdout = to_stdout
-        self._journal_send: object = None
+        self._journal: Journal | None = None
+        self._records_journal: Journal | bool | None = None if stream is None else False
         self._op_count = 0
         if not to_stdout and stream is None:
             try:
-                from systemd import journal
-
-                self._journal_send = journal.send
-            except ImportError:
-                self._to_stdout = True
+                self._journal = Journal.open()
+            except OSError as err:
+                self.error(f"unable to open journal: {err.strerror or err}")
+            self._records_journal = self._journal
 
     def log(self, level: Level, message: str) -> None:
         text = f"{self.stage}: {message}" if self.stage else message
+        if self._journal is not None:
+            fields = {"MESSAGE": text, "PRIORITY": str(int(level)), "SYSLOG_IDENTIFIER": IDENTIFIER}
+            try:
+                self._journal.send(fields)
+                return
+            except OSError:
+                pass  # journald went away: the line still goes somewhere, to stdout
         # A lone surrogate (a file name's undecodable byte, as os.fsdecode keeps it) cannot
         # be encoded: show it escaped rather than fail the stage on a log line.
         text = text.encode("utf-8", "backslashreplace").decode("utf-8")
-        if self._journal_send is not None and not self._to_stdout:
-            send = self._journal_send
-            assert callable(send)
-            send(text, PRIORITY=int(level), SYSLOG_IDENTIFIER="ignition")
-            return
         stream = self._stream or sys.stdout
         stream.write(f"{_LABELS[level]:<9}: {text}\n")
         stream.flush()
+
+    def record(self, message: str, fields: Mapping[str, str]) -> bool:
+        """A structured journal entry at info priority (upstream's MESSAGE_ID records),
+        sent whenever a journal answers, with or without `-log-to-stdout`, as upstream's
+        `journal.Send` is. False when there is no journal or it refused the entry."""
+        if self._records_journal is None:
+            try:
+                self._records_journal = Journal.open()
+            except OSError:
+                self._records_journal = False
+        journal = self._records_journal
+        if not isinstance(journal, Journal):
+            return False
+        entry = {"MESSAGE": message, "PRIORITY": str(int(Level.INFO))}
+        entry["SYSLOG_IDENTIFIER"] = IDENTIFIER
+        try:
+            journal.send({**entry, **fields})
+        except OSError:
+            return False
+        return True
 
     def critical(self, message: str) -> None:
         self.log(Level.CRITICAL, message)
@@ -82,13 +112,14 @@ class Logger:
 
     @contextmanager
     def op(self, description: str) -> Iterator[None]:
-        """op(N): [started] / [finished], or [failed] with the error, around one step."""
+        """op(N): [started] / [finished], or [failed] with the error (critical, as upstream's
+        logFail), around one step."""
         self._op_count += 1
         number = self._op_count
         self.info(f"op({number:x}): [started]  {description}")
         try:
             yield
         except BaseException as err:
-            self.error(f"op({number:x}): [failed]   {description}: {err}")
+            self.critical(f"op({number:x}): [failed]   {description}: {err}")
             raise
         self.info(f"op({number:x}): [finished] {description}")

@@ -10,9 +10,9 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__
+from .agent_names import UPSTREAM_PLATFORMS
 from .cli_exit import guarded
 from .pflags import HelpRequested, LongFlag, PflagError, defaults, parse
-from .agent_names import UPSTREAM_PLATFORMS
 
 FLAGS = (
     LongFlag("platform", f"current platform. [{' '.join(sorted(UPSTREAM_PLATFORMS))}]"),

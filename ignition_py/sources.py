@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from .config.compose import system_config_dir
 from .config.merge import merge_configs
@@ -21,6 +22,7 @@ from .providers import NoProviderError, Platform, ProviderContext
 from .resources.fetcher import Fetcher, url_needs_net
 from .resources.stream import CONFIG_SIZE_LIMIT, TooLargeError, read_all, read_file_capped
 from .resources.urls import shown_url
+from .state import FetchedConfig
 
 CMDLINE_URL_FLAG = "ignition.config.url"
 
@@ -99,7 +101,9 @@ def fetch_user_config(
     return parse_user_config(raw, platform.name, log), platform.name
 
 
-def fetch_referenced(reference: Resource, fetcher: Fetcher, log: Logger) -> Config:
+def fetch_referenced(
+    reference: Resource, fetcher: Fetcher, log: Logger, taken: list[FetchedConfig]
+) -> Config:
     source = reference.source or ""
     shown = shown_url(source)
     try:
@@ -109,42 +113,62 @@ def fetch_referenced(reference: Resource, fetcher: Fetcher, log: Logger) -> Conf
     config = parse_user_config(raw, f"referenced config {shown}", log)
     if config is None:
         raise ConfigError(f"referenced config {shown} is empty")
+    taken.append(FetchedConfig("user", go_url_path(source), referenced=True))
     return config
 
 
-def render_references(config: Config, fetcher: Fetcher, log: Logger) -> Config:
+def render_references(
+    config: Config, fetcher: Fetcher, log: Logger, taken: list[FetchedConfig]
+) -> Config:
     """Upstream's RenderConfig: replace, else each merge child rendered and merged over
-    what came before, with the fetcher set up from the configs seen so far."""
+    what came before, with the fetcher set up from the configs seen so far. Each fetched
+    reference is added to `taken` as it is fetched, as upstream adds it to the state."""
     references = config.ignition.config
     replace = references.replace if references is not None else None
     if replace is not None and replace.source:
-        child = fetch_referenced(replace, fetcher, log)
+        child = fetch_referenced(replace, fetcher, log, taken)
         fetcher.configure(child.ignition)
-        return render_references(child, fetcher, log)
+        return render_references(child, fetcher, log, taken)
     result = config
     for reference in references.merge if references is not None else ():
-        child = fetch_referenced(reference, fetcher, log)
+        child = fetch_referenced(reference, fetcher, log, taken)
         fetcher.configure(merge_configs(result, child).ignition)
-        child = render_references(child, fetcher, log)
+        child = render_references(child, fetcher, log, taken)
         result = merge_configs(result, child)
     return result
 
 
+def go_url_path(source: str) -> str:
+    """Go's url.Parse(source).Path, which upstream records as a referenced config's source:
+    the decoded path, empty for an opaque URL (data:, arn:)."""
+    parts = urlsplit(source)
+    if parts.scheme and not parts.netloc and not parts.path.startswith("/"):
+        return ""
+    return unquote(parts.path)
+
+
 def acquire_config(
-    platform: Platform, fetcher: Fetcher, log: Logger, fetch_timeout: float
-) -> tuple[Config, str | None]:
-    """The rendered user config as the cache holds it (CAs inlined), validated, and the
-    source it came from (None when no user config was provided)."""
+    platform: Platform,
+    fetcher: Fetcher,
+    log: Logger,
+    fetch_timeout: float,
+    taken: list[FetchedConfig],
+) -> Config:
+    """The rendered user config as the cache holds it (CAs inlined), validated. Each
+    config taken in is added to `taken` as soon as it is fetched, as upstream adds it to
+    the state: the user config with its provider's name ("cmdline", "system", the
+    platform), then each referenced config; none when no user config was provided."""
     from .config.semantics import check_semantics
 
     fetcher.use_timeouts(fetch_timeout)
     config, source = fetch_user_config(platform, fetcher, log, fetch_timeout)
     if config is None:
         log.info("provider config was empty, continuing with empty cache config")
-        return empty_config(), None
+        return empty_config()
     log.info(f"fetched user config from {source!r}")
+    taken.append(FetchedConfig("user", source))
     fetcher.configure(config.ignition)
-    rendered = render_references(config, fetcher, log)
+    rendered = render_references(config, fetcher, log, taken)
     if rendered is not config:
         # Each fetched config was checked at its own version; what merging made of them
         # is checked again, at the newest stable spec they were all translated to.
@@ -155,7 +179,7 @@ def acquire_config(
             for entry in problems:
                 log.critical(str(entry))
             raise ConfigError("merging configs resulted in an invalid config")
-    return fetcher.inline_cas(rendered), source
+    return fetcher.inline_cas(rendered)
 
 
 def config_needs_net(node: object) -> bool:

@@ -30,7 +30,7 @@ class MountFilesystem:
         )
 
     def apply(self, log: Logger) -> None:
-        from ignition_py.state import load_state, save_state
+        from ignition_py.state import update_state
         from ignition_py.system import mounts
 
         label = None
@@ -46,10 +46,7 @@ class MountFilesystem:
 
         created = mounts.mount(self.filesystem, self.root, self.target, log, label)
         if created:
-            state = load_state(self.state_file)
-            known = list(state.get("notatedDirectories") or [])
-            state["notatedDirectories"] = known + [d for d in created if d not in known]
-            save_state(self.state_file, state)
+            update_state(self.state_file, lambda state: state.with_notated(tuple(created)))
 
 
 @PLANNERS.register("mount")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ..config.model import Directory, File, Luks, Resource
 from ..log import Logger
-from ..state import load_state, luks_key_files, save_state
+from ..state import load_state, update_state
 from ..system.commands import require_tools, run
 from .entries import DirectoryAction, FileAction
 from .target import Target
@@ -56,8 +56,7 @@ class CrypttabAction:
         return f"writing {CRYPTTAB} entries and key files for {names}"
 
     def apply(self, log: Logger) -> None:
-        state = load_state(self.state_file)
-        keys = luks_key_files(state)
+        keys = load_state(self.state_file).luks_keys
         steps: list[DirectoryAction | FileAction] = []
         lines: list[Resource] = []
         for luks in self.volumes:
@@ -81,8 +80,7 @@ class CrypttabAction:
             with log.op(step.describe()):
                 step.apply(log)
         if keys:
-            state["luksPersistKeyFiles"] = None
-            save_state(self.state_file, state)
+            update_state(self.state_file, lambda state: state.without_luks_keys())
 
     @staticmethod
     def _luks_uuid(luks: Luks, log: Logger) -> str:

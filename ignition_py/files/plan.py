@@ -34,10 +34,10 @@ def plan_files(config: Config, context: StageContext) -> list[Action]:
     actions: list[Action] = []
     # each stage is its own process: import only what this config needs
     if config.passwd is not None:
-        from ..state import load_state, notated_directories
+        from ..state import load_state
         from .users import plan_passwd
 
-        notated = notated_directories(load_state(context.options.state_file))
+        notated = load_state(context.options.state_file).notated_directories or ()
         actions += plan_passwd(config.passwd, target, notated)
     entries = plan_entries(config.storage, target)
     if actions:

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..errors import IgnitionError
 from ..log import Logger
-from ..state import load_state, user_config_provided
+from ..state import load_state
 from .paths import make_parents, read_in_root
 from .target import Target, os_failure
 from .writer import replace_file
@@ -66,7 +66,7 @@ class ResultFileAction:
                 raise IgnitionError(f"couldn't unmarshal previous report output: {err}") from err
         date = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         text = result_json(
-            _boot_id(), date, user_config_provided(load_state(self.state_file)), previous
+            _boot_id(), date, load_state(self.state_file).user_config_provided, previous
         )
         try:
             make_parents(self.target.root, path)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..errors import IgnitionError
 from ..log import Logger
+from ..log_records import ssh_keys_written
 from .target import Target
 from .writer import temporary_beside
 
@@ -52,7 +53,7 @@ class SSHKeysAction:
             write_as_user(entry.uid, entry.gid, path, text.encode())
         except OSError as err:
             raise IgnitionError(f"failed to set SSH key: {err.strerror} ({err.filename})") from err
-        log.info(f"wrote ssh authorized keys file for user: {self.user}")
+        ssh_keys_written(log, self.user, str(path))
 
 
 def write_as_user(uid: int, gid: int, path: Path, data: bytes) -> None:

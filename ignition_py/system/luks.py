@@ -18,12 +18,10 @@ from ..errors import IgnitionError
 from ..files.contents import Fetch, describe_source, read_contents
 from ..log import Logger
 from ..resources.dataurl import encode_data_url
-from ..state import load_state, update_state
+from ..state import update_state
 from . import blockdev
 from .commands import run
 from .filesystems import probe, wipe_signatures
-
-STATE_KEY = "luksPersistKeyFiles"
 
 
 @contextmanager
@@ -150,12 +148,9 @@ def _bind_clevis(luks: Luks, device: str, key_path: str, log: Logger) -> None:
 
 
 def _persist_key(state_path: str, name: str, key: bytes) -> None:
-    keys = dict(load_state(state_path).get(STATE_KEY) or {})
-    keys[name] = encode_data_url(key)
-    update_state(state_path, STATE_KEY, keys)
+    url = encode_data_url(key)
+    update_state(state_path, lambda state: state.with_luks_key(name, url))
 
 
 def _forget_key(state_path: str, name: str) -> None:
-    keys = dict(load_state(state_path).get(STATE_KEY) or {})
-    keys.pop(name, None)
-    update_state(state_path, STATE_KEY, keys)
+    update_state(state_path, lambda state: state.without_luks_key(name))

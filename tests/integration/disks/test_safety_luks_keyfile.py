@@ -60,7 +60,7 @@ def test_http_key_file_is_fetched_gunzipped_checked_and_formats_the_volume(
         sh("cryptsetup", "luksOpen", "--test-passphrase", "--key-file", str(key),
            disks[0].device)  # fmt: skip
         assert KEY.decode() not in result.output
-        persisted = load_state(tmp_path / "state").get("luksPersistKeyFiles") or {}
+        persisted = load_state(tmp_path / "state").luks_keys
         assert persisted == {"data": encode_data_url(KEY)}
 
 

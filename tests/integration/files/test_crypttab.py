@@ -64,11 +64,10 @@ def test_crypttab_and_key_files() -> None:
         state = {
             "luksPersistKeyFiles": {"data": "data:;base64," + base64.b64encode(KEY).decode()},
         }
-        # What fetch-offline records, as Go's does; the files stage must keep it.
-        fetched = [
-            {"kind": "base", "source": "system", "referenced": False},
-            {"kind": "user", "source": "file", "referenced": False},
-        ]
+        # What fetch-offline records, as Go's does; the files stage must keep it and, as
+        # v2.26.0's every stage does, add the system base config again.
+        base = {"kind": "base", "source": "system", "referenced": False}
+        fetched = [base, {"kind": "user", "source": "file", "referenced": False}, base]
         done = run_ours(config, root, work / "scratch", state=state)
         assert done.returncode == 0, done.output
         assert (root / "etc/crypttab").read_text() == (

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from ignition_py.config.model import (
     Clevis,
@@ -17,7 +16,6 @@ from ignition_py.config.model import (
 from ignition_py.files.crypttab import crypttab_line
 from ignition_py.files.result import result_json
 from ignition_py.stages.kargs import kargs_command
-from ignition_py.state import load_state, luks_key_files, save_state, user_config_provided
 
 
 def test_result_json_matches_go_layout() -> None:
@@ -50,21 +48,6 @@ def test_crypttab_lines() -> None:
     )
     tpm = Luks(name="p", clevis=Clevis(tpm2=True, custom=ClevisCustom(needs_network=False)))
     assert crypttab_line(tpm, "U", "none") == "p UUID=U none luks\n"
-
-
-def test_state_round_trip_keeps_unknown_keys(tmp_path: Path) -> None:
-    path = tmp_path / "sub" / "state"
-    assert load_state(path) == {}
-    state = {
-        "fetchedConfigs": [{"kind": "base"}, {"kind": "user", "source": "file"}],
-        "luksPersistKeyFiles": {"data": "data:,key"},
-        "other": [1],
-    }
-    save_state(path, state)
-    loaded = load_state(path)
-    assert loaded == state and (path.stat().st_mode & 0o777) == 0o600
-    assert user_config_provided(loaded) and luks_key_files(loaded) == {"data": "data:,key"}
-    assert not user_config_provided({"fetchedConfigs": [{"kind": "base"}]})
 
 
 def test_kargs_command_only_when_there_are_arguments() -> None:
