@@ -10,10 +10,12 @@ fills it), ``cmdline`` (IGNITION_KERNEL_CMDLINE_PATH, when given) and, for Go ag
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
 from collections.abc import Mapping, Sequence
+from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -87,6 +89,7 @@ def run_stages(
     fetch_timeout: str | None = None,
     fetch_when_neednet: bool = True,
     timeout: float = 120,
+    in_process: bool = False,
 ) -> Outcome:
     """Run ``stages`` in order (stopping at the first failure) as
     ``[*prefix] AGENT -platform P -stage S [-root R] -config-cache ... -log-to-stdout``.
@@ -97,8 +100,11 @@ def run_stages(
     ``env`` is added to a minimal environment (PATH, the system config dir, the config
     file). When a fetch-offline stage leaves no cache but a neednet flag, a fetch stage
     runs next, as at boot. Each stage times out after ``timeout`` seconds (raises
-    subprocess.TimeoutExpired).
+    subprocess.TimeoutExpired). ``in_process`` runs our stages in this process
+    (agent_cli.main, with the same environment and arguments; no prefix, no timeout), for
+    profiling and for tests that patch the code.
     """
+    assert not in_process or (Path(agent) == OURS and not prefix), "in-process: ours alone"
     work.mkdir(parents=True, exist_ok=True)
     (work / "system").mkdir(exist_ok=True)
     outcome = Outcome(0, "", work, root)
@@ -127,17 +133,44 @@ def run_stages(
     output, pending = "", list(stages)
     while pending:
         stage = pending.pop(0)
-        argv = [*prefix, str(agent), *common, "-stage", stage]
-        done = subprocess.run(
-            argv, capture_output=True, text=True, env=environment, timeout=timeout, cwd=work
-        )
-        output += done.stdout + done.stderr
-        if done.returncode != 0:
-            return Outcome(done.returncode, output, work, root)
+        arguments = [*common, "-stage", stage]
+        if in_process:
+            returncode, said = run_in_process(arguments, environment, work)
+        else:
+            argv = [*prefix, str(agent), *arguments]
+            done = subprocess.run(
+                argv, capture_output=True, text=True, env=environment, timeout=timeout, cwd=work
+            )
+            returncode, said = done.returncode, done.stdout + done.stderr
+        output += said
+        if returncode != 0:
+            return Outcome(returncode, output, work, root)
         needs_fetch = not outcome.cache.exists() and outcome.neednet.exists()
         if stage == "fetch-offline" and fetch_when_neednet and needs_fetch:
             pending.insert(0, "fetch")
     return Outcome(0, output, work, root)
+
+
+def run_in_process(arguments: list[str], env: dict[str, str], cwd: Path) -> tuple[int, str]:
+    """agent_cli.main(arguments) with exactly ``env`` as the environment and ``cwd`` as the
+    working directory, both restored after: (exit status, what it printed)."""
+    from ignition_py.agent_cli import main
+
+    saved_env, saved_cwd, said = dict(os.environ), Path.cwd(), io.StringIO()
+    os.environ.clear()
+    os.environ.update(env)
+    os.chdir(cwd)
+    try:
+        with redirect_stdout(said), redirect_stderr(said):
+            try:
+                returncode = main(arguments)
+            except SystemExit as stop:
+                returncode = stop.code if isinstance(stop.code, int) else 1
+    finally:
+        os.environ.clear()
+        os.environ.update(saved_env)
+        os.chdir(saved_cwd)
+    return returncode, said.getvalue()
 
 
 def noop_setfiles(directory: Path) -> Path:
