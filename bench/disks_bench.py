@@ -13,16 +13,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tests.integration.disks.fake_systemd import FakeSystemd
-from tests.integration.disks.harness import (
-    GO_AGENT,
-    OUR_AGENT,
-    Before,
-    Runner,
-    loop_disks,
-    substitute,
-    unavailable_reason,
-)
+from testkit.agents import DEBIAN, OURS
+from testkit.loopdisks import Before, Runner, loop_disks, substitute, unavailable_reason
 
 RUNS = 3
 DISKS = (Before(size_mib=256), Before(), Before(size_mib=320), Before())
@@ -52,30 +44,23 @@ def node_config() -> dict[str, Any]:
 def one_run(agent: Path) -> float:
     with tempfile.TemporaryDirectory(prefix="disks-bench-") as work:
         workdir = Path(work)
-        fake = FakeSystemd(workdir / "systemd" / "private") if agent == GO_AGENT else None
-        if fake is not None:
-            fake.start()
-        try:
-            with loop_disks(DISKS, workdir) as disks:
-                tree = substitute(node_config(), disks)
-                started = time.monotonic()
-                result = Runner(workdir, agent).stage("disks", tree, workdir / "root")
-                elapsed = time.monotonic() - started
-                if result.returncode != 0:
-                    raise SystemExit(f"{agent} failed:\n{result.output}")
-                return elapsed
-        finally:
-            if fake is not None:
-                fake.stop()
+        with loop_disks(DISKS, workdir) as disks:
+            tree = substitute(node_config(), disks)
+            started = time.monotonic()
+            result = Runner(workdir, agent).stage("disks", tree, workdir / "root")
+            elapsed = time.monotonic() - started
+            if result.returncode != 0:
+                raise SystemExit(f"{agent} failed:\n{result.output}")
+            return elapsed
 
 
 def main() -> int:
-    reason = unavailable_reason() or (None if GO_AGENT.exists() else f"{GO_AGENT} missing")
+    reason = unavailable_reason() or (None if DEBIAN.agent.exists() else DEBIAN.missing_reason())
     if reason:
         print(f"disks bench not run: {reason}")
         return 1
-    ours = [one_run(OUR_AGENT) for _ in range(RUNS)]
-    go = [one_run(GO_AGENT) for _ in range(RUNS)]
+    ours = [one_run(OURS) for _ in range(RUNS)]
+    go = [one_run(DEBIAN.agent) for _ in range(RUNS)]
     mine, theirs = statistics.median(ours), statistics.median(go)
     print(f"disks stage, typical node config, median of {RUNS} on loop devices:")
     print(f"  ignition-py {mine:.2f}s   Go 2.14 {theirs:.2f}s   ratio {mine / theirs:.2f}x")

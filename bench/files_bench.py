@@ -8,17 +8,12 @@ from __future__ import annotations
 import resource
 import statistics
 import time
-from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from tests.integration.files.support import (
-    GO_IGNITION,
-    Run,
-    make_target,
-    run_go,
-    run_ours,
-    work_dir,
-)
+from testkit.agents import DEBIAN, OURS
+from testkit.stagerun import run_stages
+from testkit.trees import make_target, work_dir
 
 INSTALL = "[Install]\nWantedBy=multi-user.target\n"
 DROPIN = "[Service]\nEnvironment=A=1\n"
@@ -89,21 +84,19 @@ def large_config(files: int = 10_000, units: int = 1_000) -> dict[str, Any]:
     }
 
 
-Agent = Callable[..., Run]
-
-
-def time_once(agent: Agent, config: dict[str, Any]) -> tuple[float, float]:
+def time_once(agent: Path, config: dict[str, Any]) -> tuple[float, float]:
     """(wall, CPU user+system) of one stage process on a fresh target tree."""
     with work_dir() as work:
         root = work / "root"
         make_target(root)
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        done = agent(config, root, work / "scratch")
+        stages = ["fetch-offline", "files"]
+        done = run_stages(agent, work / "scratch", stages, root=root, user_config=config)
         elapsed = time.perf_counter() - start
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         if done.returncode != 0:
-            raise SystemExit(f"{agent.__name__} failed:\n{done.output[-2000:]}")
+            raise SystemExit(f"{agent} failed:\n{done.output[-2000:]}")
         cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         return elapsed, cpu
 
@@ -112,8 +105,8 @@ def time_both(config: dict[str, Any], runs: int) -> dict[str, tuple[float, float
     """Medians per agent, interleaved so that both see the same machine load."""
     samples: dict[str, list[tuple[float, float]]] = {"ours": [], "go": []}
     for _ in range(runs):
-        samples["ours"].append(time_once(run_ours, config))
-        samples["go"].append(time_once(run_go, config))
+        samples["ours"].append(time_once(OURS, config))
+        samples["go"].append(time_once(DEBIAN.agent, config))
     return {
         name: (statistics.median(s[0] for s in runs_), statistics.median(s[1] for s in runs_))
         for name, runs_ in samples.items()
@@ -121,8 +114,8 @@ def time_both(config: dict[str, Any], runs: int) -> dict[str, tuple[float, float
 
 
 def main() -> None:
-    if not GO_IGNITION.exists():
-        print(f"files bench: {GO_IGNITION} absent (apt-get install ignition): no oracle")
+    if not DEBIAN.agent.exists():
+        print(f"files bench: no oracle: {DEBIAN.missing_reason()}")
         return
     print("files stage process, ignition-py vs Go 2.14: median wall time (disk-bound, noisy on")
     print("a shared machine) and median CPU time (user+system), with ratios ours/go")

@@ -1,5 +1,5 @@
 """Validator speed against upstream's Go ignition-validate (v2.26.0 and Debian's 2.14,
-tests/oracles.py) on one large config, and the import time of what a stage process loads."""
+testkit/agents.py) on one large config, and the import time of what a stage process loads."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from bench.files_bench import large_config
-from tests.oracles import ORACLES
+from testkit.agents import ORACLES
 
 RUNS = 5
 STAGE_IMPORTS = ("ignition_py.agent_cli", "ignition_py.config.cache")

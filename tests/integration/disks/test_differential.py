@@ -14,11 +14,12 @@ from typing import Any
 
 import pytest
 
+from testkit.agents import OURS
+from testkit.stagerun import DEFAULT_PATH, standins
 from tests.oracles import ORACLES, UPSTREAM, Oracle, oracle_id, require, spec_key
 
 from .cases import FILESYSTEM_CASES, PARTITION_CASES, Case
-from .fake_systemd import FakeSystemd
-from .harness import OUR_AGENT, Runner, loop_disks, partition_table, probe, substitute
+from .harness import Runner, loop_disks, partition_table, probe, substitute
 
 # Go cannot see partitions it creates on loop devices (no partition scan here), so cases
 # that format a new partition are left to test_disks_cases.
@@ -64,41 +65,29 @@ def no_udev_trigger(workdir: Path) -> dict[str, str]:
     """v2.26.0 runs `udevadm trigger --settle DEVICE` after partitioning and formatting,
     which waits forever where no udevd runs (here): a `udevadm` first on PATH that
     answers `trigger` at once and hands everything else to the real one."""
-    bin_dir = workdir / "bin"
-    bin_dir.mkdir(exist_ok=True)
-    udevadm = bin_dir / "udevadm"
     real = shutil.which("udevadm") or "/usr/bin/udevadm"
-    udevadm.write_text(f'#!/bin/sh\n[ "$1" = trigger ] && exit 0\nexec {real} "$@"\n')
-    udevadm.chmod(0o755)
-    return {"PATH": f"{bin_dir}:{os.environ.get('PATH', '/usr/sbin:/usr/bin:/sbin:/bin')}"}
+    script = f'#!/bin/sh\n[ "$1" = trigger ] && exit 0\nexec {real} "$@"\n'
+    bin_dir = standins(workdir / "bin", {"udevadm": script})
+    return {"PATH": f"{bin_dir}:{os.environ.get('PATH', DEFAULT_PATH)}"}
 
 
 def outcome(case: Case, version: str, workdir: Path, agent: Path) -> tuple[dict[str, Any], str]:
     workdir.mkdir()
-    fake = None
-    if agent != OUR_AGENT:
-        fake = FakeSystemd(workdir / "systemd" / "private")
-        fake.start()
-    try:
-        with loop_disks(case.disks, workdir) as disks:
-            tree = substitute(case.config(version), disks)
-            env = {} if agent == OUR_AGENT else no_udev_trigger(workdir)
-            result = Runner(workdir, agent, env).stage("disks", tree, workdir / "root")
-            found: dict[str, Any] = {"succeeded": result.returncode == 0}
-            found["tables"] = [
-                normalized_table(case, index, partition_table(disk))
-                for index, disk in enumerate(disks)
-            ]
-            filesystems = {}
-            for placeholder, expected in case.filesystems.items():
-                fields = probe(str(substitute(placeholder, disks)))
-                keys = ["TYPE", "LABEL"] + (["UUID"] if "UUID" in expected else [])
-                filesystems[placeholder] = {key: fields.get(key) for key in keys}
-            found["filesystems"] = filesystems
-            return found, result.output
-    finally:
-        if fake is not None:
-            fake.stop()
+    with loop_disks(case.disks, workdir) as disks:
+        tree = substitute(case.config(version), disks)
+        env = {} if agent == OURS else no_udev_trigger(workdir)
+        result = Runner(workdir, agent, env).stage("disks", tree, workdir / "root")
+        found: dict[str, Any] = {"succeeded": result.returncode == 0}
+        found["tables"] = [
+            normalized_table(case, index, partition_table(disk)) for index, disk in enumerate(disks)
+        ]
+        filesystems = {}
+        for placeholder, expected in case.filesystems.items():
+            fields = probe(str(substitute(placeholder, disks)))
+            keys = ["TYPE", "LABEL"] + (["UUID"] if "UUID" in expected else [])
+            filesystems[placeholder] = {key: fields.get(key) for key in keys}
+        found["filesystems"] = filesystems
+        return found, result.output
 
 
 @pytest.mark.parametrize(("case", "version", "oracle"), RUNS)
@@ -106,7 +95,7 @@ def test_same_result_as_go(case: Case, version: str, oracle: Oracle, tmp_path: P
     require(oracle)
     started = time.monotonic()
     go, go_log = outcome(case, version, tmp_path / "go", oracle.agent)
-    ours, our_log = outcome(case, version, tmp_path / "ours", OUR_AGENT)
+    ours, our_log = outcome(case, version, tmp_path / "ours", OURS)
     assert go["succeeded"] == (case.error is None), go_log
     assert ours == go, f"--- go ---\n{go_log}\n--- ours ---\n{our_log}"
     print(f"{case.name} {version}: {time.monotonic() - started:.1f}s for both")

@@ -146,11 +146,7 @@ class CertAuthority:
         _openssl(
             "req",
             "-new",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:prime256v1",
-            "-nodes",
+            *NEW_EC_KEY,
             "-keyout",
             str(key),
             "-out",
@@ -196,11 +192,7 @@ def make_ca(directory: Path, name: str = "ignition-py test CA") -> CertAuthority
     _openssl(
         "req",
         "-x509",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:prime256v1",
-        "-nodes",
+        *NEW_EC_KEY,
         "-keyout",
         str(key),
         "-out",
@@ -215,6 +207,9 @@ def make_ca(directory: Path, name: str = "ignition-py test CA") -> CertAuthority
         "keyUsage=critical,keyCertSign,cRLSign",
     )
     return CertAuthority(cert, key)
+
+
+NEW_EC_KEY = ("-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes")
 
 
 def _openssl(*args: str) -> None:

@@ -7,7 +7,6 @@ without a metadata service, so the drive has to win OpenStack's race."""
 from __future__ import annotations
 
 import json
-import shlex
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -16,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from .netns import MetadataNet, netns_unavailable_reason
-from .stagerun import OURS, StageRun
+from .stagerun import StageRun, run_stage
 
 
 @pytest.fixture
@@ -55,16 +54,8 @@ def drive(tmp_path: Path, label: str, files: dict[str, bytes]) -> Iterator[str]:
 def run_with_drive(
     net: MetadataNet, work: Path, device: str, label: str, platform: str, stage: str
 ) -> StageRun:
-    work.mkdir(parents=True, exist_ok=True)
-    (work / "system").mkdir(exist_ok=True)
-    (work / "cmdline").write_text("\n")
     minor = int(Path(f"/sys/class/block/{Path(device).name}/dev").read_text().split(":")[1])
     name = Path(device).name
-    cache, neednet = work / "ignition.json", work / "neednet"
-    agent = [
-        OURS, "-platform", platform, "-stage", stage, "-config-cache", str(cache),
-        "-neednet", str(neednet), "-fetch-timeout", "8s", "-log-to-stdout",
-    ]  # fmt: skip
     script = "\n".join(
         [
             "set -e",
@@ -72,22 +63,11 @@ def run_with_drive(
             "mknod -m 666 /dev/null c 1 3 && mknod -m 666 /dev/urandom c 1 9",
             f"mknod -m 660 /dev/{name} b 7 {minor}",
             f"mkdir -p /dev/disk/by-label && ln -s ../../{name} /dev/disk/by-label/{label}",
-            f"exec {shlex.join(agent)}",
+            'exec "$@"',
         ]
     )
-    env = {
-        "PATH": "/usr/sbin:/usr/bin:/sbin:/bin",
-        "IGNITION_SYSTEM_CONFIG_DIR": str(work / "system"),
-        "IGNITION_KERNEL_CMDLINE_PATH": str(work / "cmdline"),
-    }
-    done = subprocess.run(
-        [*net.prefix(), "unshare", "-m", "--propagation", "private", "sh", "-c", script],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    return StageRun(done.returncode, done.stdout + done.stderr, cache, neednet)
+    namespace = ["unshare", "-m", "--propagation", "private", "sh", "-c", script, "sh"]
+    return run_stage(work, stage, platform, prefix=[*net.prefix(), *namespace], fetch_timeout="8s")
 
 
 def marked(marker: str) -> bytes:

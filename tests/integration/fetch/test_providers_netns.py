@@ -17,9 +17,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.oracles import DEBIAN
+
 from .netns import MetadataNet, netns_unavailable_reason
 from .servers import Answer, Handler, ScriptedServer, Seen, canonical
-from .stagerun import GO_AGENT, run_stage
+from .stagerun import run_stage
 
 
 def user_config(marker: str) -> bytes:
@@ -268,14 +270,14 @@ def test_provider_in_a_network_namespace(name: str, tmp_path: Path, net: Metadat
         case.check(servers)
     if case.late:
         assert "attempt #2" in result.output, "the late server was not retried"
-    if case.go and GO_AGENT.exists():
+    if case.go and DEBIAN.agent.exists():
         for server in servers.values():
             server.seen.clear()
             for route in server.routes.values():
                 if hasattr(route, "count"):
                     route.count = 0
         go = run_stage(
-            tmp_path / "go", "fetch", case.platform, prefix=net.prefix(), agent=str(GO_AGENT)
+            tmp_path / "go", "fetch", case.platform, prefix=net.prefix(), agent=DEBIAN.agent
         )
         assert go.returncode == 0, go.output
         assert canonical(go.cached) == canonical(result.cached)

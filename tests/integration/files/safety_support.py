@@ -7,7 +7,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import os
 import socket
 import subprocess
 import threading
@@ -17,6 +16,8 @@ from contextlib import AbstractContextManager, contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+
+from testkit.stagerun import run_stages
 
 from .support import OURS, Run
 
@@ -28,18 +29,8 @@ def run_files(
     config: dict[str, Any], root: Path, scratch: Path, env: dict[str, str] | None = None
 ) -> Run:
     """`ignition -stage files` on `config` written straight into the config cache."""
-    scratch.mkdir(parents=True, exist_ok=True)
-    cache = scratch / "config.json"
-    cache.write_text(json.dumps(config))
-    system_dir = scratch / "system"
-    system_dir.mkdir(exist_ok=True)
-    env = {"PATH": os.environ.get("PATH", "/usr/sbin:/usr/bin:/sbin:/bin"), **(env or {})}
-    env["IGNITION_SYSTEM_CONFIG_DIR"] = str(system_dir)
-    argv = [str(OURS), "-platform", "file", "-root", str(root), "-log-to-stdout"]
-    argv += ["-config-cache", str(cache), "-state-file", str(scratch / "state")]
-    argv += ["-stage", "files"]
-    done = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=120)
-    return Run(done.returncode, done.stdout + done.stderr)
+    cached = json.dumps(config).encode()
+    return run_stages(OURS, scratch, ["files"], root=root, cached_config=cached, env=env)
 
 
 def config(**sections: Any) -> dict[str, Any]:

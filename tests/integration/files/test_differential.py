@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from testkit.fake_systemd import behind_fake_manager
 from tests.oracles import DEBIAN, ORACLES, Oracle, oracle_id, require
 
-from ..disks.fake_systemd import FakeSystemd
 from .cases import NEGATIVE, POSITIVE, Case
 from .support import NOT_ROOT, make_target, run_go, run_ours, snapshot, work_dir
 from .test_cases import versioned
@@ -61,27 +59,6 @@ def runs() -> list[Any]:
     return chosen
 
 
-@contextmanager
-def agent_with_systemd(oracle: Oracle, work: Path) -> Iterator[Path]:
-    """The oracle's agent behind a wrapper that runs it in a mount namespace where a fake
-    systemd private bus (answering the Manager's Version, which v2.26.0 reads before it
-    writes units) is /run/systemd."""
-    fake = FakeSystemd(work / "systemd" / "private")
-    fake.start()
-    Path("/run/systemd").mkdir(exist_ok=True)
-    wrapper = work / "oracle-agent"
-    wrapper.write_text(
-        "#!/bin/sh\n"
-        f"exec unshare --mount sh -c 'mount --bind {work / 'systemd'} /run/systemd && "
-        f'exec "$@"\' sh {oracle.agent} "$@"\n'
-    )
-    wrapper.chmod(0o755)
-    try:
-        yield wrapper
-    finally:
-        fake.stop()
-
-
 def prepared(base: Path, name: str, case: Case) -> Path:
     root = base / name
     make_target(root)
@@ -111,11 +88,14 @@ def preset_lines(root: Path) -> list[str]:
 def test_same_tree_as_go(case: Case, version: str, oracle: Oracle) -> None:
     require(oracle)
     config = versioned(case, version)
-    with work_dir() as work, agent_with_systemd(oracle, work) as agent:
+    # v2.26.0 reads the Manager's Version before it writes units: a fake systemd answers.
+    with work_dir() as work, behind_fake_manager(work) as prefix:
         ours_root = prepared(work, "ours", case)
         go_root = prepared(work, "go", case)
         ours = run_ours(config, ours_root, work / "ours-scratch", env=case.env)
-        go = run_go(config, go_root, work / "go-scratch", agent=agent, env=case.env)
+        go = run_go(
+            config, go_root, work / "go-scratch", agent=oracle.agent, env=case.env, prefix=prefix
+        )
         assert ours.returncode == go.returncode, f"ours:\n{ours.output}\ngo:\n{go.output}"
         if (case.name, oracle_id(oracle)) in DELIBERATE:
             return

@@ -11,7 +11,9 @@ from typing import Any
 
 import pytest
 
-from .support import GO_IGNITION, run_go, run_ours, work_dir
+from tests.oracles import DEBIAN
+
+from .support import run_go, run_ours, work_dir
 
 KARGS = {"shouldExist": ["quiet", "console=ttyS0,115200", "a=b c"], "shouldNotExist": ["rhgb"]}
 
@@ -65,7 +67,7 @@ def test_helper_failure_fails_the_stage_and_says_why() -> None:
 
 
 @pytest.mark.oracle
-@pytest.mark.skipif(not GO_IGNITION.exists(), reason="Go Ignition 2.14 absent: no oracle")
+@pytest.mark.skipif(not DEBIAN.agent.exists(), reason="Go Ignition 2.14 absent: no oracle")
 @pytest.mark.parametrize(
     "kargs", [KARGS, {"shouldNotExist": ["x"]}, None], ids=["both", "not", "none"]
 )

@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.oracles import DEBIAN
+
 from .safety_support import serving
-from .support import GO_IGNITION, NOT_ROOT, make_target, run_go, run_ours, snapshot, work_dir
+from .support import NOT_ROOT, make_target, run_go, run_ours, snapshot, work_dir
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason=NOT_ROOT)
 BODY = b"served over http\n" * 1000
@@ -83,7 +85,7 @@ def test_http_hash_mismatch_writes_nothing(server: str) -> None:
 
 
 @pytest.mark.oracle
-@pytest.mark.skipif(not GO_IGNITION.exists(), reason="Go Ignition 2.14 absent: no oracle")
+@pytest.mark.skipif(not DEBIAN.agent.exists(), reason="Go Ignition 2.14 absent: no oracle")
 def test_same_tree_as_go(server: str) -> None:
     cfg = config(server, "sha512-" + hashlib.sha512(BODY).hexdigest())
     trees = []

@@ -7,8 +7,10 @@ import os
 
 import pytest
 
+from tests.oracles import DEBIAN
+
 from .cases import HASH, SECRET_TEXT, data, sha512
-from .support import GO_IGNITION, NOT_ROOT, make_target, run_go, run_ours, work_dir
+from .support import NOT_ROOT, make_target, run_go, run_ours, work_dir
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason=NOT_ROOT)
 SECRET = SECRET_TEXT.decode().strip()
@@ -51,7 +53,7 @@ def test_no_secret_in_our_logs(name: str, cfg: dict[str, object], status: int) -
 
 
 @pytest.mark.oracle
-@pytest.mark.skipif(not GO_IGNITION.exists(), reason="Go Ignition 2.14 absent: no oracle")
+@pytest.mark.skipif(not DEBIAN.agent.exists(), reason="Go Ignition 2.14 absent: no oracle")
 def test_go_logs_the_hash_we_do_not() -> None:
     with work_dir() as work:
         root = work / "root"

@@ -2,74 +2,21 @@
 runs Go 2.14: its own fetch-offline then the stage, a no-op `setfiles` first on PATH. Its
 files stage asks the running systemd for its version (GetManagerProperty "Version" over
 /run/systemd/private) whenever an instantiated unit is enabled or disabled, and fails
-without an answer; so it runs in a mount namespace where /run/systemd is a directory of
-the test's, with a fake manager that answers that one property.
+without an answer; so it runs behind testkit's fake manager, which answers it.
 """
 
 from __future__ import annotations
 
-import struct
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.integration.disks.fake_systemd import METHOD_RETURN, FakeSystemd, _message, _Writer
+from testkit.fake_systemd import behind_fake_manager
+from testkit.stagerun import DEFAULT_PATH, standins
 from tests.oracles import UPSTREAM
 
 from .support import Run, make_target, run_agent, run_ours, snapshot
-
-SYSTEMD_VERSION = "257"  # newer than 240: upstream then logs no warning about instances
-STANDINS = {"setfiles": "#!/bin/sh\ncat >/dev/null\n"}
-
-
-class VersionedManager(FakeSystemd):
-    """The disks fake's private bus, also answering Properties.Get(..., "Version")."""
-
-    def _call(
-        self, conn: Any, lock: Any, serial: int, fields: dict[int, object], body: bytes
-    ) -> None:
-        if fields.get(3) != "Get":
-            super()._call(conn, lock, serial, fields, body)
-            return
-        value = _Writer()
-        value.signature("s")
-        value.string(SYSTEMD_VERSION)
-        header = bytearray(
-            _message(METHOD_RETURN, self._next_serial(), [(5, "u", serial), (8, "g", "v")], [])
-        )
-        header[4:8] = struct.pack("<I", len(value.data))
-        self._send(conn, lock, bytes(header) + bytes(value.data))
-
-
-def standins(directory: Path, scripts: dict[str, str]) -> str:
-    """Executable scripts in `directory`; returns a PATH with them first."""
-    directory.mkdir(parents=True, exist_ok=True)
-    for name, text in scripts.items():
-        path = directory / name
-        path.write_text(text)
-        path.chmod(0o755)
-    return f"{directory}:/usr/sbin:/usr/bin:/sbin:/bin"
-
-
-@contextmanager
-def upstream_agent(work: Path) -> Iterator[Path]:
-    """A script that runs v2.26.0 with its arguments where the fake manager is /run/systemd."""
-    bus_dir = work / "systemd"
-    manager = VersionedManager(bus_dir / "private")
-    manager.start()
-    wrapper = work / "ignition-v2.26.0"
-    wrapper.write_text(
-        "#!/bin/sh\n"
-        f"exec unshare --mount sh -c 'mount --bind {bus_dir} /run/systemd && exec \"$@\"' "
-        f'sh {UPSTREAM.agent} "$@"\n'
-    )
-    wrapper.chmod(0o755)
-    try:
-        yield wrapper
-    finally:
-        manager.stop()
 
 
 def run_upstream(
@@ -83,12 +30,12 @@ def run_upstream(
     """v2.26.0's fetch-offline and stage (`stage=`, default files) on `root`, with the
     stand-ins (setfiles, and any of `scripts`) first on PATH. Only the files stage runs in
     the fake manager's namespace: the mounts the mount stage makes must outlive it."""
-    path = standins(scratch / "bin", {**STANDINS, **(scripts or {})})
+    path = f"{standins(scratch / 'bin', scripts or {})}:{DEFAULT_PATH}"
     env = {**(kwargs.pop("env", None) or {}), "PATH": path}
     if kwargs.get("stage", "files") != "files":
         return run_agent(UPSTREAM.agent, config, root, scratch, env=env, **kwargs)
-    with upstream_agent(scratch) as agent:
-        return run_agent(agent, config, root, scratch, env=env, **kwargs)
+    with behind_fake_manager(scratch) as prefix:
+        return run_agent(UPSTREAM.agent, config, root, scratch, env=env, prefix=prefix, **kwargs)
 
 
 EPOCH = "1700000000"  # SOURCE_DATE_EPOCH: shadow's "last change" day, the same for both runs
@@ -139,7 +86,7 @@ def run_both(
         if setup:
             setup(root)
     common = {"SOURCE_DATE_EPOCH": EPOCH, **(env or {})}
-    path = standins(work / "ours-bin", scripts or {})
+    path = f"{standins(work / 'ours-bin', scripts or {})}:{DEFAULT_PATH}"
     ours = run_ours(config, roots[0], work / "ours-scratch", env={**common, "PATH": path})
     if not UPSTREAM.present():
         print(f"not compared with upstream: {UPSTREAM.missing_reason()}")

@@ -16,7 +16,8 @@ import socket
 import struct
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 AUTH_GUID = "0123456789abcdef0123456789abcdef"
@@ -135,8 +136,11 @@ def _parse_strings(body: bytes) -> list[str]:
 
 
 class FakeSystemd:
-    def __init__(self, socket_path: Path, device_timeout: float = 10.0) -> None:
+    def __init__(
+        self, socket_path: Path, device_timeout: float = 10.0, version: str = "257"
+    ) -> None:
         self.socket_path = socket_path
+        self.version = version  # newer than 240: v2.26.0 then logs no warning about instances
         self.device_timeout = device_timeout
         self.started_units: list[str] = []
         self._subscribers: list[tuple[socket.socket, threading.Lock]] = []
@@ -233,7 +237,9 @@ class FakeSystemd:
             self._send(conn, lock, _message(METHOD_RETURN, self._next_serial(), reply, []))
         elif member == "Get" and _parse_strings(body)[1:] == ["Version"]:
             self._send(
-                conn, lock, _message(METHOD_RETURN, self._next_serial(), reply, [("v", "252")])
+                conn,
+                lock,
+                _message(METHOD_RETURN, self._next_serial(), reply, [("v", self.version)]),
             )
         elif member == "StartUnit":
             unit = _parse_strings(body)[0]
@@ -277,3 +283,22 @@ class FakeSystemd:
             for conn, lock in subscribers:
                 with contextlib.suppress(OSError):
                     self._send(conn, lock, _message(SIGNAL, self._next_serial(), fields, body))
+
+
+@contextmanager
+def behind_fake_manager(work: Path, device_timeout: float = 10.0) -> Iterator[list[str]]:
+    """Serve a FakeSystemd on ``work/systemd/private`` while the block runs, yielding the
+    argv prefix that runs a command in a mount namespace where that directory is
+    /run/systemd and /run/ignition (Go's device aliases) is a private tmpfs."""
+    bus_dir = work / "systemd"
+    manager = FakeSystemd(bus_dir / "private", device_timeout)
+    manager.start()
+    Path("/run/systemd").mkdir(exist_ok=True)
+    Path("/run/ignition").mkdir(exist_ok=True)
+    script = (
+        f'mount --bind {bus_dir} /run/systemd && mount -t tmpfs tmpfs /run/ignition && exec "$@"'
+    )
+    try:
+        yield ["unshare", "--mount", "sh", "-c", script, "sh"]
+    finally:
+        manager.stop()
