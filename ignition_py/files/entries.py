@@ -20,7 +20,7 @@ from pathlib import Path
 from ..config.model import Directory, File, Link, Resource
 from ..errors import IgnitionError
 from ..log import Logger
-from .contents import describe_source
+from ..resources.contents import describe_source
 from .paths import make_parents
 from .target import Target, os_failure
 from .writer import DEFAULT_FILE_MODE, Opener, append_file, place, replace_file, temporary_beside

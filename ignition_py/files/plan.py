@@ -5,9 +5,9 @@ file. Planning only reads the target; every change is an action."""
 from __future__ import annotations
 
 from ..config.model import Config
+from ..resources.contents import Fetch
 from ..resources.urls import scheme_of
 from ..stages import Action, StageContext
-from .contents import Fetch
 from .ordering import plan_entries
 from .result import ResultFileAction
 from .target import Target

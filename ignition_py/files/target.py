@@ -11,8 +11,8 @@ from typing import BinaryIO
 
 from ..config.model import NodeGroup, NodeUser, Resource
 from ..errors import IgnitionError
+from ..resources.contents import Fetch, read_contents
 from .accounts import TargetAccounts, UserEntry
-from .contents import Fetch, read_contents
 from .paths import resolve_in_root
 
 

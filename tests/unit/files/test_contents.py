@@ -12,8 +12,9 @@ from urllib.parse import quote_from_bytes
 import pytest
 
 from ignition_py.config.model import Resource, Verification
-from ignition_py.files.contents import ContentsError, describe_source, read_contents
 from ignition_py.resources import dataurl
+from ignition_py.resources.contents import describe_source, read_contents
+from ignition_py.resources.errors import ContentError, FetchError
 
 PAYLOAD = bytes(range(256)) * 700  # 179200 bytes: several decoding chunks
 
@@ -66,7 +67,7 @@ def test_hash_is_over_decompressed_bytes() -> None:
         compression="gzip",
         verification=Verification(hash=sha512(compressed)),
     )
-    with pytest.raises(ContentsError, match="hash mismatch"):
+    with pytest.raises(ContentError, match="hash verification failed"):
         read(wrong)
 
 
@@ -74,18 +75,18 @@ def test_sha256_mismatch_is_reported_at_the_end() -> None:
     stream = read_contents(
         Resource(source="data:,abc", verification=Verification(hash="sha256-" + "0" * 64)), None
     )
-    with pytest.raises(ContentsError, match="calculated sha256-ba7816bf"):
+    with pytest.raises(ContentError, match=r"calculated ba7816bf.* but expected 0000"):
         stream.read()
 
 
 def test_truncated_gzip_is_an_error() -> None:
-    with pytest.raises(ContentsError, match="truncated"):
+    with pytest.raises(ContentError, match=r"^unexpected EOF"):
         read(Resource(source=b64_url(gzip.compress(PAYLOAD)[:100]), compression="gzip"))
 
 
 def test_not_gzip_is_an_error() -> None:
-    with pytest.raises(ContentsError, match="invalid gzip"):
-        read(Resource(source=b64_url(b"plain"), compression="gzip"))
+    with pytest.raises(ContentError, match=r"^gzip: invalid header$"):
+        read(Resource(source=b64_url(b"plain text, not gzip"), compression="gzip"))
 
 
 def test_bad_base64_is_an_error() -> None:
@@ -110,7 +111,7 @@ def test_other_schemes_go_to_fetch_raw_then_gunzip_and_verify() -> None:
 
 
 def test_other_schemes_without_fetch_are_unsupported() -> None:
-    with pytest.raises(ContentsError, match="unsupported source scheme 'tftp'"):
+    with pytest.raises(FetchError, match="unsupported source scheme 'tftp'"):
         read_contents(Resource(source="tftp://host/file"), None)
 
 
