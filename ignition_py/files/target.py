@@ -12,6 +12,8 @@ from typing import BinaryIO
 from ..config.model import NodeGroup, NodeUser, Resource
 from ..errors import IgnitionError
 from ..resources.contents import Fetch, read_contents
+from ..resources.errors import UnsupportedSchemeError
+from ..resources.urls import scheme_of
 from .accounts import TargetAccounts, UserEntry
 from .paths import resolve_in_root
 
@@ -62,8 +64,7 @@ class Target:
         if self._fetcher is None:
             self._fetcher = self.make_fetcher()
         if self._fetcher is None:
-            scheme = (resource.source or "").partition(":")[0]
-            raise IgnitionError(f"unsupported source scheme {scheme!r}")
+            raise UnsupportedSchemeError(scheme_of(resource.source or ""))
         return self._fetcher(resource)
 
     def user(self, name: str) -> UserEntry:

@@ -120,3 +120,23 @@ def test_descriptions_never_show_data_or_queries() -> None:
     assert describe_source("https://h.example/a/b?token=SECRET") == "https://h.example/a/b?..."
     assert describe_source("http://127.0.0.1:8080/x") == "http://127.0.0.1:8080/x"
     assert "SECRET" not in describe_source("s3://bucket/key?versionId=SECRET")
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "EOF (the gzip data is empty)"),
+        (b"\x1f\x8b", "unexpected EOF (the gzip data is truncated)"),
+        (gzip.compress(b"a") + b"xx", "unexpected EOF (the gzip data is truncated)"),
+        (gzip.compress(b"a") + b"0123456789", "gzip: invalid header"),
+        (b"\x1f\x8b\x07" + bytes(20), "gzip: invalid header"),
+        (gzip.compress(b"abc")[:10] + b"\xff" * 20, "flate: corrupt input (invalid block type)"),
+    ],
+    ids=["empty", "short-header", "short-next-header", "bad-next-header", "method", "flate"],
+)
+def test_gzip_mistakes_are_named_as_go_names_them(data: bytes, message: str) -> None:
+    """Go's compress/gzip (upstream's reader): a header is read whole first, a member may
+    follow another, and what follows the last one must be nothing or a whole header."""
+    with pytest.raises(ContentError) as raised:
+        read(Resource(source=b64_url(data), compression="gzip"))
+    assert str(raised.value) == message
