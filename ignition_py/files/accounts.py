@@ -5,10 +5,10 @@ users step and even a config's own files may rewrite them mid-stage."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import IgnitionError
+from ..frozen import frozen_model
 from .paths import read_in_root, resolve_in_root
 
 
@@ -16,7 +16,7 @@ class UnknownAccountError(IgnitionError):
     """A user or group name the target system does not have."""
 
 
-@dataclass(frozen=True)
+@frozen_model
 class UserEntry:
     name: str
     uid: int

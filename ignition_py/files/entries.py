@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..config.model import Directory, File, Link, Resource
 from ..errors import IgnitionError
+from ..frozen import frozen_model
 from ..log import Logger
 from ..resources.contents import describe_source
 from .paths import make_parents
@@ -42,7 +42,7 @@ def _clean(target: str) -> str:
     return "/" + cleaned.lstrip("/") if cleaned.startswith("//") else cleaned
 
 
-@dataclass
+@frozen_model
 class FileAction:
     target: Target
     node: File
@@ -101,7 +101,7 @@ class FileAction:
         return lambda: self.target.contents(resource)
 
 
-@dataclass
+@frozen_model
 class DirectoryAction:
     target: Target
     node: Directory
@@ -141,7 +141,7 @@ class DirectoryAction:
         self.target.set_permissions(path, node.mode, node.user, node.group)
 
 
-@dataclass
+@frozen_model
 class LinkAction:
     target: Target
     node: Link

@@ -8,8 +8,8 @@ usermod and before the password and the keys."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
+from ..frozen import frozen_model
 from ..log import Logger
 from .target import Target, os_failure
 
@@ -21,7 +21,7 @@ def under_home(directory: str, home: str) -> bool:
     return directory == home or directory.startswith(home + "/")
 
 
-@dataclass
+@frozen_model
 class HomeDirPermissionsAction:
     target: Target
     user: str
@@ -51,7 +51,7 @@ class HomeDirPermissionsAction:
             log.debug(f"{directory}: owner {entry.uid}:{entry.gid}, mode 0700")
 
 
-@dataclass
+@frozen_model
 class HomesExistAction:
     """After all users, upstream looks at the home of every configured user that should
     exist and may have one (to relabel it, SELinux or not) and fails the stage when it

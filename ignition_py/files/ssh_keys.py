@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import IgnitionError
+from ..frozen import frozen_model
 from ..log import Logger
 from .target import Target
 from .writer import temporary_beside
@@ -30,7 +30,7 @@ def write_fragment_enabled() -> bool:
     raise IgnitionError(f"{FRAGMENT_ENV}={value!r} cannot be interpreted as a boolean")
 
 
-@dataclass
+@frozen_model
 class SSHKeysAction:
     target: Target
     user: str

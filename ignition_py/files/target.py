@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
@@ -22,15 +21,23 @@ def _no_fetcher() -> Fetch | None:
     return None
 
 
-@dataclass
 class Target:
-    root: Path
-    accounts: TargetAccounts
-    make_fetcher: Callable[[], Fetch | None] = _no_fetcher
-    # Bumped whenever the tree may have changed shape (a link made, a path removed, a
-    # tool run): paths resolved before must then be resolved again.
-    generation: int = 0
-    _fetcher: Fetch | None = field(default=None, init=False, repr=False)
+    """The stage's one mutable context (not a record): the root, its accounts, the fetcher
+    made on first use, and a generation bumped whenever the tree may have changed shape
+    (a link made, a path removed, a tool run): paths resolved before are then resolved
+    again."""
+
+    def __init__(
+        self,
+        root: Path,
+        accounts: TargetAccounts,
+        make_fetcher: Callable[[], Fetch | None] = _no_fetcher,
+    ) -> None:
+        self.root = root
+        self.accounts = accounts
+        self.make_fetcher = make_fetcher
+        self.generation = 0
+        self._fetcher: Fetch | None = None
 
     @classmethod
     def at(cls, root: str | Path, make_fetcher: Callable[[], Fetch | None] = _no_fetcher) -> Target:

@@ -9,11 +9,11 @@ from __future__ import annotations
 import io
 import os
 import stat
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..config.model import Systemd, Unit
 from ..errors import IgnitionError
+from ..frozen import frozen_model, replace
 from ..log import Logger
 from ..stages import Action
 from .commands import operand
@@ -25,7 +25,7 @@ UNITS_DIR = "/etc/systemd/system"
 PRESET_PATH = "/etc/systemd/system-preset/20-ignition.preset"
 
 
-@dataclass
+@frozen_model
 class UnitFileAction:
     """A unit or drop-in file, always replaced (0644, root)."""
 
@@ -54,7 +54,7 @@ class UnitFileAction:
             raise os_failure(f'failed to write unit "{self.unit}"', err) from err
 
 
-@dataclass
+@frozen_model
 class MaskAction:
     target: Target
     unit: str
@@ -88,11 +88,11 @@ def _is_masked(path: Path) -> bool:
         return False
 
 
-@dataclass
+@frozen_model
 class Preset:
     unit: str  # the unit, or the template (foo@.service) of instances
     enabled: bool
-    instances: list[str] | None = None  # None: not a template
+    instances: tuple[str, ...] | None = None  # None: not a template
 
     @property
     def key(self) -> str:
@@ -103,14 +103,14 @@ class Preset:
         """Upstream's unitString: `foo.service`, or `foo@.service a b` for instances."""
         return " ".join([self.unit, *self.instances]) if self.instances is not None else self.unit
 
-    def add_instance(self, instance: str) -> None:
-        self.instances = [*(self.instances or []), instance]
+    def with_instance(self, instance: str) -> Preset:
+        return replace(self, instances=(*(self.instances or ()), instance))
 
     def line(self) -> str:
         return f"{'enable' if self.enabled else 'disable'} {self.units()}"
 
 
-@dataclass
+@frozen_model
 class PresetAction:
     """One preset line, appended, as upstream's EnableUnit/DisableUnit: a unit to disable
     gets its line, after its enablement links are removed, only when `systemctl
@@ -165,8 +165,8 @@ def plan_units(systemd: Systemd | None, target: Target) -> list[Action]:
         if unit.enabled is not None:
             if "@" in unit.name:
                 template, instance = _template_and_instance(unit.name)
-                preset = Preset(template, unit.enabled, [])
-                presets.setdefault(preset.key, preset).add_instance(instance)
+                preset = Preset(template, unit.enabled, ())
+                presets[preset.key] = presets.get(preset.key, preset).with_instance(instance)
             else:
                 preset = Preset(unit.name, unit.enabled)
                 presets[preset.key] = preset
