@@ -1,6 +1,7 @@
 """The files stage's plan, in upstream's order: groups and users, then directories, files
 and links, then systemd units and presets, then crypttab and key files, then the result
-file. Planning only reads the target; every change is an action."""
+file, then one sync of the target's filesystem. Planning only reads the target; every
+change is an action."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from ..resources.urls import scheme_of
 from ..stages import Action, StageContext
 from .ordering import plan_entries
 from .result import ResultFileAction
+from .sync import SyncAction
 from .target import Target
 
 
@@ -52,4 +54,5 @@ def plan_files(config: Config, context: StageContext) -> list[Action]:
 
         actions.append(CrypttabAction(target, config.storage.luks, context.options.state_file))
     actions.append(ResultFileAction(target, context.options.state_file))
+    actions.append(SyncAction(target))
     return actions

@@ -14,9 +14,9 @@ from ..errors import IgnitionError
 from ..frozen import frozen_model
 from ..log import Logger
 from ..state import load_state, user_config_provided
+from ..system.fs_writes import replace_file
 from .paths import make_parents, read_in_root
 from .target import Target, os_failure
-from .writer import replace_file
 
 RESULT_PATH = "/etc/.ignition-result.json"
 BOOT_ID_PATH = Path("/proc/sys/kernel/random/boot_id")

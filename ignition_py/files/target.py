@@ -13,6 +13,7 @@ from ..errors import IgnitionError
 from ..resources.contents import Fetch, read_contents
 from ..resources.errors import UnsupportedSchemeError
 from ..resources.urls import scheme_of
+from ..system.fs_writes import set_mode_and_owner
 from .accounts import TargetAccounts, UserEntry
 from .paths import resolve_in_root
 
@@ -100,12 +101,10 @@ class Target:
         """Upstream's SetPermissions: the mode if given, then the owner (unset parts of
         the owner keep the node's current ones)."""
         self.refuse_root(path, f"setting permissions of {path}")
-        if mode is not None:
-            os.chmod(path, mode & 0o7777)
         current = os.lstat(path)
         uid, gid = self.owner(user, group, (current.st_uid, current.st_gid))
-        if (uid, gid) != (current.st_uid, current.st_gid):
-            os.lchown(path, uid, gid)
+        same = (uid, gid) == (current.st_uid, current.st_gid)
+        set_mode_and_owner(path, mode, None if same else (uid, gid))
 
 
 def os_failure(what: str, err: OSError) -> IgnitionError:

@@ -16,10 +16,16 @@ from ..errors import IgnitionError
 from ..frozen import frozen_model, replace
 from ..log import Logger
 from ..stages import Action
+from ..system.fs_writes import (
+    DEFAULT_FILE_MODE,
+    append_file,
+    new_symlink,
+    remove_node,
+    replace_file,
+)
 from .commands import operand
 from .paths import make_parents
 from .target import Target, os_failure
-from .writer import DEFAULT_FILE_MODE, append_file, place, replace_file, temporary_beside
 
 UNITS_DIR = "/etc/systemd/system"
 PRESET_PATH = "/etc/systemd/system-preset/20-ignition.preset"
@@ -69,12 +75,10 @@ class MaskAction:
             self.target.refuse_root(path, f'failed to mask unit "{self.unit}"')
             if self.mask:
                 make_parents(self.target.root, path)
-                temporary = temporary_beside(path)
-                os.symlink("/dev/null", temporary)
-                place(temporary, path)
+                new_symlink(path, "/dev/null")
                 self.target.reshaped()
             elif _is_masked(path):
-                os.unlink(path)
+                remove_node(path)
                 self.target.reshaped()
         except OSError as err:
             verb = "mask" if self.mask else "unmask"
