@@ -11,6 +11,7 @@ import os
 
 from ..frozen import frozen_model
 from ..log import Logger
+from ..system.fs_writes import hand_directory
 from .target import Target, os_failure
 
 HOME_MODE = 0o700  # upstream: "more restrictive than necessary for some subdirs"
@@ -38,13 +39,7 @@ class HomeDirPermissionsAction:
             path = self.target.path(directory)
             try:
                 self.target.refuse_root(path, f"handing {directory} to {self.user!r}")
-                # the directory itself, never what a link there points to
-                fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
-                try:
-                    os.fchown(fd, entry.uid, entry.gid)
-                    os.fchmod(fd, HOME_MODE)
-                finally:
-                    os.close(fd)
+                hand_directory(path, (entry.uid, entry.gid), HOME_MODE)
             except OSError as err:
                 what = f"failed to modify home directory permissions for {self.user!r}"
                 raise os_failure(what, err) from err

@@ -227,6 +227,17 @@ def make_directories(directories: Iterable[Path], mode: int) -> None:
         os.chmod(directory, mode)
 
 
+def hand_directory(path: Path, owner: tuple[int, int], mode: int) -> None:
+    """fchown then fchmod the directory at `path` itself: a link there is refused
+    (ELOOP/ENOTDIR), never followed."""
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    try:
+        os.fchown(fd, *owner)
+        os.fchmod(fd, mode)
+    finally:
+        os.close(fd)
+
+
 def remove_node(path: Path) -> None:
     """unlink(2) the non-directory at `path` (a link itself, never what it points to)."""
     os.unlink(path)
