@@ -113,6 +113,8 @@ class GunzipReader(_Layer):
         self._members = 0
 
     def readinto(self, target: bytearray | memoryview) -> int:  # type: ignore[override]
+        if not len(target):
+            return 0  # zlib reads a max_length of 0 as "no limit"
         while True:
             if self._inflater is None and not self._start_member():
                 return 0

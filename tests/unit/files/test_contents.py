@@ -13,7 +13,7 @@ import pytest
 
 from ignition_py.config.model import Resource, Verification
 from ignition_py.resources import dataurl
-from ignition_py.resources.contents import describe_source, read_contents
+from ignition_py.resources.contents import GunzipReader, describe_source, read_contents
 from ignition_py.resources.errors import ContentError, FetchError
 
 PAYLOAD = bytes(range(256)) * 700  # 179200 bytes: several decoding chunks
@@ -140,3 +140,10 @@ def test_gzip_mistakes_are_named_as_go_names_them(data: bytes, message: str) -> 
     with pytest.raises(ContentError) as raised:
         read(Resource(source=b64_url(data), compression="gzip"))
     assert str(raised.value) == message
+
+
+def test_a_read_of_nothing_gunzips_nothing() -> None:
+    reader = GunzipReader(io.BytesIO(gzip.compress(b"abc")))
+    empty = bytearray()
+    assert reader.readinto(empty) == 0 and empty == bytearray()
+    assert reader.read() == b"abc"
