@@ -8,9 +8,9 @@ jsonschema is deliberately not on it.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
+from ..system.fs_writes import write_atomic
 from .build import build, render
 from .model import Config
 
@@ -26,9 +26,4 @@ def write_cached(path: str | Path, config: Config) -> None:
     """Write atomically with upstream's mode: a reader never sees half a config."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.tmp")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, CACHE_MODE)
-    with os.fdopen(fd, "w") as handle:
-        json.dump(render(config), handle)
-    os.chmod(temporary, CACHE_MODE)
-    os.replace(temporary, target)
+    write_atomic(target, json.dumps(render(config)).encode(), CACHE_MODE)

@@ -9,9 +9,9 @@ base64 and where it starts, or raises `DataURLSyntaxError` with the message upst
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from ..errors import IgnitionError
+from ..frozen import frozen_model
 
 PREFIX = "data:"
 _TSPECIALS = frozenset('()<>@,;:\\"/[]?=')
@@ -30,7 +30,7 @@ class DataURLSyntaxError(IgnitionError):
     """A data URL that upstream's dataurl package rejects; the message is upstream's."""
 
 
-@dataclass(frozen=True)
+@frozen_model
 class DataURL:
     is_base64: bool
     data_start: int  # index in the URL of the first character after the comma

@@ -5,18 +5,21 @@ users step and even a config's own files may rewrite them mid-stage."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import IgnitionError
-from .paths import read_in_root, resolve_in_root
+from ..frozen import frozen_model
+from .paths import resolve_in_root
+
+Stamp = tuple[int, int, int, int]  # inode, size, mtime, ctime: a file changed or not
+MISSING: Stamp = (-1, -1, -1, -1)
 
 
 class UnknownAccountError(IgnitionError):
     """A user or group name the target system does not have."""
 
 
-@dataclass(frozen=True)
+@frozen_model
 class UserEntry:
     name: str
     uid: int
@@ -52,33 +55,43 @@ def parse_group(text: str) -> dict[str, int]:
 
 
 class TargetAccounts:
-    """Name -> id lookups in the target root's account databases."""
+    """Name -> id lookups in the target root's account databases: each file resolved once
+    a lookup and parsed once a change (the users step and a config's own files may rewrite
+    them mid-stage; an unchanged file is neither read nor parsed again)."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self._cache: dict[str, tuple[tuple[int, int, int], str]] = {}
+        self._users: tuple[Stamp, dict[str, UserEntry]] | None = None
+        self._groups: tuple[Stamp, dict[str, int]] | None = None
 
-    def _read(self, name: str) -> str:
+    def _read(self, name: str, known: Stamp | None) -> tuple[Stamp, str] | None:
+        """(stamp, text) of /etc/`name`, or None when its stamp is still `known`."""
         # links, the last one too, are followed inside the root only, never to the host's
         path = resolve_in_root(self.root, "/etc", name, follow_last=True)
         try:
             info = os.lstat(path)
         except (FileNotFoundError, NotADirectoryError):
-            return ""
-        key = (info.st_ino, info.st_size, info.st_mtime_ns)
-        cached = self._cache.get(name)
-        if cached is not None and cached[0] == key:
-            return cached[1]
-        raw = read_in_root(self.root, f"/etc/{name}") or b""
-        text = raw.decode("utf-8", errors="replace")
-        self._cache[name] = (key, text)
-        return text
+            return None if known == MISSING else (MISSING, "")
+        stamp = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+        if stamp == known:
+            return None
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        with os.fdopen(fd, "rb") as handle:
+            return stamp, handle.read().decode("utf-8", errors="replace")
 
     def users(self) -> dict[str, UserEntry]:
-        return parse_passwd(self._read("passwd"))
+        fresh = self._read("passwd", self._users[0] if self._users else None)
+        if fresh is not None:
+            self._users = (fresh[0], parse_passwd(fresh[1]))
+        assert self._users is not None
+        return self._users[1]
 
     def groups(self) -> dict[str, int]:
-        return parse_group(self._read("group"))
+        fresh = self._read("group", self._groups[0] if self._groups else None)
+        if fresh is not None:
+            self._groups = (fresh[0], parse_group(fresh[1]))
+        assert self._groups is not None
+        return self._groups[1]
 
     def user(self, name: str) -> UserEntry:
         entry = self.users().get(name)

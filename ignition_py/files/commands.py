@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from ..errors import IgnitionError
+from ..frozen import field, frozen_model
 from ..log import Logger
 from ..system.commands import require_tools, run
 
@@ -16,7 +16,7 @@ def shown_command(argv: Sequence[str], redact: Sequence[str] = ()) -> str:
     return shlex.join("<redacted>" if arg in redact else arg for arg in argv)
 
 
-@dataclass
+@frozen_model
 class CommandAction:
     what: str
     argv: list[str]

@@ -10,9 +10,9 @@ The key files come from the state file and are removed from it once written.
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
 
 from ..config.model import Directory, File, Luks, Resource
+from ..frozen import frozen_model
 from ..log import Logger
 from ..state import load_state, update_state
 from ..system.commands import require_tools, run
@@ -45,7 +45,7 @@ def _data_url(text: str) -> str:
     return "data:;base64," + base64.b64encode(text.encode()).decode()
 
 
-@dataclass
+@frozen_model
 class CrypttabAction:
     target: Target
     volumes: tuple[Luks, ...]

@@ -2,7 +2,7 @@
 
 `overwrite: true` replaces whatever is at the path, but only once the new node is
 complete: it is made beside the path under a temporary name and moved over the old one
-(writer.place), so a failed fetch, a hash mismatch or a full disk leave the old node as it
+(system.fs_writes.place), so a failed fetch, a hash mismatch or a full disk leave the old node as it
 was (v2.26.0 removes it first). Without it, a file may only be completed (appends, mode,
 owner) when it already exists and names no contents; a directory only gets its mode and
 owner; a link must already be the same link. Paths are resolved again inside the root
@@ -14,16 +14,24 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..config.model import Directory, File, Link, Resource
 from ..errors import IgnitionError
+from ..frozen import frozen_model
 from ..log import Logger
-from .contents import describe_source
+from ..resources.contents import describe_source
+from ..system.fs_writes import (
+    DEFAULT_FILE_MODE,
+    Opener,
+    append_file,
+    new_directory,
+    new_hard_link,
+    new_symlink,
+    replace_file,
+)
 from .paths import make_parents
 from .target import Target, os_failure
-from .writer import DEFAULT_FILE_MODE, Opener, append_file, place, replace_file, temporary_beside
 
 DEFAULT_DIRECTORY_MODE = 0o755
 _EMPTY = Resource(source="")
@@ -42,7 +50,7 @@ def _clean(target: str) -> str:
     return "/" + cleaned.lstrip("/") if cleaned.startswith("//") else cleaned
 
 
-@dataclass
+@frozen_model
 class FileAction:
     target: Target
     node: File
@@ -101,7 +109,7 @@ class FileAction:
         return lambda: self.target.contents(resource)
 
 
-@dataclass
+@frozen_model
 class DirectoryAction:
     target: Target
     node: Directory
@@ -128,10 +136,7 @@ class DirectoryAction:
         existing = _lstat(path)
         if existing is None or node.overwrite:
             make_parents(self.target.root, path)
-            temporary = temporary_beside(path)
-            os.mkdir(temporary, DEFAULT_DIRECTORY_MODE)
-            os.chmod(temporary, DEFAULT_DIRECTORY_MODE)
-            place(temporary, path)
+            new_directory(path, DEFAULT_DIRECTORY_MODE)
             self.target.reshaped()
         elif not stat.S_ISDIR(existing.st_mode):
             raise IgnitionError(
@@ -141,7 +146,7 @@ class DirectoryAction:
         self.target.set_permissions(path, node.mode, node.user, node.group)
 
 
-@dataclass
+@frozen_model
 class LinkAction:
     target: Target
     node: Link
@@ -159,18 +164,11 @@ class LinkAction:
             if not self.node.overwrite and self._already_there(path, log):
                 return
             make_parents(self.target.root, path)
-            temporary = temporary_beside(path)
             target = self.node.target or ""
             if self.node.hard:
-                os.link(self.target.path(target), temporary, follow_symlinks=False)
+                new_hard_link(path, self.target.path(target))
             else:
-                os.symlink(target, temporary)
-                try:
-                    self.target.set_permissions(temporary, None, self.node.user, self.node.group)
-                except BaseException:
-                    os.unlink(temporary)
-                    raise
-            place(temporary, path)
+                new_symlink(path, target, self._link_owner())
             self.target.reshaped()
         except OSError as err:
             raise os_failure(f'failed to create link "{self.node.path}"', err) from err
@@ -178,6 +176,12 @@ class LinkAction:
             if f'"{self.node.path}"' in str(err):
                 raise
             raise IgnitionError(f'failed to create link "{self.node.path}": {err}') from err
+
+    def _link_owner(self) -> tuple[int, int] | None:
+        """The owner of a new symlink: the user's and group's, the rest as made (by us)."""
+        if self.node.user is None and self.node.group is None:
+            return None
+        return self.target.owner(self.node.user, self.node.group, (os.geteuid(), os.getegid()))
 
     def _already_there(self, path: Path, log: Logger) -> bool:
         node = self.node

@@ -8,9 +8,10 @@ usermod and before the password and the keys."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
+from ..frozen import frozen_model
 from ..log import Logger
+from ..system.fs_writes import hand_directory
 from .target import Target, os_failure
 
 HOME_MODE = 0o700  # upstream: "more restrictive than necessary for some subdirs"
@@ -21,7 +22,7 @@ def under_home(directory: str, home: str) -> bool:
     return directory == home or directory.startswith(home + "/")
 
 
-@dataclass
+@frozen_model
 class HomeDirPermissionsAction:
     target: Target
     user: str
@@ -38,20 +39,14 @@ class HomeDirPermissionsAction:
             path = self.target.path(directory)
             try:
                 self.target.refuse_root(path, f"handing {directory} to {self.user!r}")
-                # the directory itself, never what a link there points to
-                fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
-                try:
-                    os.fchown(fd, entry.uid, entry.gid)
-                    os.fchmod(fd, HOME_MODE)
-                finally:
-                    os.close(fd)
+                hand_directory(path, (entry.uid, entry.gid), HOME_MODE)
             except OSError as err:
                 what = f"failed to modify home directory permissions for {self.user!r}"
                 raise os_failure(what, err) from err
             log.debug(f"{directory}: owner {entry.uid}:{entry.gid}, mode 0700")
 
 
-@dataclass
+@frozen_model
 class HomesExistAction:
     """After all users, upstream looks at the home of every configured user that should
     exist and may have one (to relabel it, SELinux or not) and fails the stage when it

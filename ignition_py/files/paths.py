@@ -15,6 +15,7 @@ from collections import deque
 from pathlib import Path
 
 from ..errors import IgnitionError
+from ..system.fs_writes import make_directories
 
 MAX_SYMLINKS = 40  # the kernel's own limit (ELOOP)
 
@@ -101,6 +102,4 @@ def make_parents(root: Path, path: Path) -> None:
     if current != root and not stat.S_ISDIR(os.lstat(current).st_mode):
         shown = relative_to_root(root, current)
         raise IgnitionError(f"cannot create {path}: {shown} exists and is not a directory")
-    for directory in reversed(missing):
-        os.mkdir(directory, 0o755)
-        os.chmod(directory, 0o755)
+    make_directories(reversed(missing), 0o755)

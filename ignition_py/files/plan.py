@@ -1,15 +1,17 @@
 """The files stage's plan, in upstream's order: groups and users, then directories, files
 and links, then systemd units and presets, then crypttab and key files, then the result
-file, then SELinux relabelling. Planning only reads the target; every change is an action."""
+file, then SELinux relabelling, then one sync of the target's filesystem. Planning only
+reads the target; every change is an action."""
 
 from __future__ import annotations
 
 from ..config.model import Config
+from ..resources.contents import Fetch
 from ..resources.urls import scheme_of
 from ..stage import Action, StageContext
-from .contents import Fetch
 from .ordering import plan_entries
 from .result import ResultFileAction
+from .sync import SyncAction
 from .target import Target
 
 
@@ -55,4 +57,5 @@ def plan_files(config: Config, context: StageContext) -> list[Action]:
     from .relabel import plan_relabel
 
     actions += plan_relabel(config, target)
+    actions.append(SyncAction(target))
     return actions

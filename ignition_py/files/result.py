@@ -7,16 +7,16 @@ from __future__ import annotations
 import io
 import json
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import IgnitionError
+from ..frozen import frozen_model
 from ..log import Logger
 from ..state import load_state
+from ..system.fs_writes import replace_file
 from .paths import make_parents, read_in_root
 from .target import Target, os_failure
-from .writer import replace_file
 
 RESULT_PATH = "/etc/.ignition-result.json"
 BOOT_ID_PATH = Path("/proc/sys/kernel/random/boot_id")
@@ -38,7 +38,7 @@ def result_json(boot_id: str, date: str, user_config: bool, previous: Any) -> st
     return text + "\n"
 
 
-@dataclass
+@frozen_model
 class ResultFileAction:
     target: Target
     state_file: str

@@ -8,16 +8,14 @@ root."""
 
 from __future__ import annotations
 
-import contextlib
 import os
-from dataclasses import dataclass
-from pathlib import Path
 
 from ..errors import IgnitionError
+from ..frozen import frozen_model
 from ..log import Logger
 from ..log_records import ssh_keys_written
+from ..system.as_user import write_as_user
 from .target import Target
-from .writer import temporary_beside
 
 FRAGMENT_ENV = "IGNITION_WRITE_AUTHORIZED_KEYS_FRAGMENT"
 
@@ -31,7 +29,7 @@ def write_fragment_enabled() -> bool:
     raise IgnitionError(f"{FRAGMENT_ENV}={value!r} cannot be interpreted as a boolean")
 
 
-@dataclass
+@frozen_model
 class SSHKeysAction:
     target: Target
     user: str
@@ -54,55 +52,3 @@ class SSHKeysAction:
         except OSError as err:
             raise IgnitionError(f"failed to set SSH key: {err.strerror} ({err.filename})") from err
         ssh_keys_written(log, self.user, str(path))
-
-
-def write_as_user(uid: int, gid: int, path: Path, data: bytes) -> None:
-    """mkdir -p (0700) and write (0600, a new file renamed over the old) as uid:gid, in a
-    child process."""
-    reader, writer = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns
-        os.close(reader)
-        status = 0
-        try:
-            _as_user(uid, gid, path, data)
-        except OSError as err:
-            os.write(writer, f"{err.strerror or err} ({err.filename or path})".encode())
-            status = 1
-        except BaseException:
-            status = 2
-        os._exit(status)
-    os.close(writer)
-    with os.fdopen(reader, "rb") as pipe:
-        message = pipe.read().decode(errors="replace")
-    _, wait_status = os.waitpid(pid, 0)
-    if os.waitstatus_to_exitcode(wait_status) != 0:
-        raise IgnitionError(f"failed to set SSH key: {message or 'writer process failed'}")
-
-
-def _as_user(uid: int, gid: int, path: Path, data: bytes) -> None:
-    os.setgroups([])
-    os.setegid(gid)
-    os.seteuid(uid)
-    os.umask(0o077)
-    current = Path("/")
-    for part in path.parent.parts[1:]:
-        current = current / part
-        with contextlib.suppress(FileExistsError):
-            os.mkdir(current, 0o700)
-    # a new file beside, then one rename: a full disk never leaves the keys file empty
-    temporary = temporary_beside(path)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
-    fd = os.open(temporary, flags, 0o600)
-    try:
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.rename(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
 from ..config.model import NodeGroup, NodeUser, Resource
 from ..errors import IgnitionError
+from ..resources.contents import Fetch, read_contents
+from ..resources.errors import UnsupportedSchemeError
+from ..resources.urls import scheme_of
+from ..system.fs_writes import set_mode_and_owner
 from .accounts import TargetAccounts, UserEntry
-from .contents import Fetch, read_contents
 from .paths import resolve_in_root
 
 
@@ -20,15 +22,23 @@ def _no_fetcher() -> Fetch | None:
     return None
 
 
-@dataclass
 class Target:
-    root: Path
-    accounts: TargetAccounts
-    make_fetcher: Callable[[], Fetch | None] = _no_fetcher
-    # Bumped whenever the tree may have changed shape (a link made, a path removed, a
-    # tool run): paths resolved before must then be resolved again.
-    generation: int = 0
-    _fetcher: Fetch | None = field(default=None, init=False, repr=False)
+    """The stage's one mutable context (not a record): the root, its accounts, the fetcher
+    made on first use, and a generation bumped whenever the tree may have changed shape
+    (a link made, a path removed, a tool run): paths resolved before are then resolved
+    again."""
+
+    def __init__(
+        self,
+        root: Path,
+        accounts: TargetAccounts,
+        make_fetcher: Callable[[], Fetch | None] = _no_fetcher,
+    ) -> None:
+        self.root = root
+        self.accounts = accounts
+        self.make_fetcher = make_fetcher
+        self.generation = 0
+        self._fetcher: Fetch | None = None
 
     @classmethod
     def at(cls, root: str | Path, make_fetcher: Callable[[], Fetch | None] = _no_fetcher) -> Target:
@@ -62,8 +72,7 @@ class Target:
         if self._fetcher is None:
             self._fetcher = self.make_fetcher()
         if self._fetcher is None:
-            scheme = (resource.source or "").partition(":")[0]
-            raise IgnitionError(f"unsupported source scheme {scheme!r}")
+            raise UnsupportedSchemeError(scheme_of(resource.source or ""))
         return self._fetcher(resource)
 
     def user(self, name: str) -> UserEntry:
@@ -92,12 +101,10 @@ class Target:
         """Upstream's SetPermissions: the mode if given, then the owner (unset parts of
         the owner keep the node's current ones)."""
         self.refuse_root(path, f"setting permissions of {path}")
-        if mode is not None:
-            os.chmod(path, mode & 0o7777)
         current = os.lstat(path)
         uid, gid = self.owner(user, group, (current.st_uid, current.st_gid))
-        if (uid, gid) != (current.st_uid, current.st_gid):
-            os.lchown(path, uid, gid)
+        same = (uid, gid) == (current.st_uid, current.st_gid)
+        set_mode_and_owner(path, mode, None if same else (uid, gid))
 
 
 def os_failure(what: str, err: OSError) -> IgnitionError:

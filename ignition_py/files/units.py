@@ -9,23 +9,29 @@ from __future__ import annotations
 import io
 import os
 import stat
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..config.model import Systemd, Unit
 from ..errors import IgnitionError
+from ..frozen import frozen_model, replace
 from ..log import Logger
 from ..stage import Action
+from ..system.fs_writes import (
+    DEFAULT_FILE_MODE,
+    append_file,
+    new_symlink,
+    remove_node,
+    replace_file,
+)
 from .commands import operand
 from .paths import make_parents
 from .target import Target, os_failure
-from .writer import DEFAULT_FILE_MODE, append_file, place, replace_file, temporary_beside
 
 UNITS_DIR = "/etc/systemd/system"
 PRESET_PATH = "/etc/systemd/system-preset/20-ignition.preset"
 
 
-@dataclass
+@frozen_model
 class UnitFileAction:
     """A unit or drop-in file, always replaced (0644, root)."""
 
@@ -54,7 +60,7 @@ class UnitFileAction:
             raise os_failure(f'failed to write unit "{self.unit}"', err) from err
 
 
-@dataclass
+@frozen_model
 class MaskAction:
     target: Target
     unit: str
@@ -69,12 +75,10 @@ class MaskAction:
             self.target.refuse_root(path, f'failed to mask unit "{self.unit}"')
             if self.mask:
                 make_parents(self.target.root, path)
-                temporary = temporary_beside(path)
-                os.symlink("/dev/null", temporary)
-                place(temporary, path)
+                new_symlink(path, "/dev/null")
                 self.target.reshaped()
             elif _is_masked(path):
-                os.unlink(path)
+                remove_node(path)
                 self.target.reshaped()
         except OSError as err:
             verb = "mask" if self.mask else "unmask"
@@ -88,11 +92,11 @@ def _is_masked(path: Path) -> bool:
         return False
 
 
-@dataclass
+@frozen_model
 class Preset:
     unit: str  # the unit, or the template (foo@.service) of instances
     enabled: bool
-    instances: list[str] | None = None  # None: not a template
+    instances: tuple[str, ...] | None = None  # None: not a template
 
     @property
     def key(self) -> str:
@@ -103,14 +107,14 @@ class Preset:
         """Upstream's unitString: `foo.service`, or `foo@.service a b` for instances."""
         return " ".join([self.unit, *self.instances]) if self.instances is not None else self.unit
 
-    def add_instance(self, instance: str) -> None:
-        self.instances = [*(self.instances or []), instance]
+    def with_instance(self, instance: str) -> Preset:
+        return replace(self, instances=(*(self.instances or ()), instance))
 
     def line(self) -> str:
         return f"{'enable' if self.enabled else 'disable'} {self.units()}"
 
 
-@dataclass
+@frozen_model
 class PresetAction:
     """One preset line, appended, as upstream's EnableUnit/DisableUnit: a unit to disable
     gets its line, after its enablement links are removed, only when `systemctl
@@ -165,8 +169,8 @@ def plan_units(systemd: Systemd | None, target: Target) -> list[Action]:
         if unit.enabled is not None:
             if "@" in unit.name:
                 template, instance = _template_and_instance(unit.name)
-                preset = Preset(template, unit.enabled, [])
-                presets.setdefault(preset.key, preset).add_instance(instance)
+                preset = Preset(template, unit.enabled, ())
+                presets[preset.key] = presets.get(preset.key, preset).with_instance(instance)
             else:
                 preset = Preset(unit.name, unit.enabled)
                 presets[preset.key] = preset

@@ -36,8 +36,13 @@ class FetchTimeoutError(FetchError):
         super().__init__(f"unable to fetch resource in time: {url} (gave up after {seconds:g} s)")
 
 
-class HashMismatchError(FetchError):
-    def __init__(self, url: str, function: str, expected: str, calculated: str) -> None:
+class ContentError(FetchError):
+    """The bytes of a resource are not what its config says (gzip, hash): v2.26.0's
+    message for each mistake, whichever stage reads the resource."""
+
+
+class HashMismatchError(ContentError):
+    def __init__(self, calculated: str, expected: str) -> None:
         super().__init__(
-            f"hash mismatch for {url}: {function} expected {expected}, calculated {calculated}"
+            f"hash verification failed (calculated {calculated} but expected {expected})"
         )

@@ -6,7 +6,6 @@ the network raises NeedNetError instead of sending a packet."""
 from __future__ import annotations
 
 import dataclasses
-import io
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -14,6 +13,7 @@ from ignition_py.frozen import replace
 
 from ..config.model import Config, Ignition, Resource
 from ..log import Logger
+from .contents import verified
 from .dataurl import decode_data_url, encode_data_url
 from .errors import (
     CompressionUnsupportedError,
@@ -24,7 +24,7 @@ from .errors import (
 )
 from .http import HttpClient, HttpRequest, HttpSettings
 from .proxy import ProxySettings
-from .stream import CONFIG_SIZE_LIMIT, ContentStream, read_all
+from .stream import CONFIG_SIZE_LIMIT, ChunkStream, read_all
 from .urls import scheme_of, shown_url
 
 if TYPE_CHECKING:  # only annotations need them; S3 code loads when an s3:// URL is fetched
@@ -117,7 +117,7 @@ class Fetcher:
     # -- fetching -------------------------------------------------------------------
 
     def __call__(self, resource: Resource) -> BinaryIO:
-        """The `fetch` callable of files.contents.read_contents, which gunzips and checks
+        """The `fetch` callable of resources.contents.read_contents, which gunzips and checks
         the hash itself: the bytes as transported (S3 still refuses compression)."""
         source = resource.source or ""
         if resource.compression and scheme_of(source) in ("s3", "arn"):
@@ -194,10 +194,7 @@ class Fetcher:
             chunks = iter(())
         else:
             raise UnsupportedSchemeError(scheme or url)
-        stream = ContentStream(
-            chunks, label=shown, compression=compression, verification=verification, close=close
-        )
-        return io.BufferedReader(stream)
+        return verified(ChunkStream(chunks, close), compression, verification)
 
 
 def resource_headers(resource: Resource) -> dict[str, str]:

@@ -15,8 +15,8 @@ from ..config.model import Luks
 from ..disks import luks_rules
 from ..disks.fs_rules import table_holds_data
 from ..errors import IgnitionError
-from ..files.contents import Fetch, describe_source, read_contents
 from ..log import Logger
+from ..resources.contents import Fetch, describe_source, read_contents
 from ..resources.dataurl import encode_data_url
 from ..state import update_state
 from . import blockdev

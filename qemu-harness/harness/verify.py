@@ -5,7 +5,7 @@ the data disks, files/directories/links with their modes, owners and contents, u
 groups and keys, units written, masked, enabled and actually run.
 
 Expected file contents come from the project's own resource reading
-(`ignition_py.files.contents.read_contents`: data URLs, base64, percent-escapes, gzip,
+(`ignition_py.resources.contents.read_contents`: data URLs, base64, percent-escapes, gzip,
 hash verification), with the appends after them, as the files stage composes a file:
 what is compared is what the file should hold after decompression."""
 
@@ -22,8 +22,8 @@ from pathlib import Path
 
 from ignition_py.config.model import Config, File, Filesystem, Resource
 from ignition_py.errors import IgnitionError
-from ignition_py.files.contents import read_contents
 from ignition_py.files.paths import read_in_root
+from ignition_py.resources.contents import read_contents
 from ignition_py.resources.urls import scheme_of
 
 from .images import mounted_read_only, partition_table, signature

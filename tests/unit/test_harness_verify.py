@@ -73,7 +73,7 @@ def test_a_hash_mismatch_in_the_config_is_an_error_not_a_pass() -> None:
         path="/h",
         contents=Resource(source="data:,abc", verification=Verification(hash="sha256-" + "0" * 64)),
     )
-    with pytest.raises(IgnitionError, match="hash mismatch"):
+    with pytest.raises(IgnitionError, match="hash verification failed"):
         expected_contents(file, None)
 
 

@@ -141,7 +141,9 @@ def test_bad_hash_on_a_merge_child(tmp_path: Path, server: ScriptedServer) -> No
     server.route("/c", Answer(200, cfg()))
     bad = "sha512-" + hashlib.sha512(b"something else").hexdigest()
     config = merge_of(server.url("/c"), verification={"hash": bad})
-    assert_failed_without_cache(run_stage(tmp_path, "fetch", config=config), "hash mismatch")
+    assert_failed_without_cache(
+        run_stage(tmp_path, "fetch", config=config), "hash verification failed"
+    )
 
 
 def test_404_on_a_merge_child(tmp_path: Path, server: ScriptedServer) -> None:

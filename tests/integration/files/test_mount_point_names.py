@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ignition_py.files.writer import WriteError, mounts_at_or_below, remove_all
+from ignition_py.system.fs_writes import WriteError, mounts_at_or_below, remove_all
 from ignition_py.system.mountinfo import mounts
 
 from .support import NOT_ROOT

@@ -79,7 +79,7 @@ def test_http_hash_mismatch_writes_nothing(server: str) -> None:
         root = work / "root"
         make_target(root)
         done = run_ours(config(server, "sha512-" + "0" * 128), root, work / "s")
-        assert done.returncode == 1 and "hash mismatch" in done.output
+        assert done.returncode == 1 and "hash verification failed" in done.output
         assert not (root / "etc/big").exists()
         assert [p.name for p in (root / "etc").iterdir() if p.name.endswith(".ignition")] == []
 

@@ -21,8 +21,9 @@ from ignition_py.config.model import (
     Verification,
 )
 from ignition_py.disks import luks_rules, mount_rules, raid_rules
-from ignition_py.files.contents import ContentsError, read_contents
+from ignition_py.resources.contents import read_contents
 from ignition_py.resources.dataurl import decode_data_url, encode_data_url
+from ignition_py.resources.errors import FetchError
 
 
 def test_mdadm_argv() -> None:
@@ -99,7 +100,7 @@ def test_data_urls_and_inline_key_files() -> None:
     resource = Resource(source=source, compression="gzip", verification=Verification(digest))
     assert read_contents(resource, None).read() == b"key"
     bad = Resource(source=source, compression="gzip", verification=Verification("sha512-00"))
-    with pytest.raises(ContentsError, match="hash"):
+    with pytest.raises(FetchError, match="hash verification failed"):
         read_contents(bad, None).read()
-    with pytest.raises(ContentsError, match="unsupported source scheme 'http'"):
+    with pytest.raises(FetchError, match="unsupported source scheme 'http'"):
         read_contents(Resource(source="http://x/key"), None)

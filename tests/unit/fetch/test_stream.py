@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import io
 import tracemalloc
 from collections.abc import Iterator
+from typing import BinaryIO
 
 import pytest
 
+from ignition_py.resources.contents import verified
 from ignition_py.resources.dataurl import decode_data_url, encode_data_url
 from ignition_py.resources.errors import FetchError, HashMismatchError
-from ignition_py.resources.stream import ContentStream, read_all
+from ignition_py.resources.stream import ChunkStream, read_all
 
 
 def chunked(data: bytes, size: int = 7) -> Iterator[bytes]:
@@ -21,8 +22,10 @@ def chunked(data: bytes, size: int = 7) -> Iterator[bytes]:
         yield data[start : start + size]
 
 
-def stream(data: bytes, **options: str | None) -> io.BufferedReader:
-    return io.BufferedReader(ContentStream(chunked(data), label="test", **options))  # type: ignore[arg-type]
+def stream(
+    data: bytes, compression: str | None = None, verification: str | None = None
+) -> BinaryIO:
+    return verified(ChunkStream(chunked(data)), compression, verification)
 
 
 def test_plain_bytes_pass_through() -> None:
@@ -41,7 +44,7 @@ def test_concatenated_gzip_members_are_one_stream() -> None:
 
 def test_truncated_gzip_fails() -> None:
     data = gzip.compress(b"x" * 5000)[:-10]
-    with pytest.raises(FetchError, match="unexpected end"):
+    with pytest.raises(FetchError, match=r"^unexpected EOF"):
         read_all(stream(data, compression="gzip"))
 
 
@@ -56,7 +59,7 @@ def test_hash_is_over_decompressed_bytes() -> None:
     data = gzip.compress(payload)
     assert read_all(stream(data, compression="gzip", verification=good)) == payload
     wrong = "sha512-" + hashlib.sha512(data).hexdigest()
-    with pytest.raises(HashMismatchError, match="hash mismatch"):
+    with pytest.raises(HashMismatchError, match="hash verification failed"):
         read_all(stream(data, compression="gzip", verification=wrong))
 
 

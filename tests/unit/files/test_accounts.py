@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from ignition_py.config.model import NodeGroup, NodeUser
-from ignition_py.files.accounts import UnknownAccountError, parse_passwd
+from ignition_py.files import accounts
+from ignition_py.files.accounts import UnknownAccountError, UserEntry, parse_passwd
 from ignition_py.files.target import Target
 
 PASSWD = "root:x:0:0:root:/root:/bin/bash\ncore:x:500:501:Core:/var/home/core:/bin/bash\n"
@@ -59,3 +60,21 @@ def test_passwd_reached_through_a_link_inside_the_root(tmp_path: Path) -> None:
 def test_malformed_lines_are_skipped() -> None:
     users = parse_passwd("# comment\nbad\nx:x:notanumber:0::/:/bin/sh\nok:x:1:2::/h:/bin/sh\n")
     assert list(users) == ["ok"]
+
+
+def test_an_unchanged_passwd_is_parsed_once(
+    target: Target, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parsed: list[str] = []
+
+    def counting(text: str) -> dict[str, UserEntry]:
+        parsed.append(text)
+        return parse_passwd(text)
+
+    monkeypatch.setattr(accounts, "parse_passwd", counting)
+    for _ in range(50):
+        assert target.owner(NodeUser(name="core"), None, (0, 0)) == (500, 0)
+    assert len(parsed) == 1
+    (target.root / "etc" / "passwd").write_text(PASSWD + "x:x:7:7::/:/bin/sh\n")
+    assert target.accounts.uid("x") == 7
+    assert len(parsed) == 2

@@ -56,7 +56,7 @@ def test_preset_lines_group_instances_and_sort_by_upstreams_key(tmp_path: Path) 
 
 
 def test_a_disable_names_instances_as_upstream_does_in_one_argument() -> None:
-    assert Preset("echo@.service", False, ["a", "b"]).units() == "echo@.service a b"
+    assert Preset("echo@.service", False, ("a", "b")).units() == "echo@.service a b"
     assert Preset("x.service", False).units() == "x.service"
 
 

@@ -1,8 +1,12 @@
-"""Writing nodes into the target without ever losing the old one to a failure: a new node
+"""Every write of the files stage (and of the config cache) into a filesystem: a new node
 (file, directory, link) is made complete (fetched, verified, owned) under a temporary name
 beside its path, then moved over the old one with one rename; an append is made in full or
 not at all. A fetch error, a hash mismatch, bad gzip or a full disk leave the target as it
-was and no temporary file behind."""
+was and no temporary file behind. The callers decide paths, bytes, modes and owners.
+
+Nothing here fsyncs a file: as upstream (which never syncs), a rename is the unit of
+safety against failures; the files stage syncs the target's filesystem once at its end
+(sync_filesystem), which costs one call instead of ~0.5 ms per file."""
 
 from __future__ import annotations
 
@@ -112,7 +116,6 @@ def replace_file(path: Path, parts: Iterable[Opener], *, uid: int, gid: int, mod
                 _copy(contents, fd)
         os.fchown(fd, uid, gid)  # before the mode: chown clears set-id bits
         os.fchmod(fd, mode)
-        os.fsync(fd)
     except BaseException:
         os.close(fd)
         os.unlink(temporary)
@@ -149,7 +152,6 @@ def append_file(path: Path, parts: Iterable[Opener], *, mode: int = DEFAULT_FILE
             try:
                 while chunk := os.read(staged, COPY_SIZE):
                     _write_all(target, chunk)
-                os.fsync(target)
             except BaseException:
                 os.ftruncate(target, info.st_size)
                 raise
@@ -157,3 +159,103 @@ def append_file(path: Path, parts: Iterable[Opener], *, mode: int = DEFAULT_FILE
             os.close(target)
     finally:
         os.close(staged)
+
+
+def write_atomic(path: Path, data: bytes, mode: int = 0o600) -> None:
+    """`path` becomes a new regular file holding `data` with `mode` (umask aside), owned
+    by the caller: written beside under a fresh name (O_EXCL, never following a link),
+    then renamed over the old one, so a reader or a full disk never sees half of it.
+    Raises OSError; the temporary file is gone whatever happened."""
+    temporary = temporary_beside(path)
+    fd = _new_file(temporary)
+    try:
+        try:
+            _write_all(fd, data)
+            os.fchmod(fd, mode)
+        finally:
+            os.close(fd)
+        os.rename(temporary, path)
+    except BaseException:
+        if os.path.lexists(temporary):
+            os.unlink(temporary)
+        raise
+
+
+def new_directory(path: Path, mode: int) -> None:
+    """A new empty directory with `mode` (umask aside) placed at `path` over whatever
+    is there (see place)."""
+    temporary = temporary_beside(path)
+    os.mkdir(temporary, mode)
+    os.chmod(temporary, mode)
+    place(temporary, path)
+
+
+def new_symlink(path: Path, target: str, owner: tuple[int, int] | None = None) -> None:
+    """A symlink to `target` (owned by `owner` when given) placed at `path`."""
+    temporary = temporary_beside(path)
+    os.symlink(target, temporary)
+    try:
+        if owner is not None:
+            os.lchown(temporary, *owner)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+    place(temporary, path)
+
+
+def new_hard_link(path: Path, existing: Path) -> None:
+    """A hard link to the node `existing` (a link itself is not followed) placed at
+    `path`."""
+    temporary = temporary_beside(path)
+    os.link(existing, temporary, follow_symlinks=False)
+    place(temporary, path)
+
+
+def set_mode_and_owner(path: Path, mode: int | None, owner: tuple[int, int] | None) -> None:
+    """chmod `path` to `mode` (its permission bits) when given, then lchown it to `owner`
+    when given (a link itself is changed, never what it points to)."""
+    if mode is not None:
+        os.chmod(path, mode & 0o7777)
+    if owner is not None:
+        os.lchown(path, *owner)
+
+
+def make_directories(directories: Iterable[Path], mode: int) -> None:
+    """mkdir each of `directories` in turn with `mode` (umask aside), owned by the caller."""
+    for directory in directories:
+        os.mkdir(directory, mode)
+        os.chmod(directory, mode)
+
+
+def hand_directory(path: Path, owner: tuple[int, int], mode: int) -> None:
+    """fchown then fchmod the directory at `path` itself: a link there is refused
+    (ELOOP/ENOTDIR), never followed."""
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    try:
+        os.fchown(fd, *owner)
+        os.fchmod(fd, mode)
+    finally:
+        os.close(fd)
+
+
+def remove_node(path: Path) -> None:
+    """unlink(2) the non-directory at `path` (a link itself, never what it points to)."""
+    os.unlink(path)
+
+
+def sync_filesystem(path: Path) -> None:
+    """syncfs(2) on the filesystem holding `path`: every write of the stage reaches the
+    disk, renames included, in one call. Falls back to sync(2) where syncfs is missing."""
+    import ctypes  # only the end of the files stage pays for it
+
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        syncfs = getattr(libc, "syncfs", None)
+        if syncfs is None:
+            os.sync()
+        elif syncfs(fd) != 0:
+            err = ctypes.get_errno()
+            raise OSError(err, os.strerror(err), os.fspath(path))
+    finally:
+        os.close(fd)
