@@ -148,7 +148,7 @@ def test_initramfs_holds_init_busybox_and_every_module() -> None:
     module_files = {Path(name).name.replace("-", "_") for name in listing if name.endswith(".ko")}
     for module in BOOT_MODULES + ON_DEMAND_MODULES:
         assert f"{module.replace('-', '_')}.ko" in module_files, module
-    assert images.kernel.read_bytes()[:4] == b"\x7fELF", "expected the PVH vmlinux"
+    assert images.kernel.boot_image.read_bytes()[:4] == b"\x7fELF", "expected the PVH vmlinux"
 
 
 def test_missing_disk_image_is_refused_before_booting(tmp_path: Path) -> None:
