@@ -34,6 +34,7 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 from harness import qemu
 
@@ -164,3 +165,13 @@ def _result(run: qemu.VMRun, share: Path, timeout: float) -> GuestResult:
         boot_seconds=float(_read(share / "started").strip() or "nan"),
         elapsed_seconds=run.elapsed_seconds,
     )
+
+
+def check_names(module: ModuleType) -> list[str]:
+    """The test functions of a module of guest checks (run in the guest by pytest -rA)."""
+    return [name for name in dir(module) if name.startswith("test_")]
+
+
+def check_passed(result: GuestResult, check: str) -> bool:
+    """Whether pytest -rA in the guest reported `check` as PASSED."""
+    return re.search(rf"^PASSED \S+::{check}$", result.output, re.MULTILINE) is not None

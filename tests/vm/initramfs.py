@@ -46,6 +46,7 @@ MODULES = BOOT_MODULES + ON_DEMAND_MODULES
 # The applets /init uses, linked to busybox (the guest's own tools come from the host).
 BUSYBOX_APPLETS: tuple[str, ...] = (
     "sh", "mount", "mkdir", "modprobe", "chroot", "mv", "rm", "sync", "poweroff", "ip", "uname",
+    "ln",
 )  # fmt: skip
 
 _SIGNATURE_MARKER = b"~Module signature appended~\n"
