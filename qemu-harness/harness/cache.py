@@ -1,10 +1,13 @@
-"""Where built artifacts live between runs, keyed by what they were built from."""
+"""Where built artifacts live between runs, keyed by what they were built from, and the
+host-wide locks that make concurrent runs build once and boot one VM at a time."""
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 CACHE_ROOT = Path(os.environ.get("IGNITION_PY_HARNESS_CACHE", "/var/cache/ignition-py-harness"))
@@ -26,6 +29,19 @@ def digest_of(paths: Iterable[Path], *extra: str) -> str:
 
 
 def cache_dir(*parts: str) -> Path:
+    """CACHE_ROOT/PARTS..., created if missing."""
     path = CACHE_ROOT.joinpath(*parts)
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+@contextmanager
+def host_lock(name: str) -> Iterator[None]:
+    """An exclusive flock on CACHE_ROOT/locks/NAME.lock, held for the block: every process
+    on the machine that builds or boots through this package waits for the holder."""
+    with (cache_dir("locks") / f"{name}.lock").open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

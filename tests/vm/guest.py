@@ -16,11 +16,13 @@ there (unlike the host's loop devices). The root is not a chroot: udevadm and fr
 Writes outside the disks are lost at power-off. Modules load on demand (mount, dm, md,
 crypto) as on an installed system.
 
-Guests run one at a time host-wide (a lock); waiting for it does not count against
-`timeout`. A guest that gives no exit code (boot failure, crash, timeout) raises
-GuestError with the console and output so far. guest_unavailable_reason() says why
-guests cannot run here at all (tests skip with it). IGNITION_PY_VM_ACCEL=kvm in the
-environment uses KVM instead of TCG, for machines where a stock kernel boots with it.
+The kernel, the accelerator (TCG unless a stock kernel really boots under KVM;
+IGNITION_PY_HARNESS_ACCEL=kvm|tcg forces one), QEMU's command line and the run come from
+the harness's QEMU layer (qemu-harness/harness: kernel, accel, qemu), shared with the
+provisioning boots. Guests run one at a time host-wide (a lock); waiting for it does not
+count against `timeout`. A guest that gives no exit code (boot failure, crash, timeout)
+raises GuestError with the console and output so far. guest_unavailable_reason() says
+why guests cannot run here at all (tests skip with it).
 """
 
 from __future__ import annotations
@@ -28,20 +30,19 @@ from __future__ import annotations
 import os
 import re
 import shlex
-import shutil
-import subprocess
 import tempfile
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
-from tests.vm import artifacts, qemu
+from harness import qemu
+
+from tests.vm import artifacts
 from tests.vm.initramfs import BUSYBOX
 
 REPO_ROOT = str(Path(__file__).resolve().parents[2])
 GUEST_MARKER_VARIABLE = "IGNITION_PY_VM_GUEST"
-ACCEL_VARIABLE = "IGNITION_PY_VM_ACCEL"
 BASE_ENVIRONMENT = {
     "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
     "HOME": "/root",
@@ -49,6 +50,7 @@ BASE_ENVIRONMENT = {
     "TERM": "dumb",
     GUEST_MARKER_VARIABLE: "1",
 }
+GUEST_KERNEL_ARGS = "loglevel=4"
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -75,25 +77,15 @@ def _tail(title: str, text: str, lines: int = 40) -> str:
     return f"--- last {len(kept)} lines of the guest's {title} ---\n" + "\n".join(kept)
 
 
-def _accel() -> str:
-    return os.environ.get(ACCEL_VARIABLE, "tcg")
-
-
 def guest_unavailable_reason() -> str | None:
     """Why guests cannot run on this machine, or None when they can."""
     if os.geteuid() != 0:
         return "guest tests need root (QEMU exports the host's / to the guest)"
-    if shutil.which(qemu.QEMU) is None:
-        return f"{qemu.QEMU} is not installed (Debian package qemu-system-x86)"
-    for tool, package in (("apt-get", "apt"), ("dpkg-deb", "dpkg"), ("depmod", "kmod")):
-        if shutil.which(tool) is None:
-            return f"{tool} is missing (package {package}): it fetches the guest kernel"
+    reason = qemu.unavailable_reason()
+    if reason is not None:
+        return reason
     if not BUSYBOX.is_file():
         return f"{BUSYBOX} is missing (Debian package busybox-static)"
-    if _accel() not in ("tcg", "kvm"):
-        return f"{ACCEL_VARIABLE}={_accel()} is neither tcg nor kvm"
-    if _accel() == "kvm" and not os.access("/dev/kvm", os.R_OK | os.W_OK):
-        return f"{ACCEL_VARIABLE}=kvm but /dev/kvm is not usable"
     return None
 
 
@@ -133,19 +125,21 @@ def run_in_guest(
     with tempfile.TemporaryDirectory(prefix="ignition-py-vm-") as share:
         share_dir = Path(share)
         (share_dir / "job.sh").write_text(script)
-        machine = qemu.Machine(
-            kernel=images.kernel,
-            initramfs=images.initramfs,
-            share_dir=share_dir,
-            console_log=share_dir / "console.log",
+        vm = qemu.VM(
+            images.kernel,
+            images.initramfs,
+            GUEST_KERNEL_ARGS,
             disks=tuple(Path(disk) for disk in disks),
             cdrom=None if cdrom is None else Path(cdrom),
-            accel=_accel(),
+            cdrom_bus="scsi",
+            shares=(
+                qemu.Share("hostroot", Path("/"), readonly=True),
+                qemu.Share("results", share_dir),
+            ),
             memory_mib=memory_mib,
             extra_args=tuple(extra_qemu_args),
         )
-        with artifacts.host_lock("qemu"):
-            return _boot(machine, timeout)
+        return _result(qemu.run_vm(vm, timeout), share_dir, timeout)
 
 
 def _read(path: Path) -> str:
@@ -155,34 +149,29 @@ def _read(path: Path) -> str:
         return ""
 
 
-def _boot(machine: qemu.Machine, timeout: float) -> GuestResult:
-    share = machine.share_dir
-    started = time.monotonic()
-    try:
-        done = subprocess.run(
-            qemu.qemu_argv(machine),
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        raise GuestError(
-            f"the guest did not finish within {timeout:g} s (QEMU killed)",
-            _read(share / "output"),
-            _read(machine.console_log),
-        ) from None
-    elapsed = time.monotonic() - started
-    output, console = _read(share / "output"), _read(machine.console_log)
+def _result(run: qemu.VMRun, share: Path, timeout: float) -> GuestResult:
+    output, console = _read(share / "output"), run.console
+    if run.status is None:
+        message = f"the guest did not finish within {timeout:g} s (QEMU killed)"
+        raise GuestError(message, output, console)
     returncode = _read(share / "returncode").strip()
     if not returncode:
-        message = f"the guest reported no exit code (QEMU exited with {done.returncode}"
-        raise GuestError(f"{message}: {done.stderr.strip()})", output, console)
+        message = f"the guest reported no exit code (QEMU exited with {run.status})"
+        raise GuestError(message, output, console)
     return GuestResult(
         returncode=int(returncode),
         output=output,
         console=console,
         boot_seconds=float(_read(share / "started").strip() or "nan"),
-        elapsed_seconds=elapsed,
+        elapsed_seconds=run.elapsed_seconds,
     )
+
+
+def check_names(module: ModuleType) -> list[str]:
+    """The test functions of a module of guest checks (run in the guest by pytest -rA)."""
+    return [name for name in dir(module) if name.startswith("test_")]
+
+
+def check_passed(result: GuestResult, check: str) -> bool:
+    """Whether pytest -rA in the guest reported `check` as PASSED."""
+    return re.search(rf"^PASSED \S+::{check}$", result.output, re.MULTILINE) is not None

@@ -12,8 +12,9 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from harness.kernel import Kernel
+
 from tests.vm.cpio import CpioWriter
-from tests.vm.kernel import KernelTree
 
 BUSYBOX = Path("/bin/busybox")
 INIT_SCRIPT = Path(__file__).with_name("init.sh")
@@ -45,6 +46,7 @@ MODULES = BOOT_MODULES + ON_DEMAND_MODULES
 # The applets /init uses, linked to busybox (the guest's own tools come from the host).
 BUSYBOX_APPLETS: tuple[str, ...] = (
     "sh", "mount", "mkdir", "modprobe", "chroot", "mv", "rm", "sync", "poweroff", "ip", "uname",
+    "ln",
 )  # fmt: skip
 
 _SIGNATURE_MARKER = b"~Module signature appended~\n"
@@ -112,7 +114,7 @@ def strip_signature(module: bytes) -> bytes:
     return module[: info_end - _SIGNATURE_INFO_SIZE - signature_length]
 
 
-def _stage_modules(kernel: KernelTree, closure: list[str], stage_root: Path) -> Path:
+def _stage_modules(kernel: Kernel, closure: list[str], stage_root: Path) -> Path:
     """Copy the closure into stage_root/lib/modules/VERSION and run depmod over it."""
     target = stage_root / "lib" / "modules" / kernel.version
     for relative in closure:
@@ -138,7 +140,7 @@ def _add_tree(archive: CpioWriter, root: Path, prefix: str) -> None:
             archive.file(name, path.read_bytes())
 
 
-def write_initramfs(kernel: KernelTree, output: Path) -> None:
+def write_initramfs(kernel: Kernel, output: Path) -> None:
     """Write an uncompressed newc initramfs to `output` (atomically: temp file + rename).
     Uncompressed so that the guest kernel has nothing to decompress under TCG."""
     closure = module_closure(kernel.modules_dir, MODULES)
@@ -151,7 +153,7 @@ def write_initramfs(kernel: KernelTree, output: Path) -> None:
     partial.replace(output)
 
 
-def _write_archive(kernel: KernelTree, closure: list[str], partial: Path) -> None:
+def _write_archive(kernel: Kernel, closure: list[str], partial: Path) -> None:
     with tempfile.TemporaryDirectory(prefix="ignition-py-vm-modules-") as stage:
         modules = _stage_modules(kernel, closure, Path(stage))
         with partial.open("wb") as stream:
