@@ -90,6 +90,7 @@ def run_stages(
     fetch_when_neednet: bool = True,
     timeout: float = 120,
     in_process: bool = False,
+    own_setfiles: bool = False,
 ) -> Outcome:
     """Run ``stages`` in order (stopping at the first failure) as
     ``[*prefix] AGENT -platform P -stage S [-root R] -config-cache ... -log-to-stdout``.
@@ -102,7 +103,8 @@ def run_stages(
     runs next, as at boot. Each stage times out after ``timeout`` seconds (raises
     subprocess.TimeoutExpired). ``in_process`` runs our stages in this process
     (agent_cli.main, with the same environment and arguments; no prefix, no timeout), for
-    profiling and for tests that patch the code.
+    profiling and for tests that patch the code. A Go agent gets a no-op `setfiles` first
+    on PATH unless ``own_setfiles`` (the caller's PATH brings the one it wants).
     """
     assert not in_process or (Path(agent) == OURS and not prefix), "in-process: ours alone"
     work.mkdir(parents=True, exist_ok=True)
@@ -124,7 +126,7 @@ def run_stages(
         (work / "cmdline").write_text(cmdline + "\n")
         environment["IGNITION_KERNEL_CMDLINE_PATH"] = str(work / "cmdline")
     environment.update(env or {})
-    if Path(agent) != OURS:
+    if Path(agent) != OURS and not own_setfiles:
         environment["PATH"] = f"{noop_setfiles(work / 'bin')}:{environment['PATH']}"
     common = ["-platform", platform, "-log-to-stdout", "-config-cache", str(outcome.cache)]
     common += ["-neednet", str(outcome.neednet), "-state-file", str(work / "state")]

@@ -34,13 +34,14 @@ def run_agent(
     env: dict[str, str] | None = None,
     state: dict[str, Any] | None = None,
     prefix: Sequence[str] = (),
+    own_setfiles: bool = False,
 ) -> Run:
     """`AGENT -platform file -stage fetch-offline` on the raw config, then `-stage STAGE
     -root ROOT`: each agent parses and translates the config itself, so translation
     differences show. ``scratch`` is the run's work directory (stagerun.run_stages)."""
     return run_stages(
         agent, scratch, ["fetch-offline", stage], root=root,
-        user_config=config, state=state, env=env, prefix=prefix,
+        user_config=config, state=state, env=env, prefix=prefix, own_setfiles=own_setfiles,
     )  # fmt: skip
 
 

@@ -32,6 +32,7 @@ def run_upstream(
     the fake manager's namespace: the mounts the mount stage makes must outlive it."""
     path = f"{standins(scratch / 'bin', scripts or {})}:{DEFAULT_PATH}"
     env = {**(kwargs.pop("env", None) or {}), "PATH": path}
+    kwargs["own_setfiles"] = "setfiles" in (scripts or {})
     if kwargs.get("stage", "files") != "files":
         return run_agent(UPSTREAM.agent, config, root, scratch, env=env, **kwargs)
     with behind_fake_manager(scratch) as prefix:
