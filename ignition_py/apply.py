@@ -8,10 +8,10 @@ links and systemd units are written; no crypttab, result file or SELinux relabel
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
 from .config.model import Config, KernelArguments, Passwd, Storage
 from .errors import IgnitionError
+from .frozen import frozen_model
 from .log import Logger
 from .stage import Action
 
@@ -21,7 +21,7 @@ NOT_IN_CONTAINER = (
 )
 
 
-@dataclass(frozen=True)
+@frozen_model
 class ApplyOptions:
     root: str
     ignore_unsupported: bool

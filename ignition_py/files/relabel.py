@@ -24,12 +24,12 @@ from __future__ import annotations
 import glob
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..config.model import Config, Directory, File, Link, Passwd, Storage, Systemd
 from ..errors import IgnitionError
+from ..frozen import frozen_model
 from ..log import Logger
 from ..stage import Action
 from .paths import read_in_root, resolve_in_root
@@ -88,7 +88,7 @@ class _Tree:
         return entry
 
 
-@dataclass
+@frozen_model
 class RelabelAction:
     target: Target
     file_contexts: Path
