@@ -24,6 +24,7 @@ from .urls import scheme_of, shown_url
 
 Fetch = Callable[[Resource], BinaryIO]
 READ_SIZE = 1 << 16
+GUNZIP_INPUT = 1 << 18  # compressed bytes a decompress call takes at most
 HASH_FUNCTIONS = ("sha512", "sha256")
 # Go's compress/gzip: an ID of 1f 8b then method 8 (deflate), in a 10-byte header
 _GZIP_ID = b"\x1f\x8b\x08"
@@ -120,7 +121,7 @@ class GunzipReader(_Layer):
                 return 0
             assert self._inflater is not None
             if not self._pending:
-                self._pending = self._source.read(READ_SIZE) or b""
+                self._pending = self._source.read(GUNZIP_INPUT) or b""
                 if not self._pending:
                     raise ContentError("unexpected EOF (the gzip data is truncated)")
             try:
@@ -183,11 +184,10 @@ class VerifyingReader(_Layer):
         self._done = False
 
     def readinto(self, target: bytearray | memoryview) -> int:  # type: ignore[override]
-        data = self._source.read(len(target)) or b""
-        if data:
-            self._hash.update(data)
-            target[: len(data)] = data
-            return len(data)
+        count = self._source.readinto(target)  # type: ignore[union-attr]
+        if count:
+            self._hash.update(memoryview(target)[:count])
+            return int(count)
         if not self._done:
             self._done = True
             calculated = self._hash.hexdigest()
