@@ -7,10 +7,12 @@ device is wiped and formatted. Data is never destroyed unless the config says so
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
 
 from ..config.model import Filesystem
+from ..system.filesystems import Probe
+
+__all__ = ["Decision", "FilesystemRuleError", "Probe", "decide", "mkfs_argv", "table_holds_data"]
 
 MKFS_TOOLS = {
     "ext4": "mkfs.ext4",
@@ -25,18 +27,6 @@ NOT_MOUNTABLE = ("swap", "none")
 
 class FilesystemRuleError(Exception):
     pass
-
-
-@dataclass(frozen=True)
-class Probe:
-    """What blkid finds on a device; type is "" when no filesystem signature is found."""
-
-    type: str = ""
-    uuid: str = ""
-    label: str = ""
-    partition_table: str = ""
-    ambiguous: bool = False
-    partitions: int | None = None  # in partition_table; None when it cannot be read
 
 
 def table_holds_data(probe: Probe) -> bool:

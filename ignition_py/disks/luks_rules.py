@@ -11,31 +11,6 @@ class LuksRuleError(Exception):
     pass
 
 
-class FetchedKeys:
-    """keyFile contents fetched before the disks stage's first write, by volume name: in
-    memory only, and never shown (the repr names the volumes)."""
-
-    def __init__(self) -> None:
-        self._keys: dict[str, bytes] = {}
-
-    def put(self, name: str, key: bytes) -> None:
-        self._keys[name] = key
-
-    def take(self, name: str) -> bytes | None:
-        return self._keys.pop(name, None)
-
-    def __repr__(self) -> str:
-        return f"FetchedKeys({sorted(self._keys)})"
-
-
-def fetched_key_file(luks: Luks) -> bool:
-    """Whether the volume's keyFile must be fetched (a source other than a data URL)."""
-    from ..resources.urls import scheme_of
-
-    source = luks.key_file.source if luks.key_file is not None else None
-    return bool(source) and scheme_of(source or "") != "data"
-
-
 def check_supported(luks: Luks) -> None:
     if luks.cex is not None and luks.cex.enabled:
         raise LuksRuleError(f"luks {luks.name}: cex is only supported on s390x")
@@ -88,3 +63,8 @@ def clevis_pin_and_config(luks: Luks) -> tuple[str, str]:
         pins["tpm2"] = {}
     config = {"t": clevis.threshold or 1, "pins": pins}
     return "sss", json.dumps(config, separators=(",", ":"))
+
+
+def bind_argv(luks: Luks, device: str, key_file: str) -> list[str]:
+    pin, config = clevis_pin_and_config(luks)
+    return ["clevis", "luks", "bind", "-f", "-k", key_file, "-d", device, pin, config]

@@ -5,9 +5,8 @@ file. Planning only reads the target; every change is an action."""
 from __future__ import annotations
 
 from ..config.model import Config
-from ..resources.urls import scheme_of
 from ..stages import Action, StageContext
-from .contents import Fetch
+from .contents import Fetch, needs_fetch
 from .ordering import plan_entries
 from .result import ResultFileAction
 from .target import Target
@@ -19,7 +18,7 @@ def _needs_fetcher(config: Config) -> bool:
         return False
     sources = [f.contents.source for f in storage.files if f.contents]
     sources += [item.source for f in storage.files for item in f.append]
-    return any(source and scheme_of(source) != "data" for source in sources)
+    return any(needs_fetch(source) for source in sources)
 
 
 def plan_files(config: Config, context: StageContext) -> list[Action]:
