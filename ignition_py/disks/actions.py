@@ -32,7 +32,7 @@ class WaitForDevices:
         """For `ignition-py plan`: the first device that must exist and does not."""
         from ..system.blockdev import is_block_device, never_a_block_device
 
-        for device, path in zip(self.devices, self.json_paths, strict=True):
+        for device, path in zip(self.devices, self.json_paths, strict=False):
             if not is_block_device(device):
                 why = never_a_block_device(device) or "does not exist"
                 return f"{path}: device {device} {why}"

@@ -118,8 +118,13 @@ def describe_plan(plan: DiskPlan) -> str:
     """The decided table: every partition's number, start and size in sectors, type GUID
     and label; which are kept, deleted or created; and whether the table is rewritten."""
     geometry = plan.found.geometry
+    where = (
+        plan.disk.device
+        if plan.device == plan.disk.device
+        else f"{plan.disk.device} = {plan.device}"
+    )
     head = (
-        f"partitioning {plan.disk.device} ({plan.device}: {geometry.total_sectors} sectors of "
+        f"partitioning {where} ({geometry.total_sectors} sectors of "
         f"{geometry.sector_size} bytes, {plan.found.kind} table found)"
     )
     if plan.write is None:

@@ -74,4 +74,5 @@ def describe_filesystem(fs: Filesystem, decided: FsDecision | None) -> str:
         Decision.WIPE_ONLY: "wiping its signatures",
     }[decided.decision]
     argv = f": {shlex.join(decided.argv)}" if decided.argv else ""
-    return f"{fs.device} ({decided.device}): {seen}; {what}{argv}"
+    where = fs.device if decided.device == fs.device else f"{fs.device} ({decided.device})"
+    return f"filesystem on {where}: {seen}; {what}{argv}"

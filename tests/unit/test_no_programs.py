@@ -31,3 +31,13 @@ def test_the_system_layer_cannot_reach_a_tool() -> None:
 
     with pytest.raises(SubprocessInUnitTest):
         run(["blkid", "--probe", "/dev/null"])
+
+
+def test_the_oracle_validator_is_let_through() -> None:
+    from tests.oracles import UPSTREAM
+
+    if not UPSTREAM.validate.exists():
+        print(f"skipped: {UPSTREAM.validate} is not installed")
+        pytest.skip(f"{UPSTREAM.validate} is not installed")
+    done = subprocess.run([str(UPSTREAM.validate), "-"], input=b"{}", capture_output=True)
+    assert done.returncode != 0 and done.stdout + done.stderr
