@@ -67,14 +67,11 @@ def needed_tools(storage: Storage) -> dict[str, str]:
     return needs
 
 
-def check_tools(needs: dict[str, str]) -> None:
+def check_tools(needs: dict[str, str], probe: DiskProbe) -> None:
     """Raise MissingDiskTools for every needed tool not on PATH."""
-    from ..system.commands import require_tools
-
-    try:
-        require_tools(sorted(needs))
-    except MissingToolError as err:
-        raise MissingDiskTools({tool: needs[tool] for tool in err.tools}) from err
+    missing = probe.missing_tools(sorted(needs))
+    if missing:
+        raise MissingDiskTools({tool: needs[tool] for tool in missing})
 
 
 def plan_storage(
@@ -90,7 +87,7 @@ def plan_storage(
     before the first write; the message names the device or the config path."""
     if not (storage.disks or storage.raid or storage.luks or storage.filesystems):
         return []
-    check_tools(needed_tools(storage))
+    check_tools(needed_tools(storage), probe)
     for volume in storage.luks:
         try:
             check_supported(volume)

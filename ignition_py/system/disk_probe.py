@@ -6,6 +6,8 @@ real one. Nothing here writes."""
 from __future__ import annotations
 
 import os
+import shutil
+from collections.abc import Sequence
 from typing import Protocol
 
 from ..log import Logger
@@ -16,6 +18,10 @@ from .filesystems import Probe, probe, probe_extent
 class DiskProbe(Protocol):
     """What disk planning may ask of the host. Device arguments are resolved paths
     (see `resolve`), except for `is_block_device` and `resolve` themselves."""
+
+    def missing_tools(self, names: Sequence[str]) -> list[str]:
+        """The programs in names that are not on PATH, in the order given."""
+        ...
 
     def is_block_device(self, path: str) -> bool:
         """Whether path (links followed) is a block device now."""
@@ -60,6 +66,9 @@ class HostProbe:
         self._log = log
         self._filesystems: dict[str, Probe] = {}
         self._luks: dict[str, bool] = {}
+
+    def missing_tools(self, names: Sequence[str]) -> list[str]:
+        return [name for name in names if shutil.which(name) is None]
 
     def is_block_device(self, path: str) -> bool:
         return blockdev.is_block_device(path)
