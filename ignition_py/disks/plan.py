@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..config.model import Ignition, Storage
-from ..errors import IgnitionError, MissingToolError
+from ..errors import IgnitionError
 from ..log import Logger
 from ..system.disk_probe import DiskProbe
 from .actions import (
@@ -29,20 +29,12 @@ from .fs_plan import FsDecision, decide_filesystem
 from .fs_rules import MKFS_TOOLS, Decision
 from .luks_keys import decide_keys
 from .luks_rules import LuksRuleError, check_supported, uses_clevis
+from .tools import check_tools
 
 Action = (
     WaitForDevices | CheckBeforeWriting | PartitionDisk | CreateRaid | RecordLuksKey
     | CreateLuks | CreateFilesystem | SettleUdev
 )  # fmt: skip
-
-
-class MissingDiskTools(MissingToolError):
-    """Tools the plan needs that are not on PATH, each with the config path needing it."""
-
-    def __init__(self, missing: dict[str, str]) -> None:
-        self.tools = sorted(missing)
-        needs = ", ".join(f"{tool} (for {missing[tool]})" for tool in self.tools)
-        IgnitionError.__init__(self, f"required tools not found in PATH: {needs}")
 
 
 def needed_tools(storage: Storage) -> dict[str, str]:
@@ -67,13 +59,6 @@ def needed_tools(storage: Storage) -> dict[str, str]:
     return needs
 
 
-def check_tools(needs: dict[str, str], probe: DiskProbe) -> None:
-    """Raise MissingDiskTools for every needed tool not on PATH."""
-    missing = probe.missing_tools(sorted(needs))
-    if missing:
-        raise MissingDiskTools({tool: needs[tool] for tool in missing})
-
-
 def plan_storage(
     storage: Storage,
     ignition: Ignition,
@@ -87,7 +72,7 @@ def plan_storage(
     before the first write; the message names the device or the config path."""
     if not (storage.disks or storage.raid or storage.luks or storage.filesystems):
         return []
-    check_tools(needed_tools(storage), probe)
+    check_tools(needed_tools(storage), probe.missing_tools)
     for volume in storage.luks:
         try:
             check_supported(volume)

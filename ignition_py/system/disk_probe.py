@@ -6,12 +6,12 @@ real one. Nothing here writes."""
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Sequence
 from typing import Protocol
 
 from ..log import Logger
 from . import blockdev, gpt
+from .commands import missing_tools
 from .filesystems import Probe, probe, probe_extent
 
 
@@ -68,7 +68,7 @@ class HostProbe:
         self._luks: dict[str, bool] = {}
 
     def missing_tools(self, names: Sequence[str]) -> list[str]:
-        return [name for name in names if shutil.which(name) is None]
+        return missing_tools(names)
 
     def is_block_device(self, path: str) -> bool:
         return blockdev.is_block_device(path)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Sequence
 
-from ..config.model import Filesystem
-from ..disks.mount_rules import mount_argv
 from ..errors import IgnitionError
 from ..log import Logger
 from .commands import run
@@ -40,10 +39,12 @@ def make_mount_point(root: str, target: str) -> list[str]:
     return created
 
 
-def mount(fs: Filesystem, root: str, target: str, log: Logger) -> list[str]:
+def mount(argv: Sequence[str], root: str, target: str, log: Logger) -> list[str]:
+    """Make the mount point target (inside root) and run a decided mount argv; returns
+    the directories created, relative to root. Raises IgnitionError or CommandError."""
     check_only_directories(target)
     created = make_mount_point(root, target)
-    run(mount_argv(fs, target), log)
+    run(argv, log)
     return created
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from ignition_py.disks.actions import CreateRaid, WaitForDevices
 from ignition_py.disks.fs_rules import Decision
-from ignition_py.disks.plan import MissingDiskTools
+from ignition_py.disks.tools import MissingStageTools
 from ignition_py.errors import IgnitionError
 from ignition_py.system.blockdev import DeviceError
 
@@ -224,7 +224,7 @@ def test_a_missing_tool_names_itself_and_the_json_path_before_anything() -> None
             {"device": "/dev/vdg", "format": "btrfs"},
         ]
     }
-    with pytest.raises(MissingDiskTools) as raised:
+    with pytest.raises(MissingStageTools) as raised:
         plan(host, tree)
     assert str(raised.value) == (
         "required tools not found in PATH: mkfs.btrfs (for $.storage.filesystems.1.format)"
@@ -234,7 +234,7 @@ def test_a_missing_tool_names_itself_and_the_json_path_before_anything() -> None
 
 def test_clevis_is_a_tool_of_its_volume() -> None:
     host = FakeHost({"/dev/vdd": Device()}, tools_missing={"clevis"})
-    with pytest.raises(MissingDiskTools, match=r"clevis \(for \$\.storage\.luks\.0\.clevis\)"):
+    with pytest.raises(MissingStageTools, match=r"clevis \(for \$\.storage\.luks\.0\.clevis\)"):
         plan(host, {"luks": [{"name": "d", "device": "/dev/vdd", "clevis": {"tpm2": True}}]})
 
 
