@@ -80,7 +80,10 @@ def run_plan(args: argparse.Namespace) -> int:
             return 1
         print(f"{stage}:")
         for action in actions:
-            print("  " + action.describe().replace("\n", "\n  "))
+            print(f"  {action.describe()}")
+            details = getattr(action, "details", None)
+            for line in details() if callable(details) else []:
+                print(f"      {line}")
         if not actions:
             print("  (nothing to do)")
     return 0

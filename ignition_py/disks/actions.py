@@ -105,6 +105,12 @@ class PartitionDisk:
             return f"partitioning {self.disk.device} (decided once it appears)"
         return describe_plan(self.decided)
 
+    def details(self) -> list[str]:
+        """For `ignition-py plan`: the decided table, one partition a line."""
+        from .disk_plan import table_lines
+
+        return table_lines(self.decided) if self.decided is not None else []
+
     def apply(self, log: Logger) -> None:
         from ..system import blockdev
         from ..system.disk_probe import HostProbe

@@ -115,34 +115,30 @@ def _bytes(count: int | None) -> str:
 
 
 def describe_plan(plan: DiskPlan) -> str:
-    """The decided table: every partition's number, start and size in sectors, type GUID
-    and label; which are kept, deleted or created; and whether the table is rewritten."""
+    """One line for the log: the disk, its size, and what is done to its table."""
     geometry = plan.found.geometry
-    where = (
-        plan.disk.device
-        if plan.device == plan.disk.device
-        else f"{plan.disk.device} = {plan.device}"
-    )
+    where = plan.disk.device
+    if plan.device != plan.disk.device:
+        where += f" = {plan.device}"
     head = (
         f"partitioning {where} ({geometry.total_sectors} sectors of "
         f"{geometry.sector_size} bytes, {plan.found.kind} table found)"
     )
     if plan.write is None:
-        head += ": the table already matches, nothing written"
-    elif plan.write.wipe:
-        head += ": wipe the table, then write"
-    else:
-        head += ": write"
+        return head + ": the table already matches, nothing written"
+    return head + (": wipe the table, then write" if plan.write.wipe else ": write")
+
+
+def table_lines(plan: DiskPlan) -> list[str]:
+    """The decided table, one partition a line: number, start and size in sectors, type
+    GUID and label, and whether it is kept or new; then the partitions deleted."""
     created = {entry.number for entry in plan.partitions.created}
-    lines = [head]
-    for number in plan.partitions.deleted:
-        if number not in created:
-            lines.append(f"    delete {number}")
+    lines = []
     for number, entry in sorted(plan.partitions.layout.entries.items()):
         state = "new" if number in created else "keep"
         label = f" label {entry.label!r}" if entry.label else ""
         lines.append(
-            f"    {state} {number}: start {entry.start} size {entry.size} "
-            f"type {entry.type_guid}{label}"
+            f"{state} {number}: start {entry.start} size {entry.size} type {entry.type_guid}{label}"
         )
-    return "\n".join(lines)
+    lines += [f"delete {n}" for n in plan.partitions.deleted if n not in created]
+    return lines

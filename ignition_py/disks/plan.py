@@ -40,9 +40,12 @@ Action = (
 def needed_tools(storage: Storage) -> dict[str, str]:
     """Every program the stage runs for storage -> the first config path needing it."""
     needs: dict[str, str] = {}
-    for i in range(len(storage.disks)):
+    for i, disk in enumerate(storage.disks):
         for tool in ("partx", "blockdev"):
             needs.setdefault(tool, f"$.storage.disks.{i}")
+        for j, partition in enumerate(disk.partitions):
+            if partition.resize:  # a shrink is checked against the filesystem's size
+                needs.setdefault("blkid", f"$.storage.disks.{i}.partitions.{j}.resize")
     for i, _array in enumerate(storage.raid):
         needs.setdefault("mdadm", f"$.storage.raid.{i}")
     for i, volume in enumerate(storage.luks):

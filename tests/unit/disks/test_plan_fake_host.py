@@ -61,7 +61,8 @@ def test_new_partitions_get_sectors_numbers_and_type_guids() -> None:
         2: (17 * MIB, LAST - 17 * MIB + 1, LINUX, "root"),
     }
     assert not action.decided.write.wipe and action.decided.write.touched == ()
-    shown = action.describe()
+    shown = "\n".join(action.details())
+    assert "\n" not in action.describe()
     assert f"new 2: start {17 * MIB} size {LAST - 17 * MIB + 1} type {LINUX}" in shown
 
 
