@@ -173,6 +173,7 @@ class RecordLuksKey:
 class CreateLuks:
     luks: Luks
     key: LuksKey
+    luks2: bool | None = None  # whether the device held LUKS2 for the plan; None: look then
 
     def describe(self) -> str:
         from .luks_rules import format_argv, uses_clevis
@@ -192,7 +193,9 @@ class CreateLuks:
 
         device = blockdev.resolve(self.luks.device or "")
         key = self.key
-        make_volume(self.luks, device, key.secret.value, key.generated, HostProbe(log), log)
+        make_volume(
+            self.luks, device, key.secret.value, key.generated, HostProbe(log), log, self.luks2
+        )
 
 
 @frozen_model

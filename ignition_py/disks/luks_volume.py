@@ -34,15 +34,24 @@ def reuse_refusal(
 
 
 def make_volume(
-    luks: Luks, device: str, key: bytes, generated: bool, probe: DiskProbe, log: Logger
+    luks: Luks,
+    device: str,
+    key: bytes,
+    generated: bool,
+    probe: DiskProbe,
+    log: Logger,
+    luks2: bool | None = None,
 ) -> None:
     """Reuse or format (and open) the volume on device (resolved); with clevis, bind it,
-    and remove a generated key from the volume (clevis replaces it). Raises IgnitionError
-    with upstream's messages."""
+    and remove a generated key from the volume (clevis replaces it). luks2 is whether the
+    device holds a LUKS2 header, when the plan already knows. Raises IgnitionError with
+    upstream's messages."""
     clevis = luks_rules.uses_clevis(luks)
     with system_luks.key_file(key) as key_path:
         open_argv = luks_rules.open_argv(luks, device, key_path)
-        if not luks.wipe_volume and probe.is_luks2(device):
+        if luks2 is None and not luks.wipe_volume:
+            luks2 = probe.is_luks2(device)
+        if not luks.wipe_volume and luks2:
             reason = reuse_refusal(luks, device, generated, clevis, probe)
             if reason is None and not system_luks.try_open(open_argv, log):
                 reason = "failed to open device using specified keyfile"

@@ -83,6 +83,7 @@ def plan_storage(
             raise IgnitionError(str(err)) from err
     changing = _devices_changed_earlier(storage, probe)
     filesystems = _decide_filesystems(storage, changing, probe)
+    luks_found = _luks_found(storage, probe)
     disks = [
         plan_disk(disk, probe.resolve(disk.device), probe)
         if probe.is_block_device(disk.device)
@@ -98,7 +99,7 @@ def plan_storage(
     if existing:
         actions.append(WaitForDevices(tuple(existing), "pre-existing", tuple(existing.values())))
     undecided = tuple(d for d, plan in zip(storage.disks, disks, strict=True) if plan is None)
-    written = _devices_written_later(storage, filesystems, probe)
+    written = _devices_written_later(storage, filesystems, luks_found, probe)
     late_luks = tuple(v for v in storage.luks if not probe.is_block_device(v.device or ""))
     late_filesystems = tuple(
         fs
@@ -118,7 +119,7 @@ def plan_storage(
         for volume in storage.luks:
             key = keys[volume.name]
             actions.append(RecordLuksKey(state_file, volume.name, key))
-            actions.append(CreateLuks(volume, key))
+            actions.append(CreateLuks(volume, key, luks_found.get(volume.name)))
             if uses_clevis(volume) and key.generated:
                 actions.append(RecordLuksKey(state_file, volume.name, None))
     formatted = [(i, fs) for i, fs in enumerate(storage.filesystems) if fs.format]
@@ -167,8 +168,27 @@ def _needed_before_writing(storage: Storage) -> dict[str, str]:
     return found
 
 
+def _luks_found(storage: Storage, probe: DiskProbe) -> dict[str, bool]:
+    """By volume name: whether its device holds LUKS2 now, for the devices that are there
+    and that no partitioning or RAID of the stage changes first (the rest are looked at
+    when their turn comes)."""
+    changing = _devices_changed_earlier(Storage(disks=storage.disks, raid=storage.raid), probe)
+    found: dict[str, bool] = {}
+    for volume in storage.luks:
+        device = volume.device or ""
+        if volume.wipe_volume or not probe.is_block_device(device):
+            continue
+        resolved = probe.resolve(device)
+        if not _changed_earlier(resolved, changing):
+            found[volume.name] = probe.is_luks2(resolved)
+    return found
+
+
 def _devices_written_later(
-    storage: Storage, decided: dict[int, FsDecision], probe: DiskProbe
+    storage: Storage,
+    decided: dict[int, FsDecision],
+    luks_found: dict[str, bool],
+    probe: DiskProbe,
 ) -> tuple[str, ...]:
     """Config paths of the devices RAID, LUKS and filesystems will write (checked for use
     once the pre-existing devices are there): RAID members, LUKS devices to format, and
@@ -176,9 +196,12 @@ def _devices_written_later(
     written = [device for array in storage.raid for device in array.devices]
     for volume in storage.luks:
         device = volume.device or ""
-        if probe.is_block_device(device) and (
-            volume.wipe_volume or not probe.is_luks2(probe.resolve(device))
-        ):
+        if not probe.is_block_device(device):
+            continue
+        luks2 = luks_found.get(volume.name)
+        if luks2 is None and not volume.wipe_volume:
+            luks2 = probe.is_luks2(probe.resolve(device))
+        if volume.wipe_volume or not luks2:
             written.append(device)
     for i, fs in enumerate(storage.filesystems):
         if not fs.format:

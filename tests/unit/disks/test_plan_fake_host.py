@@ -178,6 +178,7 @@ def test_a_generated_luks_key_is_recorded_and_forgotten_after_clevis() -> None:
     )
     [luks] = only(actions, CreateLuks)
     assert luks.key.generated and luks.key.origin == "random key generated"
+    assert luks.luks2 is False
     assert len(luks.key.secret.value) == 8192
     records = only(actions, RecordLuksKey)
     assert [(r.name, r.key is None) for r in records] == [("data", False), ("data", True)]
@@ -201,7 +202,7 @@ def test_a_data_url_key_is_read_in_the_plan_and_never_shown() -> None:
     assert key.decode() not in shown and base64.b64encode(key).decode() not in shown
     [check] = only(actions, CheckBeforeWriting)
     assert check.written == ()  # an existing LUKS2 volume is reused, not written
-    assert host.asked.count("isLuks /dev/vdd") == 1
+    assert host.asked.count("isLuks /dev/vdd") == 1 and luks.luks2 is True  # asked once
 
 
 def test_raid_members_are_waited_for_and_checked_for_use() -> None:
