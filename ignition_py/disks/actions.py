@@ -95,6 +95,8 @@ class CheckBeforeWriting:
 
 @frozen_model
 class PartitionDisk:
+    """Write one disk's decided table (decided again if the disk changed since)."""
+
     disk: Disk
     decided: DiskPlan | None  # None: the disk was not there when the plan was made
 
@@ -130,6 +132,8 @@ class PartitionDisk:
 
 @frozen_model
 class CreateRaid:
+    """`mdadm --create` with upstream's argv, members resolved and checked for use."""
+
     raid: Raid
 
     def describe(self) -> str:
@@ -171,6 +175,8 @@ class RecordLuksKey:
 
 @frozen_model
 class CreateLuks:
+    """Reuse or format and open one LUKS2 volume with the planned key."""
+
     luks: Luks
     key: LuksKey
     luks2: bool | None = None  # whether the device held LUKS2 for the plan; None: look then
@@ -200,6 +206,8 @@ class CreateLuks:
 
 @frozen_model
 class CreateFilesystem:
+    """Wipe and make (or reuse) one filesystem as decided."""
+
     filesystem: Filesystem
     decided: FsDecision | None  # None: decided when its turn comes
 
@@ -222,6 +230,8 @@ class CreateFilesystem:
 
 @frozen_model
 class SettleUdev:
+    """`udevadm settle` at the end of the stage, as upstream."""
+
     def describe(self) -> str:
         return "waiting for udev to settle"
 

@@ -16,6 +16,9 @@ from .fs_rules import Decision, FilesystemRuleError, decide, mkfs_argv
 
 @frozen_model
 class FsDecision:
+    """A filesystem decided against its device: what blkid found, the decision, and the
+    mkfs argv (with the resolved device) when one runs."""
+
     device: str  # resolved
     found: Probe
     decision: Decision

@@ -26,7 +26,7 @@ NOT_MOUNTABLE = ("swap", "none")
 
 
 class FilesystemRuleError(Exception):
-    pass
+    """The device holds something the config does not allow to be destroyed."""
 
 
 def table_holds_data(probe: Probe) -> bool:
@@ -36,6 +36,8 @@ def table_holds_data(probe: Probe) -> bool:
 
 
 class Decision(Enum):
+    """What the disks stage does to a filesystem's device."""
+
     NOTHING = "nothing to do"
     REUSE = "reuse the existing filesystem"
     CREATE = "create the filesystem"
@@ -52,6 +54,8 @@ def canonical_uuid(fs_format: str, value: str) -> str:
 
 
 def decide(fs: Filesystem, probe: Probe) -> Decision:
+    """Upstream's reuse rule for fs given what blkid found on its device. Raises
+    FilesystemRuleError (upstream's message) when data would be lost without a wipe."""
     fs_format = fs.format or ""
     if not fs_format:
         return Decision.NOTHING
@@ -104,10 +108,3 @@ def mkfs_argv(fs: Filesystem, device: str) -> list[str]:
     if fs.label is not None:
         args += ["-n" if fs_format == "vfat" else "-L", fs.label]
     return [*args, device]
-
-
-def required_tools(filesystems: tuple[Filesystem, ...]) -> list[str]:
-    tools = {MKFS_TOOLS[fs.format] for fs in filesystems if fs.format in MKFS_TOOLS}
-    if any(fs.format for fs in filesystems):
-        tools |= {"blkid", "wipefs"}
-    return sorted(tools)

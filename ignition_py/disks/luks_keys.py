@@ -34,6 +34,8 @@ class Secret:
 
 @frozen_model
 class LuksKey:
+    """A volume's key and where it came from (shown in the plan instead of the key)."""
+
     origin: str  # for the plan and logs: never the key, nor a URL's query
     generated: bool
     secret: Secret

@@ -8,10 +8,11 @@ from ..config.model import Luks
 
 
 class LuksRuleError(Exception):
-    pass
+    """A volume ignition-py cannot make (cex off s390x, no device)."""
 
 
 def check_supported(luks: Luks) -> None:
+    """Raise LuksRuleError for a volume ignition-py cannot make."""
     if luks.cex is not None and luks.cex.enabled:
         raise LuksRuleError(f"luks {luks.name}: cex is only supported on s390x")
     if luks.device is None:
@@ -19,6 +20,7 @@ def check_supported(luks: Luks) -> None:
 
 
 def format_argv(luks: Luks, key_file: str, device: str) -> list[str]:
+    """`cryptsetup luksFormat` as upstream builds it; the config's options last."""
     args = ["cryptsetup", "luksFormat", "--batch-mode", "--type", "luks2", "--key-file", key_file]
     if luks.label:
         args += ["--label", luks.label]
@@ -28,6 +30,7 @@ def format_argv(luks: Luks, key_file: str, device: str) -> list[str]:
 
 
 def open_argv(luks: Luks, device: str, key_file: str) -> list[str]:
+    """`cryptsetup luksOpen` to /dev/mapper/NAME as upstream builds it."""
     args = ["cryptsetup", "luksOpen", device, luks.name, "--key-file", key_file]
     if luks.discard:
         args.append("--allow-discards")
@@ -35,6 +38,7 @@ def open_argv(luks: Luks, device: str, key_file: str) -> list[str]:
 
 
 def uses_clevis(luks: Luks) -> bool:
+    """Whether the volume is bound with clevis (tang, tpm2 or a custom pin)."""
     clevis = luks.clevis
     if clevis is None:
         return False
@@ -66,5 +70,6 @@ def clevis_pin_and_config(luks: Luks) -> tuple[str, str]:
 
 
 def bind_argv(luks: Luks, device: str, key_file: str) -> list[str]:
+    """`clevis luks bind` with the pin and config of clevis_pin_and_config."""
     pin, config = clevis_pin_and_config(luks)
     return ["clevis", "luks", "bind", "-f", "-k", key_file, "-d", device, pin, config]

@@ -110,6 +110,8 @@ def _first_signature(device: str, log: Logger) -> Probe:
 
 
 def wipe_signatures(device: str, log: Logger) -> None:
+    """`wipefs -a` on device (resolved), refusing a device in use. Raises DeviceError or
+    CommandError."""
     blockdev.refuse_if_busy(device)
     log.info(f"wiping filesystem signatures from {device}")
     run(["wipefs", "-a", device], log)

@@ -49,4 +49,5 @@ def mount(argv: Sequence[str], root: str, target: str, log: Logger) -> list[str]
 
 
 def unmount(target: str, log: Logger) -> None:
+    """`umount target`. Raises CommandError."""
     run(["umount", target], log)
