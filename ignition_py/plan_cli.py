@@ -76,12 +76,30 @@ def run_plan(args: argparse.Namespace) -> int:
         except IgnitionError as err:
             print(f"ignition-py plan: stage {stage}: {err}", file=sys.stderr)
             return 1
+        unmet = _first_unmet(actions)
+        if unmet is not None:
+            print(f"ignition-py plan: stage {stage}: {unmet}", file=sys.stderr)
+            return 1
         print(f"{stage}:")
         for action in actions:
             print(f"  {action.describe()}")
+            details = getattr(action, "details", None)
+            for line in details() if callable(details) else []:
+                print(f"      {line}")
         if not actions:
             print("  (nothing to do)")
     return 0
+
+
+def _first_unmet(actions: list[Any]) -> str | None:
+    """What a plan needs from the host now and lacks (an action's `unmet()`, e.g. a disk
+    that does not exist: the stage would wait for it, a plan cannot)."""
+    for action in actions:
+        unmet = getattr(action, "unmet", None)
+        found = unmet() if callable(unmet) else None
+        if found:
+            return str(found)
+    return None
 
 
 def load_composed(paths: Sequence[str], system_dir: str, platform: str) -> Config | None:

@@ -24,6 +24,12 @@ class UnmountFilesystem:
 @PLANNERS.register("umount")
 def plan_umount(config: Config, context: StageContext) -> list[Action]:
     from ignition_py.disks.mount_rules import target_path, unmount_order
+    from ignition_py.disks.tools import check_tools
 
     root = context.options.root
-    return [UnmountFilesystem(target_path(root, fs.path or "/")) for fs in unmount_order(config)]
+    chosen = unmount_order(config)
+    if chosen:
+        assert config.storage is not None
+        last = list(config.storage.filesystems).index(chosen[-1])
+        check_tools({"umount": f"$.storage.filesystems.{last}.path"})
+    return [UnmountFilesystem(target_path(root, fs.path or "/")) for fs in chosen]

@@ -7,10 +7,12 @@ device is wiped and formatted. Data is never destroyed unless the config says so
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
 
 from ..config.model import Filesystem
+from ..system.filesystems import Probe
+
+__all__ = ["Decision", "FilesystemRuleError", "Probe", "decide", "mkfs_argv", "table_holds_data"]
 
 MKFS_TOOLS = {
     "ext4": "mkfs.ext4",
@@ -24,19 +26,7 @@ NOT_MOUNTABLE = ("swap", "none")
 
 
 class FilesystemRuleError(Exception):
-    pass
-
-
-@dataclass(frozen=True)
-class Probe:
-    """What blkid finds on a device; type is "" when no filesystem signature is found."""
-
-    type: str = ""
-    uuid: str = ""
-    label: str = ""
-    partition_table: str = ""
-    ambiguous: bool = False
-    partitions: int | None = None  # in partition_table; None when it cannot be read
+    """The device holds something the config does not allow to be destroyed."""
 
 
 def table_holds_data(probe: Probe) -> bool:
@@ -46,6 +36,8 @@ def table_holds_data(probe: Probe) -> bool:
 
 
 class Decision(Enum):
+    """What the disks stage does to a filesystem's device."""
+
     NOTHING = "nothing to do"
     REUSE = "reuse the existing filesystem"
     CREATE = "create the filesystem"
@@ -62,6 +54,8 @@ def canonical_uuid(fs_format: str, value: str) -> str:
 
 
 def decide(fs: Filesystem, probe: Probe) -> Decision:
+    """Upstream's reuse rule for fs given what blkid found on its device. Raises
+    FilesystemRuleError (upstream's message) when data would be lost without a wipe."""
     fs_format = fs.format or ""
     if not fs_format:
         return Decision.NOTHING
@@ -114,10 +108,3 @@ def mkfs_argv(fs: Filesystem, device: str) -> list[str]:
     if fs.label is not None:
         args += ["-n" if fs_format == "vfat" else "-L", fs.label]
     return [*args, device]
-
-
-def required_tools(filesystems: tuple[Filesystem, ...]) -> list[str]:
-    tools = {MKFS_TOOLS[fs.format] for fs in filesystems if fs.format in MKFS_TOOLS}
-    if any(fs.format for fs in filesystems):
-        tools |= {"blkid", "wipefs"}
-    return sorted(tools)

@@ -10,45 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-LINUX_FILESYSTEM_TYPE = "0FC63DAF-8483-4772-8E79-3D69D8477DE4"  # sgdisk's default (8300)
+from ..system.gpt import ENTRY_COUNT, ENTRY_SIZE, LINUX_FILESYSTEM_TYPE, Geometry, GptEntry
+
+__all__ = ["ENTRY_COUNT", "ENTRY_SIZE", "LINUX_FILESYSTEM_TYPE", "Geometry", "GptEntry", "Layout"]
+
 DEFAULT_ALIGNMENT = 2048  # in 512-byte sectors
 MIN_ADVANCED_FORMAT_ALIGNMENT = 8
 SMALLEST_ADVANCED_FORMAT = 585937500  # sectors: below this size, no minimum alignment
-ENTRY_COUNT = 128
-ENTRY_SIZE = 128
 
 
 class LayoutError(Exception):
     """A partition cannot be placed (no room, overlap, number in use)."""
-
-
-@dataclass(frozen=True)
-class GptEntry:
-    number: int
-    start: int  # first sector
-    size: int  # in sectors
-    type_guid: str = LINUX_FILESYSTEM_TYPE
-    guid: str = ""  # empty until a random one is drawn at write time
-    label: str = ""
-    attributes: int = 0
-
-    @property
-    def end(self) -> int:
-        return self.start + self.size - 1
-
-
-@dataclass(frozen=True)
-class Geometry:
-    sector_size: int
-    total_sectors: int
-    first_usable: int
-    last_usable: int
-
-    @classmethod
-    def fresh(cls, sector_size: int, total_sectors: int) -> Geometry:
-        """What sgdisk lays out on a disk without a table: 128 entries, backup at the end."""
-        entry_sectors = -(-ENTRY_COUNT * ENTRY_SIZE // sector_size)
-        return cls(sector_size, total_sectors, 2 + entry_sectors, total_sectors - 2 - entry_sectors)
 
 
 @dataclass

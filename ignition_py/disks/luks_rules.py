@@ -8,35 +8,11 @@ from ..config.model import Luks
 
 
 class LuksRuleError(Exception):
-    pass
-
-
-class FetchedKeys:
-    """keyFile contents fetched before the disks stage's first write, by volume name: in
-    memory only, and never shown (the repr names the volumes)."""
-
-    def __init__(self) -> None:
-        self._keys: dict[str, bytes] = {}
-
-    def put(self, name: str, key: bytes) -> None:
-        self._keys[name] = key
-
-    def take(self, name: str) -> bytes | None:
-        return self._keys.pop(name, None)
-
-    def __repr__(self) -> str:
-        return f"FetchedKeys({sorted(self._keys)})"
-
-
-def fetched_key_file(luks: Luks) -> bool:
-    """Whether the volume's keyFile must be fetched (a source other than a data URL)."""
-    from ..resources.urls import scheme_of
-
-    source = luks.key_file.source if luks.key_file is not None else None
-    return bool(source) and scheme_of(source or "") != "data"
+    """A volume ignition-py cannot make (cex off s390x, no device)."""
 
 
 def check_supported(luks: Luks) -> None:
+    """Raise LuksRuleError for a volume ignition-py cannot make."""
     if luks.cex is not None and luks.cex.enabled:
         raise LuksRuleError(f"luks {luks.name}: cex is only supported on s390x")
     if luks.device is None:
@@ -44,6 +20,7 @@ def check_supported(luks: Luks) -> None:
 
 
 def format_argv(luks: Luks, key_file: str, device: str) -> list[str]:
+    """`cryptsetup luksFormat` as upstream builds it; the config's options last."""
     args = ["cryptsetup", "luksFormat", "--batch-mode", "--type", "luks2", "--key-file", key_file]
     if luks.label:
         args += ["--label", luks.label]
@@ -53,6 +30,7 @@ def format_argv(luks: Luks, key_file: str, device: str) -> list[str]:
 
 
 def open_argv(luks: Luks, device: str, key_file: str) -> list[str]:
+    """`cryptsetup luksOpen` to /dev/mapper/NAME as upstream builds it."""
     args = ["cryptsetup", "luksOpen", device, luks.name, "--key-file", key_file]
     if luks.discard:
         args.append("--allow-discards")
@@ -60,6 +38,7 @@ def open_argv(luks: Luks, device: str, key_file: str) -> list[str]:
 
 
 def uses_clevis(luks: Luks) -> bool:
+    """Whether the volume is bound with clevis (tang, tpm2 or a custom pin)."""
     clevis = luks.clevis
     if clevis is None:
         return False
@@ -88,3 +67,9 @@ def clevis_pin_and_config(luks: Luks) -> tuple[str, str]:
         pins["tpm2"] = {}
     config = {"t": clevis.threshold or 1, "pins": pins}
     return "sss", json.dumps(config, separators=(",", ":"))
+
+
+def bind_argv(luks: Luks, device: str, key_file: str) -> list[str]:
+    """`clevis luks bind` with the pin and config of clevis_pin_and_config."""
+    pin, config = clevis_pin_and_config(luks)
+    return ["clevis", "luks", "bind", "-f", "-k", key_file, "-d", device, pin, config]

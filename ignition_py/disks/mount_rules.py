@@ -22,10 +22,12 @@ def unmount_order(config: Config) -> list[Filesystem]:
 
 
 def target_path(root: str, path: str) -> str:
+    """root joined with path (absolute in the config), normalized."""
     return os.path.normpath(os.path.join(root, path.lstrip("/")))
 
 
 def mount_argv(fs: Filesystem, target: str) -> list[str]:
+    """`mount [-o options] -t format device target`, as upstream."""
     args = ["mount"]
     if fs.mount_options:
         args += ["-o", ",".join(fs.mount_options)]

@@ -6,6 +6,7 @@ from ..config.model import Raid
 
 
 def create_argv(raid: Raid, devices: list[str]) -> list[str]:
+    """`mdadm --create` as upstream builds it, for the member paths given."""
     spares = raid.spares or 0
     args = [
         "mdadm", "--create", raid.name, "--force", "--run", "--homehost", "any",

@@ -6,8 +6,7 @@ reads the target; every change is an action."""
 from __future__ import annotations
 
 from ..config.model import Config
-from ..resources.contents import Fetch
-from ..resources.urls import scheme_of
+from ..resources.contents import Fetch, needs_fetch
 from ..stage import Action, StageContext
 from .ordering import plan_entries
 from .result import ResultFileAction
@@ -21,7 +20,7 @@ def _needs_fetcher(config: Config) -> bool:
         return False
     sources = [f.contents.source for f in storage.files if f.contents]
     sources += [item.source for f in storage.files for item in f.append]
-    return any(source and scheme_of(source) != "data" for source in sources)
+    return any(needs_fetch(source) for source in sources)
 
 
 def plan_files(config: Config, context: StageContext) -> list[Action]:

@@ -41,6 +41,11 @@ def describe_source(source: str | None) -> str:
     return shown_url(source) if source else "empty contents"
 
 
+def needs_fetch(source: str | None) -> bool:
+    """Whether read_contents needs a fetcher for `source` (any scheme but `data:`)."""
+    return bool(source) and scheme_of(source or "") != "data"
+
+
 def read_contents(resource: Resource, fetch: Fetch | None) -> BinaryIO:
     """The final bytes of `resource` as a stream; read it to its end to verify them.
 

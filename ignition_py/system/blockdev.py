@@ -24,7 +24,7 @@ DEVICE_TIMEOUT_ENV = "IGNITION_PY_DEVICE_TIMEOUT"
 
 
 class DeviceError(IgnitionError):
-    pass
+    """A device cannot be used as the config asks (missing, busy, too small, refused)."""
 
 
 def device_timeout() -> float:
@@ -101,6 +101,7 @@ def _has_link_component(path: str) -> bool:
 
 
 def is_block_device(path: str) -> bool:
+    """Whether path (links followed) is a block device now."""
     try:
         return stat.S_ISBLK(os.stat(path).st_mode)
     except OSError:
@@ -108,6 +109,7 @@ def is_block_device(path: str) -> bool:
 
 
 def resolve(path: str) -> str:
+    """The device's canonical path (links such as /dev/disk/by-* followed)."""
     return os.path.realpath(path)
 
 
@@ -234,6 +236,7 @@ def _swap_devices() -> set[str]:
 
 
 def refuse_if_busy(path: str, *, partitions: bool = True) -> None:
+    """Raise DeviceError naming why path is in use (see usage)."""
     reason = usage(path, partitions=partitions)
     if reason:
         raise DeviceError(f"refusing to modify {path}: {reason}")
@@ -291,6 +294,7 @@ def _partx(
 
 
 def partition_node(disk: str, number: int) -> str:
+    """The kernel's node for partition number of disk: /dev/vda1, /dev/loop0p1."""
     separator = "p" if disk[-1].isdigit() else ""
     return f"{disk}{separator}{number}"
 

@@ -39,8 +39,13 @@ def run(
     return subprocess.CompletedProcess(done.args, done.returncode, stdout, stderr)
 
 
+def missing_tools(names: Sequence[str]) -> list[str]:
+    """The programs in names that are not on PATH, in the order given."""
+    return [name for name in names if shutil.which(name) is None]
+
+
 def require_tools(names: Sequence[str]) -> None:
     """Fail before the first write when a tool a stage will need is missing."""
-    missing = [name for name in names if shutil.which(name) is None]
+    missing = missing_tools(names)
     if missing:
         raise MissingToolError(missing)

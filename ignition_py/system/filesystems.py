@@ -1,20 +1,32 @@
-"""Filesystems on block devices: probe with blkid, wipe with wipefs, create with mkfs."""
+"""Filesystems on block devices: probe with blkid, wipe with wipefs, run a decided mkfs."""
 
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
+from dataclasses import dataclass
 
-from ..config.model import Filesystem
-from ..disks.fs_rules import Decision, FilesystemRuleError, Probe, decide, mkfs_argv
-from ..disks.fs_size import HEAD_BYTES, filesystem_size
 from ..errors import IgnitionError
 from ..log import Logger
 from . import blockdev, gpt
 from .commands import run
+from .fs_size import HEAD_BYTES, filesystem_size
 
 BLKID_NOTHING_FOUND = 2
 BLKID_AMBIVALENT = 8
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What blkid finds on a device; type is "" when no filesystem signature is found."""
+
+    type: str = ""
+    uuid: str = ""
+    label: str = ""
+    partition_table: str = ""
+    ambiguous: bool = False
+    partitions: int | None = None  # in partition_table; None when it cannot be read
 
 
 def probe(device: str, log: Logger) -> Probe:
@@ -48,7 +60,7 @@ def _partition_count(device: str, table: str) -> int | None:
         sector, total = blockdev.sector_size_and_count(fd)
         if table == "gpt" and total >= gpt.smallest_disk(sector):
             found = gpt.read_table(fd, sector, total)
-            return len(found.layout.entries) if found.kind == "gpt" else None
+            return len(found.entries) if found.kind == "gpt" else None
         if table == "dos":
             mbr = os.pread(fd, 512, 0)
             return sum(1 for i in range(4) if mbr[446 + 16 * i + 4] != 0)
@@ -98,27 +110,16 @@ def _first_signature(device: str, log: Logger) -> Probe:
 
 
 def wipe_signatures(device: str, log: Logger) -> None:
+    """`wipefs -a` on device (resolved), refusing a device in use. Raises DeviceError or
+    CommandError."""
     blockdev.refuse_if_busy(device)
     log.info(f"wiping filesystem signatures from {device}")
     run(["wipefs", "-a", device], log)
 
 
-def create_filesystem(fs: Filesystem, device: str, log: Logger) -> Decision:
-    found = probe(device, log)
-    log.info(
-        f"found {found.type or 'no'} filesystem at {device} "
-        f"with uuid {found.uuid!r} and label {found.label!r}"
-    )
-    try:
-        decision = decide(fs, found)
-    except FilesystemRuleError as err:
-        raise IgnitionError(str(err)) from err
-    if decision is Decision.REUSE:
-        log.info(f"filesystem at {device} is already correctly formatted. Skipping mkfs...")
-    if decision in (Decision.WIPE_ONLY, Decision.WIPE_AND_CREATE):
-        wipe_signatures(device, log)
-    if decision in (Decision.CREATE, Decision.WIPE_AND_CREATE):
-        blockdev.refuse_if_busy(device)
-        log.info(f"creating {fs.format} filesystem on {device}")
-        run(mkfs_argv(fs, device), log)
-    return decision
+def make_filesystem(fs_format: str, argv: Sequence[str], device: str, log: Logger) -> None:
+    """Run a decided mkfs argv on device (resolved), refusing a device in use.
+    Raises DeviceError or CommandError."""
+    blockdev.refuse_if_busy(device)
+    log.info(f"creating {fs_format} filesystem on {device}")
+    run(argv, log)

@@ -11,11 +11,13 @@ import os
 import struct
 import uuid
 import zlib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from ..disks.gpt_layout import ENTRY_COUNT, ENTRY_SIZE, Geometry, GptEntry, Layout
-
+LINUX_FILESYSTEM_TYPE = "0FC63DAF-8483-4772-8E79-3D69D8477DE4"  # sgdisk's default (8300)
+ENTRY_COUNT = 128
+ENTRY_SIZE = 128
 SIGNATURE = b"EFI PART"
 REVISION = 0x00010000
 HEADER_SIZE = 92
@@ -42,12 +44,47 @@ class Header(NamedTuple):
 
 
 @dataclass(frozen=True)
-class DiskTable:
-    """What is on a disk now: a GPT (layout + disk GUID), or nothing, or something else."""
+class GptEntry:
+    """One partition entry; start and size in logical sectors."""
 
-    layout: Layout
+    number: int
+    start: int  # first sector
+    size: int  # in sectors
+    type_guid: str = LINUX_FILESYSTEM_TYPE
+    guid: str = ""  # empty until a random one is drawn at write time
+    label: str = ""
+    attributes: int = 0
+
+    @property
+    def end(self) -> int:
+        return self.start + self.size - 1
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """A disk's size and the sectors a GPT leaves usable, in logical sectors."""
+
+    sector_size: int
+    total_sectors: int
+    first_usable: int
+    last_usable: int
+
+    @classmethod
+    def fresh(cls, sector_size: int, total_sectors: int) -> Geometry:
+        """What sgdisk lays out on a disk without a table: 128 entries, backup at the end."""
+        entry_sectors = -(-ENTRY_COUNT * ENTRY_SIZE // sector_size)
+        return cls(sector_size, total_sectors, 2 + entry_sectors, total_sectors - 2 - entry_sectors)
+
+
+@dataclass(frozen=True)
+class DiskTable:
+    """What is on a disk now: a GPT (entries by number + disk GUID), or nothing, or
+    something else (then geometry is a fresh one and entries is empty)."""
+
+    geometry: Geometry
     disk_guid: str
     kind: str  # "gpt", "none" or the name of another partition table ("dos")
+    entries: Mapping[int, GptEntry] = field(default_factory=dict)
 
 
 def _guid_bytes(text: str) -> bytes:
@@ -59,7 +96,9 @@ def _guid_text(raw: bytes) -> str:
 
 
 def read_table(fd: int, sector_size: int, total_sectors: int) -> DiskTable:
-    fresh = Layout(Geometry.fresh(sector_size, total_sectors))
+    """The table on an open disk (or image); never raises for a missing or damaged GPT:
+    the primary header, else the backup, else "none"/"dos"."""
+    fresh = Geometry.fresh(sector_size, total_sectors)
     primary = _read_header(fd, 1, sector_size)
     header = primary or _read_header(fd, total_sectors - 1, sector_size)
     if header is None:
@@ -81,7 +120,7 @@ def read_table(fd: int, sector_size: int, total_sectors: int) -> DiskTable:
         )  # fmt: skip
     last = min(header.last_usable, total_sectors - 34)
     geometry = Geometry(sector_size, total_sectors, header.first_usable, last)
-    return DiskTable(Layout(geometry, entries), _guid_text(header.disk_guid), "gpt")
+    return DiskTable(geometry, _guid_text(header.disk_guid), "gpt", entries)
 
 
 def _is_protective(mbr: bytes) -> bool:
@@ -110,9 +149,9 @@ def _read_header(fd: int, lba: int, sector_size: int) -> Header | None:
     return header
 
 
-def _entries_blob(layout: Layout) -> bytes:
+def _entries_blob(entries: Mapping[int, GptEntry]) -> bytes:
     blob = bytearray(ENTRY_COUNT * ENTRY_SIZE)
-    for number, entry in layout.entries.items():
+    for number, entry in entries.items():
         name = entry.label.encode("utf-16-le")[: NAME_UNITS * 2]
         packed = _ENTRY.pack(
             _guid_bytes(entry.type_guid), _guid_bytes(entry.guid or str(uuid.uuid4())),
@@ -144,16 +183,17 @@ def _protective_mbr(fd: int, total_sectors: int) -> bytes:
     return bytes(mbr)
 
 
-def write_table(fd: int, layout: Layout, disk_guid: str) -> dict[int, GptEntry]:
-    """Write the whole table; returns the entries with the GUIDs actually written."""
-    geometry = layout.geometry
+def write_table(
+    fd: int, geometry: Geometry, entries: Mapping[int, GptEntry], disk_guid: str
+) -> None:
+    """Write the whole table (MBR, both headers and entry arrays), then fsync. An empty
+    disk_guid or entry GUID is drawn at random, as sgdisk does. Raises OSError."""
     sector = geometry.sector_size
     total = geometry.total_sectors
-    blob = _entries_blob(layout)
-    entry_sectors = len(blob) // sector
+    blob = _entries_blob(entries)
     crc = zlib.crc32(blob)
     guid = disk_guid or str(uuid.uuid4())
-    backup_entries = total - 1 - entry_sectors
+    backup_entries = total - 1 - len(blob) // sector
     os.pwrite(fd, _protective_mbr(fd, total), 0)
     os.pwrite(fd, _header(geometry, guid, 1, total - 1, 2, crc).ljust(sector, b"\x00"), sector)
     os.pwrite(fd, blob, 2 * sector)
@@ -161,23 +201,20 @@ def write_table(fd: int, layout: Layout, disk_guid: str) -> dict[int, GptEntry]:
     backup = _header(geometry, guid, total - 1, 1, backup_entries, crc)
     os.pwrite(fd, backup.ljust(sector, b"\x00"), (total - 1) * sector)
     os.fsync(fd)
-    written: dict[int, GptEntry] = {}
-    for number in layout.entries:
-        raw = blob[(number - 1) * ENTRY_SIZE : number * ENTRY_SIZE]
-        written[number] = GptEntry(
-            number, layout.entries[number].start, layout.entries[number].size,
-            _guid_text(raw[0:16]), _guid_text(raw[16:32]), layout.entries[number].label,
-            layout.entries[number].attributes,
-        )  # fmt: skip
-    return written
+
+
+def table_regions(sector_size: int, total_sectors: int) -> tuple[tuple[int, int], ...]:
+    """(byte offset, length) of every sector a table write or zap may change: MBR, primary
+    header and entries at the start; backup entries and header at the end."""
+    head = 2 + ENTRY_COUNT * ENTRY_SIZE // sector_size
+    tail = min(head - 1, total_sectors - head)
+    return (0, head * sector_size), ((total_sectors - tail) * sector_size, tail * sector_size)
 
 
 def zap(fd: int, sector_size: int, total_sectors: int) -> None:
     """`sgdisk --zap-all`: destroy the GPT (both copies) and the MBR."""
-    head = 2 + ENTRY_COUNT * ENTRY_SIZE // sector_size
-    os.pwrite(fd, b"\x00" * (head * sector_size), 0)
-    tail = min(head - 1, total_sectors - head)
-    os.pwrite(fd, b"\x00" * (tail * sector_size), (total_sectors - tail) * sector_size)
+    for offset, length in table_regions(sector_size, total_sectors):
+        os.pwrite(fd, b"\x00" * length, offset)
     os.fsync(fd)
 
 
@@ -190,11 +227,8 @@ def smallest_disk(sector_size: int) -> int:
 
 
 def save_table_sectors(fd: int, sector_size: int, total_sectors: int) -> SavedSectors:
-    """A copy of every sector zap and write_table may change (MBR, primary header and
-    entries at the start; backup entries and header at the end), for restore_table_sectors."""
-    head = 2 + ENTRY_COUNT * ENTRY_SIZE // sector_size
-    tail = min(head - 1, total_sectors - head)
-    regions = [(0, head * sector_size), ((total_sectors - tail) * sector_size, tail * sector_size)]
+    """A copy of every sector zap and write_table may change, for restore_table_sectors."""
+    regions = table_regions(sector_size, total_sectors)
     return tuple((offset, os.pread(fd, length, offset)) for offset, length in regions)
 
 

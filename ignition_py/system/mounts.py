@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
-from ..config.model import Filesystem
-from ..disks.mount_rules import mount_argv
 from ..errors import IgnitionError
 from ..log import Logger
 from .commands import run
@@ -47,25 +45,26 @@ def filesystem_is_empty(path: str) -> bool:
 
 
 def mount(
-    fs: Filesystem,
+    argv: Sequence[str],
     root: str,
     target: str,
     log: Logger,
     label: Callable[[str], None] | None = None,
 ) -> list[str]:
-    """Make the mount point and mount `fs` there; returns the directories made, relative
-    to root. `label` (SELinux relabelling) is called as v2.26.0 relabels: with the topmost
-    directory made, before mounting, and with the mount point when the mounted filesystem
-    is empty."""
+    """Make the mount point target (inside root) and run a decided mount argv; returns
+    the directories created, relative to root. `label` (SELinux relabelling) is called as
+    v2.26.0 relabels: with the topmost directory made, before mounting, and with the mount
+    point when the mounted filesystem is empty. Raises IgnitionError or CommandError."""
     check_only_directories(target)
     created = make_mount_point(root, target)
     if label is not None and created:
         label(os.path.join(root, created[0].lstrip("/")))
-    run(mount_argv(fs, target), log)
+    run(argv, log)
     if label is not None and filesystem_is_empty(target):
         label(target)
     return created
 
 
 def unmount(target: str, log: Logger) -> None:
+    """`umount target`. Raises CommandError."""
     run(["umount", target], log)

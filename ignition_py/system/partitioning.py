@@ -1,91 +1,62 @@
-"""Partition one disk as its config says: read the table, decide (disks.partition_rules),
-refuse what would lose data, write it, tell the kernel (and write the old table back if
-the kernel refuses the new one), check the kernel's view, wait for the partition nodes."""
+"""Write one decided GPT (disks.disk_plan): refuse partitions in use, zap when asked,
+write the table, tell the kernel (and write the old table back if the kernel refuses the
+new one), check the kernel's view, wait for the partition nodes. Decides nothing."""
 
 from __future__ import annotations
 
-import os
+from dataclasses import dataclass
 
-from ..config.model import Disk
-from ..disks.gpt_layout import Geometry, Layout
-from ..disks.partition_rules import PartitionPlan, PartitionRuleError, plan_partitions
 from ..errors import IgnitionError
 from ..log import Logger
 from . import blockdev, gpt
-from .filesystems import probe_extent
 
 
-def read_layout(device: str) -> gpt.DiskTable:
-    """The table on device; raises DeviceError when it cannot hold a GPT at all."""
-    fd = os.open(device, os.O_RDONLY | os.O_CLOEXEC)
-    try:
-        sector, total = blockdev.sector_size_and_count(fd)
-        needed = gpt.smallest_disk(sector)
-        if total < needed:
-            raise blockdev.DeviceError(
-                f"{device} is too small for a GPT partition table: it has {total * sector} "
-                f"bytes, a GPT needs at least {needed * sector} ({needed} sectors of {sector})"
-            )
-        return gpt.read_table(fd, sector, total)
-    finally:
-        os.close(fd)
+@dataclass(frozen=True)
+class TableWrite:
+    """A decided partition table for `device` (resolved); sectors are the disk's logical
+    sectors. `touched` are the existing partitions it deletes or changes (then the disk
+    is opened O_EXCL and each must be unused)."""
+
+    device: str
+    geometry: gpt.Geometry
+    entries: tuple[gpt.GptEntry, ...]
+    disk_guid: str  # "" = a random one
+    wipe: bool  # zap the old table (both copies and the MBR) first
+    write_entries: bool
+    touched: tuple[int, ...]
 
 
-def plan_disk(disk: Disk, table: gpt.DiskTable) -> PartitionPlan:
-    layout = table.layout
-    if disk.wipe_table:
-        layout = Layout(Geometry.fresh(layout.geometry.sector_size, layout.geometry.total_sectors))
-    elif table.kind not in ("gpt", "none"):
-        raise IgnitionError(
-            f"{disk.device} has a {table.kind} partition table; only GPT is supported "
-            "(set wipeTable to replace it)"
-        )
-    try:
-        return plan_partitions(disk, layout)
-    except PartitionRuleError as err:
-        raise IgnitionError(f"partitioning {disk.device}: {err}") from err
-
-
-def check_disk(disk: Disk, device: str, log: Logger) -> None:
-    """Everything partition_disk would refuse on device, found without writing, so that a
-    config fails before the stage writes on any of its disks."""
-    table = read_layout(device)
-    plan = plan_disk(disk, table)
-    if plan.changes_table or disk.wipe_table:
-        _refuse_busy(device, table, plan, bool(disk.wipe_table))
-        _refuse_shrink(disk, device, table, plan, log)
-
-
-def partition_disk(disk: Disk, device: str, log: Logger) -> None:
-    table = read_layout(device)
-    plan = plan_disk(disk, table)
-    for step in plan.steps:
-        log.info(f"{device}: {step}")
-    if not plan.changes_table and not disk.wipe_table:
-        return
-    touched = _refuse_busy(device, table, plan, bool(disk.wipe_table))
-    _refuse_shrink(disk, device, table, plan, log)
+def write_partition_table(change: TableWrite, log: Logger) -> None:
+    """Apply change. Raises DeviceError (busy, refused by the kernel: the old table is then
+    written back) or CommandError."""
+    device = change.device
     is_block = blockdev.is_block_device(device)
+    if is_block:
+        blockdev.refuse_if_busy(device, partitions=False)
+        for number in change.touched:
+            node = blockdev.partition_node(device, number)
+            if blockdev.is_block_device(node):
+                blockdev.refuse_if_busy(node)
     before = blockdev.kernel_partitions(device) if is_block else {}
     failure: IgnitionError | None = None
-    with blockdev.open_for_writing(device, exclusive=touched) as fd:
+    with blockdev.open_for_writing(device, exclusive=bool(change.touched)) as fd:
         sector, total = blockdev.sector_size_and_count(fd)
         saved = gpt.save_table_sectors(fd, sector, total)
         try:
-            if disk.wipe_table:
+            if change.wipe:
                 log.info(f"wiping partition table requested on {device}")
                 gpt.zap(fd, sector, total)
-            if plan.changes_table or plan.layout.entries:
-                disk_guid = table.disk_guid if not disk.wipe_table else ""
-                gpt.write_table(fd, plan.layout, disk_guid)
+            if change.write_entries:
+                entries = {entry.number: entry for entry in change.entries}
+                gpt.write_table(fd, change.geometry, entries, change.disk_guid)
         except OSError as err:
             failure = blockdev.DeviceError(
                 f"writing the partition table of {device} failed: {err.strerror}"
             )
     if failure is None and not is_block:
         return
-    factor = plan.layout.geometry.sector_size // 512
-    wanted = {n: (e.start * factor, e.size * factor) for n, e in plan.layout.entries.items()}
+    factor = change.geometry.sector_size // 512
+    wanted = {e.number: (e.start * factor, e.size * factor) for e in change.entries}
     if failure is None:
         try:
             blockdev.sync_kernel_table(device, wanted, log)
@@ -119,51 +90,3 @@ def _write_back(
             blockdev.sync_kernel_table(device, before, log)
         except IgnitionError as err:
             log.warning(f"the kernel's view of {device} may be stale: {err}")
-
-
-def _refuse_busy(device: str, table: gpt.DiskTable, plan: PartitionPlan, wipe: bool) -> bool:
-    """Never change a partition that is in use (blockdev.usage); other partitions may be.
-    Returns whether existing partitions are changed (the disk is then opened O_EXCL)."""
-    touched = set(table.layout.entries) if wipe else set(plan.deleted)
-    if not blockdev.is_block_device(device):
-        return bool(touched)
-    blockdev.refuse_if_busy(device, partitions=False)
-    for number in sorted(touched):
-        node = blockdev.partition_node(device, number)
-        if blockdev.is_block_device(node):
-            blockdev.refuse_if_busy(node)
-    return bool(touched)
-
-
-def _refuse_shrink(
-    disk: Disk, device: str, table: gpt.DiskTable, plan: PartitionPlan, log: Logger
-) -> None:
-    """`resize` may shrink a partition only down to the filesystem on it; a signature whose
-    size cannot be read (LUKS, RAID, a nested table...) is not shrunk at all. Upstream
-    shrinks regardless and leaves a broken filesystem. wipeTable and wipePartitionEntry
-    are the config's consent to lose what is there."""
-    if disk.wipe_table:
-        return
-    consent = {p.number for p in disk.partitions if p.wipe_partition_entry}
-    sector = table.layout.geometry.sector_size
-    for entry in plan.created:
-        old = table.layout.entries.get(entry.number)
-        if old is None or entry.number not in plan.deleted or entry.number in consent:
-            continue
-        if entry.start != old.start or entry.size >= old.size:
-            continue
-        kind, size = probe_extent(device, old.start * sector, old.size * sector, log)
-        new = entry.size * sector
-        if not kind or (size is not None and size <= new):
-            continue
-        what = f"a {kind} filesystem of {_bytes(size)}" if size else f"a {kind} signature"
-        unknown = "" if size else ", whose size ignition-py cannot read,"
-        raise blockdev.DeviceError(
-            f"refusing to shrink partition {entry.number} of {device} from "
-            f"{_bytes(old.size * sector)} to {_bytes(new)}: it holds {what}{unknown} "
-            "which would be cut off (shrink it first, or set wipePartitionEntry to discard it)"
-        )
-
-
-def _bytes(count: int | None) -> str:
-    return f"{count} bytes ({(count or 0) / (1024 * 1024):g} MiB)"

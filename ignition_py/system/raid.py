@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from ..config.model import Raid
-from ..disks.raid_rules import create_argv
+from collections.abc import Sequence
+
 from ..log import Logger
 from . import blockdev
 from .commands import run
 
 
-def create_array(raid: Raid, log: Logger) -> None:
-    devices = [blockdev.resolve(device) for device in raid.devices]
-    for device in devices:
+def create_array(argv: Sequence[str], members: Sequence[str], log: Logger) -> None:
+    """Run a decided `mdadm --create` argv after refusing any member in use (resolved
+    paths). Raises DeviceError or CommandError."""
+    for device in members:
         blockdev.refuse_if_busy(device)
-    run(create_argv(raid, devices), log)
+    run(argv, log)

@@ -134,6 +134,7 @@ def test_validate_cli_fuzz(raw: bytes, tmp_path_factory: pytest.TempPathFactory)
         assert out.strip(), "an invalid config with no message"
 
 
+@pytest.mark.runs_programs  # the validate command itself, as an operator runs it
 @pytest.mark.parametrize(
     "raw",
     [

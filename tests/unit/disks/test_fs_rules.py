@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ignition_py.config.model import Filesystem
+from ignition_py.config.model import Filesystem, Storage
 from ignition_py.disks.fs_rules import (
     Decision,
     FilesystemRuleError,
@@ -12,8 +12,8 @@ from ignition_py.disks.fs_rules import (
     canonical_uuid,
     decide,
     mkfs_argv,
-    required_tools,
 )
+from ignition_py.disks.plan import needed_tools
 
 EXT4 = Probe(type="ext4", uuid="5f6b2c1e-9a7d-4e3b-8c2a-1d0e9f8a7b6c", label="data")
 
@@ -80,7 +80,12 @@ def test_mkfs_argv_as_upstream(config: Filesystem, argv: list[str]) -> None:
     assert mkfs_argv(config, "/dev/x") == argv
 
 
-def test_required_tools() -> None:
-    tools = required_tools((fs(format="xfs"), fs(format="none"), fs(format="swap")))
-    assert tools == ["blkid", "mkfs.xfs", "mkswap", "wipefs"]
-    assert required_tools(()) == []
+def test_needed_tools_name_the_first_config_path_needing_each() -> None:
+    storage = Storage(filesystems=(fs(format="xfs"), fs(format="none"), fs(format="swap")))
+    assert needed_tools(storage) == {
+        "mkfs.xfs": "$.storage.filesystems.0.format",
+        "blkid": "$.storage.filesystems.0.format",
+        "wipefs": "$.storage.filesystems.0.format",
+        "mkswap": "$.storage.filesystems.2.format",
+    }
+    assert needed_tools(Storage()) == {}

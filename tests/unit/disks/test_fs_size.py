@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ignition_py.disks.fs_size import HEAD_BYTES, filesystem_size
+from ignition_py.system.fs_size import HEAD_BYTES, filesystem_size
 
 MIB = 1024 * 1024
 MKFS = {
@@ -20,6 +20,7 @@ MKFS = {
 }
 
 
+@pytest.mark.runs_programs  # the real mkfs tools write the superblocks read here
 @pytest.mark.parametrize(
     ("fs_type", "fs_mib", "image_mib"),
     [("ext4", 24, 40), ("xfs", 320, 400), ("btrfs", 150, 200), ("vfat", 24, 40), ("swap", 24, 40)],

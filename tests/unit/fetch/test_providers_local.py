@@ -86,6 +86,7 @@ def fake_rpctool(directory: Path, values: dict[str, str]) -> None:
     tool.chmod(tool.stat().st_mode | stat.S_IEXEC)
 
 
+@pytest.mark.runs_programs  # a stand-in vmware-rpctool script on PATH, the command boundary
 @pytest.mark.parametrize("direct", [True, False], ids=["guestinfo", "ovfenv"])
 def test_vmware_provider_reads_guestinfo(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, direct: bool

@@ -1,0 +1,81 @@
+"""Upstream's createLuks for one volume, decided against the device as it is when the
+volume's turn comes (it may be a partition made moments before): reuse a matching LUKS2
+volume, else format (wiping first when asked) and open it as /dev/mapper/NAME, then bind
+clevis. The commands run through system/luks."""
+
+from __future__ import annotations
+
+from ..config.model import Luks
+from ..errors import IgnitionError
+from ..log import Logger
+from ..system import luks as system_luks
+from ..system.disk_probe import DiskProbe
+from ..system.filesystems import wipe_signatures
+from . import luks_rules
+from .fs_rules import table_holds_data
+
+
+def reuse_refusal(
+    luks: Luks, device: str, generated: bool, clevis: bool, probe: DiskProbe
+) -> str | None:
+    """Why an existing LUKS2 volume on device cannot be reused, before trying its key
+    (upstream's order: clevis, generated key, label, UUID). None when it may be."""
+    if clevis:
+        return "config must not specify clevis binding"
+    if generated:
+        return "config must specify keyfile"
+    if luks.label is not None and probe.filesystem(device).label != luks.label:
+        return f"volume label doesn't match expected label {luks.label!r}"
+    if luks.uuid is not None:
+        found = probe.luks_uuid(device)
+        if found.lower() != luks.uuid.lower():
+            return f"volume UUID {found!r} doesn't match expected UUID {luks.uuid!r}"
+    return None
+
+
+def make_volume(
+    luks: Luks,
+    device: str,
+    key: bytes,
+    generated: bool,
+    probe: DiskProbe,
+    log: Logger,
+    luks2: bool | None = None,
+) -> None:
+    """Reuse or format (and open) the volume on device (resolved); with clevis, bind it,
+    and remove a generated key from the volume (clevis replaces it). luks2 is whether the
+    device holds a LUKS2 header, when the plan already knows. Raises IgnitionError with
+    upstream's messages."""
+    clevis = luks_rules.uses_clevis(luks)
+    with system_luks.key_file(key) as key_path:
+        open_argv = luks_rules.open_argv(luks, device, key_path)
+        if luks2 is None and not luks.wipe_volume:
+            luks2 = probe.is_luks2(device)
+        if not luks.wipe_volume and luks2:
+            reason = reuse_refusal(luks, device, generated, clevis, probe)
+            if reason is None and not system_luks.try_open(open_argv, log):
+                reason = "failed to open device using specified keyfile"
+            if reason is not None:
+                raise IgnitionError(
+                    f"volume wipe was not requested and luks device {luks.device!r} could "
+                    f"not be reused: {reason}"
+                )
+            log.info(f"volume at {luks.device!r} is already correctly formatted. Skipping...")
+            return
+        if luks.wipe_volume:
+            wipe_signatures(device, log)
+        else:
+            found = probe.filesystem(device)
+            if found.type or table_holds_data(found):
+                kind = found.type or f"{found.partition_table} partition table"
+                raise IgnitionError(
+                    f"volume at {luks.device!r} is not of the correct type (found {kind}) "
+                    "and a volume wipe was not requested"
+                )
+        format_argv = luks_rules.format_argv(luks, key_path, device)
+        system_luks.format_and_open(format_argv, open_argv, device, log)
+        if clevis:
+            bind = luks_rules.bind_argv(luks, device, key_path)
+            system_luks.bind_clevis(bind, luks.name, device, log)
+            if generated:
+                system_luks.remove_key(device, key_path, log)
