@@ -14,7 +14,7 @@ from .kernel import Kernel
 from .shell import HarnessError, run, say
 
 REPO = Path(__file__).resolve().parents[2]
-OUR_MODULE = REPO / "dracut-module"
+OUR_MODULE = REPO / "dracut" / "30ignition"
 DRACUT_MODULES_DIR = Path("/usr/lib/dracut/modules.d")
 UPSTREAM_MODULE = DRACUT_MODULES_DIR / "30ignition"
 COMMON_MODULES = (
