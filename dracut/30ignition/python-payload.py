@@ -32,7 +32,7 @@ ENTRY_MODULES = [
 # Imported by name at run time (codecs looked up by name), which modulefinder cannot see.
 DYNAMIC_PACKAGES = ["encodings"]
 # Data files that packages read at run time.
-PACKAGE_DATA = ["ignition_py", "certifi", "jsonschema_specifications"]
+PACKAGE_DATA = ["ignition_py", "certifi", "jsonschema", "jsonschema_specifications"]
 SITE_DIR = "usr/lib/ignition-py"
 
 
