@@ -33,6 +33,8 @@ ENTRY_MODULES = [
 DYNAMIC_PACKAGES = ["encodings"]
 # Data files that packages read at run time.
 PACKAGE_DATA = ["ignition_py", "certifi", "jsonschema", "jsonschema_specifications"]
+# Directories of package data no agent reads (jsonschema ships its benchmarks' inputs).
+SKIPPED_DATA_DIRS = {"__pycache__", "benchmarks", "tests"}
 SITE_DIR = "usr/lib/ignition-py"
 
 
@@ -110,7 +112,7 @@ def stage(out: Path) -> list[Path]:
             if (
                 data.is_file()
                 and data.suffix not in (".py", ".pyc")
-                and "__pycache__" not in data.parts
+                and not SKIPPED_DATA_DIRS.intersection(data.relative_to(root).parts)
             ):
                 target = Path(SITE_DIR) / package / data.relative_to(root)
                 (out / target).parent.mkdir(parents=True, exist_ok=True)

@@ -19,6 +19,8 @@ KERNEL_ARGS = (
     "systemd.show_status=1"
 )
 
+GUEST_MAC = "52:54:00:12:34:56"  # fixed, so that `ifname=NAME:MAC` can name the interface
+
 
 @dataclass
 class Machine:
@@ -31,11 +33,13 @@ class Machine:
     metadata_relay: str | None = None  # command QEMU runs per connection to 169.254.169.254:80
     memory_mib: int = 1024
     extra_args: list[str] = field(default_factory=list)
+    kernel_args: list[str] = field(default_factory=list)  # appended: later ones win
 
     def argv(self) -> list[str]:
         needs_network = self.metadata_relay is not None
         append = f"{KERNEL_ARGS} ignition.platform.id={self.platform} "
         append += "rd.neednet=1" if needs_network else "rd.neednet=0"
+        append = " ".join([append, *self.kernel_args])
         argv = [
             "qemu-system-x86_64", "-accel", accelerator(self.kernel), "-m", str(self.memory_mib),
             "-smp", "2", "-display", "none", "-serial", "stdio", "-monitor", "none",
@@ -54,7 +58,7 @@ class Machine:
                 "user,id=n0,net=169.254.0.0/16,host=169.254.0.2,dhcpstart=169.254.0.15,"
                 f"guestfwd=tcp:169.254.169.254:80-cmd:{self.metadata_relay}"
             )
-            argv += ["-netdev", netdev, "-device", "virtio-net-pci,netdev=n0"]
+            argv += ["-netdev", netdev, "-device", f"virtio-net-pci,netdev=n0,mac={GUEST_MAC}"]
         else:
             argv += ["-nic", "none"]
         return argv + self.extra_args
