@@ -86,6 +86,8 @@ def _boot(args: argparse.Namespace, out: Path) -> int:
     data = out / "data.img"
     data.unlink(missing_ok=True)
     run(["truncate", "-s", args.data_disk, str(data)])
+    # the package the image is built from: named before the build, as the tree may change
+    package = build_deb().name if args.agent != "debian" else None
     initramfs = build_initramfs(kernel, args.agent, out / "initramfs.img")
     config_copy = out / "config.ign"
     config_copy.write_bytes(args.config.read_bytes())
@@ -106,8 +108,7 @@ def _boot(args: argparse.Namespace, out: Path) -> int:
             delivery.metadata.stop()
     say(f"VM ended after {time.monotonic() - started:.1f} s")
     summary = _summary(log, status, initramfs, args)
-    if args.agent != "debian":
-        summary["package"] = build_deb().name
+    summary["package"] = package
     if delivery.metadata is not None:
         summary["metadata_requests"] = [f"{r.method} {r.path}" for r in delivery.metadata.requests]
     failed = _report_failure(log)

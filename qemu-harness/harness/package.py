@@ -3,6 +3,7 @@ copy of the source tree) and cached by the hash of that tree."""
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import shutil
 import subprocess
@@ -52,9 +53,13 @@ def build_deb() -> Path:
     Raises HarnessError when dpkg-buildpackage fails (its output in the message)."""
     files = source_files()
     where = cache_dir("deb", _tree_hash(files))
-    built = sorted(where.glob("ignition-py_*_all.deb"))
-    if built:
-        return built[0]
+    with (where / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another boot may be building the same tree
+        built = sorted(where.glob("ignition-py_*_all.deb"))
+        return built[0] if built else _build(files, where)
+
+
+def _build(files: list[Path], where: Path) -> Path:
     say("building the Debian package (dpkg-buildpackage -b)")
     source = where / "src"
     if source.exists():
