@@ -14,6 +14,7 @@ from typing import Any
 from .console import BootLog
 from .initramfs import AGENTS, build_initramfs
 from .kernel import debian_kernel
+from .package import build_deb
 from .platforms import PLATFORMS, delivery_for
 from .qemu import Machine, boot
 from .rootfs import base_root_image, fresh_copy
@@ -30,6 +31,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--timeout", type=float, default=420.0, help="seconds before giving up")
     parser.add_argument("--data-disk", default="1G", help="size of the second, blank disk")
     parser.add_argument("--show", action="store_true", help="print what the VM's disks now hold")
+    parser.add_argument(
+        "--kernel-arg", action="append", default=[], metavar="ARG",
+        help="add to the kernel command line (repeatable), e.g. ro, or a static ip= that "
+        "replaces the platform's ip=dhcp",
+    )  # fmt: skip
     return parser
 
 
@@ -47,6 +53,7 @@ def _summary(
         "platform": args.platform,
         "config": str(args.config),
         "qemu_status": status,
+        "kernel_args": args.kernel_arg,
         "initramfs_bytes": initramfs.stat().st_size,
         "milestones_seconds": {
             "qemu_start": 0.0,
@@ -79,6 +86,8 @@ def _boot(args: argparse.Namespace, out: Path) -> int:
     data = out / "data.img"
     data.unlink(missing_ok=True)
     run(["truncate", "-s", args.data_disk, str(data)])
+    # the package the image is built from: named before the build, as the tree may change
+    package = build_deb().name if args.agent != "debian" else None
     initramfs = build_initramfs(kernel, args.agent, out / "initramfs.img")
     config_copy = out / "config.ign"
     config_copy.write_bytes(args.config.read_bytes())
@@ -89,6 +98,7 @@ def _boot(args: argparse.Namespace, out: Path) -> int:
         relay = delivery.metadata.relay_command()
     machine = Machine(kernel, initramfs, [root, data], args.platform, delivery.fw_cfg_config,
                       delivery.cdrom, relay)  # fmt: skip
+    machine.kernel_args = _kernel_args(delivery.kernel_args, args.kernel_arg)
     say(f"booting ({args.agent} agent, platform {args.platform}); log in {out / 'serial.log'}")
     started = time.monotonic()
     try:
@@ -98,6 +108,7 @@ def _boot(args: argparse.Namespace, out: Path) -> int:
             delivery.metadata.stop()
     say(f"VM ended after {time.monotonic() - started:.1f} s")
     summary = _summary(log, status, initramfs, args)
+    summary["package"] = package
     if delivery.metadata is not None:
         summary["metadata_requests"] = [f"{r.method} {r.path}" for r in delivery.metadata.requests]
     failed = _report_failure(log)
@@ -118,6 +129,13 @@ def _boot(args: argparse.Namespace, out: Path) -> int:
     _print_milestones(summary)
     say(f"{'provisioned and booted' if ok else 'FAILED'}; summary in {out / 'summary.json'}")
     return 0 if ok else 1
+
+
+def _kernel_args(platform: tuple[str, ...], given: list[str]) -> list[str]:
+    """The platform's arguments, then the user's; a user's ip= replaces the platform's."""
+    if any(arg.startswith("ip=") for arg in given):
+        platform = tuple(arg for arg in platform if not arg.startswith("ip="))
+    return [*platform, *given]
 
 
 def _report_failure(log: BootLog) -> bool:

@@ -1,33 +1,38 @@
-"""The initramfs, built with Debian's dracut in two halves that the kernel accepts
-concatenated: the userspace (systemd, udev and the agent's module) and only the kernel
-modules a QEMU guest needs. The same module list for both agents, so that they compare."""
+"""The initramfs, in two halves that the kernel accepts concatenated: the userspace
+(systemd, udev, the `ignition` module and the harness's distribution module), built the
+way a distribution builds it (the project's Debian package installed in a build root whose
+own dracut runs with `--add ignition`), and only the kernel modules a QEMU guest needs.
+
+Agents: `ignition-py` (the package as built), `upstream` (the same module with upstream
+v2.26.0's Go binary dropped in as $moddir/ignition, for comparison) and `debian` (Debian's
+Go Ignition 2.14 with its own module, built by the host's dracut)."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import sys
 from pathlib import Path
 
+from .buildroot import PACKAGES, dracut_in_build_root
 from .cache import cache_dir, digest_of
 from .kernel import Kernel
+from .package import build_deb
 from .shell import HarnessError, run, say
 
-REPO = Path(__file__).resolve().parents[2]
-OUR_MODULE = REPO / "dracut-module"
 DRACUT_MODULES_DIR = Path("/usr/lib/dracut/modules.d")
-UPSTREAM_MODULE = DRACUT_MODULES_DIR / "30ignition"
+DEBIAN_MODULE = DRACUT_MODULES_DIR / "30ignition"
+UPSTREAM_BINARY = Path("/var/cache/ignition-oracle/ignition")
 COMMON_MODULES = (
     "base systemd systemd-initrd dracut-systemd udev-rules rootfs-block fs-lib shutdown"
 )
+DISTRO_MODULE = "harness-distro"
 QEMU_DRIVERS = (
     "virtio_pci virtio_blk virtio_rng virtio_net virtio_scsi qemu_fw_cfg ext4 xfs btrfs vfat "
     "nls_cp437 nls_iso8859-1 nls_utf8 sr_mod cdrom ata_piix iso9660 udf dm_crypt md_mod raid0 raid1"
 )
-AGENTS = ("ignition-py", "upstream")
+AGENTS = ("ignition-py", "upstream", "debian")
 
 
-def _dracut(kernel: Kernel, output: Path, *args: str) -> None:
+def _host_dracut(kernel: Kernel, output: Path, *args: str) -> None:
     where = output.parent
     conf = where / "empty.conf"
     confdir = where / "empty.conf.d"
@@ -47,45 +52,41 @@ def _kernel_half(kernel: Kernel) -> Path:
     image = where / "kernel.img"
     if not image.exists():
         say("building the kernel-module half of the initramfs")
-        _dracut(kernel, where / "kernel.img.partial", "--kernel-only", "-m", "base",
-                "--drivers", QEMU_DRIVERS)  # fmt: skip
+        _host_dracut(kernel, where / "kernel.img.partial", "--kernel-only", "-m", "base",
+                     "--drivers", QEMU_DRIVERS)  # fmt: skip
         (where / "kernel.img.partial").rename(image)
     return image
 
 
-def _install_our_module() -> str:
-    target = DRACUT_MODULES_DIR / "30ignition-py"
-    if target.is_symlink() or target.exists():
-        if target.is_symlink() and target.resolve() == OUR_MODULE:
-            return "ignition-py"
-        if target.is_dir() and not target.is_symlink():
-            shutil.rmtree(target)
-        else:
-            target.unlink()
-    target.symlink_to(OUR_MODULE)
-    return "ignition-py"
-
-
 def _user_half(kernel: Kernel, agent: str) -> Path:
-    if agent == "upstream":
-        if not UPSTREAM_MODULE.exists():
+    if agent == "debian":
+        if not DEBIAN_MODULE.joinpath("ignition").exists():
             raise HarnessError("Go Ignition's dracut module is missing: apt-get install ignition")
-        key = digest_of([UPSTREAM_MODULE], kernel.version, COMMON_MODULES)
-        module = "ignition"
+        key = digest_of([DEBIAN_MODULE], kernel.version, COMMON_MODULES)
     else:
-        installed = sorted(p.name for p in Path(sys.prefix).glob("lib/python3*/site-packages/*"))
-        sources = [OUR_MODULE, REPO / "ignition_py", REPO / "stages"]
-        key = digest_of(sources, kernel.version, COMMON_MODULES, str(installed))
-        module = _install_our_module()
+        deb = build_deb()
+        sources = [
+            deb,
+            Path(__file__).with_name("buildroot.py"),
+            Path(__file__).parents[1] / "dracut",
+        ]
+        if agent == "upstream":
+            if not UPSTREAM_BINARY.exists():
+                raise HarnessError(f"upstream's binary is missing: {UPSTREAM_BINARY}")
+            sources.append(UPSTREAM_BINARY)
+        key = digest_of(sources, kernel.version, COMMON_MODULES, *PACKAGES)
     where = cache_dir("initramfs", f"{agent}-{key}")
     image = where / "user.img"
     if not image.exists():
         say(f"building the userspace half of the initramfs with the {agent} agent")
-        os.environ["IGNITION_PY_PYTHON"] = sys.executable
-        _dracut(
-            kernel, where / "user.img.partial", "--no-kernel", "-m", f"{COMMON_MODULES} {module}"
-        )
-        (where / "user.img.partial").rename(image)
+        partial = where / "user.img.partial"
+        if agent == "debian":
+            _host_dracut(kernel, partial, "--no-kernel", "-m", f"{COMMON_MODULES} ignition")
+        else:
+            binary = UPSTREAM_BINARY if agent == "upstream" else None
+            dracut_in_build_root(kernel, deb, partial, f"{COMMON_MODULES} {DISTRO_MODULE}",
+                                 binary)  # fmt: skip
+        partial.rename(image)
     return image
 
 
@@ -95,5 +96,6 @@ def build_initramfs(kernel: Kernel, agent: str, output: Path) -> Path:
         raise HarnessError(f"unknown agent {agent!r}: one of {', '.join(AGENTS)}")
     with output.open("wb") as out:
         for half in (_kernel_half(kernel), _user_half(kernel, agent)):
-            out.write(half.read_bytes())
+            with half.open("rb") as part:
+                shutil.copyfileobj(part, out)
     return output

@@ -16,6 +16,12 @@ class Delivery:
     fw_cfg_config: Path | None = None
     cdrom: Path | None = None
     metadata: MetadataServer | None = None
+    # What the distribution (the harness) puts on the kernel command line for the platform.
+    kernel_args: tuple[str, ...] = ()
+
+
+# Platforms whose config comes over the network: the distribution configures it by DHCP.
+NETWORK_ARGS = ("ip=dhcp", "rd.neednet=1")
 
 
 def azure_provisioning_cd(config: bytes, out: Path) -> Path:
@@ -41,8 +47,12 @@ def delivery_for(platform: str, config: Path, out: Path) -> Delivery:
     if platform == "qemu":
         return Delivery(fw_cfg_config=config)
     if platform == "aws":
-        return Delivery(metadata=aws_imds(data))
+        return Delivery(metadata=aws_imds(data), kernel_args=NETWORK_ARGS)
     if platform == "azure":
         # IMDS answers with no userData, so the agent falls back to the CD-ROM, as on Azure.
-        return Delivery(cdrom=azure_provisioning_cd(data, out), metadata=azure_imds(None))
+        return Delivery(
+            cdrom=azure_provisioning_cd(data, out),
+            metadata=azure_imds(None),
+            kernel_args=NETWORK_ARGS,
+        )
     raise ValueError(f"unknown platform {platform!r}: one of {', '.join(PLATFORMS)}")

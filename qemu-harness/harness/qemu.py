@@ -33,6 +33,7 @@ MACHINE_KERNEL_ARGS = (
     # misses it and the kernel panics ("IO-APIC + timer doesn't work"). Cloud images skip it.
     "no_timer_check",
 )
+GUEST_MAC = "52:54:00:12:34:56"  # fixed, so that `ifname=NAME:MAC` can name the interface
 HARNESS_KERNEL_ARGS = (
     "root=LABEL=root rw rootfstype=ext4 ignition.firstboot=1 rd.shell=0 "
     "rd.emergency=poweroff systemd.journald.forward_to_console=1 systemd.show_status=1"
@@ -134,7 +135,7 @@ def vm_argv(vm: VM) -> list[str]:
     for name, file in vm.fw_cfg:
         argv += ["-fw_cfg", f"name={name},file={_escape(file)}"]
     if vm.netdev is not None:
-        argv += ["-netdev", vm.netdev, "-device", "virtio-net-pci,netdev=n0"]
+        argv += ["-netdev", vm.netdev, "-device", f"virtio-net-pci,netdev=n0,mac={GUEST_MAC}"]
     else:
         argv += ["-nic", "none"]
     return argv + list(vm.extra_args)
@@ -197,11 +198,13 @@ class Machine:
     metadata_relay: str | None = None  # command QEMU runs per connection to 169.254.169.254:80
     memory_mib: int = 1024
     extra_args: list[str] = field(default_factory=list)
+    kernel_args: list[str] = field(default_factory=list)  # appended: later ones win
 
     def vm(self) -> VM:
         needs_network = self.metadata_relay is not None
         append = f"{HARNESS_KERNEL_ARGS} ignition.platform.id={self.platform} "
         append += "rd.neednet=1" if needs_network else "rd.neednet=0"
+        append = " ".join([append, *self.kernel_args])
         netdev = None
         if needs_network:
             # QEMU accepts a guest forward to 169.254.169.254 only on a link-local user net.

@@ -7,6 +7,7 @@ target root and the initramfs (a few minutes, then cached)."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -73,8 +74,22 @@ def test_qemu_fw_cfg_provisions_the_demo_config(tmp_path: Path) -> None:
     milestones = summary["milestones_seconds"]
     assert milestones["ignition_complete"] < milestones["switch_root"] < milestones["target_up"]
     assert set(summary["stages_seconds"]) >= {"fetch-offline", "disks", "mount", "files"}
-    # fw_cfg needs no network: the network and the fetch stage are never started.
-    assert {"fetch", "enable-network"}.isdisjoint(summary["stages_seconds"])
+    # fw_cfg needs no network: the fetch stage is never started; the root came up rw.
+    assert {"fetch", "remount-sysroot"}.isdisjoint(summary["stages_seconds"])
+    # The image holds the Debian package, installed and put in by the build root's dracut.
+    assert summary["package"].startswith("ignition-py_")
+    assert summary["agent"] == "ignition-py"
+
+
+def test_a_read_only_root_is_remounted_and_provisioned(tmp_path: Path) -> None:
+    """`ro` on the kernel command line (Debian's default): ignition-remount-sysroot makes
+    /sysroot writable before the mount and files stages."""
+    status, output, summary = boot(_config("from-ro-boot"), tmp_path, "--kernel-arg", "ro")
+    assert status == 0, output[-4000:]
+    stages = summary["stages_seconds"]
+    assert "end" in stages["remount-sysroot"]
+    assert stages["remount-sysroot"]["end"] <= stages["mount"]["start"]
+    assert "file /etc/from-ro-boot" in {c["what"] for c in summary["checks"]}
 
 
 def test_aws_imdsv2_through_the_link_local_address(tmp_path: Path) -> None:
@@ -83,6 +98,31 @@ def test_aws_imdsv2_through_the_link_local_address(tmp_path: Path) -> None:
     requests = summary["metadata_requests"]
     assert "PUT /latest/api/token" in requests
     assert "GET /2019-10-01/user-data" in requests
+    # The harness, as the distribution, configured the network by DHCP (ip=dhcp).
+    assert re.search(r"harness: network up: \S+\s+UP\s+169\.254\.", _serial(tmp_path))
+
+
+STATIC_ADDRESS = "169.254.0.77"
+
+
+def test_aws_fetch_over_a_static_ip_argument(tmp_path: Path) -> None:
+    """A static `ip=` on the kernel command line replaces DHCP, and the fetch uses it."""
+    status, output, summary = boot(
+        _config("from-aws-static"), tmp_path, "--platform", "aws",
+        "--kernel-arg", "ifname=harness0:52:54:00:12:34:56",
+        "--kernel-arg", f"ip={STATIC_ADDRESS}::169.254.0.2:255.255.0.0::harness0:off",
+    )  # fmt: skip
+    assert status == 0, output[-4000:]
+    assert "GET /2019-10-01/user-data" in summary["metadata_requests"]
+    serial = _serial(tmp_path)
+    up = re.search(r"harness: network up: (\S+)\s+UP\s+(\S+)", serial)
+    assert up is not None, "the harness's network unit did not report"
+    assert up.groups() == ("harness0", f"{STATIC_ADDRESS}/16")
+    assert "DHCPv4 address" not in serial
+
+
+def _serial(tmp_path: Path) -> str:
+    return (tmp_path / "vm" / "serial.log").read_text(errors="replace")
 
 
 def test_azure_provisioning_cdrom(tmp_path: Path) -> None:

@@ -1,7 +1,6 @@
-"""systemd-units/ignition-delete-config.service (upstream's systemd/, which a top-level
-directory here cannot be named: it would shadow the systemd Python package), installed to
-/usr/lib/systemd/system as upstream's Makefile does, runs ignition-rmcfg on exactly the
-platforms whose config ignition-rmcfg can delete."""
+"""systemd/ignition-delete-config.service (upstream's unit), installed to
+/usr/lib/systemd/system by the Debian package as upstream's Makefile does, runs
+ignition-rmcfg on exactly the platforms whose config ignition-rmcfg can delete."""
 
 from __future__ import annotations
 
@@ -10,7 +9,7 @@ from pathlib import Path
 
 from ignition_py.providers.delete_config import DELETERS
 
-UNIT = Path(__file__).resolve().parents[2] / "systemd-units" / "ignition-delete-config.service"
+UNIT = Path(__file__).resolve().parents[2] / "systemd" / "ignition-delete-config.service"
 
 
 def _unit() -> configparser.RawConfigParser:

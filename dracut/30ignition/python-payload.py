@@ -1,11 +1,12 @@
 """Lists the Python files the agent needs in the initramfs, for module-setup.sh.
 
-Run with the interpreter the initramfs will carry (Debian's python3.11) and with
-ignition-py importable. It finds, statically (modulefinder also sees imports inside
-functions), every module the agent and its stages can import, and writes a staging tree:
-the standard library subset under usr/lib/python3.11, ignition-py and its dependencies
-under usr/lib/ignition-py, each module byte-compiled with unchecked hashes (valid
-whatever the file times in the image), plus the `ignition` launcher.
+Run with the interpreter the initramfs will carry (the build host's python3, 3.11 or
+newer) and with ignition-py importable. It finds, statically (modulefinder also sees
+imports inside functions), every module the agent and its stages can import, and writes a
+staging tree: the standard library subset where that interpreter keeps it (e.g.
+usr/lib/python3.11), ignition-py and its dependencies under usr/lib/ignition-py (where
+the module's `ignition` launcher looks), each module byte-compiled with unchecked hashes
+(valid whatever the file times in the image).
 """
 
 from __future__ import annotations
@@ -31,14 +32,10 @@ ENTRY_MODULES = [
 # Imported by name at run time (codecs looked up by name), which modulefinder cannot see.
 DYNAMIC_PACKAGES = ["encodings"]
 # Data files that packages read at run time.
-PACKAGE_DATA = ["ignition_py", "certifi", "jsonschema_specifications"]
+PACKAGE_DATA = ["ignition_py", "certifi", "jsonschema", "jsonschema_specifications"]
+# Directories of package data no agent reads (jsonschema ships its benchmarks' inputs).
+SKIPPED_DATA_DIRS = {"__pycache__", "benchmarks", "tests"}
 SITE_DIR = "usr/lib/ignition-py"
-LAUNCHER = """#!/usr/bin/python3.11 -IS
-import sys
-sys.path.insert(0, "/usr/lib/ignition-py")
-from ignition_py.agent_cli import main
-sys.exit(main())
-"""
 
 
 def all_ignition_py_modules() -> list[str]:
@@ -88,7 +85,7 @@ def find_modules() -> dict[str, str]:
 def destination(name: str, source: Path, stdlib: Path) -> Path:
     """Where a module goes: the stdlib keeps its layout, the rest is placed by its name."""
     if source.is_relative_to(stdlib):
-        return Path("usr/lib/python3.11") / source.relative_to(stdlib)
+        return Path(str(stdlib).lstrip("/")) / source.relative_to(stdlib)
     parts = name.split(".")
     if source.stem == "__init__":
         return Path(SITE_DIR, *parts, source.name)
@@ -115,17 +112,13 @@ def stage(out: Path) -> list[Path]:
             if (
                 data.is_file()
                 and data.suffix not in (".py", ".pyc")
-                and "__pycache__" not in data.parts
+                and not SKIPPED_DATA_DIRS.intersection(data.relative_to(root).parts)
             ):
                 target = Path(SITE_DIR) / package / data.relative_to(root)
                 (out / target).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(data, out / target)
     _compile(out)
     _precompile_schemas(out)
-    launcher = out / "usr/bin/ignition"
-    launcher.parent.mkdir(parents=True, exist_ok=True)
-    launcher.write_text(LAUNCHER)
-    launcher.chmod(0o755)
     return copied
 
 

@@ -1,0 +1,162 @@
+#!/bin/bash
+# ignition-py as dracut module `ignition`: upstream Ignition's module contract (units,
+# targets, generator, rules, tools), with the agent in Python. Only included when another
+# module depends on it or `dracut --add ignition` asks.
+#
+# $moddir/ignition is the agent as upstream expects a distribution to drop it there. When it
+# is our Python launcher (a script), the initramfs also gets the build host's python3 (3.11 or
+# newer, the interpreter that has ignition_py importable; IGNITION_PY_PYTHON overrides) with
+# the subset of the standard library and of the dependencies the agent imports.
+
+check() {
+    return 255
+}
+
+depends() {
+    echo qemu systemd url-lib network
+}
+
+install_ignition_unit() {
+    local unit="$1" target="${2:-ignition-complete.target}" instantiated="${3:-$1}"
+    inst_simple "$moddir/$unit" "$systemdsystemunitdir/$unit"
+    # exit, not return: a missing unit must fail the build (upstream does the same)
+    $SYSTEMCTL -q --root="$initdir" add-requires "$target" "$instantiated" || exit 1
+}
+
+install_python_agent() {
+    local python binary payload file lib
+    # a venv's python imports what the venv has; the binary behind it is what ships
+    python=$(command -v "${IGNITION_PY_PYTHON:-python3}")
+    binary=$(readlink -f "$python")
+    if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+        dfatal "ignition: $python is older than 3.11"
+        exit 1
+    fi
+    payload=$(mktemp -d)
+    if ! "$python" "$moddir/python-payload.py" "$payload"; then
+        dfatal "ignition: could not stage the Python payload with $python"
+        rm -rf "$payload"
+        exit 1
+    fi
+    inst_binary "$binary"
+    [[ $binary == /usr/bin/python3 ]] || ln_r "$binary" /usr/bin/python3
+    while IFS= read -r -d '' file; do
+        file=${file#"$payload"}
+        inst_simple "$payload$file" "$file"
+        if [[ $file == *.so ]]; then
+            # dracut resolves the libraries an executable links, not those of a module
+            for lib in $(ldd "$payload$file" | awk '$2 == "=>" && $3 ~ /^\// {print $3}'); do
+                inst_library "$lib"
+            done
+        fi
+    done < <(find "$payload" -type f -print0)
+    rm -rf "$payload"
+}
+
+install() {
+    inst_multiple \
+        basename \
+        lsblk
+
+    # Only what the build host has: not every system has every filesystem's tools.
+    inst_multiple -o \
+        groupadd \
+        groupmod \
+        groupdel \
+        mkfs.btrfs \
+        mkfs.ext4 \
+        mkfs.fat \
+        mkfs.xfs \
+        mkswap \
+        partx \
+        sgdisk \
+        useradd \
+        userdel \
+        usermod \
+        wipefs
+
+    # What the stages run beyond upstream's list: sfdisk and blkid stand in for Go
+    # libraries upstream links; the rest are the same tools upstream calls.
+    inst_multiple -o \
+        blkid blockdev cryptsetup findmnt losetup mdadm mkfs.vfat mount sfdisk systemctl \
+        udevadm umount
+
+    # Clevis binding; the unlocking tools come with clevis's own dracut modules.
+    inst_multiple -o \
+        clevis-encrypt-sss \
+        clevis-encrypt-tang \
+        clevis-encrypt-tpm2 \
+        clevis-luks-bind \
+        clevis-luks-common-functions \
+        clevis-luks-unlock \
+        pwmake \
+        tpm2_create \
+        tpm2_createpolicy
+
+    # z/VM reader and IBM crypto cards.
+    if [[ ${DRACUT_ARCH:-$(uname -m)} == s390x ]]; then
+        inst_multiple chccwdev vmur zkey zkey-cryptsetup
+        inst_simple "$moddir/ignition-cex" "/etc/luks/cex.key"
+    fi
+
+    # Relabelling on systems with SELinux.
+    inst_multiple -o setfiles
+
+    inst_script "$moddir/ignition-kargs-helper.sh" "/usr/sbin/ignition-kargs-helper"
+
+    # A script is our Python launcher: it needs the interpreter and the payload. Anything
+    # else (upstream's Go binary, for comparison) goes in alone.
+    if [[ $(head -c 2 "$moddir/ignition") == "#!" ]]; then
+        install_python_agent
+    fi
+    inst_simple "$moddir/ignition" \
+        "/usr/bin/ignition"
+
+    inst_simple "$moddir/99-xx-ignition-systemd-cryptsetup.rules" \
+        "/usr/lib/udev/rules.d/99-xx-ignition-systemd-cryptsetup.rules"
+
+    inst_simple "$moddir/ignition-luks.conf" \
+        "/etc/security/pwquality.conf.d/ignition-luks.conf"
+
+    inst_simple "$moddir/ignition-generator" \
+        "$systemdutildir/system-generators/ignition-generator"
+
+    local x
+    for x in complete subsequent diskful diskful-subsequent; do
+        inst_simple "$moddir/ignition-$x.target" "$systemdsystemunitdir/ignition-$x.target"
+    done
+
+    install_ignition_unit ignition-fetch.service
+    install_ignition_unit ignition-fetch-offline.service
+    install_ignition_unit ignition-kargs.service
+    install_ignition_unit ignition-disks.service
+    install_ignition_unit ignition-mount.service
+    install_ignition_unit ignition-files.service
+
+    # Only with a boot disk.
+    install_ignition_unit ignition-remount-sysroot.service ignition-diskful.target
+
+    # OpenStack's config drive is found by its CD-ROM properties.
+    inst_rules 60-cdrom_id.rules
+}
+
+installkernel() {
+    # hyperv: the KVP channel
+    instmods hv_utils
+
+    # applehv: the config over vsock
+    instmods -c vsock
+    instmods -c vmw_vsock_virtio_transport_common
+    instmods -c vmw_vsock_virtio_transport
+
+    # s390x: crypto cards ready early
+    if [[ ${DRACUT_ARCH:-$(uname -m)} == s390x ]]; then
+        instmods -c zcrypt_cex4
+        instmods -c pkey_cca
+    fi
+
+    # nvidiabluefield: the config through the bootfifo sysfs interface
+    if [[ ${DRACUT_ARCH:-$(uname -m)} == aarch64 ]]; then
+        instmods -c mlxbf_bootctl
+    fi
+}

@@ -1,0 +1,79 @@
+"""The Debian package: `dpkg-buildpackage -b` (pybuild with Debian's own setuptools and
+python3, no build isolation) builds it, and it holds what a distribution needs in place of
+Debian's `ignition`: the agent in the system Python, the commands, the dracut module
+`ignition` in modules.d/30ignition, and ignition-delete-config.service."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "qemu-harness"))
+
+from harness.package import SYSTEM_PATH, source_files  # noqa: E402
+
+BUILD_DEPENDS = ("dpkg-buildpackage", "dh", "dh_python3")
+
+
+@pytest.fixture(scope="module")
+def deb(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    missing = [tool for tool in BUILD_DEPENDS if shutil.which(tool, path=SYSTEM_PATH) is None]
+    if missing or not Path("/usr/share/perl5/Debian/Debhelper/Buildsystem/pybuild.pm").exists():
+        reason = f"Debian packaging tools missing ({missing or 'dh-python'}): tests/run installs"
+        print(reason)
+        pytest.skip(reason)
+    where = tmp_path_factory.mktemp("deb")
+    source = where / "src"
+    for name in source_files():
+        target = source / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if (REPO / name).is_symlink():
+            target.symlink_to((REPO / name).readlink())
+        else:
+            shutil.copy2(REPO / name, target)
+    done = subprocess.run(
+        ["env", f"PATH={SYSTEM_PATH}", "dpkg-buildpackage", "-b", "-us", "-uc"],
+        cwd=source, capture_output=True, text=True,
+    )  # fmt: skip
+    assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
+    (built,) = where.glob("ignition-py_*_all.deb")
+    return built
+
+
+def _field(deb: Path, name: str) -> str:
+    return subprocess.run(
+        ["dpkg-deb", "-f", str(deb), name], capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def test_it_stands_in_for_debians_ignition(deb: Path) -> None:
+    for relation in ("Provides", "Conflicts", "Replaces"):
+        assert _field(deb, relation) == "ignition"
+    depends = {d.strip().split(" ")[0] for d in _field(deb, "Depends").split(",")}
+    assert {"python3-requests", "python3-jsonschema", "python3-fastjsonschema"} <= depends
+
+
+def test_it_installs_agent_commands_module_and_units(deb: Path) -> None:
+    listing = subprocess.run(
+        ["dpkg-deb", "-c", str(deb)], capture_output=True, text=True, check=True
+    ).stdout
+    paths = {line.split()[5].removeprefix(".") for line in listing.splitlines()}
+    module = "/usr/lib/dracut/modules.d/30ignition/"
+    wanted = {
+        *(f"/usr/bin/{c}" for c in
+          ("ignition", "ignition-validate", "ignition-apply", "ignition-rmcfg", "ignition-py")),
+        "/usr/libexec/ignition-rmcfg",
+        "/usr/lib/python3/dist-packages/ignition_py/agent_cli.py",
+        "/usr/lib/python3/dist-packages/ignition_py/stages/__init__.py",
+        "/usr/lib/python3/dist-packages/ignition_py/config/schemas/v3_4.json",
+        "/usr/lib/systemd/system/ignition-delete-config.service",
+        *(module + f for f in (p.name for p in (REPO / "dracut/30ignition").iterdir())),
+    }  # fmt: skip
+    assert wanted - paths == set()
+    scripts = [line for line in listing.splitlines() if module + "module-setup.sh" in line]
+    assert scripts and scripts[0].startswith("-rwx")
