@@ -18,6 +18,7 @@ from .package import build_deb
 from .platforms import PLATFORMS, delivery_for
 from .qemu import Machine, boot
 from .rootfs import base_root_image, fresh_copy
+from .selinux import install_policy
 from .shell import HarnessError, run, say
 from .verify import verify
 
@@ -35,6 +36,11 @@ def _parser() -> argparse.ArgumentParser:
         "--kernel-arg", action="append", default=[], metavar="ARG",
         help="add to the kernel command line (repeatable), e.g. ro, or a static ip= that "
         "replaces the platform's ip=dhcp",
+    )  # fmt: skip
+    parser.add_argument(
+        "--selinux", action="store_true",
+        help="give the target a small SELinux policy's file contexts: the stages label what "
+        "they write, and the checks read the labels back",
     )  # fmt: skip
     return parser
 
@@ -83,6 +89,8 @@ def _boot(args: argparse.Namespace, out: Path) -> int:
     kernel = debian_kernel()
     pristine_root = base_root_image()
     root = fresh_copy(pristine_root, out / "root.img")
+    if args.selinux:
+        install_policy(root)
     data = out / "data.img"
     data.unlink(missing_ok=True)
     run(["truncate", "-s", args.data_disk, str(data)])

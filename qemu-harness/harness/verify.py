@@ -11,6 +11,7 @@ what is compared is what the file should hold after decompression."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import stat
@@ -19,15 +20,18 @@ from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ignition_py.config.model import Config, File, Filesystem, Resource
 from ignition_py.errors import IgnitionError
 from ignition_py.files.paths import read_in_root
+from ignition_py.log_records import FETCHED_CONFIG_ID, SSH_KEYS_WRITTEN_ID
 from ignition_py.resources.contents import read_contents
 from ignition_py.resources.urls import scheme_of
 
 from .images import mounted_read_only, partition_table, signature
 from .rootfs import DONE_MARKER
+from .selinux import expected_type, has_policy, label_type
 
 MIB = 1024 * 1024
 
@@ -205,7 +209,7 @@ class Trees:
     def original(self, path: str) -> bytes | None:
         """The bytes at ``path`` before the boot, b"" where nothing was; None when unknown
         (no pristine root, not a readable file, or on a filesystem the config creates)."""
-        if self.pristine is None or self._mount_of(path) != "/":
+        if self.pristine is None or self.mount_of(path) != "/":
             return None
         try:
             before = read_in_root(self.pristine, path)  # links followed inside the image only
@@ -213,13 +217,13 @@ class Trees:
             return None
         return b"" if before is None else before
 
-    def _mount_of(self, path: str) -> str:
+    def mount_of(self, path: str) -> str:
         return max(
             (m for m in self.mounts if path == m or path.startswith(m.rstrip("/") + "/")), key=len
         )
 
     def host_path(self, path: str) -> Path:
-        prefix = self._mount_of(path)
+        prefix = self.mount_of(path)
         return self.mounts[prefix] / path[len(prefix) :].lstrip("/")
 
 
@@ -280,6 +284,9 @@ def check_tree(config: Config, trees: Trees) -> Iterator[Check]:
         yield Check(f"link {link.path}", ok, "" if ok else "missing or pointing elsewhere")
     yield from _check_passwd(config, root)
     yield from _check_units(config, root)
+    yield from _check_journal(config, root)
+    if has_policy(root):
+        yield from _check_labels(config, trees)
 
 
 def _check_passwd(config: Config, root: Path) -> Iterator[Check]:
@@ -341,6 +348,54 @@ def _check_units(config: Config, root: Path) -> Iterator[Check]:
             wanted = [w for w in units_dir.glob("*.wants") if os.path.lexists(w / unit.name)]
             yield Check(f"unit {unit.name} enabled", bool(wanted))
             yield Check(f"unit {unit.name} ran after switch-root", _unit_ran(root, unit.name))
+
+
+def _journal(root: Path, *matches: str) -> list[dict[str, Any]]:
+    done = subprocess.run(
+        ["journalctl", "-D", str(root / "var/log/journal"), "-o", "json", *matches],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    return [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+
+
+def _check_journal(config: Config, root: Path) -> Iterator[Check]:
+    """What a distribution's units read from the journal: the agent's lines under
+    SYSLOG_IDENTIFIER=ignition with their priorities, and upstream's MESSAGE_ID records."""
+    lines = _journal(root, "SYSLOG_IDENTIFIER=ignition")
+    priorities = {entry.get("PRIORITY") for entry in lines}
+    finished = any("Ignition finished successfully" in str(e.get("MESSAGE")) for e in lines)
+    ok = finished and "6" in priorities
+    detail = "" if ok else f"{len(lines)} lines, priorities {sorted(map(str, priorities))}"
+    yield Check("journal: ignition's lines (identifier ignition, info priority)", ok, detail)
+    fetched = _journal(root, f"MESSAGE_ID={FETCHED_CONFIG_ID}")
+    kinds = {entry.get("IGNITION_CONFIG_TYPE") for entry in fetched}
+    yield Check("journal: fetched-config records (MESSAGE_ID)", {"base", "user"} <= kinds,
+                f"types {sorted(map(str, kinds))}")  # fmt: skip
+    keyed = [
+        u.name for u in (config.passwd.users if config.passwd else ()) if u.ssh_authorized_keys
+    ]
+    if keyed:
+        records = _journal(root, f"MESSAGE_ID={SSH_KEYS_WRITTEN_ID}")
+        named = {entry.get("IGNITION_USER_NAME") for entry in records}
+        ok = set(keyed) <= named and all(e.get("IGNITION_PATH") for e in records)
+        yield Check(
+            "journal: SSH-keys records (MESSAGE_ID)", ok, f"users {sorted(map(str, named))}"
+        )
+
+
+def _check_labels(config: Config, trees: Trees) -> Iterator[Check]:
+    """Each file, directory and link the config wrote on the root filesystem carries the
+    label the target's file contexts give it."""
+    storage = config.storage
+    paths: list[str] = []
+    if storage is not None:
+        paths = [f.path for f in storage.files] + [d.path for d in storage.directories]
+        paths += [link.path for link in storage.links]
+    paths = [path for path in paths if path and trees.mount_of(path) == "/"]
+    for path in paths:
+        found = label_type(trees.host_path(path))
+        wanted = expected_type(path)
+        yield Check(f"SELinux label {path}", found == wanted, f"{found} (wanted {wanted})")
 
 
 def verify(config: Config, images: list[Path], pristine_root: Path | None = None) -> list[Check]:

@@ -79,6 +79,26 @@ def test_qemu_fw_cfg_provisions_the_demo_config(tmp_path: Path) -> None:
     # The image holds the Debian package, installed and put in by the build root's dracut.
     assert summary["package"].startswith("ignition-py_")
     assert summary["agent"] == "ignition-py"
+    # The target's journal: the agent's lines under identifier ignition with priorities,
+    # and upstream's MESSAGE_ID records (fetched configs, the user whose keys were written).
+    assert {
+        "journal: ignition's lines (identifier ignition, info priority)",
+        "journal: fetched-config records (MESSAGE_ID)",
+        "journal: SSH-keys records (MESSAGE_ID)",
+    } <= checked
+
+
+def test_a_target_with_selinux_file_contexts_gets_its_paths_labelled(tmp_path: Path) -> None:
+    """The target has a policy's file_contexts: the files stage ends with setfiles (from the
+    initramfs) over what it wrote, and each path carries the label the contexts give it."""
+    config = _config("labelled")
+    config["storage"]["directories"] = [{"path": "/var/lib/labelled"}]
+    status, output, summary = boot(config, tmp_path, "--selinux")
+    assert status == 0, output[-4000:]
+    labels = {c["what"]: c for c in summary["checks"] if c["what"].startswith("SELinux label")}
+    assert set(labels) == {"SELinux label /etc/labelled", "SELinux label /var/lib/labelled"}
+    assert all(c["ok"] for c in labels.values()), labels
+    assert "etc_t" in labels["SELinux label /etc/labelled"]["detail"]
 
 
 def test_a_read_only_root_is_remounted_and_provisioned(tmp_path: Path) -> None:
