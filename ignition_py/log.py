@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from enum import IntEnum
 from typing import TextIO
 
-from .system.journal import Journal
+from .log_journal import Journal
 
 IDENTIFIER = "ignition"
 

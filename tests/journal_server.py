@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ignition_py.system.journal import SOCKET_ENV
+from ignition_py.log_journal import SOCKET_ENV
 
 Entry = dict[str, str]
 

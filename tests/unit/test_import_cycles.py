@@ -12,8 +12,6 @@ import ast
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-import pytest
-
 import ignition_py
 
 PACKAGE = Path(ignition_py.__file__).parent
@@ -146,11 +144,6 @@ def test_no_import_cycle_between_modules() -> None:
     assert not found, f"import cycles:\n{shown(found)}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="system/luks.py reads key files through files/contents (issue #9 item 1: the "
-    "disks restructuring moves that out of system/)",
-)
 def test_no_import_cycle_between_parts() -> None:
     found = cycles(part_graph(module_graph()))
     assert not found, f"import cycles between parts of ignition_py:\n{shown(found)}"

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from ignition_py.log import Logger
+from ignition_py.log_journal import SOCKET_ENV
 from ignition_py.log_records import (
     FETCHED_CONFIG_ID,
     SSH_KEYS_WRITTEN_ID,
@@ -15,7 +16,6 @@ from ignition_py.log_records import (
     ssh_keys_written,
 )
 from ignition_py.state import FetchedConfig
-from ignition_py.system.journal import SOCKET_ENV
 from tests.journal_server import journal_server
 
 
