@@ -79,7 +79,7 @@ install() {
     # libraries upstream links; the rest are the same tools upstream calls.
     inst_multiple -o \
         blkid blockdev cryptsetup findmnt losetup mdadm mkfs.vfat mount sfdisk systemctl \
-        udevadm umount
+        udevadm umount vmware-rpctool
 
     # Clevis binding; the unlocking tools come with clevis's own dracut modules.
     inst_multiple -o \

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-AGENT_PATHS = ("ignition-oracle", "modules.d/30ignition", "/usr/bin/ignition-validate")
+AGENT_PATHS = ("ignition-oracle", "modules.d/30ignition/ignition", "/usr/bin/ignition-validate")
 
 
 def imported(path: Path) -> set[str]:
