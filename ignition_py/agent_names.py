@@ -5,9 +5,10 @@ from __future__ import annotations
 
 UPSTREAM_PLATFORMS: tuple[str, ...] = (
     "akamai", "aliyun", "applehv", "aws", "azure", "azurestack", "brightbox", "cloudstack",
-    "digitalocean", "exoscale", "file", "gcp", "hetzner", "hyperv", "ibmcloud", "ionoscloud",
-    "kubevirt", "metal", "nutanix", "openstack", "oraclecloud", "packet", "powervs",
-    "proxmoxve", "qemu", "scaleway", "upcloud", "virtualbox", "vmware", "vultr", "zvm",
+    "digitalocean", "exoscale", "file", "gcp", "hetzner", "hyperv", "ibmcloud",
+    "ionoscloud", "kubevirt", "metal", "nutanix", "nvidiabluefield", "openstack",
+    "oraclecloud", "packet", "powervs", "proxmoxve", "qemu", "scaleway", "upcloud",
+    "virtualbox", "vmware", "vultr", "zvm",
 )  # fmt: skip
 
 STAGES: tuple[str, ...] = (

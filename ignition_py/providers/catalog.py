@@ -11,6 +11,7 @@ from . import (  # noqa: F401
     ionoscloud,
     metadata_services,
     metal,
+    nvidiabluefield,
     openstack,
     qemu,
     scaleway,

@@ -131,8 +131,8 @@ def test_vmware_outside_a_vm_fails_naming_the_step(tmp_path: Path) -> None:
 def _same(ours: subprocess.CompletedProcess[str], theirs: subprocess.CompletedProcess[str],
           program: Path) -> None:  # fmt: skip
     def shown(text: str) -> str:
-        # The platform list is platforms.UPSTREAM_PLATFORMS, which has ionoscloud (from
-        # upstream after v2.26.0) and lacks v2.26.0's nvidiabluefield.
+        # The platform list is agent_names.UPSTREAM_PLATFORMS, which also has ionoscloud
+        # (from upstream after v2.26.0).
         text = re.sub(r"current platform\. \[[^]]*\]", "current platform. [...]", text)
         lines = text.replace(str(program), "PROGRAM").splitlines()
         return "\n".join(line for line in lines if "Ignition " not in line)
