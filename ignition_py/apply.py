@@ -67,8 +67,8 @@ def run_apply(config: Config, options: ApplyOptions, log: Logger) -> None:
     Raises IgnitionError (its message is what follows "failed to apply: ") or OSError."""
     if not in_container():
         raise IgnitionError(NOT_IN_CONTAINER)
+    from .acquire import config_needs_net, render_references
     from .resources.fetcher import Fetcher
-    from .sources import config_needs_net, render_references
 
     fetcher = Fetcher(log, offline=options.offline)
     fetcher.configure(config.ignition)

@@ -40,11 +40,11 @@ def run_fetch_stage(stage: str, options: StageOptions, *, offline: bool) -> int:
     if not offline and Path(options.config_cache).exists():
         log.info(f"config already cached at {options.config_cache}: nothing to fetch")
         return _passed(log, stage, options, taken)
+    from .acquire import acquire_config, config_needs_net
     from .config.compose import with_base_configs
     from .providers import get_platform
     from .resources.errors import NeedNetError
     from .resources.fetcher import Fetcher
-    from .sources import acquire_config, config_needs_net
 
     fetcher = Fetcher(log, offline=offline)
     try:

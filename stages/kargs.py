@@ -27,6 +27,6 @@ def plan_kargs(config: Config, context: StageContext) -> list[Action]:
     argv = kargs_command(config)
     if argv is None:
         return []
-    from ignition_py.files.commands import CommandAction
+    from ignition_py.files.command_action import CommandAction
 
     return [CommandAction("updating kernel arguments", argv)]

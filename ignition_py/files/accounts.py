@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..errors import IgnitionError
 from ..frozen import frozen_model
-from .paths import resolve_in_root
+from .root_paths import resolve_in_root
 
 Stamp = tuple[int, int, int, int]  # inode, size, mtime, ctime: a file changed or not
 MISSING: Stamp = (-1, -1, -1, -1)

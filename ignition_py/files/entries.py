@@ -30,7 +30,7 @@ from ..system.fs_writes import (
     new_symlink,
     replace_file,
 )
-from .paths import make_parents
+from .root_paths import make_parents
 from .target import Target, os_failure
 
 DEFAULT_DIRECTORY_MODE = 0o755

@@ -32,7 +32,7 @@ from ..errors import IgnitionError
 from ..frozen import frozen_model
 from ..log import Logger
 from ..stage import Action
-from .paths import read_in_root, resolve_in_root
+from .root_paths import read_in_root, resolve_in_root
 
 if TYPE_CHECKING:
     from .target import Target

@@ -15,7 +15,7 @@ from ..frozen import frozen_model
 from ..log import Logger
 from ..state import load_state
 from ..system.fs_writes import replace_file
-from .paths import make_parents, read_in_root
+from .root_paths import make_parents, read_in_root
 from .target import Target, os_failure
 
 RESULT_PATH = "/etc/.ignition-result.json"

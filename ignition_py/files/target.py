@@ -15,7 +15,7 @@ from ..resources.errors import UnsupportedSchemeError
 from ..resources.urls import scheme_of
 from ..system.fs_writes import set_mode_and_owner
 from .accounts import TargetAccounts, UserEntry
-from .paths import resolve_in_root
+from .root_paths import resolve_in_root
 
 
 def _no_fetcher() -> Fetch | None:

@@ -23,8 +23,8 @@ from ..system.fs_writes import (
     remove_node,
     replace_file,
 )
-from .commands import operand
-from .paths import make_parents
+from .command_action import operand
+from .root_paths import make_parents
 from .target import Target, os_failure
 
 UNITS_DIR = "/etc/systemd/system"

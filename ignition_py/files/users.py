@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from ..config.model import Passwd, PasswdGroup, PasswdUser
 from ..stage import Action
-from .commands import CommandAction, operand
+from .command_action import CommandAction, operand
 from .home_dirs import HomeDirPermissionsAction, HomesExistAction
 from .ssh_keys import SSHKeysAction, write_fragment_enabled
 from .target import Target

@@ -24,7 +24,7 @@ from typing import Any
 
 from ignition_py.config.model import Config, File, Filesystem, Resource
 from ignition_py.errors import IgnitionError
-from ignition_py.files.paths import read_in_root
+from ignition_py.files.root_paths import read_in_root
 from ignition_py.log_records import FETCHED_CONFIG_ID, SSH_KEYS_WRITTEN_ID
 from ignition_py.resources.contents import read_contents
 from ignition_py.resources.urls import scheme_of

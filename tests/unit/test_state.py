@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from ignition_py.acquire import go_url_path
 from ignition_py.errors import IgnitionError
-from ignition_py.sources import go_url_path
 from ignition_py.state import BASE_SYSTEM, FetchedConfig, State, load_state, save_state
 
 EMPTY = (

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from ignition_py.acquire import cmdline_config_url, config_needs_net
 from ignition_py.agent_names import UPSTREAM_PLATFORMS
 from ignition_py.config.model import Config, File, Resource, Storage
 from ignition_py.errors import ConfigError
@@ -19,7 +20,6 @@ from ignition_py.log import Logger
 from ignition_py.providers import PLATFORMS, UNSUPPORTED, ProviderContext, get_platform
 from ignition_py.providers.vmware import decode, ovf_properties
 from ignition_py.resources.fetcher import Fetcher
-from ignition_py.sources import cmdline_config_url, config_needs_net
 
 LOG = Logger("test", to_stdout=True)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ignition_py.files.paths import (
+from ignition_py.files.root_paths import (
     PathResolutionError,
     make_parents,
     read_in_root,

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ignition_py.config.model import Passwd, PasswdGroup, PasswdUser
-from ignition_py.files.commands import CommandAction
+from ignition_py.files.command_action import CommandAction
 from ignition_py.files.home_dirs import HomeDirPermissionsAction, HomesExistAction, under_home
 from ignition_py.files.ssh_keys import FRAGMENT_ENV, SSHKeysAction
 from ignition_py.files.target import Target
