@@ -1,6 +1,6 @@
-"""Acquiring the user config (upstream's acquireConfig), in upstream's order: the kernel command line's
-ignition.config.url, then user.ign in the system config dir, then the platform's
-provider; then its ignition.config.replace / merge references, fetched and merged depth
+"""Acquiring the user config (upstream's acquireConfig), in upstream's order: the kernel
+command line's ignition.config.url, then user.ign in the system config dir, then the
+platform's provider; then its ignition.config.replace / merge references, fetched and merged depth
 first. Configs are logged by size and SHA-512, never by content."""
 
 from __future__ import annotations
