@@ -17,11 +17,12 @@ from .kernel import Kernel
 from .package import SYSTEM_PATH
 from .shell import run, say
 
+# systemd-sysv gives the initramfs `poweroff`, which rd.emergency=poweroff runs on a failed boot
 PACKAGES = (
-    "systemd", "udev", "dbus", "dracut-core", "dracut-network", "kmod", "cpio", "zstd", "curl",
-    "ca-certificates", "iproute2", "e2fsprogs", "xfsprogs", "btrfs-progs", "dosfstools", "fdisk",
-    "gdisk", "mdadm", "cryptsetup-bin", "policycoreutils", "python3", "python3-requests",
-    "python3-jsonschema", "python3-fastjsonschema",
+    "systemd", "systemd-sysv", "udev", "dbus", "dracut-core", "dracut-network", "kmod", "cpio",
+    "zstd", "curl", "ca-certificates", "iproute2", "e2fsprogs", "xfsprogs", "btrfs-progs",
+    "dosfstools", "fdisk", "gdisk", "mdadm", "cryptsetup-bin", "policycoreutils", "python3",
+    "python3-requests", "python3-jsonschema", "python3-fastjsonschema",
 )  # fmt: skip
 DISTRO_MODULES = Path(__file__).resolve().parents[1] / "dracut"
 MODULES_D = "usr/lib/dracut/modules.d"
