@@ -89,8 +89,6 @@ def run_apply(config: Config, options: ApplyOptions, log: Logger) -> None:
         *plan_entries(rendered.storage, target),
         *plan_units(rendered.systemd, target),
     ]
-    if actions:
-        os.makedirs(root, 0o755, exist_ok=True)  # upstream makes a missing root as a parent
     for action in actions:
         with log.op(action.describe()):
             action.apply(log)

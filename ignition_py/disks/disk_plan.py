@@ -120,9 +120,10 @@ def describe_plan(plan: DiskPlan) -> str:
     where = plan.disk.device
     if plan.device != plan.disk.device:
         where += f" = {plan.device}"
+    found = "no partition table" if plan.found.kind == "none" else f"{plan.found.kind} table"
     head = (
         f"partitioning {where} ({geometry.total_sectors} sectors of "
-        f"{geometry.sector_size} bytes, {plan.found.kind} table found)"
+        f"{geometry.sector_size} bytes, {found} found)"
     )
     if plan.write is None:
         return head + ": the table already matches, nothing written"

@@ -99,6 +99,11 @@ def make_parents(root: Path, path: Path) -> None:
     while current != root and not os.path.lexists(current):
         missing.append(current)
         current = current.parent
+    while current == root and not os.path.lexists(current):
+        # a root that does not exist yet is made too, with its parents, as upstream's
+        # MkdirAll of the whole path makes it
+        missing.append(current)
+        root = current = current.parent
     if current != root and not stat.S_ISDIR(os.lstat(current).st_mode):
         shown = relative_to_root(root, current)
         raise IgnitionError(f"cannot create {path}: {shown} exists and is not a directory")
