@@ -32,6 +32,20 @@ def load_stage_config(options: StageOptions, log: Logger) -> Config:
     return with_base_configs(config_from_cache(raw), options.platform, log)
 
 
+def cached_config_problem(path: str) -> str | None:
+    """What makes the cache at `path` no valid config (every problem with its JSON path
+    and line:col), or None when it is one."""
+    from .config.parse import parse_config
+
+    try:
+        parsed = parse_config(Path(path).read_bytes())
+    except OSError as err:
+        return f"failed to acquire config: {err.strerror}: {path}"
+    if parsed.config is not None and not parsed.report.has_errors:
+        return None
+    return f"failed to acquire config: the cached config {path} is invalid:\n{parsed.report}"
+
+
 def run_stage(stage: str, options: StageOptions) -> int:
     """Exit status as upstream's agent: 0 done, 1 the stage failed, 3 could not start."""
     runner = RUNNERS.get(stage)
@@ -57,6 +71,15 @@ def run_stage(stage: str, options: StageOptions) -> int:
     except IgnitionError as err:
         log.stage = ""
         log.critical(f"Ignition failed: {err}")
+        return EXIT_FAILED
+    except (TypeError, ValueError, KeyError, AttributeError):
+        # The cache is trusted for speed (no schema on a stage's import path); when it
+        # turns out not to be a config, say where, as upstream's full parse of it does.
+        problem = cached_config_problem(options.config_cache)
+        if problem is None:
+            raise
+        log.stage = ""
+        log.critical(f"Ignition failed: {problem}")
         return EXIT_FAILED
     except OSError as err:
         # A system call no action expected to fail (EIO, ENOSPC, a vanished device): the

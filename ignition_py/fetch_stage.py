@@ -25,9 +25,14 @@ from .state import BASE_SYSTEM, FetchedConfig, State
 
 
 def signal_need_net(path: str, log: Logger) -> None:
+    """Touch the neednet file (upstream's signal to the distribution's network unit).
+    Raises IgnitionError when it cannot be written."""
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.touch()
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.touch()
+    except OSError as err:
+        raise IgnitionError(f"failed to signal neednet: {err.strerror or err}: {path}") from err
     log.info(f"networking is needed: touched {path}")
 
 
@@ -59,12 +64,15 @@ def run_fetch_stage(stage: str, options: StageOptions, *, offline: bool) -> int:
         log.info(f"{err}")
         try:
             signal_need_net(options.neednet, log)
-        except OSError as os_err:
-            return _failed(log, stage, IgnitionError(f"failed to signal neednet: {os_err}"))
+        except IgnitionError as signal_err:
+            return _failed(log, stage, signal_err)
         # upstream returns before the stage itself runs: no "passed" line, but the state
         return finish_stage(log, options, tuple(taken))
     except IgnitionError as err:
         return _failed(log, stage, err)
+    except OSError as err:  # a base config or system config file that cannot be read
+        reason = f"{err.strerror or err}: {err.filename}" if err.filename else str(err)
+        return _failed(log, stage, IgnitionError(reason))
     try:
         write_cached(options.config_cache, config)
     except OSError as err:
@@ -72,7 +80,10 @@ def run_fetch_stage(stage: str, options: StageOptions, *, offline: bool) -> int:
     log.info(f"wrote the rendered config to {options.config_cache}")
     _send_records(log, state, taken)
     if offline and config_needs_net(full):
-        signal_need_net(options.neednet, log)
+        try:
+            signal_need_net(options.neednet, log)
+        except IgnitionError as err:
+            return _failed(log, stage, err)
     return _passed(log, stage, options, taken)
 
 
