@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Sequence
 
@@ -40,9 +39,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     render.add_argument(
         "--system-config-dir",
-        default=os.environ.get("IGNITION_SYSTEM_CONFIG_DIR", ""),
-        help="directory with base.d/ and base.platform.d/PLATFORM/ (default: "
-        "$IGNITION_SYSTEM_CONFIG_DIR, else none)",
+        default=None,
+        help="directory with base.d/ and base.platform.d/PLATFORM/ (default: the agent's, "
+        "$IGNITION_SYSTEM_CONFIG_DIR or /usr/lib/ignition; '' for none)",
     )
     render.add_argument("--platform", default="", help="platform whose base configs apply")
     render.add_argument("--compact", action="store_true", help="one line of JSON")
@@ -65,7 +64,7 @@ def _validate(path: str, quiet: bool) -> int:
     return 0
 
 
-def _render(paths: Sequence[str], system_dir: str, platform: str, compact: bool) -> int:
+def _render(paths: Sequence[str], system_dir: str | None, platform: str, compact: bool) -> int:
     from .config.build import render
 
     merged = load_composed(paths, system_dir, platform)

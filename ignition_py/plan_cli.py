@@ -5,7 +5,6 @@ returns its actions; here they are printed instead of applied."""
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -34,9 +33,9 @@ def add_plan_command(subparsers: Any) -> None:
     plan.add_argument("--platform", default="file", help="platform whose base configs apply")
     plan.add_argument(
         "--system-config-dir",
-        default=os.environ.get("IGNITION_SYSTEM_CONFIG_DIR", ""),
-        help="directory with base.d/ and base.platform.d/PLATFORM/ (default: "
-        "$IGNITION_SYSTEM_CONFIG_DIR, else none)",
+        default=None,
+        help="directory with base.d/ and base.platform.d/PLATFORM/ (default: the agent's, "
+        "$IGNITION_SYSTEM_CONFIG_DIR or /usr/lib/ignition; '' for none)",
     )
     plan.add_argument(
         "--state-file", default=DEFAULT_STATE_FILE, help="Ignition's state file (read only)"
@@ -102,17 +101,19 @@ def _first_unmet(actions: list[Any]) -> str | None:
     return None
 
 
-def load_composed(paths: Sequence[str], system_dir: str, platform: str) -> Config | None:
+def load_composed(paths: Sequence[str], system_dir: str | None, platform: str) -> Config | None:
     """The configs (files, or - for standard input), each merged over the one before, over
-    the base configs of `system_dir` ("" for none) for `platform`; None after printing
-    their problems. Raises OSError for a file that cannot be read."""
-    from .config.compose import compose
+    the base configs of `system_dir` (None: the agent's; "": none) for `platform`; None
+    after printing their problems. Raises OSError for a file that cannot be read."""
+    from .config.compose import compose, system_config_dir
     from .errors import ConfigError
 
     users = _parse_inputs(paths)
     if users is None:
         return None
     system = Path(system_dir) if system_dir else None
+    if system_dir is None:
+        system = system_config_dir()
     try:
         return compose(users, system, platform, _print_report, _print_note)
     except ConfigError:

@@ -19,7 +19,6 @@ key material. Keys upstream does not know are dropped, as Go's decoder drops the
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -219,20 +218,11 @@ _GO_ESCAPES = {
 def save_state(path: str | Path, state: State) -> None:
     """Atomically: a new 0600 file renamed over the old, so a full /run leaves the old
     state, never half of one. Raises OSError."""
+    from .system.fs_writes import write_atomic
+
     target = Path(path)
     target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    temporary = target.with_name(f".state{os.urandom(6).hex()}")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
-    fd = os.open(temporary, flags, 0o600)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(state_json(state))
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    write_atomic(target, state_json(state).encode("utf-8"), 0o600)
 
 
 def update_state(path: str | Path, change: Callable[[State], State]) -> None:
