@@ -46,8 +46,8 @@ class MountFilesystem:
 @PLANNERS.register("mount")
 def plan_mount(config: Config, context: StageContext) -> list[Action]:
     from ignition_py.disks.mount_rules import mount_argv, mountable, target_path
-    from ignition_py.disks.tools import check_tools
     from ignition_py.files.relabel import policy_file_contexts
+    from ignition_py.plan_tools import check_tools
 
     root, state = context.options.root, context.options.state_file
     chosen = mountable(config)

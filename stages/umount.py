@@ -24,7 +24,7 @@ class UnmountFilesystem:
 @PLANNERS.register("umount")
 def plan_umount(config: Config, context: StageContext) -> list[Action]:
     from ignition_py.disks.mount_rules import target_path, unmount_order
-    from ignition_py.disks.tools import check_tools
+    from ignition_py.plan_tools import check_tools
 
     root = context.options.root
     chosen = unmount_order(config)

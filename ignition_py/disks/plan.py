@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from ..config.model import Ignition, Storage
 from ..errors import IgnitionError
 from ..log import Logger
+from ..plan_tools import check_tools
 from ..system.disk_probe import DiskProbe
 from .actions import (
     CheckBeforeWriting,
@@ -29,7 +30,6 @@ from .fs_plan import FsDecision, decide_filesystem
 from .fs_rules import MKFS_TOOLS, Decision
 from .luks_keys import decide_keys
 from .luks_rules import LuksRuleError, check_supported, uses_clevis
-from .tools import check_tools
 
 Action = (
     WaitForDevices | CheckBeforeWriting | PartitionDisk | CreateRaid | RecordLuksKey

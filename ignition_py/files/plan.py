@@ -6,6 +6,7 @@ reads the target; every change is an action."""
 from __future__ import annotations
 
 from ..config.model import Config
+from ..plan_tools import check_tools
 from ..resources.contents import Fetch, needs_fetch
 from ..stage import Action, StageContext
 from .ordering import plan_entries
@@ -57,4 +58,20 @@ def plan_files(config: Config, context: StageContext) -> list[Action]:
 
     actions += plan_relabel(config, target)
     actions.append(SyncAction(target))
+    check_tools(_tool_needs(config, actions))  # every program, before the first write
     return actions
+
+
+def _tool_needs(config: Config, actions: list[Action]) -> dict[str, str]:
+    """The programs the actions will run, each with the config section that needs it."""
+    from .command_action import CommandAction
+
+    needs: dict[str, str] = {}
+    for action in actions:
+        if isinstance(action, CommandAction):
+            tool = action.argv[0]
+            section = "users" if tool.startswith("user") else "groups"
+            needs.setdefault(tool, f"$.passwd.{section}")
+    if config.storage is not None and config.storage.luks:
+        needs.setdefault("cryptsetup", "$.storage.luks")
+    return needs

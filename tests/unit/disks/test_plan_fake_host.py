@@ -9,8 +9,8 @@ import pytest
 
 from ignition_py.disks.actions import CreateRaid, WaitForDevices
 from ignition_py.disks.fs_rules import Decision
-from ignition_py.disks.tools import MissingStageTools
 from ignition_py.errors import IgnitionError
+from ignition_py.plan_tools import MissingStageTools
 from ignition_py.system.blockdev import DeviceError
 
 from .fake_host import (

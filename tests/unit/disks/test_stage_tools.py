@@ -10,8 +10,8 @@ import pytest
 
 import ignition_py.stages.registered  # noqa: F401  (the stages register themselves)
 from ignition_py.config.parse import parse_config
-from ignition_py.disks.tools import MissingStageTools
 from ignition_py.log import Logger
+from ignition_py.plan_tools import MissingStageTools
 from ignition_py.stage import PLANNERS, StageContext, StageOptions
 
 CONFIG = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from ..errors import IgnitionError, MissingToolError
+from .errors import IgnitionError, MissingToolError
 
 
 class MissingStageTools(MissingToolError):
@@ -24,7 +24,7 @@ def check_tools(
     entry that needs it, e.g. "$.storage.filesystems.0.format") that is not on PATH;
     missing_tools is the host's answer (default: system.commands.missing_tools)."""
     if missing_tools is None:
-        from ..system.commands import missing_tools as on_host
+        from .system.commands import missing_tools as on_host
 
         missing_tools = on_host
     missing = missing_tools(sorted(needs))
