@@ -42,11 +42,21 @@ def made_by_the_stage(device: str, storage: Storage) -> bool:
     return False
 
 
-def needed_before_writing(storage: Storage) -> tuple[str, ...]:
-    """The devices the stage writes or reads that it does not make itself, in config order:
-    RAID members, LUKS devices, devices of filesystems to be made."""
-    wanted = [device for array in storage.raid for device in array.devices]
-    wanted += [volume.device for volume in storage.luks if volume.device]
-    wanted += [fs.device for fs in storage.filesystems if fs.format]
-    found = [d for d in wanted if not made_by_the_stage(d, storage)]
-    return tuple(dict.fromkeys(found))
+def needed_before_writing(storage: Storage) -> dict[str, str]:
+    """Devices the stage writes or reads but does not make -> the config path of their
+    first mention, in config order: RAID members, LUKS devices, devices of filesystems to
+    be made."""
+    wanted: list[tuple[str, str]] = []
+    for i, array in enumerate(storage.raid):
+        wanted += [(d, f"$.storage.raid.{i}.devices.{j}") for j, d in enumerate(array.devices)]
+    for i, volume in enumerate(storage.luks):
+        if volume.device:
+            wanted.append((volume.device, f"$.storage.luks.{i}.device"))
+    for i, fs in enumerate(storage.filesystems):
+        if fs.format:
+            wanted.append((fs.device, f"$.storage.filesystems.{i}.device"))
+    found: dict[str, str] = {}
+    for device, path in wanted:
+        if not made_by_the_stage(device, storage):
+            found.setdefault(device, path)
+    return found

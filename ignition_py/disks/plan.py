@@ -24,7 +24,7 @@ from .actions import (
     SettleUdev,
     WaitForDevices,
 )
-from .device_origin import made_by_the_stage
+from .device_origin import needed_before_writing
 from .disk_plan import DiskPlan, plan_disk
 from .fs_plan import FsDecision, decide_filesystem
 from .fs_rules import MKFS_TOOLS, Decision
@@ -95,7 +95,7 @@ def plan_storage(
     if storage.disks:
         paths = tuple(f"$.storage.disks.{i}.device" for i in range(len(storage.disks)))
         actions.append(WaitForDevices(tuple(d.device for d in storage.disks), "disks", paths))
-    existing = _needed_before_writing(storage)
+    existing = needed_before_writing(storage)
     if existing:
         actions.append(WaitForDevices(tuple(existing), "pre-existing", tuple(existing.values())))
     undecided = tuple(d for d, plan in zip(storage.disks, disks, strict=True) if plan is None)
@@ -147,25 +147,6 @@ def _decide_filesystems(
         except IgnitionError as err:
             raise IgnitionError(f"{err} (checked before any change)") from err
     return decided
-
-
-def _needed_before_writing(storage: Storage) -> dict[str, str]:
-    """Devices the stage writes or reads but does not make -> their config path: RAID
-    members, LUKS devices, devices of filesystems to be made, in config order."""
-    wanted: list[tuple[str, str]] = []
-    for i, array in enumerate(storage.raid):
-        wanted += [(d, f"$.storage.raid.{i}.devices.{j}") for j, d in enumerate(array.devices)]
-    for i, volume in enumerate(storage.luks):
-        if volume.device:
-            wanted.append((volume.device, f"$.storage.luks.{i}.device"))
-    for i, fs in enumerate(storage.filesystems):
-        if fs.format:
-            wanted.append((fs.device, f"$.storage.filesystems.{i}.device"))
-    found: dict[str, str] = {}
-    for device, path in wanted:
-        if not made_by_the_stage(device, storage):
-            found.setdefault(device, path)
-    return found
 
 
 def _luks_found(storage: Storage, probe: DiskProbe) -> dict[str, bool]:

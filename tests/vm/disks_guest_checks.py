@@ -21,7 +21,8 @@ from typing import Any
 
 import pytest
 
-from tests.integration.disks.harness import Runner, StageRun, mounted, probe, sh
+from testkit.loopdisks import Runner, mounted, probe, sh
+from testkit.stagerun import Outcome as StageRun
 
 DISKS = ("/dev/vda", "/dev/vdb", "/dev/vdc")
 KEY = b"correct horse battery staple\n"

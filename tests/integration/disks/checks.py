@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from testkit.loopdisks import LoopDisk, mounted, partitions, probe, substitute
+from testkit.stagerun import Outcome as StageRun
+
 from .cases import Case
-from .harness import LoopDisk, StageRun, mounted, partitions, probe, substitute
 
 
 def node(placeholder: str, disks: list[LoopDisk]) -> str:
@@ -15,7 +17,7 @@ def node(placeholder: str, disks: list[LoopDisk]) -> str:
 def check_after(
     case: Case, disks: list[LoopDisk], result: StageRun, before: dict[int, str]
 ) -> None:
-    from .harness import fingerprint
+    from testkit.loopdisks import fingerprint
 
     if case.error is not None:
         assert result.returncode == 1, result.output

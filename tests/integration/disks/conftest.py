@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from .harness import unavailable_reason
+from testkit.loopdisks import unavailable_reason
 
 
 @pytest.fixture(autouse=True)

@@ -15,11 +15,11 @@ from typing import Any
 import pytest
 
 from testkit.agents import OURS
+from testkit.loopdisks import Runner, loop_disks, partition_table, probe, substitute
 from testkit.stagerun import DEFAULT_PATH, standins
 from tests.oracles import ORACLES, UPSTREAM, Oracle, oracle_id, require, spec_key
 
 from .cases import FILESYSTEM_CASES, PARTITION_CASES, Case
-from .harness import Runner, loop_disks, partition_table, probe, substitute
 
 # Go cannot see partitions it creates on loop devices (no partition scan here), so cases
 # that format a new partition are left to test_disks_cases.

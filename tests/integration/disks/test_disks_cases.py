@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from testkit.loopdisks import Runner, fingerprint, loop_disks, substitute
+
 from .cases import ALL_CASES, Case
 from .checks import check_after
-from .harness import Runner, fingerprint, loop_disks, substitute
 
 
 @pytest.mark.parametrize("case", ALL_CASES, ids=lambda case: case.name)

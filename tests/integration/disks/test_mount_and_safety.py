@@ -13,12 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.files.support import Node, Run, make_target, run_ours, snapshot, work_dir
-from tests.integration.files.upstream import run_upstream
-from tests.oracles import UPSTREAM
-
-from .cases import disk
-from .harness import (
+from testkit.loopdisks import (
     Before,
     LoopDisk,
     Runner,
@@ -28,6 +23,11 @@ from .harness import (
     mounted_under,
     sh,
 )
+from tests.integration.files.support import Node, Run, make_target, run_ours, snapshot, work_dir
+from tests.integration.files.upstream import run_upstream
+from tests.oracles import UPSTREAM
+
+from .cases import disk
 
 RESULT = "etc/.ignition-result.json"
 

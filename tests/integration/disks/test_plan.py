@@ -13,8 +13,7 @@ from typing import Any
 import pytest
 
 from ignition_py.plan_cli import add_plan_command, run_plan
-
-from .harness import Before, Runner, fingerprint, loop_disks, partitions, substitute
+from testkit.loopdisks import Before, Runner, fingerprint, loop_disks, partitions, substitute
 
 LINUX = "0FC63DAF-8483-4772-8E79-3D69D8477DE4"
 ESP = "C12A7328-F81F-11D2-BA4B-00A0C93EC93B"

@@ -13,8 +13,18 @@ from pathlib import Path
 
 import pytest
 
+from testkit.loopdisks import (
+    Before,
+    Runner,
+    fingerprint,
+    loop_disks,
+    mounted,
+    partitions,
+    probe,
+    sh,
+)
+
 from .cases import disk
-from .harness import Before, Runner, fingerprint, loop_disks, mounted, partitions, probe, sh
 
 CONFIG_VERSION = "3.3.0"
 DATA = Before(sgdisk=("-n", "1:0:+16M", "-n", "2:0:+16M"), mkfs=((1, "ext4", "data"),),

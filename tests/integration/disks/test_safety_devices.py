@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from testkit.loopdisks import Before, Runner, fingerprint, loop_disks, sh
+
 from .cases import disk
-from .harness import Before, Runner, fingerprint, loop_disks, sh
 
 CONFIG_VERSION = "3.3.0"
 PROMPT = 15.0  # seconds: far below the 90 s device timeout

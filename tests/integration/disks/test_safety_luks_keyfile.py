@@ -15,10 +15,10 @@ import pytest
 
 from ignition_py.resources.dataurl import encode_data_url
 from ignition_py.state import load_state
+from testkit.loopdisks import Before, Runner, fingerprint, loop_disks, probe, sh
 
 from ..fetch.servers import Answer, ScriptedServer
 from .cases import disk
-from .harness import Before, Runner, fingerprint, loop_disks, probe, sh
 
 CONFIG_VERSION = "3.3.0"
 KEY = b"fetched-luks-key-" + bytes(range(32, 127))

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from testkit.loopdisks import Before, Runner, fingerprint, loop_disks, mounted, partitions, sh
+
 from .cases import disk
-from .harness import Before, Runner, fingerprint, loop_disks, mounted, partitions, sh
 
 CONFIG_VERSION = "3.3.0"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .harness import Before, Runner, loop_disks, mounted, partitions, probe
+from testkit.loopdisks import Before, Runner, loop_disks, mounted, partitions, probe
 
 CONFIG_VERSION = "3.3.0"
 

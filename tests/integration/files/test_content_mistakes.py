@@ -21,9 +21,9 @@ from typing import Any
 
 import pytest
 
+from testkit.loopdisks import Before, Runner, loop_disks, probe, unavailable_reason
 from tests.oracles import UPSTREAM, require
 
-from ..disks.harness import Before, Runner, loop_disks, probe, unavailable_reason
 from ..fetch.servers import Answer, ScriptedServer
 from .support import NOT_ROOT, make_target, run_ours
 from .upstream import run_upstream

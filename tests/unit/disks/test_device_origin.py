@@ -43,4 +43,6 @@ def test_other_devices_must_exist_before() -> None:
 
 
 def test_the_stage_waits_for_every_device_it_does_not_make() -> None:
-    assert needed_before_writing(STORAGE) == ("/dev/vdc", "/dev/vdd", "/dev/disk/by-label/OLD")
+    needed = needed_before_writing(STORAGE)
+    assert tuple(needed) == ("/dev/vdc", "/dev/vdd", "/dev/disk/by-label/OLD")
+    assert all(path.startswith("$.storage.") for path in needed.values())
