@@ -1,5 +1,6 @@
-"""The values upstream's agent accepts for -platform (docs/supported-platforms.md) and
--stage. The agent's flags check them without importing any stage or provider."""
+"""The values the agent accepts for -platform (upstream v2.26.0's, and ionoscloud from
+upstream's main branch) and -stage. The agent's flags check them without importing any
+stage or provider."""
 
 from __future__ import annotations
 

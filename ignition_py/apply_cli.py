@@ -84,7 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.critical(f"failed to apply: {err}")
         return 1
     except OSError as err:
-        log.critical(f"failed to apply: {_reason(err)}")
+        where = f": {err.filename}" if err.filename else ""
+        log.critical(f"failed to apply: {_reason(err)}{where}")
         return 1
     return 0
 

@@ -75,11 +75,11 @@ install() {
         usermod \
         wipefs
 
-    # What the stages run beyond upstream's list: sfdisk and blkid stand in for Go
-    # libraries upstream links; the rest are the same tools upstream calls.
+    # What the stages run beyond upstream's list: blkid and vmware-rpctool stand in for
+    # Go libraries upstream links; the rest are tools upstream calls too.
     inst_multiple -o \
-        blkid blockdev cryptsetup findmnt losetup mdadm mkfs.vfat mount sfdisk systemctl \
-        udevadm umount vmware-rpctool
+        blkid blockdev cryptsetup mdadm mkfs.vfat mount systemctl udevadm umount \
+        vmware-rpctool
 
     # Clevis binding; the unlocking tools come with clevis's own dracut modules.
     inst_multiple -o \

@@ -5,8 +5,8 @@ not at all. A fetch error, a hash mismatch, bad gzip or a full disk leave the ta
 was and no temporary file behind. The callers decide paths, bytes, modes and owners.
 
 Nothing here fsyncs a file: as upstream (which never syncs), a rename is the unit of
-safety against failures; the files stage syncs the target's filesystem once at its end
-(sync_filesystem), which costs one call instead of ~0.5 ms per file."""
+safety against failures; the files stage syncs once at its end (sync_filesystems), which
+costs one call instead of ~0.5 ms per file."""
 
 from __future__ import annotations
 
@@ -243,19 +243,7 @@ def remove_node(path: Path) -> None:
     os.unlink(path)
 
 
-def sync_filesystem(path: Path) -> None:
-    """syncfs(2) on the filesystem holding `path`: every write of the stage reaches the
-    disk, renames included, in one call. Falls back to sync(2) where syncfs is missing."""
-    import ctypes  # only the end of the files stage pays for it
-
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        syncfs = getattr(libc, "syncfs", None)
-        if syncfs is None:
-            os.sync()
-        elif syncfs(fd) != 0:
-            err = ctypes.get_errno()
-            raise OSError(err, os.strerror(err), os.fspath(path))
-    finally:
-        os.close(fd)
+def sync_filesystems() -> None:
+    """sync(2): every write of the stage reaches the disks, on the target's root and on
+    each filesystem mounted under it, renames included, in one call."""
+    os.sync()

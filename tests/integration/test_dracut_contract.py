@@ -31,11 +31,10 @@ DELETE_CONFIG_UNIT = REPO / "systemd" / "ignition-delete-config.service"
 
 # module-setup.sh calls we make and upstream does not, each with its reason.
 EXTRA_INSTALL_CALLS = {
-    # Tools our stages run where upstream links a Go library (sfdisk and blkid for
-    # partition tables and filesystem probing, vmware-rpctool for VMware's guestinfo) or
-    # relies on dracut's other modules.
-    "inst_multiple -o blkid blockdev cryptsetup findmnt losetup mdadm mkfs.vfat mount sfdisk "
-    "systemctl udevadm umount vmware-rpctool",
+    # Tools our stages run where upstream links a Go library (blkid for filesystem
+    # probing, vmware-rpctool for VMware's guestinfo) or relies on dracut's other modules.
+    "inst_multiple -o blkid blockdev cryptsetup mdadm mkfs.vfat mount systemctl udevadm umount "
+    "vmware-rpctool",
     # The interpreter and the Python payload behind our launcher ($moddir/ignition).
     "install_python_agent",
 }

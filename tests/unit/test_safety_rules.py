@@ -1,5 +1,6 @@
 """Configs v2.26.0 accepts and then fails on, or does damage with: refused at validation,
-each error at the JSON path of the value (semantics/safety.py, headers in resources.py)."""
+each error at the JSON path of the value (semantics/safety.py, headers in
+config/http_headers.py)."""
 
 from __future__ import annotations
 
