@@ -12,15 +12,16 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from testkit.agents import DEBIAN, UPSTREAM
+
 from .buildroot import PACKAGES, dracut_in_build_root
 from .cache import cache_dir, digest_of
 from .kernel import Kernel
 from .package import build_deb
 from .shell import HarnessError, run, say
 
-DRACUT_MODULES_DIR = Path("/usr/lib/dracut/modules.d")
-DEBIAN_MODULE = DRACUT_MODULES_DIR / "30ignition"
-UPSTREAM_BINARY = Path("/var/cache/ignition-oracle/ignition")
+DEBIAN_MODULE = DEBIAN.agent.parent  # Debian's 2.14 module, its binary inside
+UPSTREAM_BINARY = UPSTREAM.agent
 COMMON_MODULES = (
     "base systemd systemd-initrd dracut-systemd udev-rules rootfs-block fs-lib shutdown"
 )

@@ -38,7 +38,7 @@ def test_imports_nothing_from_tests(package: str) -> None:
 def test_agent_paths_are_written_once() -> None:
     written = {
         str(path.relative_to(REPO))
-        for folder in ("tests", "bench", "testkit")
+        for folder in ("tests", "bench", "testkit", "qemu-harness")
         for path in (REPO / folder).rglob("*.py")
         if any(agent in path.read_text() for agent in AGENT_PATHS) and path != Path(__file__)
     }
