@@ -21,9 +21,12 @@ def imported(path: Path) -> list[str]:
         if isinstance(node, ast.ImportFrom):
             if node.level:  # from ..x import y, from . import z
                 base = "ignition_py" if node.level == 2 else "ignition_py.system"
-                names.append(f"{base}.{node.module}" if node.module else base)
+                module = f"{base}.{node.module}" if node.module else base
             else:
-                names.append(node.module or "")
+                module = node.module or ""
+            names.append(module)
+            # `from ignition_py import state` names a module too
+            names += [f"{module}.{alias.name}" for alias in node.names]
         elif isinstance(node, ast.Import):
             names += [alias.name for alias in node.names]
     return names
@@ -46,3 +49,10 @@ def test_the_check_sees_a_relative_import(tmp_path: Path) -> None:
     sample = tmp_path / "x.py"
     sample.write_text("from ..disks.plan import plan_storage\nfrom . import blockdev\n")
     assert imported(sample) == ["ignition_py.disks.plan", "ignition_py.system"]
+
+
+def test_the_check_sees_a_module_imported_by_name(tmp_path: Path) -> None:
+    source = tmp_path / "x.py"
+    source.write_text("from .. import state\nfrom ignition_py import files\n")
+    names = imported(source)
+    assert "ignition_py.state" in names and "ignition_py.files" in names
