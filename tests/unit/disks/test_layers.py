@@ -48,7 +48,8 @@ def test_system_imports_no_deciding_layer(path: Path) -> None:
 def test_the_check_sees_a_relative_import(tmp_path: Path) -> None:
     sample = tmp_path / "x.py"
     sample.write_text("from ..disks.plan import plan_storage\nfrom . import blockdev\n")
-    assert imported(sample) == ["ignition_py.disks.plan", "ignition_py.system"]
+    names = imported(sample)
+    assert "ignition_py.disks.plan" in names and "ignition_py.system.blockdev" in names
 
 
 def test_the_check_sees_a_module_imported_by_name(tmp_path: Path) -> None:
