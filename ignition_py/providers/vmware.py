@@ -7,24 +7,16 @@ from __future__ import annotations
 
 import base64
 import binascii
-import gzip
+import io
 import shutil
 
-from ..errors import ConfigError
-from ..log import Logger
-from ..system.commands import run
+from ..errors import ConfigError, IgnitionError
+from ..system.guest_properties import RPCTOOL, guestinfo_get
 from .platform import NoProviderError, Platform, ProviderContext, register
 
 DATA = "ignition.config.data"
 ENCODING = "ignition.config.data.encoding"
 OVF_NS = "{http://schemas.dmtf.org/ovf/environment/1}"
-
-
-def guestinfo(key: str, log: Logger) -> str | None:
-    done = run(["vmware-rpctool", f"info-get guestinfo.{key}"], log, check=False)
-    if done.returncode != 0:
-        return None
-    return done.stdout[:-1] if done.stdout.endswith("\n") else done.stdout
 
 
 def ovf_properties(document: str) -> dict[str, str]:
@@ -40,27 +32,36 @@ def ovf_properties(document: str) -> dict[str, str]:
     return properties
 
 
+def _gunzip(blob: bytes) -> bytes:
+    """Through the one content pipeline: Go's gzip reading, the config size cap."""
+    from ..resources.contents import verified
+    from ..resources.stream import CONFIG_SIZE_LIMIT, read_all
+
+    return read_all(verified(io.BytesIO(blob), "gzip", None), CONFIG_SIZE_LIMIT)
+
+
 def decode(data: str, encoding: str) -> bytes:
+    """The config bytes of guestinfo `data` in `encoding`. Raises ConfigError."""
     try:
         if encoding == "":
             return data.encode()
         if encoding in ("b64", "base64"):
             return base64.b64decode(data, validate=True)
         if encoding in ("gz", "gzip"):
-            return gzip.decompress(data.encode("latin-1"))
+            return _gunzip(data.encode("latin-1"))
         if encoding in ("gz+base64", "gzip+base64", "gz+b64", "gzip+b64"):
-            return gzip.decompress(base64.b64decode(data, validate=True))
-    except (binascii.Error, ValueError, OSError, EOFError) as err:
+            return _gunzip(base64.b64decode(data, validate=True))
+    except (binascii.Error, ValueError, IgnitionError) as err:
         raise ConfigError(f"unable to decode guestinfo config ({encoding}): {err}") from err
     raise ConfigError(f"unsupported guestinfo config encoding {encoding!r}")
 
 
 def fetch(context: ProviderContext) -> bytes:
     log = context.log
-    if shutil.which("vmware-rpctool") is None:
+    if shutil.which(RPCTOOL) is None:
         raise NoProviderError("vmware-rpctool (open-vm-tools) not found: cannot read guestinfo")
     ovf: dict[str, str] = {}
-    ovfenv = guestinfo("ovfenv", log)
+    ovfenv = guestinfo_get("ovfenv", log)
     if ovfenv:
         import xml.etree.ElementTree as ElementTree
 
@@ -69,10 +70,10 @@ def fetch(context: ProviderContext) -> bytes:
             log.debug("using OVF environment from guestinfo")
         except ElementTree.ParseError as err:
             log.warning(f"failed to parse OVF environment: {err}. Continuing...")
-    data = guestinfo(DATA, log)
+    data = guestinfo_get(DATA, log)
     if data is None:
         data = ovf.get(f"guestinfo.{DATA}", "")
-    encoding = guestinfo(ENCODING, log)
+    encoding = guestinfo_get(ENCODING, log)
     if encoding is None:
         encoding = ovf.get(f"guestinfo.{ENCODING}", "")
     if not data:

@@ -127,3 +127,9 @@ def test_config_needs_net() -> None:
     for scheme in ("http", "https", "tftp", "s3", "gs"):
         assert config_needs_net(files_config("data:,x", f"{scheme}://host/p"))
     assert config_needs_net(files_config("arn:aws:s3:::b/k"))
+
+
+def test_vmware_gzip_goes_through_the_content_pipeline() -> None:
+    with pytest.raises(ConfigError, match=r"unable to decode guestinfo config \(gzip\): .*gzip"):
+        decode("not gzip at all", "gzip")
+    assert decode(gzip.compress(b"{}").decode("latin-1"), "gz") == b"{}"
