@@ -6,7 +6,8 @@ Errors are pflag's words; the usage is pflag's PrintDefaults layout."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+from .frozen import frozen_model
 
 _TRUE = ("1", "t", "T", "TRUE", "true", "True")
 _FALSE = ("0", "f", "F", "FALSE", "false", "False")
@@ -20,7 +21,7 @@ class HelpRequested(Exception):
     """-h or --help was given and no flag of that name exists (pflag's ErrHelp)."""
 
 
-@dataclass(frozen=True)
+@frozen_model
 class LongFlag:
     name: str
     usage: str

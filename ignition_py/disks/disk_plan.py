@@ -5,10 +5,9 @@ concrete table system/partitioning writes."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ..config.model import Disk
 from ..errors import IgnitionError
+from ..frozen import frozen_model
 from ..system.blockdev import DeviceError, partition_node
 from ..system.disk_probe import DiskProbe
 from ..system.gpt import DiskTable, Geometry
@@ -17,7 +16,7 @@ from .gpt_layout import Layout
 from .partition_rules import PartitionPlan, PartitionRuleError, plan_partitions
 
 
-@dataclass(frozen=True)
+@frozen_model
 class DiskPlan:
     """What partitioning `device` will do: `write` is None when the table already
     matches (nothing is written)."""

@@ -8,8 +8,7 @@ same sectors without calling sgdisk.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-
+from ..frozen import replace
 from ..system.gpt import ENTRY_COUNT, ENTRY_SIZE, LINUX_FILESYSTEM_TYPE, Geometry, GptEntry
 
 __all__ = ["ENTRY_COUNT", "ENTRY_SIZE", "LINUX_FILESYSTEM_TYPE", "Geometry", "GptEntry", "Layout"]
@@ -23,17 +22,31 @@ class LayoutError(Exception):
     """A partition cannot be placed (no room, overlap, number in use)."""
 
 
-@dataclass
 class Layout:
-    """A working table: deletions and creations applied in order, as sgdisk does."""
+    """A working table: deletions and creations applied in order, as sgdisk does.
+    Mutable (create and delete change `entries`); alignment 0 = computed from the table."""
 
-    geometry: Geometry
-    entries: dict[int, GptEntry] = field(default_factory=dict)
-    alignment: int = 0
+    __slots__ = ("alignment", "entries", "geometry")
+    __hash__ = None  # type: ignore[assignment]
 
-    def __post_init__(self) -> None:
-        if not self.alignment:
-            self.alignment = compute_alignment(self.geometry, list(self.entries.values()))
+    def __init__(
+        self, geometry: Geometry, entries: dict[int, GptEntry] | None = None, alignment: int = 0
+    ) -> None:
+        self.geometry = geometry
+        self.entries: dict[int, GptEntry] = {} if entries is None else entries
+        self.alignment = alignment or compute_alignment(geometry, list(self.entries.values()))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Layout):
+            return NotImplemented
+        mine = (self.geometry, self.entries, self.alignment)
+        return mine == (other.geometry, other.entries, other.alignment)
+
+    def __repr__(self) -> str:
+        return (
+            f"Layout(geometry={self.geometry!r}, entries={self.entries!r}, "
+            f"alignment={self.alignment!r})"
+        )
 
     def copy(self) -> Layout:
         return Layout(self.geometry, dict(self.entries), self.alignment)

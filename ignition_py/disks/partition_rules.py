@@ -7,9 +7,8 @@ made to match. Sizes and starts in the config are MiB; everything here is in sec
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-
 from ..config.model import Disk, Partition
+from ..frozen import frozen_model, replace
 from .gpt_layout import GptEntry, Layout, LayoutError
 
 MIB = 1024 * 1024
@@ -19,7 +18,7 @@ class PartitionRuleError(Exception):
     """The config asks for something the existing table forbids (upstream's errors)."""
 
 
-@dataclass(frozen=True)
+@frozen_model
 class Wanted:
     """One configured partition with its MiB values turned into sectors."""
 
@@ -37,7 +36,7 @@ class Wanted:
         return bool(self.config.wipe_partition_entry)
 
 
-@dataclass(frozen=True)
+@frozen_model
 class PartitionPlan:
     layout: Layout  # the table after the change
     deleted: tuple[int, ...]

@@ -4,9 +4,9 @@ platform name, and what a provider is handed when it fetches."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from ..errors import ConfigError
+from ..frozen import frozen_model
 from ..log import Logger
 from ..registry import Registry
 from ..resources.fetcher import Fetcher
@@ -16,7 +16,7 @@ class NoProviderError(ConfigError):
     """The platform's config source is not there (upstream's ErrNoProvider)."""
 
 
-@dataclass(frozen=True)
+@frozen_model
 class ProviderContext:
     fetcher: Fetcher
     log: Logger
@@ -27,7 +27,7 @@ class ProviderContext:
         return self.fetcher.offline
 
 
-@dataclass(frozen=True)
+@frozen_model
 class Platform:
     name: str
     fetch: Callable[[ProviderContext], bytes]

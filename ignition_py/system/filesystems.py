@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from ..errors import IgnitionError
+from ..frozen import frozen_model
 from ..log import Logger
 from . import blockdev, gpt
 from .commands import run
@@ -17,7 +17,7 @@ BLKID_NOTHING_FOUND = 2
 BLKID_AMBIVALENT = 8
 
 
-@dataclass(frozen=True)
+@frozen_model
 class Probe:
     """What blkid finds on a device; type is "" when no filesystem signature is found."""
 

@@ -12,8 +12,9 @@ import struct
 import uuid
 import zlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import NamedTuple
+
+from ..frozen import field, frozen_model
 
 LINUX_FILESYSTEM_TYPE = "0FC63DAF-8483-4772-8E79-3D69D8477DE4"  # sgdisk's default (8300)
 ENTRY_COUNT = 128
@@ -43,7 +44,7 @@ class Header(NamedTuple):
     entries_crc: int
 
 
-@dataclass(frozen=True)
+@frozen_model
 class GptEntry:
     """One partition entry; start and size in logical sectors."""
 
@@ -60,7 +61,7 @@ class GptEntry:
         return self.start + self.size - 1
 
 
-@dataclass(frozen=True)
+@frozen_model
 class Geometry:
     """A disk's size and the sectors a GPT leaves usable, in logical sectors."""
 
@@ -76,7 +77,7 @@ class Geometry:
         return cls(sector_size, total_sectors, 2 + entry_sectors, total_sectors - 2 - entry_sectors)
 
 
-@dataclass(frozen=True)
+@frozen_model
 class DiskTable:
     """What is on a disk now: a GPT (entries by number + disk GUID), or nothing, or
     something else (then geometry is a fresh one and entries is empty)."""

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+
+from ..frozen import frozen_model
 
 _OCTAL = re.compile(rb"\\([0-7]{3})")
 
 
-@dataclass(frozen=True)
+@frozen_model
 class Mount:
     device: str  # major:minor
     mount_point: str

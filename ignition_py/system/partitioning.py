@@ -4,14 +4,13 @@ new one), check the kernel's view, wait for the partition nodes. Decides nothing
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ..errors import IgnitionError
+from ..frozen import frozen_model
 from ..log import Logger
 from . import blockdev, gpt
 
 
-@dataclass(frozen=True)
+@frozen_model
 class TableWrite:
     """A decided partition table for `device` (resolved); sectors are the disk's logical
     sectors. `touched` are the existing partitions it deletes or changes (then the disk
