@@ -57,7 +57,7 @@ FLAGS = FlagSet(
 def main(argv: Sequence[str] | None = None) -> int:
     values, _ = FLAGS.parse(sys.argv[1:] if argv is None else argv)
     if values["version"]:
-        from .stage_lifecycle import version_line
+        from .version import version_line
 
         print(version_line())
         return 0

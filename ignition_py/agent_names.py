@@ -1,6 +1,7 @@
 """The values the agent accepts for -platform (upstream v2.26.0's, and ionoscloud from
 upstream's main branch) and -stage. The agent's flags check them without importing any
-stage or provider."""
+stage or provider. stages/registered.py imports one module per stage
+(statically: the initramfs payload finds modules by reading imports)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ UPSTREAM_PLATFORMS: tuple[str, ...] = (
     "virtualbox", "vmware", "vultr", "zvm",
 )  # fmt: skip
 
-STAGES: tuple[str, ...] = (
-    "disks", "fetch", "fetch-offline", "files", "kargs", "mount", "umount",
-)  # fmt: skip
+# The one stage table, in the order a boot runs them: the stages that acquire the config
+# (stage.RUNNERS), then those that plan from it (stage.PLANNERS; `ignition-py plan` order).
+ACQUIRING: tuple[str, ...] = ("fetch-offline", "fetch")
+PLANNING: tuple[str, ...] = ("kargs", "disks", "mount", "files", "umount")
+STAGES: tuple[str, ...] = tuple(sorted(ACQUIRING + PLANNING))

@@ -10,10 +10,10 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from . import __version__
 from .cli_exit import guarded
 from .log import Logger
 from .pflags import HelpRequested, LongFlag, PflagError, defaults, parse
+from .version import version_line
 
 FLAGS = (
     LongFlag("version", "print the version of ignition-apply", False),
@@ -46,13 +46,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"{err}\n")
         return 2
     if values["version"]:
-        print(f"Ignition ignition-py {__version__}")
+        print(version_line())
         return 0
     if len(positional) != 1:
         _usage()
         return 1
     log = Logger(to_stdout=True)
-    log.info(f"Ignition ignition-py {__version__}")
+    log.info(version_line())
     try:
         raw = _read(positional[0])
     except OSError as err:

@@ -9,10 +9,10 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from . import __version__
 from .agent_names import UPSTREAM_PLATFORMS
 from .cli_exit import guarded
 from .pflags import HelpRequested, LongFlag, PflagError, defaults, parse
+from .version import version_line
 
 FLAGS = (
     LongFlag("platform", f"current platform. [{' '.join(sorted(UPSTREAM_PLATFORMS))}]"),
@@ -37,7 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"{err}\n")
         return 2
     if values["version"]:
-        print(f"Ignition ignition-py {__version__}")
+        print(version_line())
         return 0
     if positional:
         _usage()
@@ -51,7 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .providers.delete_config import delete_config
 
     log = Logger(to_stdout=bool(values["log-to-stdout"]))
-    log.info(f"Ignition ignition-py {__version__}")
+    log.info(version_line())
     if platform not in UPSTREAM_PLATFORMS:
         sys.stderr.write(f'invalid platform name "{platform}" provided\n')
         return 2

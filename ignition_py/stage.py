@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
+from ignition_py.agent_names import PLANNING
 from ignition_py.config.model import Config
 from ignition_py.frozen import frozen_model
 from ignition_py.log import Logger
@@ -56,4 +57,4 @@ StageRunner = Callable[[StageOptions], int]
 PLANNERS: Registry[Planner] = Registry("stage")
 # Stages that acquire the config (fetch-offline, fetch).
 RUNNERS: Registry[StageRunner] = Registry("stage")
-PLAN_ORDER = ("kargs", "disks", "mount", "files", "umount")
+PLAN_ORDER = PLANNING

@@ -7,16 +7,10 @@ from .errors import IgnitionError
 from .log import Logger
 from .stage import StageOptions
 from .state import FetchedConfig, State, load_state, update_state
+from .version import version_line
 
 EXIT_FAILED = 1
 EXIT_INIT = 3  # upstream: the state file (or the platform's fetcher) could not be set up
-
-
-def version_line() -> str:
-    """What `ignition -version` prints and each stage logs first."""
-    from . import __version__
-
-    return f"Ignition ignition-py {__version__} (Ignition v2.26.0 compatible)"
 
 
 def begin_stage(stage: str, options: StageOptions) -> tuple[Logger, State] | int:

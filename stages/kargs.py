@@ -1,32 +1,13 @@
-"""kargs stage: hands the config's kernel arguments to the distribution's helper, exactly
-as upstream: `ignition-kargs-helper --should-exist A ... --should-not-exist B ...`,
-and only when the config names any."""
+"""The kargs stage (see ignition_py.kargs_plan)."""
 
 from __future__ import annotations
 
 from ignition_py.config.model import Config
 from ignition_py.stage import PLANNERS, Action, StageContext
 
-KARGS_HELPER = "ignition-kargs-helper"
-
-
-def kargs_command(config: Config) -> list[str] | None:
-    kargs = config.kernel_arguments
-    if kargs is None or not (kargs.should_exist or kargs.should_not_exist):
-        return None
-    argv = [KARGS_HELPER]
-    for argument in kargs.should_exist:
-        argv += ["--should-exist", argument]
-    for argument in kargs.should_not_exist:
-        argv += ["--should-not-exist", argument]
-    return argv
-
 
 @PLANNERS.register("kargs")
 def plan_kargs(config: Config, context: StageContext) -> list[Action]:
-    argv = kargs_command(config)
-    if argv is None:
-        return []
-    from ignition_py.files.command_action import CommandAction
+    from ignition_py.kargs_plan import plan_kargs
 
-    return [CommandAction("updating kernel arguments", argv)]
+    return plan_kargs(config, context)

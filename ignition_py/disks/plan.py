@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..config.model import Ignition, Storage
+from ..config.model import Config, Ignition, Storage
 from ..errors import IgnitionError
 from ..log import Logger
 from ..plan_tools import check_tools
-from ..system.disk_probe import DiskProbe
+from ..stage import StageContext
+from ..system.disk_probe import DiskProbe, HostProbe
 from .actions import (
     CheckBeforeWriting,
     CreateFilesystem,
@@ -60,6 +61,22 @@ def needed_tools(storage: Storage) -> dict[str, str]:
             for tool in ("blkid", "wipefs"):
                 needs.setdefault(tool, f"$.storage.filesystems.{i}.format")
     return needs
+
+
+def plan_disks(config: Config, context: StageContext) -> list[Action]:
+    """The disks stage's actions: none when the config names no disk, RAID array, LUKS
+    volume or filesystem (then nothing is probed); otherwise plan_storage against the host."""
+    storage = config.storage or Storage()
+    if not (storage.disks or storage.raid or storage.luks or storage.filesystems):
+        return []
+    return plan_storage(
+        storage,
+        config.ignition,
+        platform=context.options.platform,
+        state_file=context.options.state_file,
+        probe=HostProbe(context.log),
+        log=context.log,
+    )
 
 
 def plan_storage(

@@ -15,7 +15,7 @@ from ignition_py.config.model import (
 )
 from ignition_py.files.crypttab import crypttab_line
 from ignition_py.files.result import result_json
-from ignition_py.stages.kargs import kargs_command
+from ignition_py.kargs_plan import kargs_command
 
 
 def test_result_json_matches_go_layout() -> None:
