@@ -54,7 +54,7 @@ def run_stage(stage: str, options: StageOptions) -> int:
     started = begin_stage(stage, options)
     if isinstance(started, int):
         return started
-    log, _ = started
+    log, state = started
     planner = PLANNERS.get(stage)
     if planner is None:
         message = f"stage {stage!r} is not implemented yet in ignition-py"
@@ -64,7 +64,7 @@ def run_stage(stage: str, options: StageOptions) -> int:
     try:
         config = load_stage_config(options, log)
         log.stage = stage
-        actions = planner(config, StageContext(options, log))
+        actions = planner(config, StageContext(options, log, state))
         for action in actions:
             with log.op(action.describe()):
                 action.apply(log)

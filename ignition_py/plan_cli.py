@@ -65,7 +65,14 @@ def run_plan(args: argparse.Namespace) -> int:
         state_file=args.state_file,
         log_to_stdout=True,
     )
-    context = StageContext(options, Logger("plan", stream=sys.stderr))
+    from .state import load_state
+
+    try:
+        state = load_state(args.state_file)
+    except IgnitionError as err:
+        print(f"ignition-py plan: {err}", file=sys.stderr)
+        return 1
+    context = StageContext(options, Logger("plan", stream=sys.stderr), state)
     for stage in PLAN_ORDER:
         planner = PLANNERS.get(stage)
         if planner is None:

@@ -4,7 +4,7 @@ context a planner gets, an action, and the registries the stage modules add them
 A stage that works from the rendered config registers a planner: it reads the host,
 decides, and returns actions; the engine applies them (and `ignition-py plan` prints
 them). The fetch stages, which produce the config, register a runner instead. This module
-sits low (config model, log, registry only) so that every layer may import it; the stage
+sits low (config model, log, registry, state only) so that every layer may import it; the stage
 modules under `stages/` only register.
 """
 
@@ -19,6 +19,7 @@ from ignition_py.config.model import Config
 from ignition_py.frozen import frozen_model
 from ignition_py.log import Logger
 from ignition_py.registry import Registry
+from ignition_py.state import State
 
 
 @frozen_model
@@ -36,6 +37,7 @@ class StageOptions:
 class StageContext:
     options: StageOptions
     log: Logger
+    state: State = State()  # as the stage began (upstream's s.State before any action)
 
     @property
     def root(self) -> Path:

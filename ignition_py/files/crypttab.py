@@ -4,7 +4,9 @@ them (`/etc/luks/NAME`, 0600, in a 0700 directory), as upstream writes them:
     NAME UUID=<luksUUID> /etc/luks/NAME|none luks[,_netdev][,discard][,OPEN-OPTIONS]
 
 Clevis-bound volumes have no key file (`none`); `_netdev` when they need the network.
-The key files come from the state file and are removed from it once written.
+The plan decides the lines' shape and the key files (from the state the disks stage
+left); applying only asks each device its LUKS UUID, then writes. The keys are removed
+from the state file once written.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import base64
 from ..config.model import Directory, File, Luks, Resource
 from ..frozen import frozen_model
 from ..log import Logger
-from ..state import load_state, update_state
+from ..state import State, update_state
 from ..system.commands import run
 from .entries import DirectoryAction, FileAction
 from .target import Target
@@ -37,52 +39,86 @@ def crypttab_options(luks: Luks) -> str:
     return ",".join(options)
 
 
+@frozen_model
+class CrypttabEntry:
+    """One volume's crypttab line, all but the UUID, which only the formatted device knows."""
+
+    name: str
+    device: str
+    key_file: str  # KEY_DIR/NAME, or "none"
+    options: str
+
+    def line(self, uuid: str) -> str:
+        return f"{self.name} UUID={uuid} {self.key_file} {self.options}\n"
+
+
+def _entry(luks: Luks, key_file: str) -> CrypttabEntry:
+    return CrypttabEntry(luks.name, luks.device or "", key_file, crypttab_options(luks))
+
+
 def crypttab_line(luks: Luks, uuid: str, key_file: str) -> str:
-    return f"{luks.name} UUID={uuid} {key_file} {crypttab_options(luks)}\n"
+    return _entry(luks, key_file).line(uuid)
 
 
 def _data_url(text: str) -> str:
     return "data:;base64," + base64.b64encode(text.encode()).decode()
 
 
+def plan_crypttab(
+    target: Target, volumes: tuple[Luks, ...], state: State, state_file: str
+) -> CrypttabAction:
+    """The crypttab action for `volumes` (non-empty): a key file under /etc/luks (0600) for
+    each volume whose key the disks stage left in `state` (as the stage began), "none" for
+    the others; the keys are dropped from the state file once written (upstream sets
+    LuksPersistKeyFiles to nil)."""
+    keys = state.luks_keys
+    entries: list[CrypttabEntry] = []
+    key_files: list[File] = []
+    for luks in volumes:
+        key_file = "none"
+        if luks.name in keys:
+            key_file = f"{KEY_DIR}/{luks.name}"
+            source = Resource(source=keys[luks.name])
+            key_files.append(File(path=key_file, mode=SECRET_MODE, contents=source))
+        entries.append(_entry(luks, key_file))
+    drop_keys = state.luks_persist_key_files is not None
+    return CrypttabAction(target, tuple(entries), tuple(key_files), state_file, drop_keys)
+
+
 @frozen_model
 class CrypttabAction:
     target: Target
-    volumes: tuple[Luks, ...]
+    entries: tuple[CrypttabEntry, ...]
+    key_files: tuple[File, ...]
     state_file: str
+    drop_keys: bool
 
     def describe(self) -> str:
-        names = ", ".join(luks.name for luks in self.volumes)
+        names = ", ".join(entry.name for entry in self.entries)
         return f"writing {CRYPTTAB} entries and key files for {names}"
 
     def apply(self, log: Logger) -> None:
-        keys = load_state(self.state_file).luks_keys
-        steps: list[DirectoryAction | FileAction] = []
-        lines: list[Resource] = []
-        for luks in self.volumes:
-            uuid = self._luks_uuid(luks, log)
-            key_file = "none"
-            if luks.name in keys:
-                key_file = f"{KEY_DIR}/{luks.name}"
-                node = File(
-                    path=key_file, mode=SECRET_MODE, contents=Resource(source=keys[luks.name])
-                )
-                steps.append(FileAction(self.target, node, self.target.path(key_file)))
-            lines.append(Resource(source=_data_url(crypttab_line(luks, uuid, key_file))))
-        key_dir = self.target.path(KEY_DIR)
+        lines = tuple(
+            Resource(source=_data_url(entry.line(self._luks_uuid(entry.device, log))))
+            for entry in self.entries
+        )
+        target = self.target
+        steps: list[DirectoryAction | FileAction] = [
+            FileAction(target, node, target.path(node.path)) for node in self.key_files
+        ]
+        key_dir = target.path(KEY_DIR)
+        # checked now, as upstream: an earlier action of this stage may have made it
         if steps and not key_dir.exists():
-            steps.insert(
-                0, DirectoryAction(self.target, Directory(path=KEY_DIR, mode=0o700), key_dir)
-            )
-        crypttab = File(path=CRYPTTAB, mode=SECRET_MODE, append=tuple(lines))
-        steps.append(FileAction(self.target, crypttab, self.target.path(CRYPTTAB)))
+            steps.insert(0, DirectoryAction(target, Directory(path=KEY_DIR, mode=0o700), key_dir))
+        crypttab = File(path=CRYPTTAB, mode=SECRET_MODE, append=lines)
+        steps.append(FileAction(target, crypttab, target.path(CRYPTTAB)))
         for step in steps:
             with log.op(step.describe()):
                 step.apply(log)
-        if keys:
+        if self.drop_keys:
             update_state(self.state_file, lambda state: state.without_luks_keys())
 
     @staticmethod
-    def _luks_uuid(luks: Luks, log: Logger) -> str:
-        argv = ["cryptsetup", "luksUUID", luks.device or ""]
+    def _luks_uuid(device: str, log: Logger) -> str:
+        argv = ["cryptsetup", "luksUUID", device]
         return run(argv, log).stdout.strip()  # the plan checked cryptsetup is there

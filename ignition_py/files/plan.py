@@ -36,10 +36,9 @@ def plan_files(config: Config, context: StageContext) -> list[Action]:
     actions: list[Action] = []
     # each stage is its own process: import only what this config needs
     if config.passwd is not None:
-        from ..state import load_state
         from .users import plan_passwd
 
-        notated = load_state(context.options.state_file).notated_directories or ()
+        notated = context.state.notated_directories or ()
         actions += plan_passwd(config.passwd, target, notated)
     entries = plan_entries(config.storage, target)
     if actions:
@@ -50,10 +49,12 @@ def plan_files(config: Config, context: StageContext) -> list[Action]:
 
         actions += plan_units(config.systemd, target)
     if config.storage is not None and config.storage.luks:
-        from .crypttab import CrypttabAction
+        from .crypttab import plan_crypttab
 
-        actions.append(CrypttabAction(target, config.storage.luks, context.options.state_file))
-    actions.append(ResultFileAction(target, context.options.state_file))
+        actions.append(
+            plan_crypttab(target, config.storage.luks, context.state, context.options.state_file)
+        )
+    actions.append(ResultFileAction(target, context.state.user_config_provided))
     from .relabel import plan_relabel
 
     actions += plan_relabel(config, target)

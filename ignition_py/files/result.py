@@ -13,7 +13,6 @@ from typing import Any
 from ..errors import IgnitionError
 from ..frozen import frozen_model
 from ..log import Logger
-from ..state import load_state
 from ..system.fs_writes import replace_file
 from .root_paths import make_parents, read_in_root
 from .target import Target, os_failure
@@ -41,7 +40,9 @@ def result_json(boot_id: str, date: str, user_config: bool, previous: Any) -> st
 @frozen_model
 class ResultFileAction:
     target: Target
-    state_file: str
+    # upstream reads s.State.FetchedConfigs, which no files-stage action changes: the
+    # state the stage began with
+    user_config_provided: bool
 
     def describe(self) -> str:
         return f'writing result file "{self.target.path(RESULT_PATH)}"'
@@ -65,9 +66,7 @@ class ResultFileAction:
             except ValueError as err:
                 raise IgnitionError(f"couldn't unmarshal previous report output: {err}") from err
         date = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-        text = result_json(
-            _boot_id(), date, load_state(self.state_file).user_config_provided, previous
-        )
+        text = result_json(_boot_id(), date, self.user_config_provided, previous)
         try:
             make_parents(self.target.root, path)
             data = text.encode()

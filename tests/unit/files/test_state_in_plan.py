@@ -1,0 +1,58 @@
+"""The files plan works from the state the stage began with (StageContext.state), never
+rereading the state file: here the file on disk says the opposite of the context, and the
+plan must follow the context. The crypttab key files and lines are decided in the plan; no
+device is asked anything until apply."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ignition_py.config.model import Clevis, Config, Ignition, Luks, Storage, Tang
+from ignition_py.files.crypttab import CrypttabAction, plan_crypttab
+from ignition_py.files.plan import plan_files
+from ignition_py.files.result import ResultFileAction
+from ignition_py.files.target import Target
+from ignition_py.log import Logger
+from ignition_py.stage import StageContext, StageOptions
+from ignition_py.state import FetchedConfig, State, save_state
+
+KEY_URL = "data:;base64,c2VjcmV0"
+DATA = Luks(name="data", device="/dev/vdb", discard=True)
+TANG = Luks(name="tangvol", device="/dev/vdc", clevis=Clevis(tang=(Tang(url="http://t"),)))
+
+
+def context(root: Path, state: State) -> StageContext:
+    options = StageOptions("file", str(root), "", 120.0, "", str(root / "state"), True)
+    return StageContext(options, Logger("test", to_stdout=True), state)
+
+
+def test_plan_follows_the_context_state_not_the_file(tmp_path: Path) -> None:
+    # the file claims a user config and a key; the context (the stage's start) has neither
+    on_disk = State(fetched_configs=(FetchedConfig("user", "file"),))
+    save_state(tmp_path / "state", on_disk.with_luks_key("data", KEY_URL))
+    config = Config(ignition=Ignition(version="3.4.0"), storage=Storage(luks=(DATA,)))
+    actions = plan_files(config, context(tmp_path, State()))
+    crypttab = next(a for a in actions if isinstance(a, CrypttabAction))
+    result = next(a for a in actions if isinstance(a, ResultFileAction))
+    assert crypttab.key_files == () and crypttab.entries[0].key_file == "none"
+    assert not crypttab.drop_keys
+    assert result.user_config_provided is False
+    with_user = context(tmp_path, State(fetched_configs=(FetchedConfig("user", "file"),)))
+    result = next(a for a in plan_files(config, with_user) if isinstance(a, ResultFileAction))
+    assert result.user_config_provided is True
+
+
+def test_crypttab_plan_decides_key_files_and_lines(tmp_path: Path) -> None:
+    state = State().with_luks_key("data", KEY_URL)
+    action = plan_crypttab(Target.at(tmp_path), (DATA, TANG), state, str(tmp_path / "state"))
+    assert [node.path for node in action.key_files] == ["/etc/luks/data"]
+    assert action.key_files[0].mode == 0o600
+    contents = action.key_files[0].contents
+    assert contents is not None and contents.source == KEY_URL
+    assert [entry.line("U") for entry in action.entries] == [
+        "data UUID=U /etc/luks/data luks,discard\n",
+        "tangvol UUID=U none luks,_netdev\n",
+    ]
+    assert [entry.device for entry in action.entries] == ["/dev/vdb", "/dev/vdc"]
+    assert action.drop_keys
+    assert KEY_URL not in action.describe()
