@@ -12,7 +12,8 @@ from collections.abc import Sequence
 
 from .cli_exit import guarded
 from .log import Logger
-from .pflags import HelpRequested, LongFlag, PflagError, defaults, parse
+from .pflags import LongFlag, parse_command_line, usage
+from .validate_cli import read_input
 from .version import version_line
 
 FLAGS = (
@@ -23,38 +24,23 @@ FLAGS = (
 )
 
 
-def _usage() -> None:
-    sys.stderr.write(f"Usage: {sys.argv[0]} [options] config.ign\nOptions:\n{defaults(FLAGS)}")
-
-
-def _read(argument: str) -> bytes:
-    if argument == "-":
-        return sys.stdin.buffer.read()
-    with open(argument, "rb") as source:
-        return source.read()
+def _usage_line() -> str:
+    return f"Usage: {sys.argv[0]} [options] config.ign"
 
 
 @guarded
 def main(argv: Sequence[str] | None = None) -> int:
-    try:
-        values, positional = parse(FLAGS, sys.argv[1:] if argv is None else argv)
-    except HelpRequested:
-        _usage()
-        return 0
-    except PflagError as err:
-        _usage()
-        sys.stderr.write(f"{err}\n")
-        return 2
-    if values["version"]:
-        print(version_line())
-        return 0
+    command_line = parse_command_line(FLAGS, sys.argv[1:] if argv is None else argv, _usage_line())
+    if isinstance(command_line, int):
+        return command_line
+    values, positional = command_line
     if len(positional) != 1:
-        _usage()
+        sys.stderr.write(usage(FLAGS, _usage_line()))
         return 1
     log = Logger(to_stdout=True)
     log.info(version_line())
     try:
-        raw = _read(positional[0])
+        raw = read_input(positional[0])
     except OSError as err:
         log.critical(f"couldn't read config: open {positional[0]}: {_reason(err)}")
         return 1

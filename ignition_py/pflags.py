@@ -5,9 +5,11 @@ Errors are pflag's words; the usage is pflag's PrintDefaults layout."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 
 from .frozen import frozen_model
+from .version import version_line
 
 _TRUE = ("1", "t", "T", "TRUE", "true", "True")
 _FALSE = ("0", "f", "F", "FALSE", "false", "False")
@@ -95,3 +97,28 @@ def defaults(flags: Sequence[LongFlag]) -> str:
         heads.append((head, usage))
     width = max(len(head) for head, _ in heads)
     return "".join(f"{head.ljust(width)}   {usage}\n" for head, usage in heads)
+
+
+def parse_command_line(
+    flags: Sequence[LongFlag], argv: Sequence[str], usage_line: str
+) -> tuple[dict[str, str | bool], list[str]] | int:
+    """(values, positional arguments) of `argv`, or the exit status once it is handled as
+    upstream's pflag personalities handle it: the usage on stderr for --help (0) and, after
+    pflag's message, for a bad flag (2); the version line on stdout for --version (0).
+    `usage_line` is the "Usage: ..." line before the flag list."""
+    try:
+        values, positional = parse(flags, argv)
+    except HelpRequested:
+        sys.stderr.write(usage(flags, usage_line))
+        return 0
+    except PflagError as err:
+        sys.stderr.write(usage(flags, usage_line) + f"{err}\n")
+        return 2
+    if values.get("version"):
+        print(version_line())
+        return 0
+    return values, positional
+
+
+def usage(flags: Sequence[LongFlag], usage_line: str) -> str:
+    return f"{usage_line}\nOptions:\n{defaults(flags)}"

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from .agent_names import UPSTREAM_PLATFORMS
 from .cli_exit import guarded
-from .pflags import HelpRequested, LongFlag, PflagError, defaults, parse
+from .pflags import LongFlag, parse_command_line, usage
 from .version import version_line
 
 FLAGS = (
@@ -21,26 +21,18 @@ FLAGS = (
 )
 
 
-def _usage() -> None:
-    sys.stderr.write(f"Usage: {sys.argv[0]} [options]\nOptions:\n{defaults(FLAGS)}")
+def _usage_line() -> str:
+    return f"Usage: {sys.argv[0]} [options]"
 
 
 @guarded
 def main(argv: Sequence[str] | None = None) -> int:
-    try:
-        values, positional = parse(FLAGS, sys.argv[1:] if argv is None else argv)
-    except HelpRequested:
-        _usage()
-        return 0
-    except PflagError as err:
-        _usage()
-        sys.stderr.write(f"{err}\n")
-        return 2
-    if values["version"]:
-        print(version_line())
-        return 0
+    parsed = parse_command_line(FLAGS, sys.argv[1:] if argv is None else argv, _usage_line())
+    if isinstance(parsed, int):
+        return parsed
+    values, positional = parsed
     if positional:
-        _usage()
+        sys.stderr.write(usage(FLAGS, _usage_line()))
         return 2
     platform = str(values["platform"])
     if not platform:
