@@ -7,42 +7,25 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from harness.package import SYSTEM_PATH, build_deb
 
 REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO / "qemu-harness"))
-
-from harness.package import SYSTEM_PATH, source_files  # noqa: E402
-
 BUILD_DEPENDS = ("dpkg-buildpackage", "dh", "dh_python3")
 
 
 @pytest.fixture(scope="module")
-def deb(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def deb() -> Path:
+    """The package of this tree, built as the harness builds it for every boot (cached by
+    the tree's hash, so a boot of the same tree and this test share one build)."""
     missing = [tool for tool in BUILD_DEPENDS if shutil.which(tool, path=SYSTEM_PATH) is None]
     if missing or not Path("/usr/share/perl5/Debian/Debhelper/Buildsystem/pybuild.pm").exists():
         reason = f"Debian packaging tools missing ({missing or 'dh-python'}): tests/run installs"
         print(reason)
         pytest.skip(reason)
-    where = tmp_path_factory.mktemp("deb")
-    source = where / "src"
-    for name in source_files():
-        target = source / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if (REPO / name).is_symlink():
-            target.symlink_to((REPO / name).readlink())
-        else:
-            shutil.copy2(REPO / name, target)
-    done = subprocess.run(
-        ["env", f"PATH={SYSTEM_PATH}", "dpkg-buildpackage", "-b", "-us", "-uc"],
-        cwd=source, capture_output=True, text=True,
-    )  # fmt: skip
-    assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
-    (built,) = where.glob("ignition-py_*_all.deb")
-    return built
+    return build_deb()
 
 
 def _field(deb: Path, name: str) -> str:
