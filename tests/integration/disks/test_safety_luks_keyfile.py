@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -23,15 +23,6 @@ from .cases import disk
 CONFIG_VERSION = "3.3.0"
 KEY = b"fetched-luks-key-" + bytes(range(32, 127))
 FAST_KDF = ["--pbkdf", "pbkdf2", "--pbkdf-force-iterations", "1000"]
-
-
-@pytest.fixture
-def server() -> Iterator[ScriptedServer]:
-    serving = ScriptedServer()
-    try:
-        yield serving
-    finally:
-        serving.close()
 
 
 def _config(device: str, key_file: Mapping[str, object]) -> dict[str, Any]:

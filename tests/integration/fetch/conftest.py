@@ -8,13 +8,6 @@ import pytest
 from .servers import CertAuthority, ScriptedServer, make_ca
 
 
-@pytest.fixture
-def server() -> Iterator[ScriptedServer]:
-    running = ScriptedServer()
-    yield running
-    running.close()
-
-
 @pytest.fixture(scope="session")
 def test_ca(tmp_path_factory: pytest.TempPathFactory) -> CertAuthority:
     return make_ca(tmp_path_factory.mktemp("ca"))

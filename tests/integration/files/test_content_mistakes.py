@@ -15,7 +15,6 @@ import gzip
 import hashlib
 import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -81,15 +80,6 @@ def files_config(node: dict[str, Any], append: bool) -> dict[str, Any]:
 def reference_config(node: dict[str, Any], how: str) -> dict[str, Any]:
     config = {"merge": [node]} if how == "merge" else {"replace": node}
     return {"ignition": {"version": "3.4.0", "config": config}}
-
-
-@pytest.fixture
-def server() -> Iterator[ScriptedServer]:
-    serving = ScriptedServer()
-    try:
-        yield serving
-    finally:
-        serving.close()
 
 
 @pytest.mark.parametrize("mistake", MISTAKES)
