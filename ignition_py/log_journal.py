@@ -4,14 +4,23 @@ length and the raw bytes for a value with a newline in it. An entry too large fo
 datagram goes as a sealed memfd passed with SCM_RIGHTS, as go-systemd does.
 
 Written here rather than imported from python3-systemd: `systemd.journal` costs three or
-four times the import time of `socket`, and every stage is its own process at boot."""
+four times the import time of `socket`, and every stage is its own process at boot. For
+the same reason the socket is CPython's `_socket` itself: `socket.py` only wraps it, and
+at import converts every constant into enums, which takes ~90 ms in a TCG guest."""
 
 from __future__ import annotations
 
 import errno
 import os
-import socket
 import struct
+from _socket import (
+    AF_UNIX,
+    SCM_RIGHTS,
+    SOCK_CLOEXEC,
+    SOCK_DGRAM,
+    SOL_SOCKET,
+    socket,
+)
 from collections.abc import Mapping
 
 DEFAULT_SOCKET = "/run/systemd/journal/socket"
@@ -42,7 +51,7 @@ class Journal:
 
     def __init__(self, path: str) -> None:
         self._path = path
-        self._socket = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC)
+        self._socket = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC)
         try:
             self._socket.connect(path)
         except OSError:
@@ -71,7 +80,7 @@ class Journal:
             import fcntl
 
             fcntl.fcntl(fd, fcntl.F_ADD_SEALS, seals)
-            rights = [(socket.SOL_SOCKET, socket.SCM_RIGHTS, struct.pack("i", fd))]
+            rights = [(SOL_SOCKET, SCM_RIGHTS, struct.pack("i", fd))]
             self._socket.sendmsg([], rights)
         finally:
             os.close(fd)

@@ -150,13 +150,39 @@ def _precompile_schemas(out: Path) -> None:
     package.mkdir(parents=True, exist_ok=True)
     (package / "__init__.py").write_text('"""Schema validators generated at build time."""\n')
     for version in KNOWN_VERSIONS:
-        code = fastjsonschema.compile_to_code(load_schema(version))
+        code = _without_package_imports(fastjsonschema.compile_to_code(load_schema(version)))
         entry = re.search(r"^def (validate\w*)\(", code, re.MULTILINE)
         assert entry is not None, "fastjsonschema's generated code has no validate function"
         code += f"\n\nvalidate = {entry.group(1)}\n"
         (package / f"{version.schema_name}.py").write_text(code)
     mode = py_compile.PycInvalidationMode.UNCHECKED_HASH
     compileall.compile_dir(package, quiet=2, invalidation_mode=mode)
+
+
+_EXCEPTIONS_IMPORT = re.compile(
+    r"^from fastjsonschema import (JsonSchemaValues?Exception(?:, JsonSchemaValues?Exception)*)$",
+    re.MULTILINE,
+)
+_DECIMAL_IMPORT = "from decimal import Decimal\n"
+
+
+def _without_package_imports(code: str) -> str:
+    """The generated code, its exceptions imported from ignition_py.config.schema_mismatch
+    rather than from fastjsonschema's package (whose import runs its code generator's
+    imports), and without `decimal` when nothing uses it (our trees never hold one)."""
+    code, count = _EXCEPTIONS_IMPORT.subn(
+        r"from ignition_py.config.schema_mismatch import \1", code
+    )
+    assert count == 1, (
+        "fastjsonschema's generated code no longer imports its exceptions as expected"
+    )
+    without_decimal = code.replace(_DECIMAL_IMPORT, "")
+    if "Decimal" not in without_decimal:
+        code = without_decimal
+    assert "import fastjsonschema" not in code and "from fastjsonschema" not in code, (
+        "still imports fastjsonschema"
+    )
+    return code
 
 
 def main() -> int:

@@ -30,28 +30,31 @@ PRECOMPILED_PACKAGE = "ignition_py.config.fastschema"
 
 
 @cache
-def _fast_validator(version: Version) -> Callable[[Any], Any]:
+def _fast_validator(version: Version) -> tuple[Callable[[Any], Any], type[Exception]]:
+    """The version's validator and the exception it raises for a mismatch: the one the
+    build generated (raising schema_mismatch's), else fastjsonschema's compiled now."""
     import importlib
 
     try:
         module = importlib.import_module(f"{PRECOMPILED_PACKAGE}.{version.schema_name}")
+        from .schema_mismatch import JsonSchemaValueException
+
         precompiled: Callable[[Any], Any] = module.validate
-        return precompiled
+        return precompiled, JsonSchemaValueException
     except ImportError:
         pass
     import fastjsonschema
 
     validator: Callable[[Any], Any] = fastjsonschema.compile(load_schema(version))
-    return validator
+    return validator, fastjsonschema.JsonSchemaException
 
 
 def check_schema(tree: dict[str, Any], version: Version) -> list[Entry]:
-    import fastjsonschema
-
+    validate, mismatch = _fast_validator(version)
     try:
-        _fast_validator(version)(tree)
+        validate(tree)
         return []
-    except fastjsonschema.JsonSchemaException:
+    except mismatch:
         pass
     import jsonschema
 

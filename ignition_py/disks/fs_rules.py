@@ -22,7 +22,6 @@ MKFS_TOOLS = {
     "swap": "mkswap",
 }
 FORMATS = (*MKFS_TOOLS, "none")
-NOT_MOUNTABLE = ("swap", "none")
 
 
 class FilesystemRuleError(Exception):

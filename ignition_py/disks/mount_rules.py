@@ -6,7 +6,9 @@ import os
 
 from ..config.model import Config, Filesystem
 from ..path_depth import depth
-from .fs_rules import NOT_MOUNTABLE
+
+# Formats with nothing to mount (swap is enabled by units, not mounted).
+NOT_MOUNTABLE = ("swap", "none")
 
 
 def mountable(config: Config) -> list[Filesystem]:

@@ -16,6 +16,7 @@ from .initramfs import AGENTS, build_initramfs
 from .kernel import debian_kernel
 from .package import build_deb
 from .platforms import PLATFORMS, delivery_for
+from .profile import append_overlay, collect
 from .qemu import Machine, boot
 from .rootfs import base_root_image, fresh_copy
 from .selinux import install_policy
@@ -42,6 +43,11 @@ def _parser() -> argparse.ArgumentParser:
         help="give the target a small SELinux policy's file contexts: the stages label what "
         "they write, and the checks read the labels back",
     )  # fmt: skip
+    parser.add_argument(
+        "--profile", action="store_true",
+        help="ignition-py agent only: run each stage with -X importtime and cProfile and "
+        "write the reports to OUT/profile/STAGE.txt",
+    )  # fmt: skip
     return parser
 
 
@@ -49,10 +55,11 @@ def _summary(
     log: BootLog, status: int | None, initramfs: Path, args: argparse.Namespace
 ) -> dict[str, Any]:
     stages = {
-        name: {k: round(v, 3) for k, v in times.items()} for name, times in log.stages.items()
+        name: {k: round(v, 3) for k, v in times.items()}
+        for name, times in log.timed_stages().items()
     }
     stage_seconds = sum(
-        t["end"] - t["start"] for t in log.stages.values() if "start" in t and "end" in t
+        t["end"] - t["start"] for t in stages.values() if "start" in t and "end" in t
     )
     return {
         "agent": args.agent,
@@ -63,7 +70,7 @@ def _summary(
         "initramfs_bytes": initramfs.stat().st_size,
         "milestones_seconds": {
             "qemu_start": 0.0,
-            **{k: round(v, 3) for k, v in log.milestones.items()},
+            **{k: round(v, 3) for k, v in log.timed_milestones().items()},
         },
         "stages_seconds": stages,
         "stage_time_total_seconds": round(stage_seconds, 3),
@@ -97,6 +104,10 @@ def _boot(args: argparse.Namespace, out: Path) -> int:
     # the package the image is built from: named before the build, as the tree may change
     package = build_deb().name if args.agent != "debian" else None
     initramfs = build_initramfs(kernel, args.agent, out / "initramfs.img")
+    if args.profile:
+        if args.agent != "ignition-py":
+            raise HarnessError("--profile profiles ignition-py's stages: use --agent ignition-py")
+        append_overlay(initramfs, out)
     config_copy = out / "config.ign"
     config_copy.write_bytes(args.config.read_bytes())
     delivery = delivery_for(args.platform, config_copy, out)
@@ -120,6 +131,9 @@ def _boot(args: argparse.Namespace, out: Path) -> int:
     if delivery.metadata is not None:
         summary["metadata_requests"] = [f"{r.method} {r.path}" for r in delivery.metadata.requests]
     failed = _report_failure(log)
+    if args.profile:
+        reports = collect(root, out / "profile")
+        say(f"profiles of {len(reports)} stages in {out / 'profile'}")
     checks = []
     if not failed and parsed.config is not None:
         checks = verify(parsed.config, [root, data], pristine_root)

@@ -79,3 +79,23 @@ def test_corrupt_primary_falls_back_to_backup(tmp_path: Path) -> None:
         assert gpt.read_table(fd, 512, 32768).kind == "none"
     finally:
         os.close(fd)
+
+
+def test_guids_are_stored_as_the_uefi_spec_and_the_uuid_module_store_them() -> None:
+    import uuid
+
+    from ignition_py.system.gpt import _guid_bytes, _guid_text, _random_guid
+
+    for _ in range(200):
+        value = uuid.uuid4()
+        text = str(value).upper()
+        for spelling in (text, text.lower(), "{" + text + "}", text.replace("-", ""),
+                         "urn:uuid:" + text):  # fmt: skip
+            assert _guid_bytes(spelling) == value.bytes_le, spelling
+        assert _guid_text(value.bytes_le) == text
+        drawn = uuid.UUID(_random_guid())
+        assert drawn.version == 4 and drawn.variant == uuid.RFC_4122
+    linux = "0FC63DAF-8483-4772-8E79-3D47D8E477E4"
+    assert _guid_bytes(linux).hex() == "af3dc60f838472478e793d47d8e477e4"
+    with pytest.raises(ValueError, match="badly formed GUID"):
+        _guid_bytes("0FC63DAF-8483-4772")

@@ -18,6 +18,7 @@ from ignition_py.config.model import Config, File, Resource, Storage
 from ignition_py.errors import ConfigError
 from ignition_py.log import Logger
 from ignition_py.providers import PLATFORMS, UNSUPPORTED, ProviderContext, get_platform
+from ignition_py.providers.catalog import PROVIDER_MODULES, load_all
 from ignition_py.providers.vmware import decode, ovf_properties
 from ignition_py.resources.fetcher import Fetcher
 
@@ -31,12 +32,23 @@ def test_every_upstream_platform_is_supported_or_refused_by_name() -> None:
                 get_platform(name)
         else:
             assert get_platform(name).name == name
+    load_all()
     assert set(PLATFORMS.names()) | set(UNSUPPORTED) == set(UPSTREAM_PLATFORMS)
 
 
 def test_supported_platform_count() -> None:
-    get_platform("file")
+    load_all()
     assert len(PLATFORMS.names()) >= 27
+
+
+def test_the_catalog_names_the_module_that_registers_each_platform() -> None:
+    load_all()
+    registered = {name: PLATFORMS.get(name) for name in PLATFORMS.names()}
+    assert set(registered) == set(PROVIDER_MODULES)
+    for name, platform in registered.items():
+        assert platform is not None
+        module = platform.fetch.__module__
+        assert module == f"ignition_py.providers.{PROVIDER_MODULES[name]}", (name, module)
 
 
 @pytest.mark.parametrize(
