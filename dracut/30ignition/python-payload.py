@@ -70,7 +70,13 @@ def find_modules() -> dict[str, str]:
     # ignition-py may be installed in editable mode (found through an import hook, which
     # modulefinder does not know): search its source tree first.
     project = str(Path(next(iter(ignition_py.__path__))).parent)
-    excludes = ["tkinter", "test", "pydoc", "unittest", "doctest", "pdb", "lib2to3", "idlelib"]
+    excludes = [
+        "tkinter", "test", "pydoc", "unittest", "doctest", "pdb", "lib2to3", "idlelib",
+        # Optional imports the agent never takes: urllib3's pyOpenSSL backend (requests
+        # uses it only when the ssl module lacks SNI) and decimal's pure-Python fallback
+        # (the C _decimal ships). 3.5 MB of the initramfs.
+        "cryptography", "OpenSSL", "_pydecimal",
+    ]  # fmt: skip
     finder = _Finder(path=[project, *sys.path], excludes=excludes)
     finder.run_script(script.name)
     Path(script.name).unlink()

@@ -252,7 +252,7 @@ class HttpClient:
                     method = "GET"
             raise FetchError(f"{shown}: stopped after {MAX_REDIRECTS} redirects")
         except requests.exceptions.SSLError as err:
-            if "CERTIFICATE_VERIFY_FAILED" in str(err):
+            if _certificate_refused(err):
                 # A certificate that does not verify will not verify on a retry either.
                 raise FetchError(f"TLS error fetching {shown}: {_describe(err)}") from None
             self.log.info(f"{request.method} error: {_describe(err)}")
@@ -282,3 +282,11 @@ def _describe(err: Exception) -> str:
     if reason and hasattr(reason[0], "reason"):
         text = str(reason[0].reason)
     return f"{type(err).__name__}: {text}"
+
+
+def _certificate_refused(err: Exception) -> bool:
+    """The server's certificate does not verify (OpenSSL's verdict) or names another
+    host (urllib3's own check, used with a config's CAs; its CertificateError says
+    "hostname ... doesn't match ...", in urllib3 1.26 as in 2.x)."""
+    text = str(err)
+    return "CERTIFICATE_VERIFY_FAILED" in text or "doesn't match" in text

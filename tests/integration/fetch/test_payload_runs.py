@@ -1,0 +1,121 @@
+"""The Python payload the dracut module stages into the initramfs (python-payload.py, run
+as module-setup.sh runs it) holds everything the fetch stages import: with nothing on
+sys.path but the payload's own trees, Debian's python3 fetches a config merged over
+https with a custom CA, and imports none of the optional packages the payload leaves
+out (pyOpenSSL, cryptography)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from testkit.agents import OURS
+from testkit.stagerun import run_stages
+
+from .servers import Answer, CertAuthority, ScriptedServer
+
+REPO = Path(__file__).resolve().parents[3]
+PAYLOAD = REPO / "dracut" / "30ignition" / "python-payload.py"
+PYTHON = "/usr/bin/python3"
+LEFT_OUT = ("cryptography", "OpenSSL", "_pydecimal")
+
+_LAUNCHER = """#!{python} -IS
+import atexit, json, os, sys
+root = {root!r}
+sys.path[:] = [root + "/usr/lib/ignition-py", root + "/usr/lib/python3.11",
+               root + "/usr/lib/python3.11/lib-dynload"]
+def _record():
+    with open(os.environ["PAYLOAD_MODULES"], "a") as out:
+        out.write(json.dumps(sorted(sys.modules)) + "\\n")
+atexit.register(_record)
+from ignition_py.agent_cli import main
+sys.exit(main())
+"""
+
+
+@pytest.fixture(scope="module")
+def payload(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    root = tmp_path_factory.mktemp("payload")
+    subprocess.run([PYTHON, "-X", "no_debug_ranges", str(PAYLOAD), str(root)], check=True,
+                   env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})  # fmt: skip
+    yield root
+
+
+def test_the_payload_alone_fetches_over_https(
+    payload: Path, tmp_path: Path, tls_server: ScriptedServer, test_ca: CertAuthority
+) -> None:
+    site = payload / "usr" / "lib" / "ignition-py"
+    for package in LEFT_OUT:
+        assert not list(payload.rglob(package)) and not list(payload.rglob(package + ".pyc"))
+    assert (site / "requests").is_dir() and (
+        site / "ignition_py" / "config" / "fastschema"
+    ).is_dir()
+    launcher = tmp_path / "ignition"
+    launcher.write_text(_LAUNCHER.format(python=PYTHON, root=str(payload)))
+    launcher.chmod(0o755)
+
+    written = {"path": "/etc/from-https", "contents": {"source": "data:,x"}}
+    child = {"ignition": {"version": "3.4.0"}, "storage": {"files": [written]}}
+    tls_server.route("/child.ign", Answer(200, json.dumps(child).encode()))
+    ca = "data:;base64," + base64.b64encode(test_ca.cert.read_bytes()).decode()
+    config = {
+        "ignition": {
+            "version": "3.4.0",
+            "config": {"merge": [{"source": tls_server.url("/child.ign")}]},
+            "security": {"tls": {"certificateAuthorities": [{"source": ca}]}},
+        }
+    }
+    modules = tmp_path / "modules.jsonl"
+    outcome = run_stages(launcher, tmp_path / "work", ["fetch-offline"], user_config=config,
+                         env={"PAYLOAD_MODULES": str(modules)})  # fmt: skip
+    assert outcome.returncode == 0, outcome.output
+    cached = outcome.cached
+    assert cached is not None, outcome.output
+    assert [f["path"] for f in cached["storage"]["files"]] == ["/etc/from-https"]
+    assert tls_server.requests_to("/child.ign"), "the fetch stage never reached the server"
+    runs = [json.loads(line) for line in modules.read_text().splitlines()]
+    assert len(runs) == 2  # fetch-offline asked for the network, fetch fetched
+    for loaded in runs:
+        assert not [m for m in loaded if m.split(".")[0] in LEFT_OUT], loaded
+        assert all(m.split(".")[0] != "fastjsonschema" for m in loaded), loaded
+    assert "requests" in runs[1] and "ssl" in runs[1]
+
+
+@pytest.mark.parametrize("agent", ["payload", "venv"])
+def test_a_certificate_for_another_host_is_refused_at_once(
+    agent: str, payload: Path, tmp_path: Path, test_ca: CertAuthority
+) -> None:
+    """The CA is trusted, the name is not the server's: the host name is still checked
+    (urllib3 does it, Debian's 1.26 in the payload as PyPI's 2.x in the venv), and the
+    failure is final, as an unverifiable certificate is."""
+    context = test_ca.server_context(tmp_path, ["elsewhere.example"])
+    server = ScriptedServer(tls=context)
+    try:
+        server.route("/child.ign", Answer(200, b'{"ignition": {"version": "3.4.0"}}'))
+        launcher: Path | str = OURS
+        if agent == "payload":
+            launcher = tmp_path / "ignition"
+            launcher.write_text(_LAUNCHER.format(python=PYTHON, root=str(payload)))
+            launcher.chmod(0o755)
+        ca = "data:;base64," + base64.b64encode(test_ca.cert.read_bytes()).decode()
+        config = {
+            "ignition": {
+                "version": "3.4.0",
+                "config": {"merge": [{"source": server.url("/child.ign")}]},
+                "security": {"tls": {"certificateAuthorities": [{"source": ca}]}},
+            }
+        }
+        modules = {"PAYLOAD_MODULES": str(tmp_path / "modules")}
+        outcome = run_stages(launcher, tmp_path / "work", ["fetch-offline"], user_config=config,
+                             env=modules, timeout=60)  # fmt: skip
+    finally:
+        server.close()
+    assert outcome.returncode == 1, outcome.output
+    assert "doesn't match" in outcome.output, outcome.output
+    assert len(server.requests_to("/child.ign")) == 0  # refused in the handshake
+    assert outcome.cached is None
