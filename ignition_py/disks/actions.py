@@ -19,24 +19,21 @@ from .luks_keys import LuksKey
 @frozen_model
 class WaitForDevices:
     """Wait for devices; with `json_paths`, they exist before the stage writes (the stage
-    does not make them), so a plan made now names each one that is missing."""
+    does not make them), and `missing` is what the plan's probe found lacking: the first
+    such device, named by its JSON path."""
 
     devices: tuple[str, ...]
     purpose: str
     json_paths: tuple[str, ...] = ()
+    missing: str | None = None
 
     def describe(self) -> str:
         return f"waiting for {self.purpose} devices {', '.join(self.devices)}"
 
     def unmet(self) -> str | None:
-        """For `ignition-py plan`: the first device that must exist and does not."""
-        from ..system.blockdev import is_block_device, never_a_block_device
-
-        for device, path in zip(self.devices, self.json_paths, strict=False):
-            if not is_block_device(device):
-                why = never_a_block_device(device) or "does not exist"
-                return f"{path}: device {device} {why}"
-        return None
+        """For `ignition-py plan`: the first device that must exist and did not when the
+        plan was made (the stage itself waits for it)."""
+        return self.missing
 
     def apply(self, log: Logger) -> None:
         from ..system import blockdev

@@ -110,11 +110,11 @@ def plan_storage(
     keys = decide_keys(storage.luks, ignition, platform, log) if storage.luks else {}
     actions: list[Action] = []
     if storage.disks:
-        paths = tuple(f"$.storage.disks.{i}.device" for i in range(len(storage.disks)))
-        actions.append(WaitForDevices(tuple(d.device for d in storage.disks), "disks", paths))
+        paths = {d.device: f"$.storage.disks.{i}.device" for i, d in enumerate(storage.disks)}
+        actions.append(_wait_for_existing(paths, "disks", probe))
     existing = needed_before_writing(storage)
     if existing:
-        actions.append(WaitForDevices(tuple(existing), "pre-existing", tuple(existing.values())))
+        actions.append(_wait_for_existing(existing, "pre-existing", probe))
     undecided = tuple(d for d, plan in zip(storage.disks, disks, strict=True) if plan is None)
     written = _devices_written_later(storage, filesystems, luks_found, probe)
     late_luks = tuple(v for v in storage.luks if not probe.is_block_device(v.device or ""))
@@ -145,6 +145,18 @@ def plan_storage(
         actions += [CreateFilesystem(fs, filesystems.get(i)) for i, fs in formatted]
     actions.append(SettleUdev())
     return actions
+
+
+def _wait_for_existing(paths: dict[str, str], purpose: str, probe: DiskProbe) -> WaitForDevices:
+    """Waiting for devices the stage does not make (device -> JSON path), with the first
+    one the probe finds missing now, for `ignition-py plan`."""
+    missing = None
+    for device, path in paths.items():
+        if not probe.is_block_device(device):
+            why = probe.never_a_block_device(device) or "does not exist"
+            missing = f"{path}: device {device} {why}"
+            break
+    return WaitForDevices(tuple(paths), purpose, tuple(paths.values()), missing)
 
 
 def _decide_filesystems(

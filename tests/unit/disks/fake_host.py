@@ -53,12 +53,16 @@ class FakeHost:
     links: dict[str, str] = field(default_factory=dict)
     tools_missing: set[str] = field(default_factory=set)
     asked: list[str] = field(default_factory=list)
+    never: dict[str, str] = field(default_factory=dict)  # path -> why it never will be one
 
     def missing_tools(self, names: Sequence[str]) -> list[str]:
         return [name for name in names if name in self.tools_missing]
 
     def is_block_device(self, path: str) -> bool:
         return self.resolve(path) in self.devices
+
+    def never_a_block_device(self, path: str) -> str | None:
+        return self.never.get(path)
 
     def resolve(self, path: str) -> str:
         return self.links.get(path, path)

@@ -119,6 +119,27 @@ def test_a_disk_not_there_yet_is_decided_when_it_appears() -> None:
     assert [d.device for d in check.undecided_disks] == ["/dev/vdb"]
 
 
+def test_plan_asks_the_probe_which_devices_are_missing_never_the_host() -> None:
+    """`ignition-py plan` reports what the probe saw: the fake's /dev/vdz is there and its
+    /dev/loop0 is not, whatever this machine has (the plan once asked the real host)."""
+    tree = {"disks": [{"device": "/dev/vdz"}, {"device": "/dev/loop0"}]}
+    actions = plan(FakeHost({"/dev/vdz": disk()}), tree)
+    [wait] = [a for a in actions if isinstance(a, WaitForDevices) and a.purpose == "disks"]
+    assert wait.unmet() == "$.storage.disks.1.device: device /dev/loop0 does not exist"
+    present = plan(FakeHost({"/dev/vdz": disk(), "/dev/loop0": disk()}), tree)
+    assert [a.unmet() for a in only(present, WaitForDevices)] == [None]
+
+
+def test_a_member_that_never_will_be_a_device_is_named_with_the_probes_reason() -> None:
+    host = FakeHost(never={"/dev/disk/by-id/x": "is a link to /tmp/x, which does not exist"})
+    tree = {"raid": [{"name": "md0", "level": "raid1", "devices": ["/dev/disk/by-id/x"]}]}
+    [wait] = [a for a in plan(host, tree) if isinstance(a, WaitForDevices) and a.unmet()]
+    assert wait.unmet() == (
+        "$.storage.raid.0.devices.0: device /dev/disk/by-id/x is a link to /tmp/x, "
+        "which does not exist"
+    )
+
+
 def filesystem(host: FakeHost, **fields: object) -> CreateFilesystem:
     actions = plan(host, {"filesystems": [{"device": "/dev/vdc", "format": "ext4", **fields}]})
     [action] = only(actions, CreateFilesystem)
