@@ -179,7 +179,8 @@ class CreateLuks:
     luks2: bool | None = None  # whether the device held LUKS2 for the plan; None: look then
 
     def describe(self) -> str:
-        from .luks_rules import format_argv, uses_clevis
+        from ..config.model import uses_clevis
+        from .luks_rules import format_argv
 
         wipe = "wipe the volume, then " if self.luks.wipe_volume else "reuse a matching one, or "
         argv = shlex.join(format_argv(self.luks, "KEYFILE", self.luks.device or ""))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..config.model import Config, Ignition, Storage
+from ..config.model import Config, Ignition, Storage, uses_clevis
 from ..errors import IgnitionError
 from ..log import Logger
 from ..plan_tools import check_tools
@@ -30,7 +30,7 @@ from .disk_plan import DiskPlan, plan_disk
 from .fs_plan import FsDecision, decide_filesystem
 from .fs_rules import MKFS_TOOLS, Decision
 from .luks_keys import decide_keys
-from .luks_rules import LuksRuleError, check_supported, uses_clevis
+from .luks_rules import LuksRuleError, check_supported
 
 Action = (
     WaitForDevices | CheckBeforeWriting | PartitionDisk | CreateRaid | RecordLuksKey

@@ -278,7 +278,7 @@ def test_clevis_is_a_tool_of_its_volume() -> None:
 def test_luks_reuse_follows_upstreams_order(
     fields: dict[str, object], generated: bool, reason: str | None
 ) -> None:
-    from ignition_py.disks.luks_rules import uses_clevis
+    from ignition_py.config.model import uses_clevis
     from ignition_py.disks.luks_volume import reuse_refusal
 
     from .fake_host import storage
