@@ -17,7 +17,6 @@ from ignition_py.disks.actions import (
     RecordLuksKey,
 )
 from ignition_py.disks.plan import Action, plan_storage
-from ignition_py.log import Logger
 from ignition_py.system.blockdev import DeviceError
 from ignition_py.system.filesystems import Probe
 from ignition_py.system.gpt import DiskTable, Geometry, GptEntry
@@ -108,7 +107,6 @@ def plan(host: FakeHost, tree: dict[str, Any]) -> list[Action]:
         platform="file",
         state_file="/run/ignition/state",
         probe=host,
-        log=Logger("test", to_stdout=True),
     )
 
 
