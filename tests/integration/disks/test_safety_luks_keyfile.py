@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,9 @@ import pytest
 
 from ignition_py.resources.dataurl import encode_data_url
 from ignition_py.state import load_state
+from testkit.agents import OURS
 from testkit.loopdisks import Before, Runner, fingerprint, loop_disks, probe, sh
+from tests.oracles import UPSTREAM, require
 
 from ..fetch.servers import Answer, ScriptedServer
 from .cases import disk
@@ -98,3 +101,30 @@ def test_a_key_file_that_cannot_be_had_changes_no_disk(
         assert ("hash" if fault == "hash" else "404") in result.output.lower()
         assert fingerprint(disks[0]) == image
         assert probe(disks[1].device).get("TYPE") is None
+
+
+FAILED_KEY = re.compile(
+    r"Ignition failed: failed to create luks: failed to create keyfile "
+    r'(?:"/tmp/ignition-luks-\d+"|for luks data \(\$\.storage\.luks\.0\.keyFile\)): (.*)'
+)
+
+
+def test_a_bad_key_fails_with_upstreams_message(tmp_path: Path, server: ScriptedServer) -> None:
+    """v2.26.0: `failed to create luks: failed to create keyfile "/tmp/ignition-luks-N":
+    WHY`; ignition-py names the volume and its JSON path instead of a temporary file."""
+    require(UPSTREAM)
+    server.route("/keys/data", Answer(body=KEY))
+    key_file = {"source": server.url("/keys/data"), "verification": {"hash": "sha512-" + "0" * 128}}
+    reasons = []
+    for name, agent in (("ours", OURS), ("upstream", UPSTREAM.agent)):
+        work = tmp_path / name
+        work.mkdir()
+        with loop_disks((Before(size_mib=32),), work) as disks:
+            config = _config(disks[0].device, key_file)
+            done = Runner(work, agent).stage("disks", config, work / "root")
+            assert done.returncode == 1
+            found = FAILED_KEY.search(done.output)
+            assert found is not None, done.output
+            reasons.append(found.group(1))
+            assert probe(disks[0].device).get("TYPE") is None
+    assert reasons[0] == reasons[1]
