@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .config.model import Config
     from .config.parse import Parsed
+    from .state import State
 
 DEFAULT_STATE_FILE = "/run/ignition/state"
 
@@ -72,11 +73,12 @@ def run_plan(args: argparse.Namespace) -> int:
     except IgnitionError as err:
         print(f"ignition-py plan: {err}", file=sys.stderr)
         return 1
-    context = StageContext(options, Logger("plan", stream=sys.stderr), state)
+    log = Logger("plan", stream=sys.stderr)
     for stage in PLAN_ORDER:
         planner = PLANNERS.get(stage)
         if planner is None:
             continue
+        context = StageContext(options, log, state)
         try:
             actions = planner(config, context)
         except IgnitionError as err:
@@ -94,7 +96,18 @@ def run_plan(args: argparse.Namespace) -> int:
                 print(f"      {line}")
         if not actions:
             print("  (nothing to do)")
+        state = _state_after(actions, state)
     return 0
+
+
+def _state_after(actions: list[Any], state: State) -> State:
+    """The state the next stage would begin with: each action's `planned_state(state)`
+    (e.g. the LUKS keys the disks stage records for the files stage's crypttab)."""
+    for action in actions:
+        planned = getattr(action, "planned_state", None)
+        if callable(planned):
+            state = planned(state)
+    return state
 
 
 def _first_unmet(actions: list[Any]) -> str | None:

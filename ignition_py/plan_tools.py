@@ -17,16 +17,24 @@ class MissingStageTools(MissingToolError):
         IgnitionError.__init__(self, f"required tools not found in PATH: {needs}")
 
 
+def missing_on_path(
+    names: Sequence[str], missing_tools: Callable[[Sequence[str]], list[str]] | None = None
+) -> list[str]:
+    """The programs in names that are not on PATH, in the order given; missing_tools is
+    the host's answer (default: system.commands.missing_tools)."""
+    if missing_tools is None:
+        from .system.commands import missing_tools as on_host
+
+        missing_tools = on_host
+    return missing_tools(names)
+
+
 def check_tools(
     needs: Mapping[str, str], missing_tools: Callable[[Sequence[str]], list[str]] | None = None
 ) -> None:
     """Raise MissingStageTools for every tool in needs (tool -> JSON path of the config
     entry that needs it, e.g. "$.storage.filesystems.0.format") that is not on PATH;
     missing_tools is the host's answer (default: system.commands.missing_tools)."""
-    if missing_tools is None:
-        from .system.commands import missing_tools as on_host
-
-        missing_tools = on_host
-    missing = missing_tools(sorted(needs))
+    missing = missing_on_path(sorted(needs), missing_tools)
     if missing:
         raise MissingStageTools({tool: needs[tool] for tool in missing})

@@ -370,3 +370,14 @@ class Config:
     passwd: Passwd | None = field(default=None, metadata=spec("passwd", OBJ, cls=Passwd))
     storage: Storage | None = field(default=None, metadata=spec("storage", OBJ, cls=Storage))
     systemd: Systemd | None = field(default=None, metadata=spec("systemd", OBJ, cls=Systemd))
+
+
+def uses_clevis(luks: Luks) -> bool:
+    """Whether the volume is bound with clevis (tang, tpm2 or a custom pin): upstream's
+    Clevis.IsPresent, which both the disks stage (binding) and the files stage (a
+    crypttab line without a key file) ask."""
+    clevis = luks.clevis
+    if clevis is None:
+        return False
+    custom = clevis.custom
+    return bool(clevis.tang or clevis.tpm2 or (custom is not None and custom.pin))

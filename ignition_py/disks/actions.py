@@ -8,40 +8,59 @@ from __future__ import annotations
 
 import shlex
 
-from ..config.model import Disk, Filesystem, Luks, Raid
+from ..config.model import Disk, Filesystem, Ignition, Luks, Raid
 from ..frozen import frozen_model
 from ..log import Logger
+from ..state import State
 from .disk_plan import DiskPlan
 from .fs_plan import FsDecision
-from .luks_keys import LuksKey
+from .luks_keys import KeyRing, KeySource
 
 
 @frozen_model
 class WaitForDevices:
     """Wait for devices; with `json_paths`, they exist before the stage writes (the stage
-    does not make them), so a plan made now names each one that is missing."""
+    does not make them), and `missing` is what the plan's probe found lacking: the first
+    such device, named by its JSON path."""
 
     devices: tuple[str, ...]
     purpose: str
     json_paths: tuple[str, ...] = ()
+    missing: str | None = None
 
     def describe(self) -> str:
         return f"waiting for {self.purpose} devices {', '.join(self.devices)}"
 
     def unmet(self) -> str | None:
-        """For `ignition-py plan`: the first device that must exist and does not."""
-        from ..system.blockdev import is_block_device, never_a_block_device
-
-        for device, path in zip(self.devices, self.json_paths, strict=False):
-            if not is_block_device(device):
-                why = never_a_block_device(device) or "does not exist"
-                return f"{path}: device {device} {why}"
-        return None
+        """For `ignition-py plan`: the first device that must exist and did not when the
+        plan was made (the stage itself waits for it)."""
+        return self.missing
 
     def apply(self, log: Logger) -> None:
         from ..system import blockdev
 
         blockdev.wait_for_devices(list(self.devices), log)
+
+
+@frozen_model
+class HaveLuksKeys:
+    """Every LUKS volume's key, generated, decoded or fetched (with the config's timeouts,
+    proxy and CAs) into the stage's key ring, before the first write: a key that cannot
+    be had fails the stage with every disk as it was (upstream partitions first)."""
+
+    sources: tuple[KeySource, ...]
+    ignition: Ignition
+    platform: str
+    ring: KeyRing
+
+    def describe(self) -> str:
+        keys = ", ".join(f"luks {s.name}: {s.origin()}" for s in self.sources)
+        return f"getting the LUKS keys ({keys})"
+
+    def apply(self, log: Logger) -> None:
+        from .luks_keys import have_keys
+
+        have_keys(self.sources, self.ignition, self.platform, self.ring, log)
 
 
 @frozen_model
@@ -154,42 +173,51 @@ class CreateRaid:
 
 @frozen_model
 class RecordLuksKey:
-    """The state-file write of a LUKS key (upstream's luksPersistKeyFiles); key None
-    takes it out again."""
+    """The state-file write of a LUKS key (upstream's luksPersistKeyFiles), from the key
+    ring; ring None takes it out again."""
 
     state_file: str
     name: str
-    key: LuksKey | None
+    ring: KeyRing | None
 
     def describe(self) -> str:
-        if self.key is None:
+        if self.ring is None:
             return f"forgetting the key of luks {self.name} in {self.state_file} (clevis has it)"
         return f"recording the key of luks {self.name} in {self.state_file}"
+
+    def planned_state(self, state: State) -> State:
+        """For `ignition-py plan`: the state later stages begin with once this is done
+        (a key's place held by an empty data URL: the plan has no key)."""
+        if self.ring is None:
+            return state.without_luks_key(self.name)
+        return state.with_luks_key(self.name, "data:,")
 
     def apply(self, log: Logger) -> None:
         from .luks_state import record_luks_key
 
-        secret = self.key.secret.value if self.key is not None else None
-        record_luks_key(self.state_file, self.name, secret)
+        key = self.ring.key(self.name) if self.ring is not None else None
+        record_luks_key(self.state_file, self.name, key)
 
 
 @frozen_model
 class CreateLuks:
-    """Reuse or format and open one LUKS2 volume with the planned key."""
+    """Reuse or format and open one LUKS2 volume with its key from the ring."""
 
     luks: Luks
-    key: LuksKey
+    key: KeySource
+    ring: KeyRing
     luks2: bool | None = None  # whether the device held LUKS2 for the plan; None: look then
 
     def describe(self) -> str:
-        from .luks_rules import format_argv, uses_clevis
+        from ..config.model import uses_clevis
+        from .luks_rules import format_argv
 
         wipe = "wipe the volume, then " if self.luks.wipe_volume else "reuse a matching one, or "
         argv = shlex.join(format_argv(self.luks, "KEYFILE", self.luks.device or ""))
         clevis = ", then bind clevis" if uses_clevis(self.luks) else ""
         return (
             f"creating LUKS2 volume {self.luks.name} on {self.luks.device} with the "
-            f"{self.key.origin}: {wipe}{argv}{clevis}"
+            f"{self.key.origin()}: {wipe}{argv}{clevis}"
         )
 
     def apply(self, log: Logger) -> None:
@@ -198,10 +226,8 @@ class CreateLuks:
         from .luks_volume import make_volume
 
         device = blockdev.resolve(self.luks.device or "")
-        key = self.key
-        make_volume(
-            self.luks, device, key.secret.value, key.generated, HostProbe(log), log, self.luks2
-        )
+        key = self.ring.key(self.luks.name)
+        make_volume(self.luks, device, key, self.key.generated, HostProbe(log), log, self.luks2)
 
 
 @frozen_model

@@ -37,15 +37,6 @@ def open_argv(luks: Luks, device: str, key_file: str) -> list[str]:
     return [*args, *luks.open_options]
 
 
-def uses_clevis(luks: Luks) -> bool:
-    """Whether the volume is bound with clevis (tang, tpm2 or a custom pin)."""
-    clevis = luks.clevis
-    if clevis is None:
-        return False
-    custom = clevis.custom
-    return bool(clevis.tang or clevis.tpm2 or (custom is not None and custom.pin))
-
-
 def clevis_pin_and_config(luks: Luks) -> tuple[str, str]:
     """The pin and JSON config for `clevis luks bind`: a custom pin verbatim, else sss."""
     clevis = luks.clevis

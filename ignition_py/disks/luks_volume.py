@@ -5,7 +5,7 @@ clevis. The commands run through system/luks."""
 
 from __future__ import annotations
 
-from ..config.model import Luks
+from ..config.model import Luks, uses_clevis
 from ..errors import IgnitionError
 from ..log import Logger
 from ..system import luks as system_luks
@@ -46,7 +46,7 @@ def make_volume(
     and remove a generated key from the volume (clevis replaces it). luks2 is whether the
     device holds a LUKS2 header, when the plan already knows. Raises IgnitionError with
     upstream's messages."""
-    clevis = luks_rules.uses_clevis(luks)
+    clevis = uses_clevis(luks)
     with system_luks.key_file(key) as key_path:
         open_argv = luks_rules.open_argv(luks, device, key_path)
         if luks2 is None and not luks.wipe_volume:

@@ -2,16 +2,16 @@
 probe shows it, in upstream's order (partitions, RAID, LUKS, filesystems), each device
 waited for first. Everything that can be known before the first write is decided here:
 the tools needed (checked on PATH), every disk's table and every filesystem whose device
-is there and no earlier step changes, the LUKS keys (fetched or generated), and every
-refusal. The rest is decided by the same rules when its turn comes."""
+is there and no earlier step changes, where each LUKS key comes from (had by an action
+before the first write: planning fetches nothing), and every refusal. The rest is
+decided by the same rules when its turn comes."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..config.model import Config, Ignition, Storage
+from ..config.model import Config, Ignition, Storage, uses_clevis
 from ..errors import IgnitionError
-from ..log import Logger
 from ..plan_tools import check_tools
 from ..stage import StageContext
 from ..system.disk_probe import DiskProbe, HostProbe
@@ -20,6 +20,7 @@ from .actions import (
     CreateFilesystem,
     CreateLuks,
     CreateRaid,
+    HaveLuksKeys,
     PartitionDisk,
     RecordLuksKey,
     SettleUdev,
@@ -29,12 +30,12 @@ from .device_origin import needed_before_writing
 from .disk_plan import DiskPlan, plan_disk
 from .fs_plan import FsDecision, decide_filesystem
 from .fs_rules import MKFS_TOOLS, Decision
-from .luks_keys import decide_keys
-from .luks_rules import LuksRuleError, check_supported, uses_clevis
+from .luks_keys import KeyRing, key_sources
+from .luks_rules import LuksRuleError, check_supported
 
 Action = (
-    WaitForDevices | CheckBeforeWriting | PartitionDisk | CreateRaid | RecordLuksKey
-    | CreateLuks | CreateFilesystem | SettleUdev
+    WaitForDevices | HaveLuksKeys | CheckBeforeWriting | PartitionDisk | CreateRaid
+    | RecordLuksKey | CreateLuks | CreateFilesystem | SettleUdev
 )  # fmt: skip
 
 
@@ -75,7 +76,6 @@ def plan_disks(config: Config, context: StageContext) -> list[Action]:
         platform=context.options.platform,
         state_file=context.options.state_file,
         probe=HostProbe(context.log),
-        log=context.log,
     )
 
 
@@ -86,7 +86,6 @@ def plan_storage(
     platform: str,
     state_file: str,
     probe: DiskProbe,
-    log: Logger,
 ) -> list[Action]:
     """The stage's actions. Raises IgnitionError (or a subclass) for anything refused
     before the first write; the message names the device or the config path."""
@@ -107,14 +106,17 @@ def plan_storage(
         else None
         for disk in storage.disks
     ]
-    keys = decide_keys(storage.luks, ignition, platform, log) if storage.luks else {}
+    sources = key_sources(storage.luks)
+    ring = KeyRing()
     actions: list[Action] = []
     if storage.disks:
-        paths = tuple(f"$.storage.disks.{i}.device" for i in range(len(storage.disks)))
-        actions.append(WaitForDevices(tuple(d.device for d in storage.disks), "disks", paths))
+        paths = {d.device: f"$.storage.disks.{i}.device" for i, d in enumerate(storage.disks)}
+        actions.append(_wait_for_existing(paths, "disks", probe))
     existing = needed_before_writing(storage)
     if existing:
-        actions.append(WaitForDevices(tuple(existing), "pre-existing", tuple(existing.values())))
+        actions.append(_wait_for_existing(existing, "pre-existing", probe))
+    if sources:
+        actions.append(HaveLuksKeys(sources, ignition, platform, ring))
     undecided = tuple(d for d, plan in zip(storage.disks, disks, strict=True) if plan is None)
     written = _devices_written_later(storage, filesystems, luks_found, probe)
     late_luks = tuple(v for v in storage.luks if not probe.is_block_device(v.device or ""))
@@ -133,10 +135,9 @@ def plan_storage(
         actions += [CreateRaid(array) for array in storage.raid]
     if storage.luks:
         actions.append(WaitForDevices(tuple(v.device or "" for v in storage.luks), "luks"))
-        for volume in storage.luks:
-            key = keys[volume.name]
-            actions.append(RecordLuksKey(state_file, volume.name, key))
-            actions.append(CreateLuks(volume, key, luks_found.get(volume.name)))
+        for volume, key in zip(storage.luks, sources, strict=True):
+            actions.append(RecordLuksKey(state_file, volume.name, ring))
+            actions.append(CreateLuks(volume, key, ring, luks_found.get(volume.name)))
             if uses_clevis(volume) and key.generated:
                 actions.append(RecordLuksKey(state_file, volume.name, None))
     formatted = [(i, fs) for i, fs in enumerate(storage.filesystems) if fs.format]
@@ -145,6 +146,18 @@ def plan_storage(
         actions += [CreateFilesystem(fs, filesystems.get(i)) for i, fs in formatted]
     actions.append(SettleUdev())
     return actions
+
+
+def _wait_for_existing(paths: dict[str, str], purpose: str, probe: DiskProbe) -> WaitForDevices:
+    """Waiting for devices the stage does not make (device -> JSON path), with the first
+    one the probe finds missing now, for `ignition-py plan`."""
+    missing = None
+    for device, path in paths.items():
+        if not probe.is_block_device(device):
+            why = probe.never_a_block_device(device) or "does not exist"
+            missing = f"{path}: device {device} {why}"
+            break
+    return WaitForDevices(tuple(paths), purpose, tuple(paths.values()), missing)
 
 
 def _decide_filesystems(

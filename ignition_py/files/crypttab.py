@@ -4,16 +4,18 @@ them (`/etc/luks/NAME`, 0600, in a 0700 directory), as upstream writes them:
     NAME UUID=<luksUUID> /etc/luks/NAME|none luks[,_netdev][,discard][,OPEN-OPTIONS]
 
 Clevis-bound volumes have no key file (`none`); `_netdev` when they need the network.
-The plan decides the lines' shape and the key files (from the state the disks stage
-left); applying only asks each device its LUKS UUID, then writes. The keys are removed
-from the state file once written.
+Every other volume must have its key in the state the disks stage left, or the stage
+fails as v2.26.0's does, but before anything is written. The plan decides the lines'
+shape and the key files; applying only asks each device its LUKS UUID, then writes. The
+keys are removed from the state file once written.
 """
 
 from __future__ import annotations
 
 import base64
 
-from ..config.model import Directory, File, Luks, Resource
+from ..config.model import Directory, File, Luks, Resource, uses_clevis
+from ..errors import IgnitionError
 from ..frozen import frozen_model
 from ..log import Logger
 from ..state import State, update_state
@@ -67,16 +69,21 @@ def _data_url(text: str) -> str:
 def plan_crypttab(
     target: Target, volumes: tuple[Luks, ...], state: State, state_file: str
 ) -> CrypttabAction:
-    """The crypttab action for `volumes` (non-empty): a key file under /etc/luks (0600) for
-    each volume whose key the disks stage left in `state` (as the stage began), "none" for
-    the others; the keys are dropped from the state file once written (upstream sets
-    LuksPersistKeyFiles to nil)."""
+    """The crypttab action for `volumes` (non-empty): "none" for a clevis-bound volume,
+    else a key file under /etc/luks (0600) holding the key the disks stage left in `state`
+    (as the stage began); the keys are dropped from the state file once written (upstream
+    sets LuksPersistKeyFiles to nil). Raises IgnitionError with v2.26.0's message for a
+    volume without clevis whose key the state lacks."""
     keys = state.luks_keys
     entries: list[CrypttabEntry] = []
     key_files: list[File] = []
     for luks in volumes:
         key_file = "none"
-        if luks.name in keys:
+        if not uses_clevis(luks):
+            if luks.name not in keys:
+                raise IgnitionError(
+                    f"creating crypttab entries: missing persisted keyfile for {luks.name}"
+                )
             key_file = f"{KEY_DIR}/{luks.name}"
             source = Resource(source=keys[luks.name])
             key_files.append(File(path=key_file, mode=SECRET_MODE, contents=source))

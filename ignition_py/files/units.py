@@ -9,12 +9,14 @@ from __future__ import annotations
 import io
 import os
 import stat
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..config.model import Systemd, Unit
 from ..errors import IgnitionError
 from ..frozen import frozen_model, replace
 from ..log import Logger
+from ..plan_tools import missing_on_path
 from ..stage import Action
 from ..system.fs_writes import (
     DEFAULT_FILE_MODE,
@@ -119,12 +121,20 @@ class PresetAction:
     """One preset line, appended, as upstream's EnableUnit/DisableUnit: a unit to disable
     gets its line, after its enablement links are removed, only when `systemctl
     is-enabled` says it is enabled (a unit that is missing or not enabled is left alone,
-    and so are instances: upstream asks about `foo@.service a b` as one name)."""
+    and so are instances: upstream asks about `foo@.service a b` as one name).
+    `systemctl` False: the plan found none to ask, so a disable does nothing (v2.26.0
+    takes the failed exec for "not enabled")."""
 
     target: Target
     preset: Preset
+    systemctl: bool = True
 
     def describe(self) -> str:
+        if not self.preset.enabled and not self.systemctl:
+            return (
+                f'leaving "{self.preset.units()}" alone: no systemctl on PATH to ask '
+                "whether it is enabled (counts as not enabled)"
+            )
         state = "enabled" if self.preset.enabled else "disabled"
         return f'setting preset to {state} for "{self.preset.units()}"'
 
@@ -133,6 +143,8 @@ class PresetAction:
 
         units, root = self.preset.units(), str(self.target.root)
         if not self.preset.enabled:
+            if not self.systemctl:
+                return
             if not systemctl.is_enabled(root, units, log):
                 log.debug(f'"{units}" is not enabled: no preset line')
                 return
@@ -157,9 +169,19 @@ def _template_and_instance(name: str) -> tuple[str, str]:
     return name[: at + 1] + name[dot:], name[at + 1 : dot]
 
 
-def plan_units(systemd: Systemd | None, target: Target) -> list[Action]:
+def plan_units(
+    systemd: Systemd | None,
+    target: Target,
+    missing_tools: Callable[[Sequence[str]], list[str]] | None = None,
+) -> list[Action]:
+    """Unit files, drop-ins, masks and preset lines, in upstream's order. A disable needs
+    systemctl to ask whether the unit is enabled: whether it is on PATH is asked of
+    missing_tools (default: the host) when a unit is disabled."""
     if systemd is None:
         return []
+    systemctl = True
+    if any(unit.enabled is False for unit in systemd.units):
+        systemctl = not missing_on_path(["systemctl"], missing_tools)
     actions: list[Action] = []
     presets: dict[str, Preset] = {}
     for index, unit in enumerate(systemd.units):
@@ -178,7 +200,7 @@ def plan_units(systemd: Systemd | None, target: Target) -> list[Action]:
             actions.append(MaskAction(target, unit.name, unit.mask))
     # upstream sorts its map keys (unit-enabled, unit-disabled), bytewise
     keys = sorted(presets, key=lambda key: key.encode())
-    actions.extend(PresetAction(target, presets[key]) for key in keys)
+    actions.extend(PresetAction(target, presets[key], systemctl) for key in keys)
     return actions
 
 

@@ -27,6 +27,11 @@ class DiskProbe(Protocol):
         """Whether path (links followed) is a block device now."""
         ...
 
+    def never_a_block_device(self, path: str) -> str | None:
+        """Why path is not and will never become a block device (e.g. "exists and is not
+        a block device (it is a directory)"), None when it is one or may still appear."""
+        ...
+
     def resolve(self, path: str) -> str:
         """The canonical path of a device (links such as /dev/disk/by-* followed)."""
         ...
@@ -72,6 +77,9 @@ class HostProbe:
 
     def is_block_device(self, path: str) -> bool:
         return blockdev.is_block_device(path)
+
+    def never_a_block_device(self, path: str) -> str | None:
+        return blockdev.never_a_block_device(path)
 
     def resolve(self, path: str) -> str:
         return blockdev.resolve(path)

@@ -3,8 +3,6 @@ files, never the running manager."""
 
 from __future__ import annotations
 
-import shutil
-
 from ..log import Logger
 from .commands import require_tools, run
 
@@ -14,11 +12,8 @@ def is_enabled(root: str, unit: str, log: Logger) -> bool:
 
     `unit` is one argument even when it holds spaces (`echo@.service a b`), as upstream
     passes it; systemctl then refuses it, which counts as not enabled. A missing unit is
-    not enabled either (exit 1 on every systemd version), and so is every unit when there
-    is no systemctl to ask (upstream treats the failed exec like a non-zero exit)."""
-    if shutil.which("systemctl") is None:
-        log.debug("no systemctl: no unit counts as enabled")
-        return False
+    not enabled either (exit 1 on every systemd version). Without systemctl on PATH this
+    raises OSError: the files plan decides beforehand what that means."""
     return run(["systemctl", "--root", root, "is-enabled", unit], log, check=False).returncode == 0
 
 

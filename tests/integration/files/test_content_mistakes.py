@@ -139,5 +139,6 @@ def test_luks_key_file(tmp_path: Path, server: ScriptedServer, mistake: str) -> 
         config = {"ignition": {"version": "3.4.0"}, "storage": {"luks": [luks]}}
         done = Runner(tmp_path).stage("disks", config, tmp_path / "root")
         assert done.returncode == 1
-        assert f"luks data keyFile: {message}" in done.output, done.output
+        where = "failed to create keyfile for luks data ($.storage.luks.0.keyFile)"
+        assert f"failed to create luks: {where}: {message}" in done.output, done.output
         assert probe(disks[0].device).get("TYPE") is None

@@ -17,7 +17,6 @@ from ignition_py.disks.actions import (
     RecordLuksKey,
 )
 from ignition_py.disks.plan import Action, plan_storage
-from ignition_py.log import Logger
 from ignition_py.system.blockdev import DeviceError
 from ignition_py.system.filesystems import Probe
 from ignition_py.system.gpt import DiskTable, Geometry, GptEntry
@@ -53,12 +52,16 @@ class FakeHost:
     links: dict[str, str] = field(default_factory=dict)
     tools_missing: set[str] = field(default_factory=set)
     asked: list[str] = field(default_factory=list)
+    never: dict[str, str] = field(default_factory=dict)  # path -> why it never will be one
 
     def missing_tools(self, names: Sequence[str]) -> list[str]:
         return [name for name in names if name in self.tools_missing]
 
     def is_block_device(self, path: str) -> bool:
         return self.resolve(path) in self.devices
+
+    def never_a_block_device(self, path: str) -> str | None:
+        return self.never.get(path)
 
     def resolve(self, path: str) -> str:
         return self.links.get(path, path)
@@ -104,7 +107,6 @@ def plan(host: FakeHost, tree: dict[str, Any]) -> list[Action]:
         platform="file",
         state_file="/run/ignition/state",
         probe=host,
-        log=Logger("test", to_stdout=True),
     )
 
 

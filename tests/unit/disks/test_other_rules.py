@@ -19,6 +19,7 @@ from ignition_py.config.model import (
     Storage,
     Tang,
     Verification,
+    uses_clevis,
 )
 from ignition_py.disks import luks_rules, mount_rules, raid_rules
 from ignition_py.resources.contents import read_contents
@@ -62,7 +63,7 @@ def test_clevis_configs() -> None:
     }
     custom = Luks("c", "/dev/x", clevis=Clevis(custom=ClevisCustom("tpm2", '{"pcr_ids":"7"}')))
     assert luks_rules.clevis_pin_and_config(custom) == ("tpm2", '{"pcr_ids":"7"}')
-    assert not luks_rules.uses_clevis(Luks("n", "/dev/x"))
+    assert not uses_clevis(Luks("n", "/dev/x"))
     with pytest.raises(luks_rules.LuksRuleError, match="no device"):
         luks_rules.check_supported(Luks("n"))
 

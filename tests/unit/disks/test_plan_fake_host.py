@@ -4,12 +4,16 @@ decisions, LUKS keys and refusals the plan decides before the first write."""
 from __future__ import annotations
 
 import base64
+import io
 
 import pytest
 
-from ignition_py.disks.actions import CreateRaid, WaitForDevices
+from ignition_py.disks.actions import CreateRaid, HaveLuksKeys, WaitForDevices
 from ignition_py.disks.fs_rules import Decision
+from ignition_py.disks.luks_keys import KeyRing
+from ignition_py.disks.plan import Action
 from ignition_py.errors import IgnitionError
+from ignition_py.log import Logger
 from ignition_py.plan_tools import MissingStageTools
 from ignition_py.system.blockdev import DeviceError
 
@@ -119,6 +123,27 @@ def test_a_disk_not_there_yet_is_decided_when_it_appears() -> None:
     assert [d.device for d in check.undecided_disks] == ["/dev/vdb"]
 
 
+def test_plan_asks_the_probe_which_devices_are_missing_never_the_host() -> None:
+    """`ignition-py plan` reports what the probe saw: the fake's /dev/vdz is there and its
+    /dev/loop0 is not, whatever this machine has (the plan once asked the real host)."""
+    tree = {"disks": [{"device": "/dev/vdz"}, {"device": "/dev/loop0"}]}
+    actions = plan(FakeHost({"/dev/vdz": disk()}), tree)
+    [wait] = [a for a in actions if isinstance(a, WaitForDevices) and a.purpose == "disks"]
+    assert wait.unmet() == "$.storage.disks.1.device: device /dev/loop0 does not exist"
+    present = plan(FakeHost({"/dev/vdz": disk(), "/dev/loop0": disk()}), tree)
+    assert [a.unmet() for a in only(present, WaitForDevices)] == [None]
+
+
+def test_a_member_that_never_will_be_a_device_is_named_with_the_probes_reason() -> None:
+    host = FakeHost(never={"/dev/disk/by-id/x": "is a link to /tmp/x, which does not exist"})
+    tree = {"raid": [{"name": "md0", "level": "raid1", "devices": ["/dev/disk/by-id/x"]}]}
+    [wait] = [a for a in plan(host, tree) if isinstance(a, WaitForDevices) and a.unmet()]
+    assert wait.unmet() == (
+        "$.storage.raid.0.devices.0: device /dev/disk/by-id/x is a link to /tmp/x, "
+        "which does not exist"
+    )
+
+
 def filesystem(host: FakeHost, **fields: object) -> CreateFilesystem:
     actions = plan(host, {"filesystems": [{"device": "/dev/vdc", "format": "ext4", **fields}]})
     [action] = only(actions, CreateFilesystem)
@@ -171,24 +196,32 @@ def test_a_filesystem_on_a_partition_being_made_is_decided_later() -> None:
     assert "blkid /dev/vda1" not in host.asked
 
 
+def have_keys(actions: list[Action]) -> KeyRing:
+    """Apply the plan's HaveLuksKeys (no host needed for data URLs and random keys)."""
+    [have] = only(actions, HaveLuksKeys)
+    have.apply(Logger("test", stream=io.StringIO()))
+    assert isinstance(have.ring, KeyRing)
+    return have.ring
+
+
 def test_a_generated_luks_key_is_recorded_and_forgotten_after_clevis() -> None:
     host = FakeHost({"/dev/vdd": Device()})
     actions = plan(
         host, {"luks": [{"name": "data", "device": "/dev/vdd", "clevis": {"tpm2": True}}]}
     )
     [luks] = only(actions, CreateLuks)
-    assert luks.key.generated and luks.key.origin == "random key generated"
+    assert luks.key.generated and luks.key.origin() == "random key generated"
     assert luks.luks2 is False
-    assert len(luks.key.secret.value) == 8192
+    assert len(have_keys(actions).key("data")) == 8192
     records = only(actions, RecordLuksKey)
-    assert [(r.name, r.key is None) for r in records] == [("data", False), ("data", True)]
+    assert [(r.name, r.ring is None) for r in records] == [("data", False), ("data", True)]
     order = [type(a).__name__ for a in actions if isinstance(a, (RecordLuksKey, CreateLuks))]
     assert order == ["RecordLuksKey", "CreateLuks", "RecordLuksKey"]
     [check] = only(actions, CheckBeforeWriting)
     assert check.written == ("/dev/vdd",)  # not LUKS yet: it will be formatted
 
 
-def test_a_data_url_key_is_read_in_the_plan_and_never_shown() -> None:
+def test_a_data_url_key_is_had_by_an_action_and_never_shown() -> None:
     key = b"correct horse battery staple"
     source = "data:;base64," + base64.b64encode(key).decode()
     host = FakeHost({"/dev/vdd": Device(luks2=True)})
@@ -196,13 +229,43 @@ def test_a_data_url_key_is_read_in_the_plan_and_never_shown() -> None:
         host, {"luks": [{"name": "data", "device": "/dev/vdd", "keyFile": {"source": source}}]}
     )
     [luks] = only(actions, CreateLuks)
-    assert luks.key.secret.value == key and not luks.key.generated
-    assert "read" in luks.key.origin
-    shown = repr(luks.key) + "".join(a.describe() for a in actions)
+    assert not luks.key.generated and luks.key.origin() == "key from keyFile data URL"
+    ring = have_keys(actions)
+    assert ring.key("data") == key
+    shown = repr(ring) + "".join(a.describe() for a in actions)
     assert key.decode() not in shown and base64.b64encode(key).decode() not in shown
     [check] = only(actions, CheckBeforeWriting)
     assert check.written == ()  # an existing LUKS2 volume is reused, not written
     assert host.asked.count("isLuks /dev/vdd") == 1 and luks.luks2 is True  # asked once
+
+
+def test_keys_are_had_before_the_first_write_and_planning_fetches_nothing() -> None:
+    """A keyFile URL is only recorded by the plan (shown without its query); the action
+    that has the keys comes before the first partition table is written."""
+    tree = {
+        "disks": [{"device": "/dev/vda", "partitions": [{"number": 1}]}],
+        "luks": [{"name": "data", "device": "/dev/vdd",
+                  "keyFile": {"source": "http://10.0.2.2:9/key?token=s3cret"}}],
+    }  # fmt: skip
+    actions = plan(FakeHost({"/dev/vda": disk(), "/dev/vdd": Device()}), tree)
+    kinds = [type(a).__name__ for a in actions]
+    assert kinds.index("HaveLuksKeys") < kinds.index("PartitionDisk")
+    [have] = only(actions, HaveLuksKeys)
+    assert have.describe() == (
+        "getting the LUKS keys (luks data: key from keyFile http://10.0.2.2:9/key?...)"
+    )
+
+
+def test_a_key_that_cannot_be_had_names_the_volume_as_upstream_does() -> None:
+    source = "data:;base64," + base64.b64encode(b"k").decode()
+    tree = {"luks": [{"name": "data", "device": "/dev/vdd", "keyFile": {
+        "source": source, "verification": {"hash": "sha512-" + "0" * 128}}}]}  # fmt: skip
+    actions = plan(FakeHost({"/dev/vdd": Device()}), tree)
+    with pytest.raises(IgnitionError) as raised:
+        have_keys(actions)
+    assert str(raised.value).startswith(
+        "failed to create luks: failed to create keyfile for luks data ($.storage.luks.0.keyFile): "
+    )
 
 
 def test_raid_members_are_waited_for_and_checked_for_use() -> None:
@@ -257,7 +320,7 @@ def test_clevis_is_a_tool_of_its_volume() -> None:
 def test_luks_reuse_follows_upstreams_order(
     fields: dict[str, object], generated: bool, reason: str | None
 ) -> None:
-    from ignition_py.disks.luks_rules import uses_clevis
+    from ignition_py.config.model import uses_clevis
     from ignition_py.disks.luks_volume import reuse_refusal
 
     from .fake_host import storage

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from ignition_py.config.model import Clevis, Config, Ignition, Luks, Storage, Tang
+from ignition_py.errors import IgnitionError
 from ignition_py.files.crypttab import CrypttabAction, plan_crypttab
 from ignition_py.files.plan import plan_files
 from ignition_py.files.result import ResultFileAction
@@ -31,6 +34,11 @@ def test_plan_follows_the_context_state_not_the_file(tmp_path: Path) -> None:
     on_disk = State(fetched_configs=(FetchedConfig("user", "file"),))
     save_state(tmp_path / "state", on_disk.with_luks_key("data", KEY_URL))
     config = Config(ignition=Ignition(version="3.4.0"), storage=Storage(luks=(DATA,)))
+    with pytest.raises(
+        IgnitionError, match=r"^creating crypttab entries: missing persisted keyfile for data$"
+    ):
+        plan_files(config, context(tmp_path, State()))
+    config = Config(ignition=Ignition(version="3.4.0"), storage=Storage(luks=(TANG,)))
     actions = plan_files(config, context(tmp_path, State()))
     crypttab = next(a for a in actions if isinstance(a, CrypttabAction))
     result = next(a for a in actions if isinstance(a, ResultFileAction))
@@ -56,3 +64,14 @@ def test_crypttab_plan_decides_key_files_and_lines(tmp_path: Path) -> None:
     assert [entry.device for entry in action.entries] == ["/dev/vdb", "/dev/vdc"]
     assert action.drop_keys
     assert KEY_URL not in action.describe()
+
+
+def test_a_clevis_volume_never_gets_a_key_file_even_with_its_key_in_the_state(
+    tmp_path: Path,
+) -> None:
+    """v2.26.0 keeps a clevis volume's keyFile key in the state (only a generated one is
+    dropped), yet its crypttab line says none and no /etc/luks file is written."""
+    state = State().with_luks_key("data", KEY_URL).with_luks_key("tangvol", KEY_URL)
+    action = plan_crypttab(Target.at(tmp_path), (DATA, TANG), state, str(tmp_path / "state"))
+    assert [node.path for node in action.key_files] == ["/etc/luks/data"]
+    assert action.entries[1].key_file == "none"

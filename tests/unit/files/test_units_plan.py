@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -97,17 +98,39 @@ def test_bad_instance_name_is_an_error(tmp_path: Path) -> None:
         plan(Unit(name="a@b", enabled=True), root=tmp_path)
 
 
-def test_without_systemctl_nothing_counts_as_enabled(
+def test_without_systemctl_the_plan_counts_nothing_as_enabled(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """v2.26.0 treats a failed `systemctl is-enabled` exec like a non-zero exit: the
-    disable is skipped, silently; an enable needs no systemctl at all."""
+    disable is skipped, silently; an enable needs no systemctl at all. The plan decides it
+    (system/systemctl only runs the program), and asks the host only for a disable."""
     monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
     root = tmp_path / "root"
     root.mkdir()
-    target = Target.at(root)
+    asked: list[list[str]] = []
+
+    def no_tools(names: Sequence[str]) -> list[str]:
+        asked.append(list(names))
+        return list(names)
+
+    units = Systemd(units=(Unit(name="off.service", enabled=False),
+                           Unit(name="on.service", enabled=True)))  # fmt: skip
+    actions = [
+        a for a in plan_units(units, Target.at(root), no_tools) if isinstance(a, PresetAction)
+    ]
+    assert asked == [["systemctl"]]
+    assert [a.systemctl for a in actions] == [False, False]
+    assert "no systemctl on PATH" in actions[0].describe()
     log = Logger("files", stream=io.StringIO())
-    PresetAction(target, Preset("off.service", False)).apply(log)
-    assert not (root / PRESET).exists()
-    PresetAction(target, Preset("on.service", True)).apply(log)
+    for action in actions:
+        action.apply(log)
     assert (root / PRESET).read_text() == "enable on.service\n"
+    plan_units(Systemd(units=units.units[1:]), Target.at(root), no_tools)
+    assert asked == [["systemctl"]]  # an enable alone never asks
+
+
+def test_with_systemctl_a_disable_asks_it(tmp_path: Path) -> None:
+    off = Systemd(units=(Unit(name="off.service", enabled=False),))
+    [action] = plan_units(off, Target.at(tmp_path), lambda names: [])
+    assert isinstance(action, PresetAction) and action.systemctl
+    assert action.describe() == 'setting preset to disabled for "off.service"'
