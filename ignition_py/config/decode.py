@@ -13,7 +13,6 @@ import re
 import sys
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from .go_json_syntax import MAX_NESTING_DEPTH, syntax_error
@@ -65,15 +64,17 @@ class DuplicateKeys(dict[str, Any]):
     duplicated: tuple[str, ...] = ()
 
 
-@dataclass
 class Decoded:
-    text: str
-    tree: Any = None
-    entries: list[Entry] = field(default_factory=list)
-    positions: PositionIndex = field(init=False)
+    """The JSON tree of a text (None when it is not JSON), what decoding found, and where
+    each value sits in the text."""
 
-    def __post_init__(self) -> None:
-        self.positions = PositionIndex(self.text)
+    __slots__ = ("entries", "positions", "text", "tree")
+
+    def __init__(self, text: str, tree: Any = None, entries: list[Entry] | None = None) -> None:
+        self.text = text
+        self.tree = tree
+        self.entries: list[Entry] = [] if entries is None else entries
+        self.positions = PositionIndex(text)
 
     @property
     def ok(self) -> bool:

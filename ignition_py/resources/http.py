@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from .. import __version__
 from ..config.http_headers import first_header_problem
 from ..config.versions import NEWEST_STABLE
+from ..frozen import field, frozen_model
 from ..log import Logger
 from .deadline import DeadlineGuard, pool_classes
 from .errors import FetchError, FetchTimeoutError
@@ -44,7 +44,7 @@ DEFAULT_HEADERS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
+@frozen_model
 class HttpSettings:
     response_headers_timeout: float = DEFAULT_RESPONSE_HEADERS_TIMEOUT
     total_timeout: float | None = None  # None: no limit
@@ -52,7 +52,7 @@ class HttpSettings:
     ssl_context: ssl.SSLContext | None = None
 
 
-@dataclass(frozen=True)
+@frozen_model
 class HttpRequest:
     url: str
     method: str = "GET"

@@ -12,6 +12,8 @@ import pytest
 
 import ignition_py.disks
 import ignition_py.files
+import ignition_py.providers
+import ignition_py.resources
 from ignition_py.disks.gpt_layout import Geometry, GptEntry, Layout
 from ignition_py.files.entries import FileAction
 from ignition_py.files.units import Preset
@@ -50,9 +52,19 @@ STAGE_MODULES = {
     ],
     "umount": ["ignition_py.stages.umount", "ignition_py.disks.mount_rules"],
     "kargs": ["ignition_py.stages.kargs", "ignition_py.files.command_action"],
-    # Only the stage modules: running a fetch stage parses a config (ignition_py.config.parse)
-    # and fetches (ignition_py.resources), which still have `dataclasses` records.
-    "fetch": ["ignition_py.stages.fetch", "ignition_py.engine", "ignition_py.agent_cli"],
+    # Every fetcher and provider a fetch stage may load.
+    "fetch": [
+        "ignition_py.stages.fetch",
+        "ignition_py.engine",
+        "ignition_py.agent_cli",
+        "ignition_py.acquire",
+        "ignition_py.config.parse",
+        *(
+            f"{package.__name__}.{info.name}"
+            for package in (ignition_py.resources, ignition_py.providers)
+            for info in pkgutil.iter_modules(package.__path__)
+        ),
+    ],
     "fetch-offline": ["ignition_py.stages.fetch_offline"],
 }
 
