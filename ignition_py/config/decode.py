@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 import sys
-import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -115,6 +114,8 @@ _T = TypeVar("_T")
 
 def _with_deep_stack(work: Callable[[], _T]) -> _T:
     """Run `work` where Go's nesting depth does not overflow the stack (exceptions pass)."""
+    import threading
+
     outcome: list[Any] = []
 
     def run() -> None:

@@ -1,10 +1,10 @@
 """Platform providers: where each upstream platform hands over the user config.
 
 Each provider module registers a Platform under upstream's name when imported
-(`catalog` imports them all). A provider returns the raw config bytes; empty bytes mean
-"no config", which upstream treats as an empty config. Upstream platforms that
-ignition-py cannot read from are listed in UNSUPPORTED and fail with a message naming
-them.
+(`catalog` knows which module registers which platform). A provider returns the raw
+config bytes; empty bytes mean "no config", which upstream treats as an empty config.
+Upstream platforms that ignition-py cannot read from are listed in UNSUPPORTED and fail
+with a message naming them.
 """
 
 from __future__ import annotations
@@ -28,8 +28,9 @@ UNSUPPORTED: dict[str, str] = {
 
 
 def get_platform(name: str) -> Platform:
-    from . import catalog  # noqa: F401  (registers every provider)
+    from .catalog import load
 
+    load(name)
     platform = PLATFORMS.get(name)
     if platform is not None:
         return platform

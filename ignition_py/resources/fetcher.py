@@ -62,7 +62,6 @@ class Fetcher:
     def configure(self, ignition: Ignition) -> None:
         """Upstream's UpdateHttpTimeoutsAndCAs: the config's timeouts, proxy and CAs."""
         from .http import DEFAULT_RESPONSE_HEADERS_TIMEOUT
-        from .tls import trust_context
 
         timeouts = ignition.timeouts
         headers_wait = DEFAULT_RESPONSE_HEADERS_TIMEOUT
@@ -83,6 +82,8 @@ class Fetcher:
         self.http = HttpClient(self.log, settings)
         cas = _certificate_authorities(ignition)
         if cas:
+            from .tls import trust_context  # ssl: only for a config with its own CAs
+
             blobs = [(shown_url(ca.source or ""), self.ca_blob(ca)) for ca in cas]
             context = trust_context(blobs)
             self.http = HttpClient(self.log, replace(settings, ssl_context=context))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import gzip
+import importlib
 import os
 import stat
 from pathlib import Path
@@ -18,6 +19,7 @@ from ignition_py.config.model import Config, File, Resource, Storage
 from ignition_py.errors import ConfigError
 from ignition_py.log import Logger
 from ignition_py.providers import PLATFORMS, UNSUPPORTED, ProviderContext, get_platform
+from ignition_py.providers.catalog import PROVIDER_MODULES
 from ignition_py.providers.vmware import decode, ovf_properties
 from ignition_py.resources.fetcher import Fetcher
 
@@ -32,6 +34,18 @@ def test_every_upstream_platform_is_supported_or_refused_by_name() -> None:
         else:
             assert get_platform(name).name == name
     assert set(PLATFORMS.names()) | set(UNSUPPORTED) == set(UPSTREAM_PLATFORMS)
+
+
+def test_the_catalog_names_the_module_that_registers_each_platform() -> None:
+    # get_platform imports only the module the catalog names: a wrong row is a platform
+    # that is "unknown" in a stage process.
+    for module in PROVIDER_MODULES:
+        importlib.import_module(f"ignition_py.providers.{module}")
+    listed = {name: module for module, names in PROVIDER_MODULES.items() for name in names}
+    assert sorted(listed) == PLATFORMS.names()
+    for name, module in listed.items():
+        platform = PLATFORMS.get(name)
+        assert platform is not None and platform.fetch.__module__.endswith(f".{module}"), name
 
 
 def test_supported_platform_count() -> None:
