@@ -11,9 +11,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from .go_json_syntax import MAX_NESTING_DEPTH, syntax_error
@@ -65,15 +63,17 @@ class DuplicateKeys(dict[str, Any]):
     duplicated: tuple[str, ...] = ()
 
 
-@dataclass
 class Decoded:
-    text: str
-    tree: Any = None
-    entries: list[Entry] = field(default_factory=list)
-    positions: PositionIndex = field(init=False)
+    """The JSON tree of a text (None when it is not JSON), what decoding found, and where
+    each value sits in the text."""
 
-    def __post_init__(self) -> None:
-        self.positions = PositionIndex(self.text)
+    __slots__ = ("entries", "positions", "text", "tree")
+
+    def __init__(self, text: str, tree: Any = None, entries: list[Entry] | None = None) -> None:
+        self.text = text
+        self.tree = tree
+        self.entries: list[Entry] = [] if entries is None else entries
+        self.positions = PositionIndex(text)
 
     @property
     def ok(self) -> bool:
@@ -114,6 +114,8 @@ _T = TypeVar("_T")
 
 def _with_deep_stack(work: Callable[[], _T]) -> _T:
     """Run `work` where Go's nesting depth does not overflow the stack (exceptions pass)."""
+    import threading
+
     outcome: list[Any] = []
 
     def run() -> None:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass, field
-
+from ..frozen import replace
 from .build import build
 from .decode import decode
 from .model import Config
@@ -17,12 +15,21 @@ from .version_check import detect_version
 from .versions import Version
 
 
-@dataclass
 class Parsed:
-    report: Report = field(default_factory=Report)
-    version: Version | None = None
-    # The config translated to the newest spec.
-    config: Config | None = None
+    """A config's report, its spec version (None when not found) and the config
+    translated to the newest spec (None when it has errors that stop parsing)."""
+
+    __slots__ = ("config", "report", "version")
+
+    def __init__(
+        self,
+        report: Report | None = None,
+        version: Version | None = None,
+        config: Config | None = None,
+    ) -> None:
+        self.report = Report() if report is None else report
+        self.version = version
+        self.config = config
 
     @property
     def ok(self) -> bool:
@@ -45,7 +52,7 @@ def parse_config(raw: bytes | str) -> Parsed:
                 # inside its bracket.
                 where = decoded.positions.locate(())
                 if where is not None:
-                    entry = dataclasses.replace(entry, line=where[0], column=where[1])
+                    entry = replace(entry, line=where[0], column=where[1])
             result.report.add(entry)
         return result
     result.version = version

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import replace
 
+from ..frozen import replace
 from .report import Entry, JsonPath, PathPart
 from .surrogates import as_go_reads
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from enum import StrEnum
+
+from ..frozen import frozen_model
 
 PathPart = str | int
 JsonPath = tuple[PathPart, ...]
@@ -16,7 +17,7 @@ class Severity(StrEnum):
     INFO = "info"
 
 
-@dataclass(frozen=True)
+@frozen_model
 class Entry:
     severity: Severity
     message: str
@@ -41,9 +42,19 @@ def format_path(path: JsonPath) -> str:
     return "$" + "".join(f".{part}" for part in path)
 
 
-@dataclass
 class Report:
-    entries: list[Entry] = field(default_factory=list)
+    """The problems of one config, in the order found (mutable: stages add to it)."""
+
+    __slots__ = ("entries",)
+
+    def __init__(self, entries: list[Entry] | None = None) -> None:
+        self.entries: list[Entry] = [] if entries is None else entries
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Report) and self.entries == other.entries
+
+    def __repr__(self) -> str:
+        return f"Report(entries={self.entries!r})"
 
     def add(self, entry: Entry) -> None:
         self.entries.append(entry)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 
+from ..frozen import replace
 from ..resources.awsimds import USERDATA_URL, Imds
 from ..resources.errors import FetchError, NeedNetError
 from ..resources.fetcher import Fetcher
@@ -35,8 +36,6 @@ def prepare(fetcher: Fetcher) -> None:
         raise NeedNetError("EC2 region lookup")
     settings = fetcher.http.settings
     if settings.total_timeout is None:
-        from dataclasses import replace
-
         settings = replace(settings, total_timeout=IMDS_TOTAL_TIMEOUT)
     imds = Imds(HttpClient(fetcher.log, settings))
 

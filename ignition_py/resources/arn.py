@@ -3,14 +3,13 @@ arn:PARTITION:s3:REGION:ACCOUNT:accesspoint/NAME/object/KEY, parsed as upstream.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from ..frozen import frozen_model
 from .errors import FetchError
 
 PARTITION_REGION_HINTS = {"aws": "us-east-1", "aws-cn": "cn-north-1", "aws-us-gov": "us-gov-west-1"}
 
 
-@dataclass(frozen=True)
+@frozen_model
 class S3Target:
     bucket: str
     key: str

@@ -5,7 +5,6 @@ credentials for S3."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 
 from .errors import FetchError
 from .http import HttpClient, HttpRequest
@@ -20,12 +19,15 @@ TOKEN_TTL_HEADER = "X-aws-ec2-metadata-token-ttl-seconds"
 TOKEN_HEADER = "X-aws-ec2-metadata-token"
 
 
-@dataclass
 class Imds:
-    http: HttpClient
-    _token: str | None = None
-    _asked: bool = False
-    _cache: dict[str, bytes] = field(default_factory=dict)
+    """One IMDS session: asks for an IMDSv2 token once, then reads paths with it."""
+
+    __slots__ = ("_asked", "_token", "http")
+
+    def __init__(self, http: HttpClient) -> None:
+        self.http = http
+        self._token: str | None = None
+        self._asked = False
 
     def token(self) -> str | None:
         if not self._asked:

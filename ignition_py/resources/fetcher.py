@@ -5,7 +5,6 @@ the network raises NeedNetError instead of sending a packet."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -58,12 +57,11 @@ class Fetcher:
 
     def use_timeouts(self, total: float | None) -> None:
         current = self.http.settings
-        self.http = HttpClient(self.log, dataclasses.replace(current, total_timeout=total or None))
+        self.http = HttpClient(self.log, replace(current, total_timeout=total or None))
 
     def configure(self, ignition: Ignition) -> None:
         """Upstream's UpdateHttpTimeoutsAndCAs: the config's timeouts, proxy and CAs."""
         from .http import DEFAULT_RESPONSE_HEADERS_TIMEOUT
-        from .tls import trust_context
 
         timeouts = ignition.timeouts
         headers_wait = DEFAULT_RESPONSE_HEADERS_TIMEOUT
@@ -84,9 +82,11 @@ class Fetcher:
         self.http = HttpClient(self.log, settings)
         cas = _certificate_authorities(ignition)
         if cas:
+            from .tls import trust_context  # ssl: only for a config with its own CAs
+
             blobs = [(shown_url(ca.source or ""), self.ca_blob(ca)) for ca in cas]
             context = trust_context(blobs)
-            self.http = HttpClient(self.log, dataclasses.replace(settings, ssl_context=context))
+            self.http = HttpClient(self.log, replace(settings, ssl_context=context))
 
     def ca_blob(self, ca: Resource) -> bytes:
         source = ca.source or ""

@@ -5,22 +5,22 @@ config's proxy and CAs, and the body streamed. The total timeout covers the body
 however slowly it trickles in. Errors that no retry can mend (a header that cannot be
 sent, a redirect to a scheme that is not HTTP) end the fetch at once.
 
-requests is imported when the first request is made: most stage processes never need it.
+requests (and the deadline's thread) are imported when the first request is made: most
+stage processes never need them.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from .. import __version__
 from ..config.http_headers import first_header_problem
 from ..config.versions import NEWEST_STABLE
+from ..frozen import field, frozen_model
 from ..log import Logger
-from .deadline import DeadlineGuard, pool_classes
 from .errors import FetchError, FetchTimeoutError
 from .proxy import ProxySettings
 from .stream import CHUNK
@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     import ssl
 
     import requests
+
+    from .deadline import DeadlineGuard
 
 INITIAL_BACKOFF = 0.2
 MAX_BACKOFF = 5.0
@@ -44,7 +46,7 @@ DEFAULT_HEADERS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
+@frozen_model
 class HttpSettings:
     response_headers_timeout: float = DEFAULT_RESPONSE_HEADERS_TIMEOUT
     total_timeout: float | None = None  # None: no limit
@@ -52,7 +54,7 @@ class HttpSettings:
     ssl_context: ssl.SSLContext | None = None
 
 
-@dataclass(frozen=True)
+@frozen_model
 class HttpRequest:
     url: str
     method: str = "GET"
@@ -139,6 +141,8 @@ class HttpClient:
         if source_port is not None:
             pool_extra["source_address"] = ("", source_port)
 
+        from .deadline import pool_classes
+
         pools = pool_classes()
 
         class _Adapter(HTTPAdapter):
@@ -166,6 +170,8 @@ class HttpClient:
         shown = shown_url(request.url)
         if problem := first_header_problem(request.headers):
             raise FetchError(f"cannot fetch {shown}: {problem}")
+        from .deadline import DeadlineGuard
+
         guard = DeadlineGuard(deadline) if deadline is not None else None
         try:
             return self._send(request, started, guard, shown)

@@ -7,11 +7,12 @@ itself and its subdomains, `.domain` only its subdomains), each with an optional
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from ..frozen import frozen_model
 
-@dataclass(frozen=True)
+
+@frozen_model
 class ProxySettings:
     http_proxy: str = ""
     https_proxy: str = ""

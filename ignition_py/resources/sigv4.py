@@ -5,14 +5,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote
+
+from ..frozen import frozen_model
 
 EMPTY_PAYLOAD_SHA256 = hashlib.sha256(b"").hexdigest()
 
 
-@dataclass(frozen=True)
+@frozen_model
 class Credentials:
     access_key_id: str
     secret_access_key: str

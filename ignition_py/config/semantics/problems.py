@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from ..report import Entry, JsonPath, Severity
 from ..versions import Version
 
 
-@dataclass
 class Problems:
-    version: Version
-    entries: list[Entry] = field(default_factory=list)
+    __slots__ = ("entries", "version")
+
+    def __init__(self, version: Version, entries: list[Entry] | None = None) -> None:
+        self.version = version
+        self.entries: list[Entry] = [] if entries is None else entries
 
     def error(self, path: JsonPath, message: str | None) -> None:
         """Record an error; a None message (a check that passed) records nothing."""

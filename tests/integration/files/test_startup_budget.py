@@ -1,21 +1,31 @@
 """The stages keep to the start-up budget: their records are the project's frozen
 records (ignition_py.frozen), so importing every module a stage loads at boot never
-imports `dataclasses` (with inspect, ast and tokenize, ~13 ms of a stage's start)."""
+imports `dataclasses` (with inspect, ast and tokenize, ~13 ms of a stage's start); and a
+fetch-offline stage or `ignition-validate` run end to end on a config that needs no
+network loads nothing that only the network, another platform or a bad config needs."""
 
 from __future__ import annotations
 
+import base64
+import json
 import pkgutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 import ignition_py.disks
 import ignition_py.files
+import ignition_py.providers
+import ignition_py.resources
 from ignition_py.disks.gpt_layout import Geometry, GptEntry, Layout
 from ignition_py.files.entries import FileAction
 from ignition_py.files.units import Preset
 from ignition_py.frozen import FrozenInstanceError, is_frozen_record
+from ignition_py.providers.catalog import PROVIDER_MODULES
+from testkit.agents import OURS
+from testkit.stagerun import run_stages
 
 FILES_MODULES = [
     *(
@@ -50,9 +60,19 @@ STAGE_MODULES = {
     ],
     "umount": ["ignition_py.stages.umount", "ignition_py.disks.mount_rules"],
     "kargs": ["ignition_py.stages.kargs", "ignition_py.files.command_action"],
-    # Only the stage modules: running a fetch stage parses a config (ignition_py.config.parse)
-    # and fetches (ignition_py.resources), which still have `dataclasses` records.
-    "fetch": ["ignition_py.stages.fetch", "ignition_py.engine", "ignition_py.agent_cli"],
+    # Every fetcher and provider a fetch stage may load (fetch-offline runs end to end below).
+    "fetch": [
+        "ignition_py.stages.fetch",
+        "ignition_py.engine",
+        "ignition_py.agent_cli",
+        "ignition_py.acquire",
+        "ignition_py.config.parse",
+        *(
+            f"{package.__name__}.{info.name}"
+            for package in (ignition_py.resources, ignition_py.providers)
+            for info in pkgutil.iter_modules(package.__path__)
+        ),
+    ],
     "fetch-offline": ["ignition_py.stages.fetch_offline"],
 }
 
@@ -67,6 +87,100 @@ def test_a_stage_imports_no_dataclasses(stage: str) -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False", done.stdout + done.stderr
+
+
+# What neither run needs: `dataclasses` (and the inspect it brings), HTTP (requests,
+# urllib3, TLS, the deadline's thread), jsonschema (only a config with a schema error uses
+# it), and the heavy modules requests would bring along.
+NEVER = (
+    "dataclasses",
+    "inspect",
+    "requests",
+    "urllib3",
+    "ssl",
+    "threading",
+    "jsonschema",
+    "email",
+    "typing_extensions",
+    "ignition_py.resources.tls",
+    "ignition_py.resources.deadline",
+)
+# A stage imports only its own platform's provider.
+OTHER_PROVIDERS = tuple(
+    f"ignition_py.providers.{m}" for m in sorted(set(PROVIDER_MODULES.values())) if m != "file"
+)
+
+INNER = {
+    "ignition": {"version": "3.4.0"},
+    "storage": {"files": [{"path": "/etc/hello", "contents": {"source": "data:,hi"}}]},
+}
+MERGING = {
+    "ignition": {
+        "version": "3.4.0",
+        "config": {
+            "merge": [
+                {"source": "data:;base64," + base64.b64encode(json.dumps(INNER).encode()).decode()}
+            ]
+        },
+    },
+    "passwd": {"users": [{"name": "core"}]},
+}
+
+
+def recording(cli_module: str) -> list[str]:
+    """`python -c CODE ...`: runs ``cli_module``'s main on the arguments after the first
+    and writes the names in sys.modules, however it ends, to $MODULES_OUT."""
+    code = (
+        "import os, sys\n"
+        f"from {cli_module} import main\n"
+        "try:\n"
+        "    code = main(sys.argv[2:])\n"
+        "finally:\n"
+        "    with open(os.environ['MODULES_OUT'], 'w') as out:\n"
+        "        out.write('\\n'.join(sys.modules))\n"
+        "sys.exit(code)\n"
+    )
+    return [sys.executable, "-c", code]
+
+
+def loaded_of_concern(modules_out: Path, concerns: tuple[str, ...]) -> list[str]:
+    loaded = set(modules_out.read_text().split())
+    assert "ignition_py.config.parse" in loaded, "the run recorded nothing"
+    return sorted(loaded.intersection(concerns))
+
+
+def test_fetch_offline_of_a_merging_config_imports_nothing_it_does_not_need(
+    tmp_path: Path,
+) -> None:
+    modules_out = tmp_path / "modules"
+    outcome = run_stages(
+        OURS,
+        tmp_path / "work",
+        ["fetch-offline"],
+        user_config=MERGING,
+        env={"MODULES_OUT": str(modules_out)},
+        prefix=recording("ignition_py.agent_cli"),
+        fetch_when_neednet=False,
+    )
+    assert outcome.returncode == 0, outcome.output
+    cached = outcome.cached
+    assert cached is not None and cached["storage"]["files"][0]["path"] == "/etc/hello"
+    assert loaded_of_concern(modules_out, NEVER + OTHER_PROVIDERS) == []
+
+
+def test_validate_of_a_valid_config_imports_nothing_it_does_not_need(tmp_path: Path) -> None:
+    config = tmp_path / "config.ign"
+    config.write_text(json.dumps(MERGING))
+    modules_out = tmp_path / "modules"
+    done = subprocess.run(
+        [*recording("ignition_py.validate_cli"), "ignition-validate", str(config)],
+        capture_output=True,
+        text=True,
+        env={"MODULES_OUT": str(modules_out)},
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    concerns = (*NEVER, "ignition_py.providers", "ignition_py.resources.fetcher")
+    assert loaded_of_concern(modules_out, concerns) == []
 
 
 def test_files_records_are_frozen() -> None:
