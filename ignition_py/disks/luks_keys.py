@@ -5,7 +5,7 @@ hash-checked), else a random key of 8192 hex digits, as upstream's createLuks.""
 
 from __future__ import annotations
 
-import secrets
+import os
 from collections.abc import Sequence
 
 from ..config.model import Config, Ignition, Luks, Resource
@@ -27,7 +27,9 @@ class Secret:
         return f"<secret: {len(self.value)} bytes>"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Secret) and secrets.compare_digest(self.value, other.value)
+        from hmac import compare_digest  # hmac loads OpenSSL: only when compared
+
+        return isinstance(other, Secret) and compare_digest(self.value, other.value)
 
     def __hash__(self) -> int:
         return hash(len(self.value))
@@ -93,7 +95,8 @@ def have_keys(
     fetch: Fetch | None = None
     for source in sources:
         if source.key_file is None:
-            ring.put(source.name, secrets.token_hex(4096).encode("ascii"))
+            # secrets.token_hex is os.urandom; `secrets` itself costs the stage `random`
+            ring.put(source.name, os.urandom(4096).hex().encode("ascii"))
             continue
         url = source.key_file.source
         if needs_fetch(url):
