@@ -55,12 +55,21 @@ class _Finder(modulefinder.ModuleFinder):
             raise ImportError(name) from err
 
 
+def _multibyte_codec(name: str) -> bool:
+    """A CJK codec (shift_jis, gb18030, big5, ...): nothing the agent reads is declared
+    in one, and with their C tables they are 0.9 MB of the initramfs."""
+    spec = importlib.util.find_spec(name)
+    origin = spec.origin if spec else None
+    return bool(origin and origin.endswith(".py") and "_multibytecodec" in Path(origin).read_text())
+
+
 def find_modules() -> dict[str, str]:
     """Module name -> source file of everything reachable from the agent."""
     dynamic = [
         info.name
         for package in DYNAMIC_PACKAGES
         for info in pkgutil.iter_modules(importlib.import_module(package).__path__, f"{package}.")
+        if not _multibyte_codec(info.name)
     ]
     with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as script:
         for name in [*ENTRY_MODULES, *all_ignition_py_modules(), *dynamic]:
@@ -74,8 +83,8 @@ def find_modules() -> dict[str, str]:
         "tkinter", "test", "pydoc", "unittest", "doctest", "pdb", "lib2to3", "idlelib",
         # Optional imports the agent never takes: urllib3's pyOpenSSL backend (requests
         # uses it only when the ssl module lacks SNI) and decimal's pure-Python fallback
-        # (the C _decimal ships). 3.5 MB of the initramfs.
-        "cryptography", "OpenSSL", "_pydecimal",
+        # (the C _decimal ships). 3.5 MB of the initramfs. No process pools either.
+        "cryptography", "OpenSSL", "_pydecimal", "multiprocessing",
     ]  # fmt: skip
     finder = _Finder(path=[project, *sys.path], excludes=excludes)
     finder.run_script(script.name)
