@@ -81,7 +81,7 @@ class State:
         return replace(self, luks_persist_key_files=_sorted(keys))
 
     def without_luks_keys(self) -> State:
-        """The files stage drops the keys once written to the target (upstream sets nil)."""
+        """The files stage drops the keys once written to the root (upstream sets nil)."""
         return replace(self, luks_persist_key_files=None)
 
 

@@ -19,7 +19,7 @@ from ..log import Logger
 from ..state import State, update_state
 from ..system.commands import run
 from .entries import DirectoryAction, FileAction
-from .target import Target
+from .write_context import WriteContext
 
 CRYPTTAB = "/etc/crypttab"
 KEY_DIR = "/etc/luks"
@@ -65,7 +65,7 @@ def _data_url(text: str) -> str:
 
 
 def plan_crypttab(
-    target: Target, volumes: tuple[Luks, ...], state: State, state_file: str
+    target: WriteContext, volumes: tuple[Luks, ...], state: State, state_file: str
 ) -> CrypttabAction:
     """The crypttab action for `volumes` (non-empty): a key file under /etc/luks (0600) for
     each volume whose key the disks stage left in `state` (as the stage began), "none" for
@@ -87,7 +87,7 @@ def plan_crypttab(
 
 @frozen_model
 class CrypttabAction:
-    target: Target
+    target: WriteContext
     entries: tuple[CrypttabEntry, ...]
     key_files: tuple[File, ...]
     state_file: str

@@ -12,7 +12,7 @@ from ..stage import Action, StageContext
 from .ordering import plan_entries
 from .result import ResultFileAction
 from .sync import SyncAction
-from .target import Target
+from .write_context import WriteContext
 
 
 def _needs_fetcher(config: Config) -> bool:
@@ -32,7 +32,7 @@ def plan_files(config: Config, context: StageContext) -> list[Action]:
 
         return fetcher_for_config(config, context.log, context.options.platform)
 
-    target = Target.at(context.options.root, make_fetcher)
+    target = WriteContext.at(context.options.root, make_fetcher)
     actions: list[Action] = []
     # each stage is its own process: import only what this config needs
     if config.passwd is not None:

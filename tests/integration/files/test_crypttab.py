@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .support import NOT_ROOT, make_target, run_ours, work_dir
+from .support import NOT_ROOT, make_root, run_ours, work_dir
 
 pytestmark = [
     pytest.mark.skipif(os.geteuid() != 0, reason=NOT_ROOT),
@@ -39,7 +39,7 @@ def luks_image(path: Path) -> str:
 def test_crypttab_and_key_files() -> None:
     with work_dir() as work:
         root = work / "root"
-        make_target(root)
+        make_root(root)
         (root / "etc/crypttab").write_text("old UUID=1234 none luks\n")
         data_uuid = luks_image(work / "data.img")
         tang_uuid = luks_image(work / "tang.img")
@@ -91,7 +91,7 @@ def test_crypttab_and_key_files() -> None:
 def test_missing_luks_device_fails_with_cryptsetup_error() -> None:
     with work_dir() as work:
         root = work / "root"
-        make_target(root)
+        make_root(root)
         config = {
             "ignition": {"version": "3.2.0"},
             "storage": {"luks": [{"name": "gone", "device": str(work / "nothing.img")}]},

@@ -9,7 +9,6 @@ import pytest
 
 from ignition_py.config.model import Dropin, Systemd, Unit
 from ignition_py.errors import IgnitionError
-from ignition_py.files.target import Target
 from ignition_py.files.units import (
     PRESET_PATH,
     MaskAction,
@@ -18,13 +17,14 @@ from ignition_py.files.units import (
     UnitFileAction,
     plan_units,
 )
+from ignition_py.files.write_context import WriteContext
 from ignition_py.log import Logger
 
 PRESET = PRESET_PATH.lstrip("/")
 
 
 def plan(*units: Unit, root: Path) -> list[object]:
-    return list(plan_units(Systemd(units=units), Target.at(root)))
+    return list(plan_units(Systemd(units=units), WriteContext.at(root)))
 
 
 def presets(actions: list[object]) -> list[str]:
@@ -105,9 +105,9 @@ def test_without_systemctl_nothing_counts_as_enabled(
     monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
     root = tmp_path / "root"
     root.mkdir()
-    target = Target.at(root)
+    ctx = WriteContext.at(root)
     log = Logger("files", stream=io.StringIO())
-    PresetAction(target, Preset("off.service", False)).apply(log)
+    PresetAction(ctx, Preset("off.service", False)).apply(log)
     assert not (root / PRESET).exists()
-    PresetAction(target, Preset("on.service", True)).apply(log)
+    PresetAction(ctx, Preset("on.service", True)).apply(log)
     assert (root / PRESET).read_text() == "enable on.service\n"
