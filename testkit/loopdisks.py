@@ -1,4 +1,5 @@
-"""Loop devices for the disks tests and benchmark: disks set up as a case says, a stage of
+"""Loop devices for the tests and the disks benchmark: disks set up as a case says
+(`loop_disks`: also the one helper for a single ext4 image on a loop device), a stage of
 ours or of an upstream Go build run on them (stagerun), and the result read back with
 `sfdisk -J` and `blkid`."""
 
@@ -46,7 +47,7 @@ class Before:
     size_mib: int = 64
     sgdisk: tuple[str, ...] = ()
     mkfs: tuple[tuple[int, str, str], ...] = ()  # (partition, format, label)
-    files: tuple[tuple[int, str, str], ...] = ()  # (partition, path, contents)
+    files: tuple[tuple[int, str, str | bytes], ...] = ()  # (partition, path, contents)
 
 
 @dataclass
@@ -60,6 +61,8 @@ class LoopDisk:
 
 @contextmanager
 def loop_disks(befores: tuple[Before, ...], workdir: Path) -> Iterator[list[LoopDisk]]:
+    """One loop device per `Before`, on sparse images `workdir`/disk<N>.img, prepared as it
+    says; at exit whatever is mounted from them is unmounted and they are detached."""
     disks: list[LoopDisk] = []
     try:
         for index, before in enumerate(befores):
@@ -86,9 +89,12 @@ def prepare(disk: LoopDisk, before: Before) -> None:
         sh(*mkfs_command(fs_format, label), disk.node(number))
     for number, path, contents in before.files:
         with mounted(disk.node(number)) as root:
-            target = root / path.lstrip("/")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(contents)
+            written = root / path.lstrip("/")
+            written.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(contents, bytes):
+                written.write_bytes(contents)
+            else:
+                written.write_text(contents)
 
 
 def mkfs_command(fs_format: str, label: str) -> list[str]:

@@ -8,13 +8,12 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from testkit.loopdisks import Before, loop_disks
 from tests.oracles import UPSTREAM
 
 from .support import NOT_ROOT, make_root, run_ours, work_dir
@@ -166,18 +165,8 @@ def test_a_setfiles_failure_fails_the_stage() -> None:
             assert pair.upstream.returncode == 1, pair.upstream.output
 
 
-@contextmanager
-def ext4_loop(image: Path) -> Iterator[str]:
-    with open(image, "wb") as blank:
-        blank.truncate(32 << 20)
-    subprocess.run(["mkfs.ext4", "-q", "-F", str(image)], check=True)
-    device = subprocess.run(
-        ["losetup", "-f", "--show", str(image)], check=True, capture_output=True, text=True
-    ).stdout.strip()
-    try:
-        yield device
-    finally:
-        subprocess.run(["losetup", "-d", device], check=False)
+# one whole-disk ext4 filesystem for the mount stage to mount
+EXT4_DISK = (Before(size_mib=32, mkfs=((0, "ext4", "data"),)),)
 
 
 def _mount_config(device: str) -> dict[str, Any]:
@@ -188,11 +177,11 @@ def _mount_config(device: str) -> dict[str, Any]:
 @needs_setfiles
 @pytest.mark.skipif(shutil.which("losetup") is None, reason="losetup is missing")
 def test_the_mount_stage_labels_the_mount_points_it_makes_and_fresh_filesystems() -> None:
-    with work_dir() as work, ext4_loop(work / "ours.img") as mine:
+    with work_dir() as work, loop_disks(EXT4_DISK, work) as (mine,):
         root = work / "ours"
         make_root(root)
         with_policy(root)
-        done = run_ours(_mount_config(mine), root, work / "ours-scratch", stage="mount")
+        done = run_ours(_mount_config(mine.device), root, work / "ours-scratch", stage="mount")
         try:
             assert done.returncode == 0, done.output
             ours = labels(root)
@@ -209,11 +198,12 @@ def test_the_mount_stage_labels_the_mount_points_it_makes_and_fresh_filesystems(
         if not UPSTREAM.present():
             print(f"not compared with upstream: {UPSTREAM.missing_reason()}")
             return
-        with ext4_loop(work / "upstream.img") as theirs:
+        (work / "upstream-disks").mkdir()
+        with loop_disks(EXT4_DISK, work / "upstream-disks") as (theirs,):
             other = work / "upstream"
             make_root(other)
             with_policy(other)
-            config = _mount_config(theirs)
+            config = _mount_config(theirs.device)
             upstream = run_upstream(
                 config, other, work / "up-scratch", stage="mount", scripts=SCRIPTS
             )
