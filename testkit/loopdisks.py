@@ -11,7 +11,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -60,24 +60,32 @@ class LoopDisk:
 
 
 @contextmanager
+def attached(backing: Path | str) -> Iterator[str]:
+    """A loop device (/dev/loopN) whose backing store is `backing` (an image or a block
+    device); at exit what is mounted from it is unmounted and it is detached."""
+    device = sh("losetup", "-f", "--show", str(backing)).strip()
+    try:
+        yield device
+    finally:
+        for mount_point in mounted_under(device):
+            sh("umount", mount_point, check=False)
+        sh("partx", "-d", device, check=False)
+        sh("losetup", "-d", device, check=False)
+
+
+@contextmanager
 def loop_disks(befores: tuple[Before, ...], workdir: Path) -> Iterator[list[LoopDisk]]:
     """One loop device per `Before`, on sparse images `workdir`/disk<N>.img, prepared as it
-    says; at exit whatever is mounted from them is unmounted and they are detached."""
+    says (attached)."""
     disks: list[LoopDisk] = []
-    try:
+    with ExitStack() as stack:
         for index, before in enumerate(befores):
             image = workdir / f"disk{index}.img"
             with open(image, "wb") as handle:
                 handle.truncate(before.size_mib * 1024 * 1024)
-            disks.append(LoopDisk(image, sh("losetup", "-f", "--show", str(image)).strip()))
+            disks.append(LoopDisk(image, stack.enter_context(attached(image))))
             prepare(disks[-1], before)
         yield disks
-    finally:
-        for disk in disks:
-            for target in mounted_under(disk.device):
-                sh("umount", target, check=False)
-            sh("partx", "-d", disk.device, check=False)
-            sh("losetup", "-d", disk.device, check=False)
 
 
 def prepare(disk: LoopDisk, before: Before) -> None:
