@@ -23,6 +23,11 @@ NOT_IN_CONTAINER = (
 
 @frozen_model
 class ApplyOptions:
+    """`ignition-apply`'s flags: root (`--root`, the directory written into),
+    ignore_unsupported (`--ignore-unsupported`: skip the sections apply cannot do instead of
+    refusing the config) and offline (`--offline`: fail on a resource that needs the
+    network)."""
+
     root: str
     ignore_unsupported: bool
     offline: bool

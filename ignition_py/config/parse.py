@@ -19,6 +19,10 @@ from .versions import Version
 
 @dataclass
 class Parsed:
+    """What parsing a config gives: the report (errors and warnings with JSON paths and
+    positions), the version the config declared (None if unreadable) and the config translated
+    to the newest spec (None on errors)."""
+
     report: Report = field(default_factory=Report)
     version: Version | None = None
     # The config translated to the newest spec.

@@ -18,6 +18,9 @@ EntryAction = DirectoryAction | FileAction | LinkAction
 
 
 def plan_entries(storage: Storage | None, ctx: WriteContext) -> list[EntryAction]:
+    """The directory, file and link actions for `storage`, in upstream's order: by path depth
+    (config order within a depth), hard links last. Raises IgnitionError when an entry's path is
+    the root itself or two entries resolve to the same path inside the root."""
     if storage is None:
         return []
     seen: dict[str, str] = {}

@@ -25,6 +25,10 @@ def _needs_fetcher(config: Config) -> bool:
 
 
 def plan_files(config: Config, context: StageContext) -> list[Action]:
+    """The files stage's actions for `config` (see the module docstring for their order). Reads
+    the root only; raises IgnitionError (or MissingToolError) for a config the stage cannot
+    apply, before anything is written."""
+
     def make_fetcher() -> Fetch | None:
         if not _needs_fetcher(config):
             return None

@@ -158,6 +158,9 @@ def _template_and_instance(name: str) -> tuple[str, str]:
 
 
 def plan_units(systemd: Systemd | None, ctx: WriteContext) -> list[Action]:
+    """Unit file and dropin writes, masks, then one preset action per template or unit (sorted
+    bytewise as upstream's map keys), for `systemd`. Raises IgnitionError for a unit name
+    systemctl would read as an option."""
     if systemd is None:
         return []
     actions: list[Action] = []

@@ -28,6 +28,8 @@ UNSUPPORTED: dict[str, str] = {
 
 
 def get_platform(name: str) -> Platform:
+    """The Platform registered for `name` (upstream's platform IDs, as `-platform` takes them).
+    Raises ConfigError naming an unknown or unsupported platform."""
     from . import catalog  # noqa: F401  (registers every provider)
 
     platform = PLATFORMS.get(name)

@@ -22,6 +22,10 @@ TOKEN_HEADER = "X-aws-ec2-metadata-token"
 
 @dataclass
 class Imds:
+    """EC2's instance metadata service through `http`: an IMDSv2 token asked for once (PUT, TTL
+    21600 s), IMDSv1 when none is given, as upstream; the region and the instance role's
+    credentials. Raises FetchError when IMDS answers without them."""
+
     http: HttpClient
     _token: str | None = None
     _asked: bool = False

@@ -14,6 +14,9 @@ EMPTY_PAYLOAD_SHA256 = hashlib.sha256(b"").hexdigest()
 
 @dataclass(frozen=True)
 class Credentials:
+    """AWS credentials for signing S3 requests: access key id, secret access key, and the
+    session token of temporary (role) credentials. Never logged."""
+
     access_key_id: str
     secret_access_key: str
     session_token: str | None = None
