@@ -29,7 +29,7 @@ def add_plan_command(subparsers: Any) -> None:
         ),
     )
     plan.add_argument("config", help="config file, or - for standard input")
-    plan.add_argument("--root", default="/", help="root of the target filesystem (default: /)")
+    plan.add_argument("--root", default="/", help="the root the stages write into (default: /)")
     plan.add_argument("--platform", default="file", help="platform whose base configs apply")
     plan.add_argument(
         "--system-config-dir",
