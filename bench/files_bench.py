@@ -1,5 +1,5 @@
 """The files stage of ignition-py against Go Ignition 2.14, in one run, on the same
-configs and the same target tree: a typical node config, and 10,000 files with 1,000
+configs and the same root tree: a typical node config, and 10,000 files with 1,000
 units. Wall time of the whole stage process (start-up included), median of a few runs,
 and the ratio. Run as root: `.venv/bin/python -m bench.files_bench`."""
 
@@ -13,7 +13,7 @@ from typing import Any
 
 from testkit.agents import DEBIAN, OURS
 from testkit.stagerun import run_stages
-from testkit.trees import make_target, work_dir
+from testkit.trees import make_root, work_dir
 
 INSTALL = "[Install]\nWantedBy=multi-user.target\n"
 DROPIN = "[Service]\nEnvironment=A=1\n"
@@ -85,10 +85,10 @@ def large_config(files: int = 10_000, units: int = 1_000) -> dict[str, Any]:
 
 
 def time_once(agent: Path, config: dict[str, Any]) -> tuple[float, float]:
-    """(wall, CPU user+system) of one stage process on a fresh target tree."""
+    """(wall, CPU user+system) of one stage process on a fresh root tree."""
     with work_dir() as work:
         root = work / "root"
-        make_target(root)
+        make_root(root)
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         stages = ["fetch-offline", "files"]

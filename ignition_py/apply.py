@@ -23,6 +23,11 @@ NOT_IN_CONTAINER = (
 
 @frozen_model
 class ApplyOptions:
+    """`ignition-apply`'s flags: root (`--root`, the directory written into),
+    ignore_unsupported (`--ignore-unsupported`: skip the sections apply cannot do instead of
+    refusing the config) and offline (`--offline`: fail on a resource that needs the
+    network)."""
+
     root: str
     ignore_unsupported: bool
     offline: bool
@@ -80,14 +85,14 @@ def run_apply(config: Config, options: ApplyOptions, log: Logger) -> None:
     if refused is not None:
         raise IgnitionError(refused)
     from .files.ordering import plan_entries
-    from .files.target import Target
     from .files.units import plan_units
+    from .files.write_context import WriteContext
 
     root = os.path.abspath(options.root)
-    target = Target.at(root, lambda: fetcher)
+    ctx = WriteContext.at(root, lambda: fetcher)
     actions: list[Action] = [
-        *plan_entries(rendered.storage, target),
-        *plan_units(rendered.systemd, target),
+        *plan_entries(rendered.storage, ctx),
+        *plan_units(rendered.systemd, ctx),
     ]
     for action in actions:
         with log.op(action.describe()):

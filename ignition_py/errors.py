@@ -26,6 +26,10 @@ class CommandError(IgnitionError):
 
 
 class MissingToolError(IgnitionError):
+    """Programs a stage needs are not on PATH; `tools` lists them. Raised by
+    system.commands.require_tools while planning, before anything is written (upstream
+    fails only when it reaches the step)."""
+
     def __init__(self, tools: Sequence[str]) -> None:
         self.tools = list(tools)
         super().__init__(f"required tools not found in PATH: {', '.join(self.tools)}")

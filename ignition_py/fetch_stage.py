@@ -37,6 +37,11 @@ def signal_need_net(path: str, log: Logger) -> None:
 
 
 def run_fetch_stage(stage: str, options: StageOptions, *, offline: bool) -> int:
+    """The fetch (`offline=False`) or fetch-offline stage, as upstream's: fetch the user
+    config from the platform, compose the base configs under it, write it to the config
+    cache and send the fetched-config records. Offline, a config that cannot be fetched
+    without the network, or a cached one whose resources need it, writes the neednet file.
+    Returns the agent's exit status (0 or 1); failures are logged, not raised."""
     started = begin_stage(stage, options)
     if isinstance(started, int):
         return started

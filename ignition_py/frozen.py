@@ -64,6 +64,7 @@ def fields_of(record: type | object) -> tuple[Field, ...]:
 
 
 def is_frozen_record(value: object) -> bool:
+    """True when `value` is an instance of a frozen_model record."""
     return hasattr(type(value), "__frozen_fields__")
 
 

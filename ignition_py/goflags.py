@@ -24,6 +24,10 @@ class FlagValueError(ValueError):
 
 @frozen_model
 class Flag:
+    """One flag of a Go `flag` command line (the agent, ignition-validate): its name without the
+    dash, help text, default, the conversion of its value, whether it is a bool, and how usage
+    shows its type and default."""
+
     name: str
     help: str
     default: Any = None
@@ -36,6 +40,10 @@ class Flag:
 
 
 class FlagSet:
+    """Go's flag.FlagSet for `program`: parses `-name value`, `-name=value` and `--name` the way
+    Go does, prints Go's usage text, and on a bad flag writes the message and usage to stderr
+    and exits 2 (SystemExit)."""
+
     def __init__(self, program: str, flags: Sequence[Flag], usage_head: str = "") -> None:
         self.program = program
         self.flags = {f.name: f for f in flags}

@@ -34,6 +34,6 @@ def fetched_config(log: Logger, fetched: FetchedConfig) -> None:
 
 def ssh_keys_written(log: Logger, user: str, path: str) -> None:
     """`wrote ssh authorized keys file for user: NAME` with IGNITION_USER_NAME and
-    IGNITION_PATH (the keys file's path in the target root, as upstream joins it)."""
+    IGNITION_PATH (the keys file's path in the root, as upstream joins it)."""
     fields = {"IGNITION_USER_NAME": user, "IGNITION_PATH": path, "MESSAGE_ID": SSH_KEYS_WRITTEN_ID}
     log.record(f"wrote ssh authorized keys file for user: {user}", fields)

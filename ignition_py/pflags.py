@@ -25,6 +25,10 @@ class HelpRequested(Exception):
 
 @frozen_model
 class LongFlag:
+    """One GNU-style flag (spf13/pflag, as ignition-apply and ignition-rmcfg take them): name
+    without dashes, usage text, and a default that is a string, or a bool for a flag without a
+    value."""
+
     name: str
     usage: str
     default: str | bool = ""
@@ -121,4 +125,6 @@ def parse_command_line(
 
 
 def usage(flags: Sequence[LongFlag], usage_line: str) -> str:
+    """The usage text pflag prints for `flags` under `usage_line`: the line, `Options:`, then
+    PrintDefaults' table."""
     return f"{usage_line}\nOptions:\n{defaults(flags)}"

@@ -30,7 +30,7 @@ def add_plan_command(subparsers: Any) -> None:
         ),
     )
     plan.add_argument("config", help="config file, or - for standard input")
-    plan.add_argument("--root", default="/", help="root of the target filesystem (default: /)")
+    plan.add_argument("--root", default="/", help="the root the stages write into (default: /)")
     plan.add_argument("--platform", default="file", help="platform whose base configs apply")
     plan.add_argument(
         "--system-config-dir",
@@ -44,6 +44,9 @@ def add_plan_command(subparsers: Any) -> None:
 
 
 def run_plan(args: argparse.Namespace) -> int:
+    """`ignition-py plan`: composes the config as the fetch stage would and prints each planning
+    stage's actions without applying any. Returns 0, or 1 when the config cannot be read or a
+    stage would fail (the reason on stderr)."""
     import ignition_py.stages.registered  # noqa: F401  (the stages register themselves)
     from ignition_py.stage import PLAN_ORDER, PLANNERS, StageContext, StageOptions
 

@@ -9,6 +9,9 @@ T = TypeVar("T")
 
 
 class Registry(Generic[T]):
+    """A name -> entry table (stages, platforms) that modules add themselves to with
+    `@registry.register(name)`; registering a name twice raises ValueError."""
+
     def __init__(self, kind: str) -> None:
         self.kind = kind
         self._entries: dict[str, T] = {}

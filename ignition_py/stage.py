@@ -24,6 +24,9 @@ from ignition_py.state import State
 
 @frozen_model
 class StageOptions:
+    """The agent's command line for one stage: -platform, -root, -config-cache, -fetch-timeout
+    (seconds), -neednet, -state-file and -log-to-stdout."""
+
     platform: str
     root: str
     config_cache: str
@@ -35,6 +38,9 @@ class StageOptions:
 
 @frozen_model
 class StageContext:
+    """What a planner gets: the stage's options, its logger, and the state file as the stage
+    began (upstream's s.State before any action)."""
+
     options: StageOptions
     log: Logger
     state: State = State()  # as the stage began (upstream's s.State before any action)

@@ -29,6 +29,10 @@ from .frozen import frozen_model, replace
 
 @frozen_model
 class FetchedConfig:
+    """One config a fetch stage took (upstream's fetchedConfigs state entries): kind "base" or
+    "user", its source ("system", the provider's name, or a referenced config's URL path) and
+    whether it was referenced by another config."""
+
     kind: str  # "base" or "user"
     source: str  # "system", the provider's name, or a referenced config's URL path
     referenced: bool = False
@@ -81,7 +85,7 @@ class State:
         return replace(self, luks_persist_key_files=_sorted(keys))
 
     def without_luks_keys(self) -> State:
-        """The files stage drops the keys once written to the target (upstream sets nil)."""
+        """The files stage drops the keys once written to the root (upstream sets nil)."""
         return replace(self, luks_persist_key_files=None)
 
 

@@ -17,6 +17,8 @@ FLAGS = FlagSet(
 
 
 def read_input(name: str) -> bytes:
+    """The bytes of file `name`, or of stdin for "-" (as upstream's commands read their config
+    argument). Raises OSError."""
     if name == "-":
         return sys.stdin.buffer.read()
     with open(name, "rb") as handle:

@@ -1,2 +1,2 @@
 """What the tests and the benchmarks share: the agents (ours and upstream's Go builds), one
-stage runner, target trees and loop disks. Not shipped: setuptools packages only ignition_py."""
+stage runner, root trees and loop disks. Not shipped: setuptools packages only ignition_py."""

@@ -1,4 +1,5 @@
-"""Loop devices for the disks tests and benchmark: disks set up as a case says, a stage of
+"""Loop devices for the tests and the disks benchmark: disks set up as a case says
+(`loop_disks`: also the one helper for a single ext4 image on a loop device), a stage of
 ours or of an upstream Go build run on them (stagerun), and the result read back with
 `sfdisk -J` and `blkid`."""
 
@@ -10,7 +11,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,7 +47,7 @@ class Before:
     size_mib: int = 64
     sgdisk: tuple[str, ...] = ()
     mkfs: tuple[tuple[int, str, str], ...] = ()  # (partition, format, label)
-    files: tuple[tuple[int, str, str], ...] = ()  # (partition, path, contents)
+    files: tuple[tuple[int, str, str | bytes], ...] = ()  # (partition, path, contents)
 
 
 @dataclass
@@ -59,22 +60,32 @@ class LoopDisk:
 
 
 @contextmanager
-def loop_disks(befores: tuple[Before, ...], workdir: Path) -> Iterator[list[LoopDisk]]:
-    disks: list[LoopDisk] = []
+def attached(backing: Path | str) -> Iterator[str]:
+    """A loop device (/dev/loopN) whose backing store is `backing` (an image or a block
+    device); at exit what is mounted from it is unmounted and it is detached."""
+    device = sh("losetup", "-f", "--show", str(backing)).strip()
     try:
+        yield device
+    finally:
+        for mount_point in mounted_under(device):
+            sh("umount", mount_point, check=False)
+        sh("partx", "-d", device, check=False)
+        sh("losetup", "-d", device, check=False)
+
+
+@contextmanager
+def loop_disks(befores: tuple[Before, ...], workdir: Path) -> Iterator[list[LoopDisk]]:
+    """One loop device per `Before`, on sparse images `workdir`/disk<N>.img, prepared as it
+    says (attached)."""
+    disks: list[LoopDisk] = []
+    with ExitStack() as stack:
         for index, before in enumerate(befores):
             image = workdir / f"disk{index}.img"
             with open(image, "wb") as handle:
                 handle.truncate(before.size_mib * 1024 * 1024)
-            disks.append(LoopDisk(image, sh("losetup", "-f", "--show", str(image)).strip()))
+            disks.append(LoopDisk(image, stack.enter_context(attached(image))))
             prepare(disks[-1], before)
         yield disks
-    finally:
-        for disk in disks:
-            for target in mounted_under(disk.device):
-                sh("umount", target, check=False)
-            sh("partx", "-d", disk.device, check=False)
-            sh("losetup", "-d", disk.device, check=False)
 
 
 def prepare(disk: LoopDisk, before: Before) -> None:
@@ -86,9 +97,12 @@ def prepare(disk: LoopDisk, before: Before) -> None:
         sh(*mkfs_command(fs_format, label), disk.node(number))
     for number, path, contents in before.files:
         with mounted(disk.node(number)) as root:
-            target = root / path.lstrip("/")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(contents)
+            written = root / path.lstrip("/")
+            written.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(contents, bytes):
+                written.write_bytes(contents)
+            else:
+                written.write_text(contents)
 
 
 def mkfs_command(fs_format: str, label: str) -> list[str]:

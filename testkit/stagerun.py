@@ -33,7 +33,8 @@ DEFAULT_PATH = "/usr/sbin:/usr/bin:/sbin:/bin"
 @dataclass(frozen=True)
 class Outcome:
     """How a run ended: exit status of the last stage run, all stages' stdout + stderr, and
-    where to read what it left (``work``: cache, neednet, state; ``root``: the target)."""
+    where to read what it left (``work``: cache, neednet, state; ``root``: the root the
+    stages wrote into)."""
 
     returncode: int
     output: str
@@ -56,7 +57,7 @@ class Outcome:
         return json.loads(self.cache.read_text()) if self.cache.exists() else None
 
     def tree(self, skip: tuple[str, ...] = ()) -> dict[str, Node]:
-        """The target root read back (trees.snapshot)."""
+        """The root read back (trees.snapshot)."""
         assert self.root is not None, "the stages ran without -root"
         return snapshot(self.root, skip)
 

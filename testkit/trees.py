@@ -1,4 +1,4 @@
-"""Target roots for the stages that write into one, and snapshots of a root read back with
+"""Roots for the stages that write into one, and snapshots of a root read back with
 lstat, so that two agents' results can be compared."""
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ TREE: dict[str, tuple[str, int]] = {
 DIRECTORIES = {"root": 0o700, "home": 0o755, "home/core": 0o755, "usr/sbin": 0o755, "var": 0o755}
 
 
-def make_target(root: Path) -> None:
+def make_root(root: Path) -> None:
     """A minimal system tree under ``root`` that useradd/groupadd --root accept (needs root:
     home/core is chowned to 500:500)."""
     for name, mode in DIRECTORIES.items():

@@ -44,6 +44,10 @@ class Verification:
 
 @frozen_model
 class Resource:
+    """A resource to fetch (upstream types.Resource): `source` URL (None: no contents),
+    `compression` ("gzip" or None), `httpHeaders` (sent with http(s) sources) and
+    `verification.hash` ("sha512-<hex>", or "sha256-<hex>" from 3.1.0)."""
+
     source: str | None = field(default=None, metadata=spec("source", STR))
     compression: str | None = field(default=None, metadata=spec("compression", STR))
     http_headers: tuple[HTTPHeader, ...] = field(
@@ -105,6 +109,9 @@ class Timeouts:
 
 @frozen_model
 class Ignition:
+    """The `ignition` section (upstream types.Ignition): `version` (the spec's, required),
+    `config` (merge and replace), `proxy`, `security` (TLS CAs) and `timeouts` (seconds)."""
+
     version: str = field(default="", metadata=spec("version", STR, required=True))
     config: IgnitionConfig | None = field(
         default=None, metadata=spec("config", OBJ, cls=IgnitionConfig)
@@ -116,6 +123,9 @@ class Ignition:
 
 @frozen_model
 class KernelArguments:
+    """`kernelArguments` (3.3.0+, upstream types.KernelArguments): `shouldExist` and
+    `shouldNotExist`, kernel arguments as strings."""
+
     should_exist: tuple[str, ...] = field(
         default=(), metadata=spec("shouldExist", LIST, item=STR, key_space="kernelArgument")
     )
@@ -126,6 +136,10 @@ class KernelArguments:
 
 @frozen_model
 class PasswdGroup:
+    """`passwd.groups[]` (upstream types.PasswdGroup): name (required), gid, passwordHash,
+    system and shouldExist (false: groupdel); the files stage turns it into groupadd or
+    groupmod."""
+
     name: str = field(default="", metadata=spec("name", STR, required=True))
     gid: int | None = field(default=None, metadata=spec("gid", INT))
     password_hash: str | None = field(default=None, metadata=spec("passwordHash", STR))
@@ -135,6 +149,10 @@ class PasswdGroup:
 
 @frozen_model
 class PasswdUser:
+    """`passwd.users[]` (upstream types.PasswdUser): name (required), the useradd/usermod fields
+    (uid, gecos, homeDir, noCreateHome, primaryGroup, groups, noUserGroup, noLogInit,
+    passwordHash, system, shell), sshAuthorizedKeys, and shouldExist (false: userdel)."""
+
     name: str = field(default="", metadata=spec("name", STR, required=True))
     gecos: str | None = field(default=None, metadata=spec("gecos", STR))
     groups: tuple[str, ...] = field(default=(), metadata=spec("groups", LIST, item=STR))
@@ -155,6 +173,8 @@ class PasswdUser:
 
 @frozen_model
 class Passwd:
+    """`passwd` (upstream types.Passwd): groups and users, each keyed by name."""
+
     groups: tuple[PasswdGroup, ...] = field(
         default=(), metadata=spec("groups", LIST, item=PasswdGroup, keyed_by=BY_NAME)
     )
@@ -165,18 +185,27 @@ class Passwd:
 
 @frozen_model
 class NodeUser:
+    """A node's owning user (upstream types.NodeUser): `id` or `name`, resolved in the root's
+    /etc/passwd; the id wins when both are set."""
+
     id: int | None = field(default=None, metadata=spec("id", INT))
     name: str | None = field(default=None, metadata=spec("name", STR))
 
 
 @frozen_model
 class NodeGroup:
+    """A node's owning group (upstream types.NodeGroup): `id` or `name`, resolved in the root's
+    /etc/group; the id wins when both are set."""
+
     id: int | None = field(default=None, metadata=spec("id", INT))
     name: str | None = field(default=None, metadata=spec("name", STR))
 
 
 @frozen_model
 class Directory:
+    """`storage.directories[]` (upstream types.Directory): path, overwrite, user, group, and
+    mode (permission bits as an int; None: 0755)."""
+
     path: str = field(default="", metadata=spec("path", STR, required=True))
     overwrite: bool | None = field(default=None, metadata=spec("overwrite", BOOL))
     user: NodeUser | None = field(default=None, metadata=spec("user", OBJ, cls=NodeUser))
@@ -186,6 +215,9 @@ class Directory:
 
 @frozen_model
 class File:
+    """`storage.files[]` (upstream types.File): path, overwrite, user, group, mode (permission
+    bits as an int; None: 0644), contents (a Resource) and append (Resources added in order)."""
+
     path: str = field(default="", metadata=spec("path", STR, required=True))
     overwrite: bool | None = field(default=None, metadata=spec("overwrite", BOOL))
     user: NodeUser | None = field(default=None, metadata=spec("user", OBJ, cls=NodeUser))
@@ -199,6 +231,9 @@ class File:
 
 @frozen_model
 class Link:
+    """`storage.links[]` (upstream types.Link): path, overwrite, user and group (of the link
+    itself), target (required from 3.3.0) and hard."""
+
     path: str = field(default="", metadata=spec("path", STR, required=True))
     overwrite: bool | None = field(default=None, metadata=spec("overwrite", BOOL))
     user: NodeUser | None = field(default=None, metadata=spec("user", OBJ, cls=NodeUser))
@@ -209,6 +244,10 @@ class Link:
 
 @frozen_model
 class Partition:
+    """`storage.disks[].partitions[]` (upstream types.Partition): number (0: none), label,
+    sizeMiB and startMiB (MiB; 0: the default), typeGuid, guid, wipePartitionEntry, shouldExist
+    and resize."""
+
     number: int | None = field(default=None, metadata=spec("number", INT))
     label: str | None = field(default=None, metadata=spec("label", STR))
     size_mib: int | None = field(default=None, metadata=spec("sizeMiB", INT))
@@ -224,6 +263,9 @@ class Partition:
 
 @frozen_model
 class Disk:
+    """`storage.disks[]` (upstream types.Disk): device (a path), wipeTable, and partitions keyed
+    by number, else by label."""
+
     device: str = field(default="", metadata=spec("device", STR, required=True))
     wipe_table: bool | None = field(default=None, metadata=spec("wipeTable", BOOL))
     partitions: tuple[Partition, ...] = field(
@@ -233,6 +275,9 @@ class Disk:
 
 @frozen_model
 class Raid:
+    """`storage.raid[]` (upstream types.Raid): name (the array is /dev/md/NAME), level, devices,
+    spares and options (extra mdadm arguments)."""
+
     name: str = field(default="", metadata=spec("name", STR, required=True))
     level: str | None = field(default=None, metadata=spec("level", STR))
     devices: tuple[str, ...] = field(default=(), metadata=spec("devices", LIST, item=STR))
@@ -244,6 +289,9 @@ class Raid:
 
 @frozen_model
 class Tang:
+    """`storage.luks[].clevis.tang[]` (upstream types.Tang): url, thumbprint and advertisement
+    (3.4.0+)."""
+
     url: str = field(default="", metadata=spec("url", STR, required=True))
     thumbprint: str | None = field(default=None, metadata=spec("thumbprint", STR))
     advertisement: str | None = field(default=None, metadata=spec("advertisement", STR, since=V3_4))
@@ -275,6 +323,10 @@ class Cex:
 
 @frozen_model
 class Luks:
+    """`storage.luks[]` (3.2.0+, upstream types.Luks): name (/dev/mapper/NAME), device, label,
+    uuid, keyFile (a Resource; None: a random key), wipeVolume, clevis, cex, options (extra
+    cryptsetup luksFormat arguments), discard and openOptions."""
+
     name: str = field(default="", metadata=spec("name", STR, required=True))
     device: str | None = field(default=None, metadata=spec("device", STR))
     label: str | None = field(default=None, metadata=spec("label", STR))
@@ -294,6 +346,10 @@ class Luks:
 
 @frozen_model
 class Filesystem:
+    """`storage.filesystems[]` (upstream types.Filesystem): device, format, path (the mount
+    point inside the root), label, uuid, options (extra mkfs arguments), mountOptions and
+    wipeFilesystem."""
+
     device: str = field(default="", metadata=spec("device", STR, required=True))
     format: str | None = field(default=None, metadata=spec("format", STR))
     path: str | None = field(default=None, metadata=spec("path", STR))
@@ -310,6 +366,9 @@ class Filesystem:
 
 @frozen_model
 class Storage:
+    """`storage` (upstream types.Storage): disks, raid, luks, filesystems, files, directories
+    and links."""
+
     disks: tuple[Disk, ...] = field(
         default=(), metadata=spec("disks", LIST, item=Disk, keyed_by=BY_DEVICE)
     )
@@ -343,6 +402,9 @@ class Dropin:
 
 @frozen_model
 class Unit:
+    """`systemd.units[]` (upstream types.Unit): name (required), enabled (None: no preset),
+    mask, contents and dropins."""
+
     name: str = field(default="", metadata=spec("name", STR, required=True))
     enabled: bool | None = field(default=None, metadata=spec("enabled", BOOL))
     mask: bool | None = field(default=None, metadata=spec("mask", BOOL))
@@ -354,6 +416,8 @@ class Unit:
 
 @frozen_model
 class Systemd:
+    """`systemd` (upstream types.Systemd): units, keyed by name."""
+
     units: tuple[Unit, ...] = field(
         default=(), metadata=spec("units", LIST, item=Unit, keyed_by=BY_NAME)
     )
@@ -361,6 +425,9 @@ class Systemd:
 
 @frozen_model
 class Config:
+    """A whole config (upstream types.Config of the newest spec): ignition, kernelArguments,
+    passwd, storage and systemd. Configs of every older spec are translated into it."""
+
     ignition: Ignition = field(
         default_factory=Ignition, metadata=spec("ignition", OBJ, required=True, cls=Ignition)
     )

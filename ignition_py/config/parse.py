@@ -16,8 +16,9 @@ from .versions import Version
 
 
 class Parsed:
-    """A config's report, its spec version (None when not found) and the config
-    translated to the newest spec (None when it has errors that stop parsing)."""
+    """What parsing a config gives: the report (errors and warnings with JSON paths and
+    positions), the version the config declared (None if unreadable) and the config translated
+    to the newest spec (None on errors)."""
 
     __slots__ = ("config", "report", "version")
 

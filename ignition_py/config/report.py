@@ -12,6 +12,9 @@ JsonPath = tuple[PathPart, ...]
 
 
 class Severity(StrEnum):
+    """A report entry's severity, spelled as upstream's report prints it: error, warning or
+    info."""
+
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"

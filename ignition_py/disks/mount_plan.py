@@ -1,6 +1,6 @@
 """The mount and umount stages' plans and actions. mount: every filesystem with a path,
 mounted under the root, shallowest first; mount points are created 0755 (labelled when the
-target has an SELinux policy) and recorded for the files stage; `mount` must be on PATH
+root has an SELinux policy) and recorded for the files stage; `mount` must be on PATH
 before the first mount. umount: the same filesystems, deepest first."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ class MountFilesystem:
     root: str
     target: str
     state_file: str
-    file_contexts: str | None = None  # the target's SELinux policy: label what is made
+    file_contexts: str | None = None  # the root's SELinux policy: label what is made
 
     def describe(self) -> str:
         import shlex
@@ -60,7 +60,7 @@ class UnmountFilesystem:
 def plan_mount(config: Config, context: StageContext) -> list[Action]:
     """The mount stage's actions, one MountFilesystem per filesystem with a path, in
     upstream's order (shallowest first). Raises IgnitionError (naming the first such
-    filesystem's path) when `mount`, or `setfiles` on a target with an SELinux policy, is
+    filesystem's path) when `mount`, or `setfiles` on a root with an SELinux policy, is
     missing: before anything is mounted."""
     from ..files.relabel import policy_file_contexts
     from ..plan_tools import check_tools

@@ -1,2 +1,2 @@
 """The files stage: users and groups, directories, files, links, systemd units, crypttab
-and the result file, all written inside the target root (`-root`)."""
+and the result file, all written inside the root (`-root`)."""

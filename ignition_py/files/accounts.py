@@ -1,4 +1,4 @@
-"""Users and groups as the TARGET system knows them: its /etc/passwd and /etc/group,
+"""Users and groups as the root (`-root`) knows them: its /etc/passwd and /etc/group,
 read inside the root (never the host's). Re-read whenever the files change, since the
 users step and even a config's own files may rewrite them mid-stage."""
 
@@ -16,7 +16,7 @@ MISSING: Stamp = (-1, -1, -1, -1)
 
 
 class UnknownAccountError(IgnitionError):
-    """A user or group name the target system does not have."""
+    """A user or group name the root's account databases do not have."""
 
 
 @frozen_model
@@ -54,8 +54,8 @@ def parse_group(text: str) -> dict[str, int]:
     return groups
 
 
-class TargetAccounts:
-    """Name -> id lookups in the target root's account databases: each file resolved once
+class RootAccounts:
+    """Name -> id lookups in the root's account databases: each file resolved once
     a lookup and parsed once a change (the users step and a config's own files may rewrite
     them mid-stage; an unchanged file is neither read nor parsed again)."""
 
@@ -96,7 +96,7 @@ class TargetAccounts:
     def user(self, name: str) -> UserEntry:
         entry = self.users().get(name)
         if entry is None:
-            raise UnknownAccountError(f"no such user {name!r} in the target's /etc/passwd")
+            raise UnknownAccountError(f"no such user {name!r} in the root's /etc/passwd")
         return entry
 
     def uid(self, name: str) -> int:
@@ -105,7 +105,7 @@ class TargetAccounts:
     def gid(self, name: str) -> int:
         gid = self.groups().get(name)
         if gid is None:
-            raise UnknownAccountError(f"no such group {name!r} in the target's /etc/group")
+            raise UnknownAccountError(f"no such group {name!r} in the root's /etc/group")
         return gid
 
     def resolve_owner(

@@ -18,6 +18,10 @@ def shown_command(argv: Sequence[str], redact: Sequence[str] = ()) -> str:
 
 @frozen_model
 class CommandAction:
+    """One command the files stage runs (useradd, groupmod, ...): `what` it does, its argv, and
+    the argv items (password hashes) shown as <redacted> in descriptions and logs. Raises
+    CommandError when the command fails."""
+
     what: str
     argv: list[str]
     redact: list[str] = field(default_factory=list)

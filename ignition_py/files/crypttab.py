@@ -21,7 +21,7 @@ from ..log import Logger
 from ..state import State, update_state
 from ..system.commands import run
 from .entries import DirectoryAction, FileAction
-from .target import Target
+from .write_context import WriteContext
 
 CRYPTTAB = "/etc/crypttab"
 KEY_DIR = "/etc/luks"
@@ -67,7 +67,7 @@ def _data_url(text: str) -> str:
 
 
 def plan_crypttab(
-    target: Target, volumes: tuple[Luks, ...], state: State, state_file: str
+    ctx: WriteContext, volumes: tuple[Luks, ...], state: State, state_file: str
 ) -> CrypttabAction:
     """The crypttab action for `volumes` (non-empty): "none" for a clevis-bound volume,
     else a key file under /etc/luks (0600) holding the key the disks stage left in `state`
@@ -89,12 +89,12 @@ def plan_crypttab(
             key_files.append(File(path=key_file, mode=SECRET_MODE, contents=source))
         entries.append(_entry(luks, key_file))
     drop_keys = state.luks_persist_key_files is not None
-    return CrypttabAction(target, tuple(entries), tuple(key_files), state_file, drop_keys)
+    return CrypttabAction(ctx, tuple(entries), tuple(key_files), state_file, drop_keys)
 
 
 @frozen_model
 class CrypttabAction:
-    target: Target
+    ctx: WriteContext
     entries: tuple[CrypttabEntry, ...]
     key_files: tuple[File, ...]
     state_file: str
@@ -109,16 +109,16 @@ class CrypttabAction:
             Resource(source=_data_url(entry.line(self._luks_uuid(entry.device, log))))
             for entry in self.entries
         )
-        target = self.target
+        ctx = self.ctx
         steps: list[DirectoryAction | FileAction] = [
-            FileAction(target, node, target.path(node.path)) for node in self.key_files
+            FileAction(ctx, node, ctx.path(node.path)) for node in self.key_files
         ]
-        key_dir = target.path(KEY_DIR)
+        key_dir = ctx.path(KEY_DIR)
         # checked now, as upstream: an earlier action of this stage may have made it
         if steps and not key_dir.exists():
-            steps.insert(0, DirectoryAction(target, Directory(path=KEY_DIR, mode=0o700), key_dir))
+            steps.insert(0, DirectoryAction(ctx, Directory(path=KEY_DIR, mode=0o700), key_dir))
         crypttab = File(path=CRYPTTAB, mode=SECRET_MODE, append=lines)
-        steps.append(FileAction(target, crypttab, target.path(CRYPTTAB)))
+        steps.append(FileAction(ctx, crypttab, ctx.path(CRYPTTAB)))
         for step in steps:
             with log.op(step.describe()):
                 step.apply(log)

@@ -31,7 +31,7 @@ from ..system.fs_writes import (
     replace_file,
 )
 from .root_paths import make_parents
-from .target import Target, os_failure
+from .write_context import WriteContext, os_failure
 
 DEFAULT_DIRECTORY_MODE = 0o755
 _EMPTY = Resource(source="")
@@ -52,10 +52,10 @@ def _clean(target: str) -> str:
 
 @frozen_model
 class FileAction:
-    target: Target
+    ctx: WriteContext
     node: File
     path: Path  # resolved when planned
-    planned_at: int = 0  # the target's generation then
+    planned_at: int = 0  # the context's generation then
 
     def describe(self) -> str:
         verb = "writing file"
@@ -67,9 +67,9 @@ class FileAction:
         return f'{verb} "{self.path}"' + (f" from {origin}" if origin else "")
 
     def apply(self, log: Logger) -> None:
-        path = self.target.current(self.path, self.planned_at, self.node.path)
+        path = self.ctx.current(self.path, self.planned_at, self.node.path)
         try:
-            self.target.refuse_root(path, f'failed to create file "{self.node.path}"')
+            self.ctx.refuse_root(path, f'failed to create file "{self.node.path}"')
             self._create(path)
         except OSError as err:
             raise os_failure(f'failed to create file "{self.node.path}"', err) from err
@@ -96,22 +96,22 @@ class FileAction:
         if existing is not None:  # an existing file completed: appends, mode, owner
             if appends:
                 append_file(path, appends)
-            self.target.set_permissions(path, node.mode, node.user, node.group)
+            self.ctx.set_permissions(path, node.mode, node.user, node.group)
             return
-        make_parents(self.target.root, path)
-        uid, gid = self.target.owner(node.user, node.group, (0, 0))
+        make_parents(self.ctx.root, path)
+        uid, gid = self.ctx.owner(node.user, node.group, (0, 0))
         mode = DEFAULT_FILE_MODE if node.mode is None else node.mode & 0o7777
         contents = node.contents if node.contents and node.contents.source else _EMPTY
         replace_file(path, [self._opener(contents), *appends], uid=uid, gid=gid, mode=mode)
-        self.target.reshaped()
+        self.ctx.reshaped()
 
     def _opener(self, resource: Resource) -> Opener:
-        return lambda: self.target.contents(resource)
+        return lambda: self.ctx.contents(resource)
 
 
 @frozen_model
 class DirectoryAction:
-    target: Target
+    ctx: WriteContext
     node: Directory
     path: Path
     planned_at: int = 0
@@ -120,9 +120,9 @@ class DirectoryAction:
         return f'creating directory "{self.path}"'
 
     def apply(self, log: Logger) -> None:
-        path = self.target.current(self.path, self.planned_at, self.node.path)
+        path = self.ctx.current(self.path, self.planned_at, self.node.path)
         try:
-            self.target.refuse_root(path, f'failed to create directory "{self.node.path}"')
+            self.ctx.refuse_root(path, f'failed to create directory "{self.node.path}"')
             self._create(path)
         except OSError as err:
             raise os_failure(f'failed to create directory "{self.node.path}"', err) from err
@@ -135,20 +135,20 @@ class DirectoryAction:
         node = self.node
         existing = _lstat(path)
         if existing is None or node.overwrite:
-            make_parents(self.target.root, path)
+            make_parents(self.ctx.root, path)
             new_directory(path, DEFAULT_DIRECTORY_MODE)
-            self.target.reshaped()
+            self.ctx.reshaped()
         elif not stat.S_ISDIR(existing.st_mode):
             raise IgnitionError(
                 f'error creating directory "{node.path}": a non-directory already exists '
                 "and overwrite is false"
             )
-        self.target.set_permissions(path, node.mode, node.user, node.group)
+        self.ctx.set_permissions(path, node.mode, node.user, node.group)
 
 
 @frozen_model
 class LinkAction:
-    target: Target
+    ctx: WriteContext
     node: Link
     path: Path
     planned_at: int = 0
@@ -158,18 +158,18 @@ class LinkAction:
         return f'writing {kind} "{self.path}" -> "{self.node.target}"'
 
     def apply(self, log: Logger) -> None:
-        path = self.target.current(self.path, self.planned_at, self.node.path)
+        path = self.ctx.current(self.path, self.planned_at, self.node.path)
         try:
-            self.target.refuse_root(path, f'failed to create link "{self.node.path}"')
+            self.ctx.refuse_root(path, f'failed to create link "{self.node.path}"')
             if not self.node.overwrite and self._already_there(path, log):
                 return
-            make_parents(self.target.root, path)
+            make_parents(self.ctx.root, path)
             target = self.node.target or ""
             if self.node.hard:
-                new_hard_link(path, self.target.path(target))
+                new_hard_link(path, self.ctx.path(target))
             else:
                 new_symlink(path, target, self._link_owner())
-            self.target.reshaped()
+            self.ctx.reshaped()
         except OSError as err:
             raise os_failure(f'failed to create link "{self.node.path}"', err) from err
         except IgnitionError as err:
@@ -181,7 +181,7 @@ class LinkAction:
         """The owner of a new symlink: the user's and group's, the rest as made (by us)."""
         if self.node.user is None and self.node.group is None:
             return None
-        return self.target.owner(self.node.user, self.node.group, (os.geteuid(), os.getegid()))
+        return self.ctx.owner(self.node.user, self.node.group, (os.geteuid(), os.getegid()))
 
     def _already_there(self, path: Path, log: Logger) -> bool:
         node = self.node
@@ -189,7 +189,7 @@ class LinkAction:
         if existing is None:
             return False
         if node.hard:
-            wanted = _lstat(self.target.path(node.target or ""))
+            wanted = _lstat(self.ctx.path(node.target or ""))
             if wanted is None:
                 raise IgnitionError(
                     f'error creating hard link "{node.path}": target "{node.target}" does not exist'

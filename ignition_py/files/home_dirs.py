@@ -12,7 +12,7 @@ import os
 from ..frozen import frozen_model
 from ..log import Logger
 from ..system.fs_writes import hand_directory
-from .target import Target, os_failure
+from .write_context import WriteContext, os_failure
 
 HOME_MODE = 0o700  # upstream: "more restrictive than necessary for some subdirs"
 
@@ -24,7 +24,7 @@ def under_home(directory: str, home: str) -> bool:
 
 @frozen_model
 class HomeDirPermissionsAction:
-    target: Target
+    ctx: WriteContext
     user: str
     notated: tuple[str, ...]
 
@@ -32,13 +32,13 @@ class HomeDirPermissionsAction:
         return f'handing mount-stage directories in the home of "{self.user}" to the user'
 
     def apply(self, log: Logger) -> None:
-        entry = self.target.user(self.user)
+        entry = self.ctx.user(self.user)
         for directory in self.notated:
             if not under_home(directory, entry.home):
                 continue
-            path = self.target.path(directory)
+            path = self.ctx.path(directory)
             try:
-                self.target.refuse_root(path, f"handing {directory} to {self.user!r}")
+                self.ctx.refuse_root(path, f"handing {directory} to {self.user!r}")
                 hand_directory(path, (entry.uid, entry.gid), HOME_MODE)
             except OSError as err:
                 what = f"failed to modify home directory permissions for {self.user!r}"
@@ -52,7 +52,7 @@ class HomesExistAction:
     exist and may have one (to relabel it, SELinux or not) and fails the stage when it
     cannot: an existing user whose home is missing fails the boot there."""
 
-    target: Target
+    ctx: WriteContext
     users: tuple[str, ...]
 
     def describe(self) -> str:
@@ -60,7 +60,7 @@ class HomesExistAction:
 
     def apply(self, log: Logger) -> None:
         for name in self.users:
-            path = self.target.path(self.target.user(name).home)
+            path = self.ctx.path(self.ctx.user(name).home)
             try:
                 os.lstat(path)
             except OSError as err:

@@ -12,19 +12,22 @@ from ..config.model import Storage
 from ..errors import IgnitionError
 from ..path_depth import depth
 from .entries import DirectoryAction, FileAction, LinkAction
-from .target import Target
+from .write_context import WriteContext
 
 EntryAction = DirectoryAction | FileAction | LinkAction
 
 
-def plan_entries(storage: Storage | None, target: Target) -> list[EntryAction]:
+def plan_entries(storage: Storage | None, ctx: WriteContext) -> list[EntryAction]:
+    """The directory, file and link actions for `storage`, in upstream's order: by path depth
+    (config order within a depth), hard links last. Raises IgnitionError when an entry's path is
+    the root itself or two entries resolve to the same path inside the root."""
     if storage is None:
         return []
     seen: dict[str, str] = {}
 
     def resolve(kind: str, path: str) -> Path:
-        resolved = target.path(path)
-        target.refuse_root(resolved, f"{kind} at {path}")
+        resolved = ctx.path(path)
+        ctx.refuse_root(resolved, f"{kind} at {path}")
         if str(resolved) in seen:
             raise IgnitionError(
                 f"{kind} at {path} resolved to {resolved} after symlink chasing, but another "
@@ -37,16 +40,12 @@ def plan_entries(storage: Storage | None, target: Target) -> list[EntryAction]:
     hard_links: list[EntryAction] = []
     for directory in storage.directories:
         entries.append(
-            DirectoryAction(
-                target, directory, resolve("Directory", directory.path), target.generation
-            )
+            DirectoryAction(ctx, directory, resolve("Directory", directory.path), ctx.generation)
         )
     for file in storage.files:
-        entries.append(FileAction(target, file, resolve("File", file.path), target.generation))
+        entries.append(FileAction(ctx, file, resolve("File", file.path), ctx.generation))
     for link in storage.links:
         path = resolve("Link", link.path)
-        (hard_links if link.hard else entries).append(
-            LinkAction(target, link, path, target.generation)
-        )
+        (hard_links if link.hard else entries).append(LinkAction(ctx, link, path, ctx.generation))
     entries.sort(key=lambda action: depth(action.path))  # stable: config order within a depth
     return entries + hard_links

@@ -1,7 +1,7 @@
 """The files stage's plan, in upstream's order: groups and users, then directories, files
 and links, then systemd units and presets, then crypttab and key files, then the result
-file, then SELinux relabelling, then one sync of the target's filesystem. Planning only
-reads the target; every change is an action."""
+file, then SELinux relabelling, then one sync of the root's filesystem. Planning only
+reads the root; every change is an action."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from ..stage import Action, StageContext
 from .ordering import plan_entries
 from .result import ResultFileAction
 from .sync import SyncAction
-from .target import Target
+from .write_context import WriteContext
 
 
 def _needs_fetcher(config: Config) -> bool:
@@ -25,6 +25,10 @@ def _needs_fetcher(config: Config) -> bool:
 
 
 def plan_files(config: Config, context: StageContext) -> list[Action]:
+    """The files stage's actions for `config` (see the module docstring for their order). Reads
+    the root only; raises IgnitionError (or MissingToolError) for a config the stage cannot
+    apply, before anything is written."""
+
     def make_fetcher() -> Fetch | None:
         if not _needs_fetcher(config):
             return None
@@ -32,33 +36,33 @@ def plan_files(config: Config, context: StageContext) -> list[Action]:
 
         return fetcher_for_config(config, context.log, context.options.platform)
 
-    target = Target.at(context.options.root, make_fetcher)
+    ctx = WriteContext.at(context.options.root, make_fetcher)
     actions: list[Action] = []
     # each stage is its own process: import only what this config needs
     if config.passwd is not None:
         from .users import plan_passwd
 
         notated = context.state.notated_directories or ()
-        actions += plan_passwd(config.passwd, target, notated)
-    entries = plan_entries(config.storage, target)
+        actions += plan_passwd(config.passwd, ctx, notated)
+    entries = plan_entries(config.storage, ctx)
     if actions:
-        target.reshaped()  # users and groups run first and may change the tree
+        ctx.reshaped()  # users and groups run first and may change the tree
     actions += entries
     if config.systemd is not None:
         from .units import plan_units
 
-        actions += plan_units(config.systemd, target)
+        actions += plan_units(config.systemd, ctx)
     if config.storage is not None and config.storage.luks:
         from .crypttab import plan_crypttab
 
         actions.append(
-            plan_crypttab(target, config.storage.luks, context.state, context.options.state_file)
+            plan_crypttab(ctx, config.storage.luks, context.state, context.options.state_file)
         )
-    actions.append(ResultFileAction(target, context.state.user_config_provided))
+    actions.append(ResultFileAction(ctx, context.state.user_config_provided))
     from .relabel import plan_relabel
 
-    actions += plan_relabel(config, target)
-    actions.append(SyncAction(target))
+    actions += plan_relabel(config, ctx)
+    actions.append(SyncAction(ctx))
     check_tools(_tool_needs(config, actions))  # every program, before the first write
     return actions
 

@@ -1,5 +1,5 @@
 """SELinux relabelling at the end of the files stage, as v2.26.0 does it: every path the
-stage creates or changes is labelled from the target's own policy with `setfiles`, from the
+stage creates or changes is labelled from the root's own policy with `setfiles`, from the
 initramfs (nothing is left for the real root to do).
 
 Which paths, as upstream collects them: for each file, directory and link the first
@@ -14,8 +14,8 @@ The mount stage labels, as upstream, the topmost directory it makes for a mount 
 (before mounting) and the root of a filesystem it mounts that is empty but for lost+found
 (stages/mount.py, system/mounts.py).
 
-"The target has a policy" means /etc/selinux/config names a SELINUXTYPE whose
-contexts/files/file_contexts exists in the target; otherwise nothing is run. (v2.26.0,
+"The root has a policy" means /etc/selinux/config names a SELINUXTYPE whose
+contexts/files/file_contexts exists in the root; otherwise nothing is run. (v2.26.0,
 built with relabelling, fails the stage instead when the config or the type is missing.)
 """
 
@@ -35,7 +35,7 @@ from ..stage import Action
 from .root_paths import read_in_root, resolve_in_root
 
 if TYPE_CHECKING:
-    from .target import Target
+    from .write_context import WriteContext
 
 SELINUX_CONFIG = "/etc/selinux/config"
 FILE_CONTEXTS = "contexts/files/file_contexts"
@@ -44,8 +44,8 @@ PASSWD_LOCK = "/etc/.pwd.lock"
 
 
 def policy_file_contexts(root: Path) -> Path | None:
-    """The target's file_contexts for the policy its /etc/selinux/config names (upstream
-    reads the first SELINUXTYPE= line), or None when the target has no such policy."""
+    """The root's file_contexts for the policy its /etc/selinux/config names (upstream
+    reads the first SELINUXTYPE= line), or None when the root has no such policy."""
     raw = read_in_root(root, SELINUX_CONFIG)
     if raw is None:
         return None
@@ -63,7 +63,7 @@ def policy_file_contexts(root: Path) -> Path | None:
 
 
 class _Tree:
-    """The target as the stage will have it: what exists now plus every path the stage has
+    """The root as the stage will have it: what exists now plus every path the stage has
     made so far, taken in the stage's order. Upstream finds each entry's first missing
     component right before making it, so a directory an earlier step made is not one."""
 
@@ -90,14 +90,14 @@ class _Tree:
 
 @frozen_model
 class RelabelAction:
-    target: Target
+    ctx: WriteContext
     file_contexts: Path
     paths: tuple[Path, ...]
     accounts: bool  # users or groups were configured: the account files changed
     homes: tuple[str, ...]  # users whose home directories are labelled
 
     def describe(self) -> str:
-        shown = "/" + str(self.file_contexts.relative_to(self.target.root))
+        shown = "/" + str(self.file_contexts.relative_to(self.ctx.root))
         return f"relabeling the paths the files stage wrote, from {shown}"
 
     def apply(self, log: Logger) -> None:
@@ -107,7 +107,7 @@ class RelabelAction:
         if not existing:
             return
         try:
-            setfiles(self.target.root, self.file_contexts, existing, log)
+            setfiles(self.ctx.root, self.file_contexts, existing, log)
         except IgnitionError as err:
             raise IgnitionError(f"failed to handle relabeling: {err}") from err
 
@@ -115,23 +115,23 @@ class RelabelAction:
         yield from self.paths
         if not self.accounts:
             return
-        etc = resolve_in_root(self.target.root, "/etc", follow_last=True)
+        etc = resolve_in_root(self.ctx.root, "/etc", follow_last=True)
         for pattern in ACCOUNT_GLOBS:
             yield from (etc / match for match in glob.glob(pattern, root_dir=etc))
-        yield self.target.path(PASSWD_LOCK)
+        yield self.ctx.path(PASSWD_LOCK)
         for name in self.homes:
-            yield _home_as_labelled(self.target, self.target.user(name).home)
+            yield _home_as_labelled(self.ctx, self.ctx.user(name).home)
 
 
-def _home_as_labelled(target: Target, home: str) -> Path:
+def _home_as_labelled(ctx: WriteContext, home: str) -> Path:
     # A home that is a link (OSTree's /root -> var/roothome) is labelled at its target;
     # both are resolved inside the root (upstream joins them to it unresolved).
-    located = target.path(home)
+    located = ctx.path(home)
     if not located.is_symlink():
         return located
     link = os.readlink(located)
     parts = (link,) if os.path.isabs(link) else (os.path.dirname(home), link)
-    return resolve_in_root(target.root, *parts)
+    return resolve_in_root(ctx.root, *parts)
 
 
 def _exists(path: Path) -> bool:
@@ -142,13 +142,13 @@ def _exists(path: Path) -> bool:
     return True
 
 
-def plan_relabel(config: Config, target: Target) -> list[Action]:
-    """The relabel action that ends the files stage, or nothing when the target has no
+def plan_relabel(config: Config, ctx: WriteContext) -> list[Action]:
+    """The relabel action that ends the files stage, or nothing when the root has no
     SELinux policy. Paths of entries are decided now, before the stage writes anything.
 
-    Raises MissingToolError, before anything is written, when the target has a policy
+    Raises MissingToolError, before anything is written, when the root has a policy
     and setfiles is missing (upstream fails at the end, after writing)."""
-    file_contexts = policy_file_contexts(target.root)
+    file_contexts = policy_file_contexts(ctx.root)
     if file_contexts is None:
         return []
     from ..system.selinux import require_setfiles
@@ -156,16 +156,16 @@ def plan_relabel(config: Config, target: Target) -> list[Action]:
     require_setfiles()
     tree = _Tree()
     storage = config.storage or Storage()
-    paths = [tree.first_missing(target.path(node.path)) for node in _nodes(storage)]
-    paths += _unit_paths(config.systemd, target, tree)
+    paths = [tree.first_missing(ctx.path(node.path)) for node in _nodes(storage)]
+    paths += _unit_paths(config.systemd, ctx, tree)
     if storage.luks:
         from .crypttab import CRYPTTAB, KEY_DIR
 
-        paths += [tree.first_missing(target.path(KEY_DIR, luks.name)) for luks in storage.luks]
-        paths.append(tree.first_missing(target.path(CRYPTTAB)))
+        paths += [tree.first_missing(ctx.path(KEY_DIR, luks.name)) for luks in storage.luks]
+        paths.append(tree.first_missing(ctx.path(CRYPTTAB)))
     from .result import RESULT_PATH
 
-    paths.append(tree.first_missing(target.path(RESULT_PATH)))
+    paths.append(tree.first_missing(ctx.path(RESULT_PATH)))
     passwd = config.passwd or Passwd()
     homes = tuple(
         user.name
@@ -173,14 +173,14 @@ def plan_relabel(config: Config, target: Target) -> list[Action]:
         if user.no_create_home is not True and user.should_exist is not False
     )
     accounts = bool(passwd.users or passwd.groups)
-    return [RelabelAction(target, file_contexts, tuple(paths), accounts, homes)]
+    return [RelabelAction(ctx, file_contexts, tuple(paths), accounts, homes)]
 
 
 def _nodes(storage: Storage) -> list[File | Directory | Link]:
     return [*storage.files, *storage.directories, *storage.links]
 
 
-def _unit_paths(systemd: Systemd | None, target: Target, tree: _Tree) -> list[Path]:
+def _unit_paths(systemd: Systemd | None, ctx: WriteContext, tree: _Tree) -> list[Path]:
     if systemd is None:
         return []
     from .units import PRESET_PATH, UNITS_DIR
@@ -188,10 +188,10 @@ def _unit_paths(systemd: Systemd | None, target: Target, tree: _Tree) -> list[Pa
     paths: list[Path] = []
     for unit in systemd.units:
         if any(dropin.contents is not None for dropin in unit.dropins):
-            dropins = target.path(UNITS_DIR, f"{unit.name}.d")
+            dropins = ctx.path(UNITS_DIR, f"{unit.name}.d")
             paths.append(tree.make(dropins))
         if unit.contents or unit.mask:
-            paths.append(tree.make(target.path(UNITS_DIR, unit.name)))
+            paths.append(tree.make(ctx.path(UNITS_DIR, unit.name)))
     if any(unit.enabled is not None for unit in systemd.units):
-        paths.append(tree.first_missing(target.path(PRESET_PATH)))
+        paths.append(tree.first_missing(ctx.path(PRESET_PATH)))
     return paths

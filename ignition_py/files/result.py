@@ -15,7 +15,7 @@ from ..frozen import frozen_model
 from ..log import Logger
 from ..system.fs_writes import replace_file
 from .root_paths import make_parents, read_in_root
-from .target import Target, os_failure
+from .write_context import WriteContext, os_failure
 
 RESULT_PATH = "/etc/.ignition-result.json"
 BOOT_ID_PATH = Path("/proc/sys/kernel/random/boot_id")
@@ -39,21 +39,21 @@ def result_json(boot_id: str, date: str, user_config: bool, previous: Any) -> st
 
 @frozen_model
 class ResultFileAction:
-    target: Target
+    ctx: WriteContext
     # upstream reads s.State.FetchedConfigs, which no files-stage action changes: the
     # state the stage began with
     user_config_provided: bool
 
     def describe(self) -> str:
-        return f'writing result file "{self.target.path(RESULT_PATH)}"'
+        return f'writing result file "{self.ctx.path(RESULT_PATH)}"'
 
     def apply(self, log: Logger) -> None:
-        path = self.target.path(RESULT_PATH)
+        path = self.ctx.path(RESULT_PATH)
         previous: Any = None
         try:
             # a link is followed inside the root only: out of it could be the cached
-            # config, secrets and all, which would then be copied into the target
-            raw = read_in_root(self.target.root, RESULT_PATH)
+            # config, secrets and all, which would then be copied into the root
+            raw = read_in_root(self.ctx.root, RESULT_PATH)
         except OSError as err:
             raise os_failure("reading previous result file", err) from err
         if raw is not None:
@@ -68,7 +68,7 @@ class ResultFileAction:
         date = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         text = result_json(_boot_id(), date, self.user_config_provided, previous)
         try:
-            make_parents(self.target.root, path)
+            make_parents(self.ctx.root, path)
             data = text.encode()
             replace_file(path, [lambda: io.BytesIO(data)], uid=0, gid=0, mode=0o600)
         except OSError as err:

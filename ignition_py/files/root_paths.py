@@ -1,4 +1,4 @@
-"""Paths inside the target root.
+"""Paths inside the root (`-root`).
 
 Every symlink on the way to a path is followed as if the root were `/`: an absolute link
 target restarts at the root and `..` never climbs above it, so no path a config names can
@@ -69,7 +69,7 @@ def resolve_in_root(root: Path, *parts: str, follow_last: bool = False) -> Path:
 
 
 def read_in_root(root: Path, path: str) -> bytes | None:
-    """The bytes of the file at `path` in the target, every link on the way (the last one
+    """The bytes of the file at `path` in the root, every link on the way (the last one
     too) followed inside `root`, never out of it; None when there is none.
 
     Raises OSError when it cannot be read (a directory, no permission)."""
@@ -83,7 +83,7 @@ def read_in_root(root: Path, path: str) -> bytes | None:
 
 
 def relative_to_root(root: Path, path: Path) -> str:
-    """The path as the target system will see it (`/etc/motd`)."""
+    """The path as the provisioned system will see it (`/etc/motd`)."""
     return "/" + str(path.relative_to(root)).removeprefix(".").lstrip("/")
 
 

@@ -15,7 +15,7 @@ from ..frozen import frozen_model
 from ..log import Logger
 from ..log_records import ssh_keys_written
 from ..system.as_user import write_as_user
-from .target import Target
+from .write_context import WriteContext
 
 FRAGMENT_ENV = "IGNITION_WRITE_AUTHORIZED_KEYS_FRAGMENT"
 
@@ -31,7 +31,7 @@ def write_fragment_enabled() -> bool:
 
 @frozen_model
 class SSHKeysAction:
-    target: Target
+    ctx: WriteContext
     user: str
     keys: tuple[str, ...]
     fragment: bool
@@ -41,13 +41,13 @@ class SSHKeysAction:
         return f'adding ssh keys to user "{self.user}" (~/.ssh/{where})'
 
     def apply(self, log: Logger) -> None:
-        entry = self.target.user(self.user)
+        entry = self.ctx.user(self.user)
         text = "\n".join(self.keys)
         if not text.endswith("\n"):
             text += "\n"
         tail = ("authorized_keys.d", "ignition") if self.fragment else ("authorized_keys",)
         try:
-            path = self.target.path(entry.home, ".ssh", *tail)
+            path = self.ctx.path(entry.home, ".ssh", *tail)
             write_as_user(entry.uid, entry.gid, path, text.encode())
         except OSError as err:
             raise IgnitionError(f"failed to set SSH key: {err.strerror} ({err.filename})") from err

@@ -27,7 +27,7 @@ from ..system.fs_writes import (
 )
 from .command_action import operand
 from .root_paths import make_parents
-from .target import Target, os_failure
+from .write_context import WriteContext, os_failure
 
 UNITS_DIR = "/etc/systemd/system"
 PRESET_PATH = "/etc/systemd/system-preset/20-ignition.preset"
@@ -37,7 +37,7 @@ PRESET_PATH = "/etc/systemd/system-preset/20-ignition.preset"
 class UnitFileAction:
     """A unit or drop-in file, always replaced (0644, root)."""
 
-    target: Target
+    ctx: WriteContext
     unit: str
     dropin: str | None
     contents: str
@@ -49,13 +49,13 @@ class UnitFileAction:
 
     def describe(self) -> str:
         what = f'unit "{self.unit}"' if self.dropin is None else f'systemd drop-in "{self.dropin}"'
-        return f'writing {what} at "{self.target.path(*self._parts())}"'
+        return f'writing {what} at "{self.ctx.path(*self._parts())}"'
 
     def apply(self, log: Logger) -> None:
-        path = self.target.path(*self._parts())
+        path = self.ctx.path(*self._parts())
         try:
-            self.target.refuse_root(path, f'failed to write unit "{self.unit}"')
-            make_parents(self.target.root, path)
+            self.ctx.refuse_root(path, f'failed to write unit "{self.unit}"')
+            make_parents(self.ctx.root, path)
             data = self.contents.encode()
             replace_file(path, [lambda: io.BytesIO(data)], uid=0, gid=0, mode=DEFAULT_FILE_MODE)
         except OSError as err:
@@ -64,7 +64,7 @@ class UnitFileAction:
 
 @frozen_model
 class MaskAction:
-    target: Target
+    ctx: WriteContext
     unit: str
     mask: bool
 
@@ -72,16 +72,16 @@ class MaskAction:
         return f'{"masking" if self.mask else "unmasking"} unit "{self.unit}"'
 
     def apply(self, log: Logger) -> None:
-        path = self.target.path(UNITS_DIR, self.unit)
+        path = self.ctx.path(UNITS_DIR, self.unit)
         try:
-            self.target.refuse_root(path, f'failed to mask unit "{self.unit}"')
+            self.ctx.refuse_root(path, f'failed to mask unit "{self.unit}"')
             if self.mask:
-                make_parents(self.target.root, path)
+                make_parents(self.ctx.root, path)
                 new_symlink(path, "/dev/null")
-                self.target.reshaped()
+                self.ctx.reshaped()
             elif _is_masked(path):
                 remove_node(path)
-                self.target.reshaped()
+                self.ctx.reshaped()
         except OSError as err:
             verb = "mask" if self.mask else "unmask"
             raise os_failure(f'failed to {verb} unit "{self.unit}"', err) from err
@@ -125,7 +125,7 @@ class PresetAction:
     `systemctl` False: the plan found none to ask, so a disable does nothing (v2.26.0
     takes the failed exec for "not enabled")."""
 
-    target: Target
+    ctx: WriteContext
     preset: Preset
     systemctl: bool = True
 
@@ -141,7 +141,7 @@ class PresetAction:
     def apply(self, log: Logger) -> None:
         from ..system import systemctl
 
-        units, root = self.preset.units(), str(self.target.root)
+        units, root = self.preset.units(), str(self.ctx.root)
         if not self.preset.enabled:
             if not self.systemctl:
                 return
@@ -150,10 +150,10 @@ class PresetAction:
                 return
             with log.op(f'removing enablement symlink(s) for "{units}"'):
                 systemctl.disable(root, units, log)
-                self.target.reshaped()
-        path = self.target.path(PRESET_PATH)
+                self.ctx.reshaped()
+        path = self.ctx.path(PRESET_PATH)
         try:
-            make_parents(self.target.root, path)
+            make_parents(self.ctx.root, path)
             line = (self.preset.line() + "\n").encode()
             append_file(path, [lambda: io.BytesIO(line)])
         except OSError as err:
@@ -171,12 +171,14 @@ def _template_and_instance(name: str) -> tuple[str, str]:
 
 def plan_units(
     systemd: Systemd | None,
-    target: Target,
+    ctx: WriteContext,
     missing_tools: Callable[[Sequence[str]], list[str]] | None = None,
 ) -> list[Action]:
-    """Unit files, drop-ins, masks and preset lines, in upstream's order. A disable needs
-    systemctl to ask whether the unit is enabled: whether it is on PATH is asked of
-    missing_tools (default: the host) when a unit is disabled."""
+    """Unit file and dropin writes, masks, then one preset action per template or unit (sorted
+    bytewise as upstream's map keys), for `systemd`. A disable needs systemctl to ask whether
+    the unit is enabled: whether it is on PATH is asked of missing_tools (default: the host)
+    when a unit is disabled. Raises IgnitionError for a unit name systemctl would read as an
+    option."""
     if systemd is None:
         return []
     systemctl = True
@@ -187,7 +189,7 @@ def plan_units(
     for index, unit in enumerate(systemd.units):
         operand(unit.name, f"systemd.units.{index}.name")  # systemctl's argument
     for unit in systemd.units:
-        actions.extend(_unit_actions(unit, target))
+        actions.extend(_unit_actions(unit, ctx))
         if unit.enabled is not None:
             if "@" in unit.name:
                 template, instance = _template_and_instance(unit.name)
@@ -197,19 +199,19 @@ def plan_units(
                 preset = Preset(unit.name, unit.enabled)
                 presets[preset.key] = preset
         if unit.mask is not None:
-            actions.append(MaskAction(target, unit.name, unit.mask))
+            actions.append(MaskAction(ctx, unit.name, unit.mask))
     # upstream sorts its map keys (unit-enabled, unit-disabled), bytewise
     keys = sorted(presets, key=lambda key: key.encode())
-    actions.extend(PresetAction(target, presets[key], systemctl) for key in keys)
+    actions.extend(PresetAction(ctx, presets[key], systemctl) for key in keys)
     return actions
 
 
-def _unit_actions(unit: Unit, target: Target) -> list[Action]:
+def _unit_actions(unit: Unit, ctx: WriteContext) -> list[Action]:
     actions: list[Action] = [
-        UnitFileAction(target, unit.name, dropin.name, dropin.contents)
+        UnitFileAction(ctx, unit.name, dropin.name, dropin.contents)
         for dropin in unit.dropins
         if dropin.contents is not None
     ]
     if unit.contents:
-        actions.append(UnitFileAction(target, unit.name, None, unit.contents))
+        actions.append(UnitFileAction(ctx, unit.name, None, unit.contents))
     return actions

@@ -1,5 +1,5 @@
 """Groups, then users, with upstream's exact groupadd/groupmod/useradd/usermod/userdel/
-groupdel command lines (`--root` the target). A group that exists is modified (groupmod),
+groupdel command lines (`--root` the root). A group that exists is modified (groupmod),
 one that does not is added (groupadd); either gets `--password` only when the config gives
 a non-empty hash, so a new group gets groupadd's own default. New users get the locked
 password `*` unless the config gives a hash; existing users are modified; `shouldExist:
@@ -15,13 +15,13 @@ from ..stage import Action
 from .command_action import CommandAction, operand
 from .home_dirs import HomeDirPermissionsAction, HomesExistAction
 from .ssh_keys import SSHKeysAction, write_fragment_enabled
-from .target import Target
+from .write_context import WriteContext
 
 LOCKED = "*"
 
 
 def plan_passwd(
-    passwd: Passwd | None, target: Target, notated: tuple[str, ...] = ()
+    passwd: Passwd | None, ctx: WriteContext, notated: tuple[str, ...] = ()
 ) -> list[Action]:
     """The users and groups actions; `notated` are the directories the mount stage made."""
     if passwd is None:
@@ -31,18 +31,18 @@ def plan_passwd(
         operand(group.name, f"passwd.groups.{index}.name")
     for index, user in enumerate(passwd.users):
         operand(user.name, f"passwd.users.{index}.name")
-    groups = target.accounts.groups()
+    groups = ctx.accounts.groups()
     for group in passwd.groups:
-        actions.extend(_group_actions(group, group.name in groups, str(target.root)))
-    users = target.accounts.users()
+        actions.extend(_group_actions(group, group.name in groups, str(ctx.root)))
+    users = ctx.accounts.users()
     fragment = (
         write_fragment_enabled() if any(u.ssh_authorized_keys for u in passwd.users) else True
     )
     for user in passwd.users:
-        actions.extend(_user_actions(user, user.name in users, target, fragment, notated))
+        actions.extend(_user_actions(user, user.name in users, ctx, fragment, notated))
     homes = [u.name for u in passwd.users if u.should_exist is not False and not u.no_create_home]
     if homes:
-        actions.append(HomesExistAction(target, tuple(homes)))
+        actions.append(HomesExistAction(ctx, tuple(homes)))
     return actions
 
 
@@ -109,9 +109,9 @@ def user_command(user: PasswdUser, exists: bool, root: str) -> list[str]:
 
 
 def _user_actions(
-    user: PasswdUser, exists: bool, target: Target, fragment: bool, notated: tuple[str, ...]
+    user: PasswdUser, exists: bool, ctx: WriteContext, fragment: bool, notated: tuple[str, ...]
 ) -> list[Action]:
-    root = str(target.root)
+    root = str(ctx.root)
     name = user.name
     if user.should_exist is False:
         if not exists:
@@ -125,10 +125,10 @@ def _user_actions(
         CommandAction(f'{verb} user "{name}"', user_command(user, exists, root), secret)
     ]
     if notated and not user.no_create_home:
-        actions.append(HomeDirPermissionsAction(target, name, notated))
+        actions.append(HomeDirPermissionsAction(ctx, name, notated))
     if user.password_hash is not None:
         argv = ["usermod", "--root", root, "--password", user.password_hash or LOCKED, name]
         actions.append(CommandAction(f'setting password for "{name}"', argv, secret))
     if user.ssh_authorized_keys:
-        actions.append(SSHKeysAction(target, name, user.ssh_authorized_keys, fragment))
+        actions.append(SSHKeysAction(ctx, name, user.ssh_authorized_keys, fragment))
     return actions

@@ -28,6 +28,8 @@ UNSUPPORTED: dict[str, str] = {
 
 
 def get_platform(name: str) -> Platform:
+    """The Platform registered for `name` (upstream's platform IDs, as `-platform` takes them).
+    Raises ConfigError naming an unknown or unsupported platform."""
     from .catalog import load_provider
 
     load_provider(name)

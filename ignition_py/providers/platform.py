@@ -18,6 +18,9 @@ class NoProviderError(ConfigError):
 
 @frozen_model
 class ProviderContext:
+    """What a provider's fetch gets: the stage's fetcher (offline in fetch-offline), its logger,
+    and `-fetch-timeout` in seconds."""
+
     fetcher: Fetcher
     log: Logger
     fetch_timeout: float
@@ -29,6 +32,10 @@ class ProviderContext:
 
 @frozen_model
 class Platform:
+    """A platform as upstream's platform.Config: its name, how its provider fetches the user
+    config (bytes; b"" for none), and what runs before any fetch in every stage (aws: the S3
+    region and credentials)."""
+
     name: str
     fetch: Callable[[ProviderContext], bytes]
     # Runs before any config is fetched, in every stage (aws: S3 region and credentials).

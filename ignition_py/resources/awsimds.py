@@ -20,7 +20,9 @@ TOKEN_HEADER = "X-aws-ec2-metadata-token"
 
 
 class Imds:
-    """One IMDS session: asks for an IMDSv2 token once, then reads paths with it."""
+    """EC2's instance metadata service through `http`: an IMDSv2 token asked for once (PUT, TTL
+    21600 s), IMDSv1 when none is given, as upstream; the region and the instance role's
+    credentials. Raises FetchError when IMDS answers without them."""
 
     __slots__ = ("_asked", "_token", "http")
 

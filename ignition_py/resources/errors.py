@@ -10,6 +10,9 @@ class FetchError(IgnitionError):
 
 
 class NotFoundError(FetchError):
+    """The resource at `url` does not exist (HTTP 404, a TFTP file not found); providers
+    that may have no config treat it as none, as upstream does."""
+
     def __init__(self, url: str) -> None:
         super().__init__(f"resource not found: {url}")
 
@@ -22,6 +25,9 @@ class NeedNetError(FetchError):
 
 
 class UnsupportedSchemeError(FetchError):
+    """A source whose URL scheme no fetcher handles (or, in the files stage, a remote
+    source with no fetcher made for it)."""
+
     def __init__(self, scheme: str) -> None:
         super().__init__(f"unsupported source scheme {scheme!r}")
 

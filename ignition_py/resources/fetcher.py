@@ -35,6 +35,8 @@ CA_SIZE_LIMIT = 16 * 1024 * 1024
 
 
 def url_needs_net(url: str) -> bool:
+    """True when fetching `url` needs the network (http, https, tftp, s3, arn, gs), as
+    upstream's fetch-offline decides."""
     return scheme_of(url) in NETWORK_SCHEMES
 
 
@@ -43,6 +45,12 @@ def _no_credentials() -> Credentials | None:
 
 
 class Fetcher:
+    """Upstream's resource.Fetcher: opens a Resource (data, http(s), tftp, s3, arn or gs URL)
+    as a stream with its compression and hash applied, with the config's timeouts, proxy
+    and CAs (configure). Offline it raises NeedNetError for a source that needs the
+    network; other failures raise FetchError (NotFoundError for a 404 or a missing TFTP
+    file, UnsupportedSchemeError for any other scheme)."""
+
     def __init__(
         self, log: Logger, *, offline: bool = False, settings: HttpSettings | None = None
     ) -> None:

@@ -125,6 +125,10 @@ class HttpResponse:
 
 
 class HttpClient:
+    """HTTP(S) as upstream's client does it (see the module docstring): `send` makes a request
+    with retries until the settings' total timeout (seconds) and returns the streamed response.
+    Raises FetchError, or FetchTimeoutError once the total timeout has passed."""
+
     def __init__(self, log: Logger, settings: HttpSettings) -> None:
         self.log = log
         self.settings = settings

@@ -15,6 +15,9 @@ EMPTY_PAYLOAD_SHA256 = hashlib.sha256(b"").hexdigest()
 
 @frozen_model
 class Credentials:
+    """AWS credentials for signing S3 requests: access key id, secret access key, and the
+    session token of temporary (role) credentials. Never logged."""
+
     access_key_id: str
     secret_access_key: str
     session_token: str | None = None

@@ -244,6 +244,6 @@ def remove_node(path: Path) -> None:
 
 
 def sync_filesystems() -> None:
-    """sync(2): every write of the stage reaches the disks, on the target's root and on
+    """sync(2): every write of the stage reaches the disks, on the root's filesystem and on
     each filesystem mounted under it, renames included, in one call."""
     os.sync()

@@ -17,7 +17,7 @@ def require_setfiles() -> None:
 
 
 def setfiles(root: Path, file_contexts: Path, paths: Sequence[Path], log: Logger) -> None:
-    """Label `paths` (absolute, under `root`; directories recursively) from the target's
+    """Label `paths` (absolute, under `root`; directories recursively) from the root's
     `file_contexts`, as v2.26.0 does: `setfiles -vF0 -r ROOT FILE_CONTEXTS -f -` with the
     paths NUL-separated (and NUL-terminated) on stdin.
 

@@ -94,8 +94,8 @@ def _boot(args: argparse.Namespace, out: Path) -> int:
 
     parsed = parse_config(args.config.read_bytes())
     kernel = debian_kernel()
-    pristine_root = base_root_image()
-    root = fresh_copy(pristine_root, out / "root.img")
+    pristine_image = base_root_image()
+    root = fresh_copy(pristine_image, out / "root.img")
     if args.selinux:
         install_policy(root)
     data = out / "data.img"
@@ -136,7 +136,7 @@ def _boot(args: argparse.Namespace, out: Path) -> int:
         say(f"profiles of {len(reports)} stages in {out / 'profile'}")
     checks = []
     if not failed and parsed.config is not None:
-        checks = verify(parsed.config, [root, data], pristine_root)
+        checks = verify(parsed.config, [root, data], pristine_image)
         for check in checks:
             print(check)
     summary["checks"] = [{"what": c.what, "ok": c.ok, "detail": c.detail} for c in checks]

@@ -187,7 +187,7 @@ def _escape(path: Path) -> str:
 
 @dataclass
 class Machine:
-    """A provisioning boot of the harness: a root disk, a data disk and a platform."""
+    """A provisioning boot of the harness: the target image, a data disk and a platform."""
 
     kernel: Kernel
     initramfs: Path

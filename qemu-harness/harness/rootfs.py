@@ -1,4 +1,4 @@
-"""The target system: a debootstrapped Debian bookworm on an ext4 image labelled root.
+"""The target image: a debootstrapped Debian bookworm on an ext4 image labelled root.
 
 Prepared so that a first boot does what a provisioned machine does: machine-id
 'uninitialized' (systemd then applies the preset Ignition wrote), a persistent journal
@@ -47,7 +47,7 @@ def _prepare(tree: Path) -> None:
 
 
 def base_root_image() -> Path:
-    """The pristine root image (cached); boots work on copies of it."""
+    """The pristine target image (cached); boots work on copies of it."""
     key = digest_of([Path(__file__)])
     where = cache_dir("rootfs", key)
     image = where / "root.img"
@@ -56,7 +56,7 @@ def base_root_image() -> Path:
     tree = where / "tree"
     if tree.exists():
         shutil.rmtree(tree)
-    say("debootstrapping Debian bookworm (minbase, systemd) for the target root")
+    say("debootstrapping Debian bookworm (minbase, systemd) for the target image")
     run(["debootstrap", "--variant=minbase", "--include=systemd-sysv,udev", "bookworm", str(tree)])
     _prepare(tree)
     partial = where / "root.img.partial"

@@ -1,6 +1,6 @@
 """A target with a small SELinux policy's file contexts (`--selinux`): the stages then
 relabel what they write, as upstream does on Fedora CoreOS, and the checks read the labels
-back from the `security.selinux` xattrs on the root image. The kernel need not enforce
+back from the `security.selinux` xattrs on the target image. The kernel need not enforce
 anything: setfiles writes the xattrs whether or not SELinux is active."""
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def has_policy(root: Path) -> bool:
 
 
 def install_policy(root_image: Path) -> None:
-    """Write /etc/selinux/config and the policy's file_contexts into the root image."""
+    """Write /etc/selinux/config and the policy's file_contexts into the target image."""
     with tempfile.TemporaryDirectory(prefix="harness-selinux-") as where:
         run(["mount", "-o", "loop", str(root_image), where])
         try:

@@ -183,17 +183,17 @@ def _check_filesystem(filesystem: Filesystem, disks: Disks) -> Check:
 
 
 class Trees:
-    """The target root and the filesystems mounted under it, mounted read-only."""
+    """The target image's root and the filesystems mounted under it, mounted read-only."""
 
     def __init__(
-        self, stack: ExitStack, config: Config, disks: Disks, pristine_root: Path | None = None
+        self, stack: ExitStack, config: Config, disks: Disks, pristine_image: Path | None = None
     ) -> None:
         self.mounts: dict[str, Path] = {
             "/": stack.enter_context(mounted_read_only(disks.images[0]))
         }
         # the root as it was before the boot: what an append without contents appends to
         self.pristine = (
-            stack.enter_context(mounted_read_only(pristine_root)) if pristine_root else None
+            stack.enter_context(mounted_read_only(pristine_image)) if pristine_image else None
         )
         storage = config.storage
         for filesystem in storage.filesystems if storage else ():
@@ -398,13 +398,13 @@ def _check_labels(config: Config, trees: Trees) -> Iterator[Check]:
         yield Check(f"SELinux label {path}", found == wanted, f"{found} (wanted {wanted})")
 
 
-def verify(config: Config, images: list[Path], pristine_root: Path | None = None) -> list[Check]:
+def verify(config: Config, images: list[Path], pristine_image: Path | None = None) -> list[Check]:
     """Checks of what ``config`` asked for, on the VM's disk ``images`` (the root first);
-    ``pristine_root``: the root image as it was before the boot."""
+    ``pristine_image``: the target image as it was before the boot."""
     disks = Disks(images)
     checks = list(check_storage_devices(config, disks))
     with ExitStack() as stack:
-        trees = Trees(stack, config, disks, pristine_root)
+        trees = Trees(stack, config, disks, pristine_image)
         marker = trees.root / DONE_MARKER.lstrip("/")
         checks.insert(
             0, Check("target system booted (marker written after multi-user)", marker.exists())

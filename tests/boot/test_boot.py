@@ -2,7 +2,7 @@
 (TCG) that provisions itself, once per provider, and once with a config that must fail.
 
 Each boot takes about a minute on 2 cores; the first one also builds the kernel, the
-target root and the initramfs (a few minutes, then cached)."""
+target image and the initramfs (a few minutes, then cached)."""
 
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ from tests.integration.files.safety_support import serving
 from tests.integration.files.support import (
     NOT_ROOT,
     OURS,
-    make_target,
+    make_root,
     run_go,
     run_ours,
     work_dir,
@@ -48,7 +48,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
 
 def _state_after(agent: str, config: dict[str, Any], work: Path) -> bytes:
     root = work / agent / "root"
-    make_target(root)
+    make_root(root)
     scratch = work / agent / "scratch"
     run = run_ours if agent == "ours" else run_go
     kwargs = {} if agent == "ours" else {"agent": UPSTREAM.agent}
@@ -118,7 +118,7 @@ def _agent(
 
 def test_without_log_to_stdout_the_stages_log_to_the_journal() -> None:
     with work_dir() as work:
-        make_target(work / "root")
+        make_root(work / "root")
         (work / "user.ign").write_text(json.dumps(CONFIGS["file and user"]))
         state = ["-state-file", str(work / "state")]
         with journal_server(work) as server:
@@ -173,7 +173,7 @@ def test_the_message_id_records_are_v2_26_0s() -> None:
     got = {}
     for name in ("ours", "upstream"):
         with work_dir() as work:
-            make_target(work / "root")
+            make_root(work / "root")
             (work / "user.ign").write_text(json.dumps(CONFIGS["file and user"]))
             (work / "systemd/journal").mkdir(parents=True)
             agent = str(OURS)
@@ -213,7 +213,7 @@ def test_an_unreadable_state_exits_3_before_anything_as_v2_26_0(stage: str, bad:
     results = {}
     for agent in (str(OURS), str(UPSTREAM.agent)):
         with work_dir() as work:
-            make_target(work / "root")
+            make_root(work / "root")
             (work / "user.ign").write_text(json.dumps(CONFIGS["file and user"]))
             if stage != "fetch-offline":
                 assert _agent("fetch-offline", work, "-state-file", str(work / "ok"),

@@ -17,7 +17,7 @@ import pytest
 from ignition_py.apply import NOT_IN_CONTAINER, in_container
 from tests.oracles import UPSTREAM
 
-from .files.support import make_target, snapshot, work_dir
+from .files.support import make_root, snapshot, work_dir
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="needs root (chown in the roots)")
 OURS = Path(sys.executable).parent / "ignition-apply"
@@ -78,12 +78,12 @@ def critical(output: str) -> list[str]:
 def apply_both(
     work: Path, config: dict[str, Any], flags: list[str]
 ) -> tuple[subprocess.CompletedProcess[str], subprocess.CompletedProcess[str] | None]:
-    """Both binaries on copies of make_target's tree; each tree stays at work/ours and
+    """Both binaries on copies of make_root's tree; each tree stays at work/ours and
     work/upstream. Upstream is None (and the reason printed) when absent."""
     results: list[subprocess.CompletedProcess[str] | None] = []
     for name, binary in (("ours", OURS), ("upstream", UPSTREAM.agent)):
         root = work / name
-        make_target(root)
+        make_root(root)
         if name == "upstream" and not UPSTREAM.present():
             print(f"not compared: {UPSTREAM.missing_reason()}")
             results.append(None)

@@ -10,7 +10,7 @@ import pytest
 
 from testkit.agents import OURS
 from testkit.stagerun import run_stages
-from testkit.trees import make_target, work_dir
+from testkit.trees import make_root, work_dir
 
 RESULT = ("etc/.ignition-result.json",)  # holds the time of the run
 CONFIG = {
@@ -25,14 +25,14 @@ CONFIG = {
 }  # fmt: skip
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="make_target chowns: needs root")
+@pytest.mark.skipif(os.geteuid() != 0, reason="make_root chowns: needs root")
 def test_in_process_run_gives_what_the_command_gives() -> None:
     environment, cwd = dict(os.environ), Path.cwd()
     with work_dir() as work:
         outcomes = []
         for name, in_process in (("command", False), ("in-process", True)):
             root = work / name / "root"
-            make_target(root)
+            make_root(root)
             outcomes.append(
                 run_stages(
                     OURS, work / name, ["fetch-offline", "files"], root=root,

@@ -232,7 +232,7 @@ _POS_BOM = (
 )
 _SAFETY_REFUSALS = (
     "deliberate (README: Safety): v2.26.0 accepts this config and then fails in the stage "
-    "or damages the target; ignition-py refuses it at validation"
+    "or damages the root; ignition-py refuses it at validation"
 )
 KNOWN_DIVERGENCES: dict[str, str] = {
     "3.3/files-root-path.ign": _SAFETY_REFUSALS,

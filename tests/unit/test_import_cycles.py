@@ -12,38 +12,20 @@ import ast
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-import ignition_py
+from tests.unit.package_source import imported_from, module_files, part
 
-PACKAGE = Path(ignition_py.__file__).parent
 Graph = dict[str, set[str]]
-
-
-def module_files() -> dict[str, Path]:
-    """Dotted module name -> source file, through the stages symlink too."""
-    files: dict[str, Path] = {}
-    roots = [(PACKAGE, "ignition_py"), ((PACKAGE / "stages").resolve(), "ignition_py.stages")]
-    for root, prefix in roots:
-        for path in sorted(root.rglob("*.py")):
-            parts = path.relative_to(root).with_suffix("").parts
-            if parts[-1] == "__init__":
-                parts = parts[:-1]
-            files[".".join((prefix, *parts))] = path
-    return files
 
 
 def imported_modules(name: str, path: Path, files: Mapping[str, Path]) -> Iterator[str]:
     """Every module the module imports anywhere: for `from a import b`, the module a.b if
     there is one, else a. (A package's __init__ is not counted as imported by its own
     modules: Python has loaded it before them.)"""
-    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     for node in ast.walk(ast.parse(path.read_text(), str(path))):
         if isinstance(node, ast.Import):
             yield from (alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
-                base = ".".join([*anchor, *([node.module] if node.module else [])])
+            base = imported_from(name, path, node)
             for alias in node.names:
                 yield f"{base}.{alias.name}" if f"{base}.{alias.name}" in files else base
 
@@ -64,10 +46,6 @@ def module_graph() -> Graph:
 
 def part_graph(graph: Mapping[str, set[str]]) -> Graph:
     """The graph between ignition_py.config, ignition_py.files, ignition_py.engine, ..."""
-
-    def part(name: str) -> str:
-        return ".".join(name.split(".")[:2])
-
     parts: Graph = {part(name): set() for name in graph}
     for name, targets in graph.items():
         parts[part(name)] |= {part(t) for t in targets if part(t) != part(name)}

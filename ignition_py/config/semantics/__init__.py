@@ -20,6 +20,9 @@ from .systemd import check_systemd
 
 
 def check_semantics(config: Config, version: Version) -> list[Entry]:
+    """The semantic checks of upstream's validate (everything a config can get wrong once it
+    decodes) for `config` read as spec `version`, plus ignition-py's safety refusals: a list of
+    error and warning entries, each with its JSON path. Raises nothing."""
     problems = Problems(version)
     check_unit_conflicts(config, problems)
     check_ignition(config.ignition, ("ignition",), problems)

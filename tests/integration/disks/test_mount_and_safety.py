@@ -23,7 +23,7 @@ from testkit.loopdisks import (
     mounted_under,
     sh,
 )
-from tests.integration.files.support import Node, Run, make_target, run_ours, snapshot, work_dir
+from tests.integration.files.support import Node, Run, make_root, run_ours, snapshot, work_dir
 from tests.integration.files.upstream import run_upstream
 from tests.oracles import UPSTREAM
 
@@ -180,7 +180,7 @@ def _provision(
     """The agent's mount and files stages on fresh filesystems, one state file. Each agent
     gets disks of its own: a device just unmounted can still be held by a mount namespace
     another process copied meanwhile (the oracles run in some), and then not be mkfs'd."""
-    make_target(root)
+    make_root(root)
     config = configure(disks[0].device, disks[1].device)
     env = {"SOURCE_DATE_EPOCH": "1700000000"}
     try:

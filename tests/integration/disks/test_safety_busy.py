@@ -16,6 +16,7 @@ import pytest
 from testkit.loopdisks import (
     Before,
     Runner,
+    attached,
     fingerprint,
     loop_disks,
     mounted,
@@ -29,16 +30,6 @@ from .cases import disk
 CONFIG_VERSION = "3.3.0"
 DATA = Before(sgdisk=("-n", "1:0:+16M", "-n", "2:0:+16M"), mkfs=((1, "ext4", "data"),),
               files=((1, "/kept.txt", "old data\n"),))  # fmt: skip
-
-
-@contextmanager
-def loop_on(device: str) -> Iterator[str]:
-    """A loop device whose backing store is `device`."""
-    loop = sh("losetup", "-f", "--show", device).strip()
-    try:
-        yield loop
-    finally:
-        sh("losetup", "-d", loop, check=False)
 
 
 @contextmanager
@@ -60,7 +51,7 @@ def _in_use(how: str, node: str) -> AbstractContextManager[object]:
     if how == "mounted":
         return mounted(node)
     if how == "loop":
-        return loop_on(node)
+        return attached(node)
     return held_open(node, exclusive=True)
 
 
@@ -78,7 +69,7 @@ def _data_intact(device: str) -> None:
 
 
 def test_wipe_table_refused_on_a_disk_with_a_loop_backed_partition(tmp_path: Path) -> None:
-    with loop_disks((DATA,), tmp_path) as disks, loop_on(disks[0].node(1)) as loop:
+    with loop_disks((DATA,), tmp_path) as disks, attached(disks[0].node(1)) as loop:
         image = fingerprint(disks[0])
         output = _stage(tmp_path, {"disks": [
             disk(disks[0].device, {"number": 1, "sizeMiB": 4}, wipe=True)]})  # fmt: skip
@@ -88,7 +79,7 @@ def test_wipe_table_refused_on_a_disk_with_a_loop_backed_partition(tmp_path: Pat
 
 
 def test_wipe_filesystem_refused_on_a_loop_backed_partition(tmp_path: Path) -> None:
-    with loop_disks((DATA,), tmp_path) as disks, loop_on(disks[0].node(1)) as loop:
+    with loop_disks((DATA,), tmp_path) as disks, attached(disks[0].node(1)) as loop:
         output = _stage(tmp_path, {"filesystems": [
             {"device": disks[0].node(1), "format": "ext4", "wipeFilesystem": True}]})  # fmt: skip
         assert f"{disks[0].node(1)} is the backing store of {loop}" in output
@@ -96,7 +87,7 @@ def test_wipe_filesystem_refused_on_a_loop_backed_partition(tmp_path: Path) -> N
 
 
 def test_partitioning_refused_on_a_disk_that_backs_a_loop_device(tmp_path: Path) -> None:
-    with loop_disks((DATA,), tmp_path) as disks, loop_on(disks[0].device) as loop:
+    with loop_disks((DATA,), tmp_path) as disks, attached(disks[0].device) as loop:
         image = fingerprint(disks[0])
         output = _stage(tmp_path, {"disks": [
             disk(disks[0].device, {"number": 3, "sizeMiB": 4}, wipe=True)]})  # fmt: skip

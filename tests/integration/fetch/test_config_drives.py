@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
+
+from testkit.loopdisks import Before, LoopDisk, loop_disks
 
 from .netns import MetadataNet, netns_unavailable_reason
 from .stagerun import StageRun, run_stage
@@ -32,23 +34,12 @@ def net() -> Iterator[MetadataNet]:
         yield created
 
 
-def drive(tmp_path: Path, label: str, files: dict[str, bytes]) -> Iterator[str]:
-    tree = tmp_path / f"{label}-tree"
-    for relative, data in files.items():
-        target = tree / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-    image = tmp_path / f"{label}.img"
-    subprocess.run(
-        ["mkfs.ext4", "-q", "-F", "-L", label, "-d", str(tree), str(image), "4M"], check=True
-    )
-    device = subprocess.run(
-        ["losetup", "-f", "--show", str(image)], check=True, capture_output=True, text=True
-    ).stdout.strip()
-    try:
-        yield device
-    finally:
-        subprocess.run(["losetup", "-d", device], check=False)
+def drive(
+    tmp_path: Path, label: str, files: dict[str, bytes]
+) -> AbstractContextManager[list[LoopDisk]]:
+    """A 4 MiB ext4 config drive labelled `label` holding `files`, on a loop device."""
+    placed = tuple((0, relative, data) for relative, data in files.items())
+    return loop_disks((Before(size_mib=4, mkfs=((0, "ext4", label),), files=placed),), tmp_path)
 
 
 def run_with_drive(
@@ -80,17 +71,19 @@ def paths(result: StageRun) -> list[str]:
 
 
 def test_openstack_config_drive_wins_the_race(net: MetadataNet, tmp_path: Path) -> None:
-    for device in drive(tmp_path, "config-2", {"openstack/latest/user_data": marked("drive")}):
-        result = run_with_drive(net, tmp_path / "run", device, "config-2", "openstack", "fetch")
+    with drive(tmp_path, "config-2", {"openstack/latest/user_data": marked("drive")}) as (disk,):
+        result = run_with_drive(
+            net, tmp_path / "run", disk.device, "config-2", "openstack", "fetch"
+        )
         assert result.returncode == 0, result.output
         assert paths(result) == ["/drive"]
         assert "config fetched from config drive (config-2)" in result.output
 
 
 def test_kubevirt_reads_its_drive_offline(net: MetadataNet, tmp_path: Path) -> None:
-    for device in drive(tmp_path, "config-2", {"openstack/latest/user_data": marked("kv")}):
+    with drive(tmp_path, "config-2", {"openstack/latest/user_data": marked("kv")}) as (disk,):
         result = run_with_drive(
-            net, tmp_path / "run", device, "config-2", "kubevirt", "fetch-offline"
+            net, tmp_path / "run", disk.device, "config-2", "kubevirt", "fetch-offline"
         )
         assert result.returncode == 0, result.output
         assert paths(result) == ["/kv"] and not result.neednet.exists()
@@ -98,7 +91,7 @@ def test_kubevirt_reads_its_drive_offline(net: MetadataNet, tmp_path: Path) -> N
 
 def test_proxmoxve_skips_cloud_config_user_data(net: MetadataNet, tmp_path: Path) -> None:
     files = {"user-data": b"#cloud-config\nusers: []\n", "vendor-data": marked("vendor")}
-    for device in drive(tmp_path, "cidata", files):
-        result = run_with_drive(net, tmp_path / "run", device, "cidata", "proxmoxve", "fetch")
+    with drive(tmp_path, "cidata", files) as (disk,):
+        result = run_with_drive(net, tmp_path / "run", disk.device, "cidata", "proxmoxve", "fetch")
         assert result.returncode == 0, result.output
         assert paths(result) == ["/vendor"]

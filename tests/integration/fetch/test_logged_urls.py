@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ..files.support import NOT_ROOT, make_target, run_ours, work_dir
+from ..files.support import NOT_ROOT, make_root, run_ours, work_dir
 from .servers import Answer, ScriptedServer
 from .stagerun import run_stage
 
@@ -71,7 +71,7 @@ def test_files_stage_logs_contents_urls_with_their_port(server: ScriptedServer) 
     port = server.port
     with work_dir() as work:
         root = work / "root"
-        make_target(root)
+        make_root(root)
         done = run_ours(config, root, work / "s")
         assert done.returncode == 0, done.output
         assert (root / "etc/motd").read_bytes() == b"hello\nmore\n"

@@ -1,4 +1,4 @@
-"""Declarative cases for the files stage: a target tree (with an optional setup), a config
+"""Declarative cases for the files stage: a root tree (with an optional setup), a config
 section, and the tree expected afterwards (paths, types, modes, owners, contents, and
 lines of passwd/group/shadow); negative cases name the error instead."""
 
@@ -541,7 +541,7 @@ NEGATIVE = [
         error="a non regular file exists there already and overwrite is false",
     ),
     Case(
-        "owner-unknown-in-the-target",
+        "owner-unknown-in-the-root",
         {"storage": {"files": [{"path": "/opt/f", "user": {"name": "nosuchuser"}}]}},
         paths={"opt/f": P("absent")},
         error="nosuchuser",

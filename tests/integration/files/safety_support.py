@@ -1,4 +1,4 @@
-"""Real targets for the safety tests: the files stage run on a cached config (as a later
+"""Real roots for the safety tests: the files stage run on a cached config (as a later
 stage reads it, validation bypassed), tiny loop-mounted ext4 filesystems that fill up,
 and an HTTP server on 127.0.0.1 that misbehaves on purpose."""
 

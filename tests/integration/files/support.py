@@ -1,6 +1,6 @@
 """The files-stage tests' runs: an agent's own fetch-offline (then fetch, if it says the
 network is needed) on the raw config and then the stage, as at boot, through the one stage
-runner (testkit.stagerun); target trees and snapshots from testkit.trees."""
+runner (testkit.stagerun); root trees and snapshots from testkit.trees."""
 
 from __future__ import annotations
 
@@ -12,14 +12,14 @@ from typing import Any
 from testkit.agents import DEBIAN, OURS
 from testkit.stagerun import Outcome as Run
 from testkit.stagerun import run_stages
-from testkit.trees import Node, make_target, snapshot, work_dir
+from testkit.trees import Node, make_root, snapshot, work_dir
 
 __all__ = [
-    "NOT_ROOT", "OURS", "Node", "Run", "make_target", "run_agent", "run_go", "run_ours",
+    "NOT_ROOT", "OURS", "Node", "Run", "make_root", "run_agent", "run_go", "run_ours",
     "snapshot", "work_dir",
 ]  # fmt: skip
 
-NOT_ROOT = "needs root (chown, useradd --root, target trees owned by other users)"
+NOT_ROOT = "needs root (chown, useradd --root, root trees owned by other users)"
 if os.geteuid() != 0:
     print(f"skipping files stage integration tests: {NOT_ROOT}")
 

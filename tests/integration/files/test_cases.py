@@ -1,4 +1,4 @@
-"""The files stage through the real `ignition` command against a target tree, one
+"""The files stage through the real `ignition` command against a root tree, one
 declarative case at a time, read back with lstat."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from .cases import HASH, NEGATIVE, POSITIVE, SECRET_TEXT, Case
-from .support import NOT_ROOT, make_target, run_ours, work_dir
+from .support import NOT_ROOT, make_root, run_ours, work_dir
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason=NOT_ROOT)
 
@@ -61,7 +61,7 @@ def leftovers(root: Path) -> list[str]:
 def test_case(case: Case) -> None:
     with work_dir() as work:
         root = work / "root"
-        make_target(root)
+        make_root(root)
         if case.setup:
             case.setup(root)
         done = run_ours(versioned(case, newest(case)), root, work / "scratch", env=case.env)
@@ -76,7 +76,7 @@ def test_case(case: Case) -> None:
 def test_negative_case(case: Case) -> None:
     with work_dir() as work:
         root = work / "root"
-        make_target(root)
+        make_root(root)
         if case.setup:
             case.setup(root)
         done = run_ours(versioned(case, newest(case)), root, work / "scratch")
@@ -89,10 +89,10 @@ def test_negative_case(case: Case) -> None:
         assert not (root / "etc/.ignition-result.json").exists()
 
 
-def test_links_in_the_target_never_lead_outside_the_root() -> None:
+def test_links_in_the_root_never_lead_outside_it() -> None:
     with work_dir() as work:
         root = work / "root"
-        make_target(root)
+        make_root(root)
         host = work / "host-directory"
         host.mkdir()
         (root / "etc/to-host").symlink_to(host)  # absolute: a host path
@@ -122,7 +122,7 @@ def test_ssh_keys_are_written_as_the_user() -> None:
     """A user-owned ~/.ssh that links into /etc cannot make root write there."""
     with work_dir() as work:
         root = work / "root"
-        make_target(root)
+        make_root(root)
         (root / "home/core/.ssh").mkdir()
         os.chown(root / "home/core/.ssh", 500, 500)
         (root / "home/core/.ssh/authorized_keys.d").symlink_to("/etc")

@@ -24,7 +24,7 @@ from testkit.loopdisks import Before, Runner, loop_disks, probe, unavailable_rea
 from tests.oracles import UPSTREAM, require
 
 from ..fetch.servers import Answer, ScriptedServer
-from .support import NOT_ROOT, make_target, run_ours
+from .support import NOT_ROOT, make_root, run_ours
 from .upstream import run_upstream
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason=NOT_ROOT)
@@ -88,7 +88,7 @@ def test_files_stage(tmp_path: Path, mistake: str, append: bool) -> None:
     data, compression, digest, message = MISTAKES[mistake]
     config = files_config(resource(data_url(data), compression, digest), append)
     root = tmp_path / "root"
-    make_target(root)
+    make_root(root)
     before = sorted(os.listdir(root / "etc"))
     done = run_ours(config, root, tmp_path / "s")
     assert done.returncode == 1
@@ -102,7 +102,7 @@ def test_the_message_starts_with_upstreams(tmp_path: Path, mistake: str) -> None
     data, compression, digest, message = MISTAKES[mistake]
     config = files_config(resource(data_url(data), compression, digest), False)
     root = tmp_path / "root"
-    make_target(root)
+    make_root(root)
     done = run_upstream(config, root, tmp_path / "s")
     assert done.returncode == 1
     found = re.search(r'failed to create file "[^"]*": (.*)', done.output)

@@ -15,7 +15,7 @@ import pytest
 
 from tests.oracles import UPSTREAM
 
-from .support import NOT_ROOT, make_target, run_go, run_ours, snapshot, work_dir
+from .support import NOT_ROOT, make_root, run_go, run_ours, snapshot, work_dir
 
 pytestmark = [
     pytest.mark.skipif(os.geteuid() != 0, reason=NOT_ROOT),
@@ -41,7 +41,7 @@ def luks_image(path: Path) -> str:
 def test_crypttab_and_key_files() -> None:
     with work_dir() as work:
         root = work / "root"
-        make_target(root)
+        make_root(root)
         (root / "etc/crypttab").write_text("old UUID=1234 none luks\n")
         data_uuid = luks_image(work / "data.img")
         tang_uuid = luks_image(work / "tang.img")
@@ -93,7 +93,7 @@ def test_crypttab_and_key_files() -> None:
 def test_missing_luks_device_fails_with_cryptsetup_error() -> None:
     with work_dir() as work:
         root = work / "root"
-        make_target(root)
+        make_root(root)
         config = {
             "ignition": {"version": "3.2.0"},
             "storage": {"luks": [{"name": "gone", "device": str(work / "nothing.img")}]},
@@ -112,7 +112,7 @@ MISSING_KEY = "creating crypttab entries: missing persisted keyfile for data"
 def test_a_volume_without_clevis_and_without_its_key_fails_before_any_write() -> None:
     """v2.26.0 fails the files stage when a volume without clevis has no key in the state
     (after writing the files, users and units before it); ignition-py decides it in the
-    plan, so the target is left as it was. It used to write `none` for such a volume."""
+    plan, so the root is left as it was. It used to write `none` for such a volume."""
     with work_dir() as work:
         uuid = luks_image(work / "data.img")
         assert uuid
@@ -126,7 +126,7 @@ def test_a_volume_without_clevis_and_without_its_key_fails_before_any_write() ->
         }
         state = {"luksPersistKeyFiles": {"other": "data:,k"}}
         root = work / "root"
-        make_target(root)
+        make_root(root)
         before = snapshot(root)
         done = run_ours(config, root, work / "scratch", state=state)
         assert done.returncode == 1
@@ -136,7 +136,7 @@ def test_a_volume_without_clevis_and_without_its_key_fails_before_any_write() ->
             print(f"not compared with upstream: {UPSTREAM.missing_reason()}")
             return
         theirs = work / "upstream-root"
-        make_target(theirs)
+        make_root(theirs)
         # v2.26.0 asks luksUUID of the alias its disks stage made; make it as that would
         # (no instantiated unit here: no fake manager, whose namespace hides /run/ignition)
         alias = ALIASES / str(work / "data.img").lstrip("/")

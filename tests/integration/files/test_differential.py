@@ -1,6 +1,6 @@
 """Differential: every case through upstream Ignition (v2.26.0 at every spec from the
 case's first to 3.7.0-experimental; Debian's 2.14 at 3.0.0-3.3.0) and through ignition-py,
-each on its own copy of the same target: the same exit status and the same resulting tree
+each on its own copy of the same root: the same exit status and the same resulting tree
 (paths, types, modes, owners, contents, hard links, passwd/group/shadow files), the same
 preset lines (Go writes them in map order, so as a set) and the same result file fields
 (dates and boot id aside)."""
@@ -18,7 +18,7 @@ from testkit.fake_systemd import behind_fake_manager
 from tests.oracles import DEBIAN, ORACLES, Oracle, oracle_id, require
 
 from .cases import NEGATIVE, POSITIVE, Case
-from .support import NOT_ROOT, make_target, run_go, run_ours, snapshot, work_dir
+from .support import NOT_ROOT, make_root, run_go, run_ours, snapshot, work_dir
 from .test_cases import versioned
 
 PRESET = "etc/systemd/system-preset/20-ignition.preset"
@@ -36,7 +36,7 @@ KNOWN_DIVERGENCES: dict[tuple[str, str], str] = {}
 # Differences kept on purpose, where ignition-py is strictly better: only the exit status
 # is compared. (case, oracle id) -> why.
 DELIBERATE: dict[tuple[str, str], str] = {
-    ("owner-unknown-in-the-target", "v2.26.0"): (
+    ("owner-unknown-in-the-root", "v2.26.0"): (
         "both fail; upstream has already created the file (root-owned) when it fails on the "
         "owner, ignition-py resolves owners first and leaves the tree untouched"
     ),
@@ -61,7 +61,7 @@ def runs() -> list[Any]:
 
 def prepared(base: Path, name: str, case: Case) -> Path:
     root = base / name
-    make_target(root)
+    make_root(root)
     if case.setup:
         case.setup(root)
     return root

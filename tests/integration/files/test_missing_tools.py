@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from .support import NOT_ROOT, make_target, run_ours, work_dir
+from .support import NOT_ROOT, make_root, run_ours, work_dir
 
 CONFIG: dict[str, Any] = {
     "ignition": {"version": "3.4.0"},
@@ -23,7 +23,7 @@ CONFIG: dict[str, Any] = {
 def test_missing_account_tools_fail_before_the_first_write() -> None:
     with work_dir() as work:
         root = work / "root"
-        make_target(root)
+        make_root(root)
         empty = work / "empty-path"
         empty.mkdir()
         done = run_ours(CONFIG, root, work / "scratch", env={"PATH": str(empty)})

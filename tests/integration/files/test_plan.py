@@ -13,7 +13,7 @@ import pytest
 from ignition_py.plan_cli import add_plan_command, run_plan
 
 from .cases import HASH, POSITIVE, SECRET_TEXT, data
-from .support import NOT_ROOT, make_target, work_dir
+from .support import NOT_ROOT, make_root, work_dir
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason=NOT_ROOT)
 
@@ -62,7 +62,7 @@ def test_plan_prints_every_stage_and_changes_nothing(capsys: pytest.CaptureFixtu
     }
     with work_dir() as work:
         root = work / "root"
-        make_target(root)
+        make_root(root)
         state = work / "state"
         state.write_text('{"fetchedConfigs":[{"kind":"user"}]}')
         config_file = work / "config.ign"

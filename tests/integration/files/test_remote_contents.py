@@ -16,7 +16,7 @@ import pytest
 from tests.oracles import DEBIAN
 
 from .safety_support import serving
-from .support import NOT_ROOT, make_target, run_go, run_ours, snapshot, work_dir
+from .support import NOT_ROOT, make_root, run_go, run_ours, snapshot, work_dir
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason=NOT_ROOT)
 BODY = b"served over http\n" * 1000
@@ -64,7 +64,7 @@ def config(base: str, digest: str) -> dict[str, object]:
 def test_http_contents_gunzipped_and_verified(server: str) -> None:
     with work_dir() as work:
         root = work / "root"
-        make_target(root)
+        make_root(root)
         done = run_ours(
             config(server, "sha512-" + hashlib.sha512(BODY).hexdigest()), root, work / "s"
         )
@@ -77,7 +77,7 @@ def test_http_contents_gunzipped_and_verified(server: str) -> None:
 def test_http_hash_mismatch_writes_nothing(server: str) -> None:
     with work_dir() as work:
         root = work / "root"
-        make_target(root)
+        make_root(root)
         done = run_ours(config(server, "sha512-" + "0" * 128), root, work / "s")
         assert done.returncode == 1 and "hash verification failed" in done.output
         assert not (root / "etc/big").exists()
@@ -92,7 +92,7 @@ def test_same_tree_as_go(server: str) -> None:
     for name, run in (("ours", run_ours), ("go", run_go)):
         with work_dir() as work:
             root: Path = work / name
-            make_target(root)
+            make_root(root)
             done = run(cfg, root, work / "s")
             assert done.returncode == 0, done.output
             trees.append(snapshot(root, ("etc/.ignition-result.json",)))

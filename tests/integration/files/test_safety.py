@@ -1,5 +1,5 @@
 """Where v2.26.0 loses or exposes data, the files stage refuses or does it safely: each
-test fails on the code before its fix, on a real target (temp roots, tiny loop-mounted
+test fails on the code before its fix, on real roots (temp roots, tiny loop-mounted
 ext4 filesystems that fill up, an HTTP server on 127.0.0.1 that misbehaves)."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from .safety_support import (
     sha512,
     tiny_ext4,
 )
-from .support import NOT_ROOT, make_target, work_dir
+from .support import NOT_ROOT, make_root, work_dir
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason=NOT_ROOT)
 OLD = b"old contents\n"
@@ -33,9 +33,9 @@ BIG = gzipped_data_url(b"\0" * (3 << 20))  # 3 MiB once gunzipped: more than a t
 @pytest.fixture
 def root() -> Iterator[Path]:
     with work_dir() as work:
-        target = work / "root"
-        make_target(target)
-        yield target
+        made = work / "root"
+        make_root(made)
+        yield made
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +81,7 @@ def test_the_root_itself_is_never_an_entry(root: Path, sections: dict[str, Any])
     before = os.lstat(root)
     result = run_files(config(**{**sections, "storage": storage}), root, _scratch(root))
     assert result.returncode != 0, result.output
-    assert "target root" in result.output, result.output
+    assert "is the root itself" in result.output, result.output
     after = os.lstat(root)
     assert stat.S_ISDIR(after.st_mode)
     assert (after.st_mode, after.st_uid, after.st_gid) == (

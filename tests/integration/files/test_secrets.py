@@ -10,7 +10,7 @@ import pytest
 from tests.oracles import DEBIAN
 
 from .cases import HASH, SECRET_TEXT, data, sha512
-from .support import NOT_ROOT, make_target, run_go, run_ours, work_dir
+from .support import NOT_ROOT, make_root, run_go, run_ours, work_dir
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason=NOT_ROOT)
 SECRET = SECRET_TEXT.decode().strip()
@@ -41,7 +41,7 @@ def config(primary_group: str | None = None, good_hash: bool = True) -> dict[str
 def test_no_secret_in_our_logs(name: str, cfg: dict[str, object], status: int) -> None:
     with work_dir() as work:
         root = work / "root"
-        make_target(root)
+        make_root(root)
         done = run_ours(cfg, root, work / "scratch")
         assert done.returncode == status, done.output
         assert HASH not in done.output
@@ -57,7 +57,7 @@ def test_no_secret_in_our_logs(name: str, cfg: dict[str, object], status: int) -
 def test_go_logs_the_hash_we_do_not() -> None:
     with work_dir() as work:
         root = work / "root"
-        make_target(root)
+        make_root(root)
         done = run_go(config(), root, work / "scratch")
         assert done.returncode == 0, done.output
         assert HASH in done.output  # upstream's known leak, kept here as the contrast

@@ -1,23 +1,22 @@
 """SELinux relabelling at the end of the files stage, with Debian's real `setfiles` and a
-small policy's file_contexts in the target: the labels land in `security.selinux` xattrs
+small policy's file_contexts in the root: the labels land in `security.selinux` xattrs
 (the host needs no SELinux for that), read back here, and compared with what v2.26.0's
-own run of setfiles leaves on a copy of the same target."""
+own run of setfiles leaves on a copy of the same root."""
 
 from __future__ import annotations
 
 import os
 import shutil
 import subprocess
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from testkit.loopdisks import Before, loop_disks
 from tests.oracles import UPSTREAM
 
-from .support import NOT_ROOT, make_target, run_ours, work_dir
+from .support import NOT_ROOT, make_root, run_ours, work_dir
 from .upstream import run_both, run_upstream
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason=NOT_ROOT)
@@ -139,8 +138,8 @@ def test_written_paths_get_the_policys_labels_as_upstream_labels_them() -> None:
 
 
 @needs_setfiles
-def test_a_target_without_a_policy_runs_no_setfiles() -> None:
-    """make_target's /etc/selinux/config names a type whose file_contexts is absent."""
+def test_a_root_without_a_policy_runs_no_setfiles() -> None:
+    """make_root's /etc/selinux/config names a type whose file_contexts is absent."""
     with work_dir() as work:
         pair = run_both(work, CONFIG, scripts=SCRIPTS)
         assert pair.ours.returncode == 0, pair.ours.output
@@ -166,18 +165,8 @@ def test_a_setfiles_failure_fails_the_stage() -> None:
             assert pair.upstream.returncode == 1, pair.upstream.output
 
 
-@contextmanager
-def ext4_loop(image: Path) -> Iterator[str]:
-    with open(image, "wb") as blank:
-        blank.truncate(32 << 20)
-    subprocess.run(["mkfs.ext4", "-q", "-F", str(image)], check=True)
-    device = subprocess.run(
-        ["losetup", "-f", "--show", str(image)], check=True, capture_output=True, text=True
-    ).stdout.strip()
-    try:
-        yield device
-    finally:
-        subprocess.run(["losetup", "-d", device], check=False)
+# one whole-disk ext4 filesystem for the mount stage to mount
+EXT4_DISK = (Before(size_mib=32, mkfs=((0, "ext4", "data"),)),)
 
 
 def _mount_config(device: str) -> dict[str, Any]:
@@ -188,11 +177,11 @@ def _mount_config(device: str) -> dict[str, Any]:
 @needs_setfiles
 @pytest.mark.skipif(shutil.which("losetup") is None, reason="losetup is missing")
 def test_the_mount_stage_labels_the_mount_points_it_makes_and_fresh_filesystems() -> None:
-    with work_dir() as work, ext4_loop(work / "ours.img") as mine:
+    with work_dir() as work, loop_disks(EXT4_DISK, work) as (mine,):
         root = work / "ours"
-        make_target(root)
+        make_root(root)
         with_policy(root)
-        done = run_ours(_mount_config(mine), root, work / "ours-scratch", stage="mount")
+        done = run_ours(_mount_config(mine.device), root, work / "ours-scratch", stage="mount")
         try:
             assert done.returncode == 0, done.output
             ours = labels(root)
@@ -209,11 +198,12 @@ def test_the_mount_stage_labels_the_mount_points_it_makes_and_fresh_filesystems(
         if not UPSTREAM.present():
             print(f"not compared with upstream: {UPSTREAM.missing_reason()}")
             return
-        with ext4_loop(work / "upstream.img") as theirs:
+        (work / "upstream-disks").mkdir()
+        with loop_disks(EXT4_DISK, work / "upstream-disks") as (theirs,):
             other = work / "upstream"
-            make_target(other)
+            make_root(other)
             with_policy(other)
-            config = _mount_config(theirs)
+            config = _mount_config(theirs.device)
             upstream = run_upstream(
                 config, other, work / "up-scratch", stage="mount", scripts=SCRIPTS
             )
@@ -274,7 +264,7 @@ def test_policy_is_found_only_where_the_config_names_a_type_with_file_contexts(
 def test_a_policy_without_setfiles_fails_before_anything_is_written() -> None:
     with work_dir() as work:
         root = work / "root"
-        make_target(root)
+        make_root(root)
         with_policy(root)
         config = {"ignition": {"version": "3.4.0"}, "storage": CONFIG["storage"]}
         done = run_ours(config, root, work / "scratch", env={"PATH": "/usr/bin:/bin"})
@@ -292,7 +282,7 @@ def test_homes_are_labelled_inside_the_root_even_through_an_absolute_link() -> N
         outside = work / "outside"
         (outside / "core").mkdir(parents=True)
         root = work / "root"
-        make_target(root)
+        make_root(root)
         with_policy(root)
         inside = root / str(outside).lstrip("/")
         inside.mkdir(parents=True)
@@ -318,7 +308,7 @@ def test_account_files_are_labelled_inside_the_root_even_through_an_absolute_lin
         outside.mkdir()
         (outside / "passwd").write_text("host:x:0:0::/:/bin/sh\n")
         root = work / "root"
-        make_target(root)
+        make_root(root)
         with_policy(root)
         inside = root / str(outside).lstrip("/")
         inside.parent.mkdir(parents=True)

@@ -1,7 +1,7 @@
 """Users and groups against upstream v2.26.0, byte for byte: the account databases (and
 the backups the shadow tools leave) after new, existing and removed users and groups,
 with and without password hashes, through the real groupadd/groupmod/useradd/usermod/
-userdel/groupdel on a temp target root."""
+userdel/groupdel on a temp root."""
 
 from __future__ import annotations
 

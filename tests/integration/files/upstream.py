@@ -1,4 +1,4 @@
-"""Upstream Ignition v2.26.0 (tests.oracles.UPSTREAM) run on a target root as support.run_go
+"""Upstream Ignition v2.26.0 (tests.oracles.UPSTREAM) run on a root as support.run_go
 runs Go 2.14: its own fetch-offline then the stage, a no-op `setfiles` first on PATH. Its
 files stage asks the running systemd for its version (GetManagerProperty "Version" over
 /run/systemd/private) whenever an instantiated unit is enabled or disabled, and fails
@@ -16,7 +16,7 @@ from testkit.fake_systemd import behind_fake_manager
 from testkit.stagerun import DEFAULT_PATH, standins
 from tests.oracles import UPSTREAM
 
-from .support import Run, make_target, run_agent, run_ours, snapshot
+from .support import Run, make_root, run_agent, run_ours, snapshot
 
 
 def run_upstream(
@@ -45,7 +45,7 @@ RESULT = "etc/.ignition-result.json"
 
 @dataclass
 class Pair:
-    """ignition-py and v2.26.0, each run on its own copy of the same target root."""
+    """ignition-py and v2.26.0, each run on its own copy of the same root."""
 
     ours: Run
     ours_root: Path
@@ -79,11 +79,11 @@ def run_both(
     scripts: dict[str, str] | None = None,
     env: dict[str, str] | None = None,
 ) -> Pair:
-    """The files stage of both agents on two copies of make_target (then `setup`), with the
+    """The files stage of both agents on two copies of make_root (then `setup`), with the
     stand-ins `scripts` first on PATH for both and `env` added to their environment."""
     roots = work / "ours", work / "upstream"
     for root in roots:
-        make_target(root)
+        make_root(root)
         if setup:
             setup(root)
     common = {"SOURCE_DATE_EPOCH": EPOCH, **(env or {})}

@@ -9,12 +9,12 @@ import pytest
 from ignition_py.config.model import Directory, File, Link, Storage
 from ignition_py.errors import IgnitionError
 from ignition_py.files.ordering import plan_entries
-from ignition_py.files.target import Target
+from ignition_py.files.write_context import WriteContext
 
 
 def order(storage: Storage, root: Path) -> list[str]:
-    target = Target.at(root)
-    return ["/" + str(a.path.relative_to(target.root)) for a in plan_entries(storage, target)]
+    ctx = WriteContext.at(root)
+    return ["/" + str(a.path.relative_to(ctx.root)) for a in plan_entries(storage, ctx)]
 
 
 def test_shallow_first_then_hard_links_in_config_order(tmp_path: Path) -> None:
@@ -41,8 +41,8 @@ def test_two_entries_resolving_to_one_place_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "alias").symlink_to("etc")
     storage = Storage(files=(File(path="/etc/motd"),), directories=(Directory(path="/alias/motd"),))
     with pytest.raises(IgnitionError, match="another entry with path /alias/motd"):
-        plan_entries(storage, Target.at(tmp_path))
+        plan_entries(storage, WriteContext.at(tmp_path))
 
 
 def test_nothing_to_do_without_storage(tmp_path: Path) -> None:
-    assert plan_entries(None, Target.at(tmp_path)) == []
+    assert plan_entries(None, WriteContext.at(tmp_path)) == []

@@ -1,4 +1,4 @@
-"""Path resolution inside the target root, against hostile symlinks in the target."""
+"""Path resolution inside the root, against hostile symlinks in it."""
 
 from __future__ import annotations
 

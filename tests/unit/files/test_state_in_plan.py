@@ -14,7 +14,7 @@ from ignition_py.errors import IgnitionError
 from ignition_py.files.crypttab import CrypttabAction, plan_crypttab
 from ignition_py.files.plan import plan_files
 from ignition_py.files.result import ResultFileAction
-from ignition_py.files.target import Target
+from ignition_py.files.write_context import WriteContext
 from ignition_py.log import Logger
 from ignition_py.stage import StageContext, StageOptions
 from ignition_py.state import FetchedConfig, State, save_state
@@ -52,7 +52,7 @@ def test_plan_follows_the_context_state_not_the_file(tmp_path: Path) -> None:
 
 def test_crypttab_plan_decides_key_files_and_lines(tmp_path: Path) -> None:
     state = State().with_luks_key("data", KEY_URL)
-    action = plan_crypttab(Target.at(tmp_path), (DATA, TANG), state, str(tmp_path / "state"))
+    action = plan_crypttab(WriteContext.at(tmp_path), (DATA, TANG), state, str(tmp_path / "state"))
     assert [node.path for node in action.key_files] == ["/etc/luks/data"]
     assert action.key_files[0].mode == 0o600
     contents = action.key_files[0].contents
@@ -72,6 +72,6 @@ def test_a_clevis_volume_never_gets_a_key_file_even_with_its_key_in_the_state(
     """v2.26.0 keeps a clevis volume's keyFile key in the state (only a generated one is
     dropped), yet its crypttab line says none and no /etc/luks file is written."""
     state = State().with_luks_key("data", KEY_URL).with_luks_key("tangvol", KEY_URL)
-    action = plan_crypttab(Target.at(tmp_path), (DATA, TANG), state, str(tmp_path / "state"))
+    action = plan_crypttab(WriteContext.at(tmp_path), (DATA, TANG), state, str(tmp_path / "state"))
     assert [node.path for node in action.key_files] == ["/etc/luks/data"]
     assert action.entries[1].key_file == "none"

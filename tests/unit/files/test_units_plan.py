@@ -10,7 +10,6 @@ import pytest
 
 from ignition_py.config.model import Dropin, Systemd, Unit
 from ignition_py.errors import IgnitionError
-from ignition_py.files.target import Target
 from ignition_py.files.units import (
     PRESET_PATH,
     MaskAction,
@@ -19,13 +18,14 @@ from ignition_py.files.units import (
     UnitFileAction,
     plan_units,
 )
+from ignition_py.files.write_context import WriteContext
 from ignition_py.log import Logger
 
 PRESET = PRESET_PATH.lstrip("/")
 
 
 def plan(*units: Unit, root: Path) -> list[object]:
-    return list(plan_units(Systemd(units=units), Target.at(root)))
+    return list(plan_units(Systemd(units=units), WriteContext.at(root)))
 
 
 def presets(actions: list[object]) -> list[str]:
@@ -116,7 +116,7 @@ def test_without_systemctl_the_plan_counts_nothing_as_enabled(
     units = Systemd(units=(Unit(name="off.service", enabled=False),
                            Unit(name="on.service", enabled=True)))  # fmt: skip
     actions = [
-        a for a in plan_units(units, Target.at(root), no_tools) if isinstance(a, PresetAction)
+        a for a in plan_units(units, WriteContext.at(root), no_tools) if isinstance(a, PresetAction)
     ]
     assert asked == [["systemctl"]]
     assert [a.systemctl for a in actions] == [False, False]
@@ -125,12 +125,12 @@ def test_without_systemctl_the_plan_counts_nothing_as_enabled(
     for action in actions:
         action.apply(log)
     assert (root / PRESET).read_text() == "enable on.service\n"
-    plan_units(Systemd(units=units.units[1:]), Target.at(root), no_tools)
+    plan_units(Systemd(units=units.units[1:]), WriteContext.at(root), no_tools)
     assert asked == [["systemctl"]]  # an enable alone never asks
 
 
 def test_with_systemctl_a_disable_asks_it(tmp_path: Path) -> None:
     off = Systemd(units=(Unit(name="off.service", enabled=False),))
-    [action] = plan_units(off, Target.at(tmp_path), lambda names: [])
+    [action] = plan_units(off, WriteContext.at(tmp_path), lambda names: [])
     assert isinstance(action, PresetAction) and action.systemctl
     assert action.describe() == 'setting preset to disabled for "off.service"'

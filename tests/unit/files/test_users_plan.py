@@ -10,22 +10,22 @@ from ignition_py.config.model import Passwd, PasswdGroup, PasswdUser
 from ignition_py.files.command_action import CommandAction
 from ignition_py.files.home_dirs import HomeDirPermissionsAction, HomesExistAction, under_home
 from ignition_py.files.ssh_keys import FRAGMENT_ENV, SSHKeysAction
-from ignition_py.files.target import Target
 from ignition_py.files.users import group_command, plan_passwd, user_command
+from ignition_py.files.write_context import WriteContext
 
 HASH = "$6$salt$TOPSECRETHASH"
 
 
 @pytest.fixture
-def target(tmp_path: Path) -> Target:
+def ctx(tmp_path: Path) -> WriteContext:
     (tmp_path / "etc").mkdir()
     (tmp_path / "etc" / "passwd").write_text("root:x:0:0::/root:/bin/sh\nold:x:5:5::/h:/bin/sh\n")
     (tmp_path / "etc" / "group").write_text("root:x:0:\nold:x:5:\n")
-    return Target.at(tmp_path)
+    return WriteContext.at(tmp_path)
 
 
-def argvs(passwd: Passwd, target: Target) -> list[list[str]]:
-    return [a.argv for a in plan_passwd(passwd, target) if isinstance(a, CommandAction)]
+def argvs(passwd: Passwd, ctx: WriteContext) -> list[list[str]]:
+    return [a.argv for a in plan_passwd(passwd, ctx) if isinstance(a, CommandAction)]
 
 
 def test_new_user_with_every_field_in_upstream_order() -> None:
@@ -60,7 +60,7 @@ def test_existing_user_is_modified_and_keeps_its_password() -> None:
 
 def test_groups_get_a_password_only_from_a_hash_and_existing_ones_are_modified() -> None:
     """v2.26.0: no `--password '*'` (groupadd's own default, `!`, stays), groupmod for a
-    group the target has (groupadd would fail: it exists), no --system for groupmod."""
+    group the root has (groupadd would fail: it exists), no --system for groupmod."""
     assert group_command(PasswdGroup(name="g"), False, "/r") == ["groupadd", "--root", "/r", "g"]
     assert group_command(PasswdGroup(name="g", password_hash=""), False, "/r")[3:] == ["g"]
     assert group_command(PasswdGroup(name="g", gid=7, system=True), True, "/r") == [
@@ -71,7 +71,7 @@ def test_groups_get_a_password_only_from_a_hash_and_existing_ones_are_modified()
     ]  # fmt: skip
 
 
-def test_plan_orders_groups_then_users_and_deletes_only_what_exists(target: Target) -> None:
+def test_plan_orders_groups_then_users_and_deletes_only_what_exists(ctx: WriteContext) -> None:
     passwd = Passwd(
         groups=(
             PasswdGroup(name="g", gid=50, password_hash=HASH, system=True),
@@ -85,8 +85,8 @@ def test_plan_orders_groups_then_users_and_deletes_only_what_exists(target: Targ
             PasswdUser(name="new", password_hash=HASH),
         ),
     )
-    root = str(target.root)
-    assert argvs(passwd, target) == [
+    root = str(ctx.root)
+    assert argvs(passwd, ctx) == [
         ["groupadd", "--root", root, "--gid", "50", "--password", HASH, "--system", "g"],
         ["groupmod", "--root", root, "--gid", "0", "root"],
         ["groupdel", "--root", root, "old"],
@@ -96,31 +96,31 @@ def test_plan_orders_groups_then_users_and_deletes_only_what_exists(target: Targ
     ]
 
 
-def test_hashes_never_appear_in_descriptions(target: Target) -> None:
+def test_hashes_never_appear_in_descriptions(ctx: WriteContext) -> None:
     passwd = Passwd(
         groups=(PasswdGroup(name="g", password_hash=HASH),),
         users=(PasswdUser(name="new", password_hash=HASH, ssh_authorized_keys=("ssh-ed25519 K",)),),
     )
-    descriptions = [a.describe() for a in plan_passwd(passwd, target)]
+    descriptions = [a.describe() for a in plan_passwd(passwd, ctx)]
     assert len(descriptions) == 5
     assert all(HASH not in text for text in descriptions)
     assert sum("<redacted>" in text for text in descriptions) == 3
 
 
-def test_ssh_keys_target_follows_the_environment(
-    target: Target, monkeypatch: pytest.MonkeyPatch
+def test_ssh_keys_destination_follows_the_environment(
+    ctx: WriteContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     passwd = Passwd(users=(PasswdUser(name="old", ssh_authorized_keys=("k",)),))
     monkeypatch.setenv(FRAGMENT_ENV, "false")
-    (action,) = [a for a in plan_passwd(passwd, target) if isinstance(a, SSHKeysAction)]
+    (action,) = [a for a in plan_passwd(passwd, ctx) if isinstance(a, SSHKeysAction)]
     assert not action.fragment and action.describe().endswith("(~/.ssh/authorized_keys)")
     monkeypatch.setenv(FRAGMENT_ENV, "maybe")
     with pytest.raises(Exception, match="cannot be interpreted as a boolean"):
-        plan_passwd(passwd, target)
+        plan_passwd(passwd, ctx)
 
 
 def test_mount_stage_directories_are_handed_over_after_useradd_before_keys(
-    target: Target,
+    ctx: WriteContext,
 ) -> None:
     passwd = Passwd(
         users=(
@@ -131,13 +131,13 @@ def test_mount_stage_directories_are_handed_over_after_useradd_before_keys(
         )
     )
     notated = ("/home/new", "/home/new/.cache")
-    kinds = [type(a).__name__ for a in plan_passwd(passwd, target, notated)]
+    kinds = [type(a).__name__ for a in plan_passwd(passwd, ctx, notated)]
     assert kinds == [
         "CommandAction", "HomeDirPermissionsAction", "CommandAction", "SSHKeysAction",
         "CommandAction", "HomeDirPermissionsAction", "CommandAction", "HomesExistAction",
     ]  # fmt: skip
-    assert not any(isinstance(a, HomeDirPermissionsAction) for a in plan_passwd(passwd, target))
-    (check,) = [a for a in plan_passwd(passwd, target) if isinstance(a, HomesExistAction)]
+    assert not any(isinstance(a, HomeDirPermissionsAction) for a in plan_passwd(passwd, ctx))
+    (check,) = [a for a in plan_passwd(passwd, ctx) if isinstance(a, HomesExistAction)]
     assert check.users == ("new", "old")
 
 

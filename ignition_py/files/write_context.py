@@ -1,5 +1,5 @@
-"""The target root the files stage writes into, shared by its actions: path resolution,
-the target's accounts, ownership and permission changes, and the resource fetcher."""
+"""The files stage's write context, shared by its actions: the root it writes into,
+path resolution, the root's accounts, ownership and permission changes, and the resource fetcher."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from ..resources.contents import Fetch, read_contents
 from ..resources.errors import UnsupportedSchemeError
 from ..resources.urls import scheme_of
 from ..system.fs_writes import set_mode_and_owner
-from .accounts import TargetAccounts, UserEntry
+from .accounts import RootAccounts, UserEntry
 from .root_paths import resolve_in_root
 
 
@@ -22,7 +22,7 @@ def _no_fetcher() -> Fetch | None:
     return None
 
 
-class Target:
+class WriteContext:
     """The stage's one mutable context (not a record): the root, its accounts, the fetcher
     made on first use, and a generation bumped whenever the tree may have changed shape
     (a link made, a path removed, a tool run): paths resolved before are then resolved
@@ -31,7 +31,7 @@ class Target:
     def __init__(
         self,
         root: Path,
-        accounts: TargetAccounts,
+        accounts: RootAccounts,
         make_fetcher: Callable[[], Fetch | None] = _no_fetcher,
     ) -> None:
         self.root = root
@@ -41,9 +41,11 @@ class Target:
         self._fetcher: Fetch | None = None
 
     @classmethod
-    def at(cls, root: str | Path, make_fetcher: Callable[[], Fetch | None] = _no_fetcher) -> Target:
+    def at(
+        cls, root: str | Path, make_fetcher: Callable[[], Fetch | None] = _no_fetcher
+    ) -> WriteContext:
         absolute = Path(os.path.abspath(root))
-        return cls(absolute, TargetAccounts(absolute), make_fetcher)
+        return cls(absolute, RootAccounts(absolute), make_fetcher)
 
     def path(self, *parts: str) -> Path:
         return resolve_in_root(self.root, *parts)
@@ -56,12 +58,12 @@ class Target:
         return planned if generation == self.generation else self.path(path)
 
     def refuse_root(self, path: Path, what: str) -> None:
-        """Raises IgnitionError when `path` is the target root itself: no entry removes,
+        """Raises IgnitionError when `path` is the root itself: no entry removes,
         replaces, links or chmods/chowns it (v2.26.0 does, and deletes the root or turns
         it into a symlink to the host)."""
         if os.path.normpath(path) == os.path.normpath(self.root):
             raise IgnitionError(
-                f"{what}: the path is the target root itself, which is never removed, "
+                f"{what}: the path is the root itself, which is never removed, "
                 "replaced, linked or given another mode or owner"
             )
 
@@ -76,7 +78,7 @@ class Target:
         return self._fetcher(resource)
 
     def user(self, name: str) -> UserEntry:
-        """The target's passwd entry for `name`, read now (users may have just changed).
+        """The root's passwd entry for `name`, read now (users may have just changed).
 
         Raises IgnitionError ("unable to lookup user ...") when there is none."""
         try:
