@@ -29,8 +29,9 @@ def _data_url(text: str, compress: bool = False) -> dict[str, Any]:
 def node_config() -> dict[str, Any]:
     """The config as JSON-ready dicts."""
     partitions = [
-        {"label": label, "number": n, "sizeMiB": 160, "typeGuid": LINUX}
-        for n, (label, _, _) in enumerate(FILESYSTEMS, start=1)
+        # mkfs.xfs wants at least 300 MiB
+        {"label": label, "number": n, "sizeMiB": 320 if fmt == "xfs" else 160, "typeGuid": LINUX}
+        for n, (label, fmt, _) in enumerate(FILESYSTEMS, start=1)
     ]
     partitions.append({"label": "spare", "number": 4, "sizeMiB": 64, "typeGuid": LINUX})
     filesystems = [

@@ -6,7 +6,13 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
-from typing import Protocol
+
+from .typecheck import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Protocol
+else:
+    from .typecheck import Protocol
 
 
 class Main(Protocol):

@@ -12,9 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
-from typing import Any, TypeVar, dataclass_transform
 
-T = TypeVar("T")
+from .typecheck import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any, TypeVar, dataclass_transform
+
+    T = TypeVar("T")
+else:
+    from .typecheck import dataclass_transform
 
 
 class _Missing:

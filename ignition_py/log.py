@@ -11,9 +11,12 @@ import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from enum import IntEnum
-from typing import TextIO
 
 from .log_journal import Journal
+from .typecheck import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import TextIO
 
 IDENTIFIER = "ignition"
 

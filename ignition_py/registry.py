@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Generic, TypeVar
 
-T = TypeVar("T")
+from .typecheck import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Generic, TypeVar
+
+    T = TypeVar("T")
+else:
+    from .typecheck import Generic, type_variable
+
+    T = type_variable("T")
 
 
 class Registry(Generic[T]):

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
 
 from ignition_py.agent_names import PLANNING
 from ignition_py.config.model import Config
@@ -20,6 +19,12 @@ from ignition_py.frozen import frozen_model
 from ignition_py.log import Logger
 from ignition_py.registry import Registry
 from ignition_py.state import State
+from ignition_py.typecheck import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Protocol
+else:
+    from ignition_py.typecheck import Protocol
 
 
 @frozen_model

@@ -21,10 +21,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
 
 from .errors import IgnitionError
 from .frozen import frozen_model, replace
+from .typecheck import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @frozen_model

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
-
+from ..typecheck import TYPE_CHECKING
 from .fields import Kind, field_specs
 
-T = TypeVar("T")
+if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
+    T = TypeVar("T")
+
 _EMPTY_SCALARS: dict[Kind | None, object] = {Kind.STRING: "", Kind.INTEGER: 0, Kind.BOOLEAN: False}
 
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..errors import ConfigError
 from ..log import Logger
+from ..typecheck import TYPE_CHECKING
 from .model import Config
 
 if TYPE_CHECKING:

@@ -12,12 +12,17 @@ import json
 import re
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
 
+from ..typecheck import TYPE_CHECKING
 from .go_json_syntax import MAX_NESTING_DEPTH, syntax_error
 from .positions import PositionIndex
 from .report import Entry, Severity
 from .surrogates import SURROGATE_ESCAPE, as_go_reads
+
+if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
+    _T = TypeVar("_T")
 
 # Go's int (every integer field of every spec is an int or *int) is 64 bits wide.
 GO_INT_MIN, GO_INT_MAX = -(1 << 63), (1 << 63) - 1
@@ -57,7 +62,7 @@ def _integer(text: str) -> int | GoNumber:
     return value if GO_INT_MIN <= value <= GO_INT_MAX else GoNumber(text)
 
 
-class DuplicateKeys(dict[str, Any]):
+class DuplicateKeys(dict[str, "Any"]):
     """A JSON object that had repeated keys; insertion order follows the last occurrence."""
 
     duplicated: tuple[str, ...] = ()
@@ -109,7 +114,6 @@ def _no_constants(name: str) -> Any:
 # text is read again on a thread with room for Go's limit (rare, so the cost is fine).
 _DEEP_RECURSION_LIMIT = 6 * MAX_NESTING_DEPTH
 _DEEP_STACK_BYTES = 64 << 20  # 10000 levels take about 8 MiB
-_T = TypeVar("_T")
 
 
 def _with_deep_stack(work: Callable[[], _T]) -> _T:

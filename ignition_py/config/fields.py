@@ -12,10 +12,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import StrEnum
 from functools import cache
-from typing import Any
 
 from ..frozen import fields_of, frozen_model
+from ..typecheck import TYPE_CHECKING
 from .versions import V3_0, Version
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    ItemKey = Callable[[Any], object]
 
 
 class Kind(StrEnum):
@@ -49,9 +54,6 @@ class FieldSpec:
 
     def present_in(self, version: Version) -> bool:
         return version.at_least(self.since)
-
-
-ItemKey = Callable[[Any], object]
 
 
 def _itself(item: object) -> object:

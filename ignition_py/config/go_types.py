@@ -11,10 +11,13 @@ from __future__ import annotations
 import json
 from functools import cache
 from pathlib import Path
-from typing import Any
 
+from ..typecheck import TYPE_CHECKING
 from .report import JsonPath
 from .versions import Version
+
+if TYPE_CHECKING:
+    from typing import Any
 
 _SCALARS = ("string", "int", "bool")
 

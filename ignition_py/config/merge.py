@@ -12,13 +12,18 @@ items repeat are appended.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, TypeVar
 
+from ..typecheck import TYPE_CHECKING
 from .fields import FieldSpec, Kind, field_specs
 from .model import Config, HTTPHeader
 
-T = TypeVar("T")
-_ChildIndex = dict[tuple[str, object], tuple[str, Any]]
+if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
+    _ChildIndex = dict[tuple[str, object], tuple[str, Any]]
+
+    T = TypeVar("T")
+
 # Upstream's one plain (non-pointer) scalar that is not required: the child's zero value
 # wins even when the child leaves it unset. (Required ones are never unset here.)
 _ALWAYS_FROM_CHILD = frozenset({"number"})

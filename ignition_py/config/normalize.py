@@ -7,12 +7,14 @@ wrong type are kept as they are for the schema check to report.
 
 from __future__ import annotations
 
-from typing import Any
-
+from ..typecheck import TYPE_CHECKING
 from .decode import DuplicateKeys
 from .fields import Kind, keys_by_folded_name
 from .report import JsonPath, Report
 from .versions import Version
+
+if TYPE_CHECKING:
+    from typing import Any
 
 NULL_OBJECT = "null where an object is expected: read as an empty object"
 

@@ -10,12 +10,15 @@ import json
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any
 
+from ..typecheck import TYPE_CHECKING
 from .decode import GoNumber, go_kind
 from .go_types import struct_field
 from .report import Entry, JsonPath, Severity
 from .versions import Version
+
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @cache

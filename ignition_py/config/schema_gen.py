@@ -9,11 +9,14 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
+from ..typecheck import TYPE_CHECKING
 from .fields import FieldSpec, Kind, field_specs
 from .model import Config
 from .versions import KNOWN_VERSIONS, Version
+
+if TYPE_CHECKING:
+    from typing import Any
 
 SCHEMA_DIR = Path(__file__).with_name("schemas")
 _SCALAR_TYPES = {Kind.STRING: "string", Kind.INTEGER: "integer", Kind.BOOLEAN: "boolean"}

@@ -6,7 +6,10 @@ http.client and ssl: ~0.3 s of imports per fetch stage in a TCG guest, for a cla
 
 from __future__ import annotations
 
-from typing import Any
+from ..typecheck import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class JsonSchemaValueException(ValueError):

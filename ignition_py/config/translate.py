@@ -8,14 +8,17 @@ model of the newest; what changes is the version, and the special mode bits
 
 from __future__ import annotations
 
-from typing import TypeVar
-
 from ..frozen import replace
+from ..typecheck import TYPE_CHECKING
 from .model import Config, Directory, File
 from .versions import NEWEST_STABLE, V3_6, Version
 
+if TYPE_CHECKING:
+    from typing import TypeVar
+
+    NodeT = TypeVar("NodeT", File, Directory)
+
 _SPECIAL_BITS = 0o7000
-NodeT = TypeVar("NodeT", File, Directory)
 
 
 def translate(config: Config, version: Version) -> Config:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from ..typecheck import TYPE_CHECKING
 from .decode import go_kind
 from .report import Entry, Severity
 from .versions import KNOWN_VERSIONS, NEWEST, Version
+
+if TYPE_CHECKING:
+    from typing import Any
 
 INVALID_VERSION = "invalid config version (couldn't parse)"
 UNKNOWN_VERSION = "unsupported config version"

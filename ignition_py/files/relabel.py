@@ -25,13 +25,13 @@ import glob
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..config.model import Config, Directory, File, Link, Passwd, Storage, Systemd
 from ..errors import IgnitionError
 from ..frozen import frozen_model
 from ..log import Logger
 from ..stage import Action
+from ..typecheck import TYPE_CHECKING
 from .root_paths import read_in_root, resolve_in_root
 
 if TYPE_CHECKING:

@@ -8,14 +8,17 @@ import io
 import json
 import time
 from pathlib import Path
-from typing import Any
 
 from ..errors import IgnitionError
 from ..frozen import frozen_model
 from ..log import Logger
 from ..system.fs_writes import replace_file
+from ..typecheck import TYPE_CHECKING
 from .root_paths import make_parents, read_in_root
 from .write_context import WriteContext, os_failure
+
+if TYPE_CHECKING:
+    from typing import Any
 
 RESULT_PATH = "/etc/.ignition-result.json"
 BOOT_ID_PATH = Path("/proc/sys/kernel/random/boot_id")

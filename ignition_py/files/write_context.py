@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
 
 from ..config.model import NodeGroup, NodeUser, Resource
 from ..errors import IgnitionError
@@ -14,8 +13,12 @@ from ..resources.contents import Fetch, read_contents
 from ..resources.errors import UnsupportedSchemeError
 from ..resources.urls import scheme_of
 from ..system.fs_writes import set_mode_and_owner
+from ..typecheck import TYPE_CHECKING
 from .accounts import RootAccounts, UserEntry
 from .root_paths import resolve_in_root
+
+if TYPE_CHECKING:
+    from typing import BinaryIO
 
 
 def _no_fetcher() -> Fetch | None:

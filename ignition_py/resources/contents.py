@@ -15,14 +15,19 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from typing import BinaryIO
 
 from ..config.model import Resource
+from ..typecheck import TYPE_CHECKING
 from .dataurl import DataURLReader
 from .errors import ContentError, HashMismatchError, UnsupportedSchemeError
 from .urls import scheme_of, shown_url
 
-Fetch = Callable[[Resource], BinaryIO]
+if TYPE_CHECKING:
+    from typing import BinaryIO
+
+    Raw = io.RawIOBase | BinaryIO
+
+Fetch = Callable[[Resource], "BinaryIO"]
 READ_SIZE = 1 << 16
 GUNZIP_INPUT = 1 << 18  # compressed bytes a decompress call takes at most
 HASH_FUNCTIONS = ("sha512", "sha256")
@@ -32,8 +37,6 @@ _HEADER_SIZE = 10
 # zlib's messages for a member's end, and which of Go's errors each one is
 _ZLIB_CHECKSUM = ("incorrect data check", "incorrect length check")
 _ZLIB_HEADER = ("header crc mismatch", "unknown header flags set", "incorrect header check")
-
-Raw = io.RawIOBase | BinaryIO
 
 
 def describe_source(source: str | None) -> str:

@@ -14,7 +14,11 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from typing import Any
+
+from ..typecheck import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
 
 _current = threading.local()
 

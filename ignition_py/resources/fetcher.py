@@ -6,12 +6,12 @@ the network raises NeedNetError instead of sending a packet."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from typing import TYPE_CHECKING, BinaryIO
 
 from ignition_py.frozen import replace
 
 from ..config.model import Config, Ignition, Resource
 from ..log import Logger
+from ..typecheck import TYPE_CHECKING
 from .contents import verified
 from .dataurl import decode_data_url, encode_data_url
 from .errors import (
@@ -27,6 +27,8 @@ from .stream import CONFIG_SIZE_LIMIT, ChunkStream, read_all
 from .urls import scheme_of, shown_url
 
 if TYPE_CHECKING:  # only annotations need them; S3 code loads when an s3:// URL is fetched
+    from typing import BinaryIO
+
     from .s3 import CredentialSource
     from .sigv4 import Credentials
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from .. import __version__
@@ -21,6 +20,7 @@ from ..config.http_headers import first_header_problem
 from ..config.versions import NEWEST_STABLE
 from ..frozen import field, frozen_model
 from ..log import Logger
+from ..typecheck import TYPE_CHECKING
 from .errors import FetchError, FetchTimeoutError
 from .proxy import ProxySettings
 from .stream import CHUNK
@@ -28,6 +28,7 @@ from .urls import shown_url
 
 if TYPE_CHECKING:
     import ssl
+    from typing import Any
 
     import requests
 

@@ -7,9 +7,12 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import Callable, Iterator
-from typing import BinaryIO
 
+from ..typecheck import TYPE_CHECKING
 from .errors import FetchError
+
+if TYPE_CHECKING:
+    from typing import BinaryIO
 
 CHUNK = 256 * 1024
 # The largest config (user, merged, replaced, or from any provider) read into memory:

@@ -7,12 +7,17 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from typing import Protocol
 
 from ..log import Logger
+from ..typecheck import TYPE_CHECKING
 from . import blockdev, gpt
 from .commands import missing_tools
 from .filesystems import Probe, probe, probe_extent
+
+if TYPE_CHECKING:
+    from typing import Protocol
+else:
+    from ..typecheck import Protocol
 
 
 class DiskProbe(Protocol):

@@ -16,16 +16,19 @@ import stat
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import BinaryIO
 
 from ..errors import IgnitionError
+from ..typecheck import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import BinaryIO
 
 COPY_SIZE = 1 << 16
 DEFAULT_FILE_MODE = 0o644
 TEMPORARY_PREFIX = ".ign"
 # rename(2) over a non-empty directory, a directory over a non-directory or the reverse
 _RENAME_CANNOT_REPLACE = (errno.EISDIR, errno.ENOTDIR, errno.ENOTEMPTY, errno.EEXIST)
-Opener = Callable[[], AbstractContextManager[BinaryIO]]
+Opener = Callable[[], AbstractContextManager["BinaryIO"]]
 
 
 class WriteError(IgnitionError):

@@ -11,7 +11,6 @@ import os
 import struct
 import zlib
 from collections.abc import Mapping
-from typing import NamedTuple
 
 from ..frozen import field, frozen_model
 
@@ -26,7 +25,10 @@ _ENTRY = struct.Struct("<16s16sQQQ72s")
 NAME_UNITS = 36
 
 
-class Header(NamedTuple):
+@frozen_model
+class Header:
+    """A GPT header's fields, in their on-disk order (UEFI spec, table 5-5)."""
+
     signature: bytes
     revision: int
     header_size: int

@@ -5,13 +5,15 @@ each list declares on its field (the same ones merging reads)."""
 
 from __future__ import annotations
 
-from typing import Any
-
+from ...typecheck import TYPE_CHECKING
 from ..fields import Kind, field_specs
 from ..model import Config
 from ..report import JsonPath
 from . import messages
 from .problems import Problems
+
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _walk(obj: Any, path: JsonPath, problems: Problems) -> None:

@@ -14,13 +14,16 @@ does damage with: refusing them at validation changes nothing on disk.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
+from ...typecheck import TYPE_CHECKING
 from ..fields import Kind, field_specs
 from ..model import Config, Directory, File, Link, Storage
 from ..report import JsonPath
 from .nodes import all_nodes
 from .problems import Problems
+
+if TYPE_CHECKING:
+    from typing import Any
 
 ROOT_FILE = "a file at / would replace the target's root"
 ROOT_LINK = "a link at / would turn the target's root into a link"
