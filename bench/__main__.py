@@ -1,6 +1,7 @@
 """Benchmarks, run on demand: `.venv/bin/python -m bench [validate] [files] [fetch] [disks]`.
 
-Each prints ignition-py's figures next to Go Ignition 2.14's, measured in the same run."""
+Each prints ignition-py's figures next to upstream's (Go Ignition v2.26.0 and/or Debian's
+2.14), measured in the same run; the VM boots are `python -m bench.boot_bench`."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
-"""The files stage of ignition-py against Go Ignition 2.14, in one run, on the same
-configs and the same root tree: a typical node config, and 10,000 files with 1,000
-units. Wall time of the whole stage process (start-up included), median of a few runs,
-and the ratio. Run as root: `.venv/bin/python -m bench.files_bench`."""
+"""The files stage of ignition-py against upstream Ignition v2.26.0 and Debian's Go
+Ignition 2.14, in one run, on the same configs and the same root tree: a typical node
+config, and 10,000 files with 1,000 units. Wall and CPU (user+system) time of the
+fetch-offline and files stage processes (start-up included), medians of a few runs
+interleaved, and the ratios. Run as root: `.venv/bin/python -m bench.files_bench`."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from testkit.agents import DEBIAN, OURS
+from testkit.agents import DEBIAN, OURS, UPSTREAM
 from testkit.stagerun import run_stages
 from testkit.trees import make_root, work_dir
 
@@ -101,12 +102,14 @@ def time_once(agent: Path, config: dict[str, Any]) -> tuple[float, float]:
         return elapsed, cpu
 
 
-def time_both(config: dict[str, Any], runs: int) -> dict[str, tuple[float, float]]:
-    """Medians per agent, interleaved so that both see the same machine load."""
-    samples: dict[str, list[tuple[float, float]]] = {"ours": [], "go": []}
+def time_all(
+    agents: dict[str, Path], config: dict[str, Any], runs: int
+) -> dict[str, tuple[float, float]]:
+    """(wall, CPU) medians per agent, interleaved so that all see the same machine load."""
+    samples: dict[str, list[tuple[float, float]]] = {name: [] for name in agents}
     for _ in range(runs):
-        samples["ours"].append(time_once(OURS, config))
-        samples["go"].append(time_once(DEBIAN.agent, config))
+        for name, agent in agents.items():
+            samples[name].append(time_once(agent, config))
     return {
         name: (statistics.median(s[0] for s in runs_), statistics.median(s[1] for s in runs_))
         for name, runs_ in samples.items()
@@ -114,22 +117,31 @@ def time_both(config: dict[str, Any], runs: int) -> dict[str, tuple[float, float
 
 
 def main() -> None:
-    if not DEBIAN.agent.exists():
-        print(f"files bench: no oracle: {DEBIAN.missing_reason()}")
+    agents = {"ignition-py": OURS}
+    for label, oracle in (("Go v2.26.0", UPSTREAM), ("Go 2.14", DEBIAN)):
+        if oracle.agent.exists():
+            agents[label] = oracle.agent
+        else:
+            print(f"files bench: no {label}: {oracle.missing_reason()}")
+    if len(agents) == 1:
         return
-    print("files stage process, ignition-py vs Go 2.14: median wall time (disk-bound, noisy on")
-    print("a shared machine) and median CPU time (user+system), with ratios ours/go")
+    print("fetch-offline + files stage processes: median wall time (disk-bound, noisy on a")
+    print("shared machine) and median CPU time (user+system); ratios are ignition-py / Go")
     for name, config, runs in (
         ("typical node config", typical_config(), 7),
         ("10,000 files + 1,000 units", large_config(), 5),
     ):
-        result = time_both(config, runs)
-        (ours_wall, ours_cpu), (go_wall, go_cpu) = result["ours"], result["go"]
-        print(
-            f"  {name:<28} wall {ours_wall * 1000:6.0f} / {go_wall * 1000:6.0f} ms "
-            f"= {ours_wall / go_wall:4.2f}x   cpu {ours_cpu * 1000:6.0f} / {go_cpu * 1000:6.0f} ms "
-            f"= {ours_cpu / go_cpu:4.2f}x"
-        )
+        result = time_all(agents, config, runs)
+        ours_wall, ours_cpu = result["ignition-py"]
+        print(f"  {name}: ignition-py wall {ours_wall * 1000:.0f} ms, cpu {ours_cpu * 1000:.0f} ms")
+        for label in agents:
+            if label == "ignition-py":
+                continue
+            wall, cpu = result[label]
+            print(
+                f"    vs {label:<11} wall {wall * 1000:6.0f} ms = {ours_wall / wall:4.2f}x   "
+                f"cpu {cpu * 1000:6.0f} ms = {ours_cpu / cpu:4.2f}x"
+            )
 
 
 if __name__ == "__main__":

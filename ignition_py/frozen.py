@@ -162,6 +162,8 @@ def frozen_model(cls: type[T]) -> type[T]:
         "__setattr__": _refuse,
         "__delattr__": _refuse,
     }
+    if "__repr__" in cls.__dict__:
+        del namespace["__repr__"]  # the class's own (one that hides a secret)
     for key, value in namespace.items():
         setattr(cls, key, value)
     return cls

@@ -94,15 +94,20 @@ class Layout:
             return sector
         earlier = sector // self.alignment * self.alignment
         later = earlier + self.alignment
-        if earlier >= self.geometry.first_usable and all(
-            self.is_free(s) for s in _sample(earlier, sector)
-        ):
+        if earlier >= self.geometry.first_usable and self.all_free(earlier, sector):
             return earlier
-        if later <= self.geometry.last_usable and all(
-            self.is_free(s) for s in _sample(sector + 1, later + 1)
-        ):
+        if later <= self.geometry.last_usable and self.all_free(sector + 1, later + 1):
             return later
         return sector
+
+    def all_free(self, first: int, stop: int) -> bool:
+        """Every sector of first..stop-1 is free (is_free), without asking each one."""
+        if first >= stop:
+            return True
+        last = stop - 1
+        if first < self.geometry.first_usable or last > self.geometry.last_usable:
+            return False
+        return not any(e.start <= last and e.end >= first for e in self.entries.values())
 
     def first_free_number(self) -> int:
         number = 1
@@ -156,8 +161,3 @@ def compute_alignment(geometry: Geometry, entries: list[GptEntry]) -> int:
     if align < MIN_ADVANCED_FORMAT_ALIGNMENT and geometry.total_sectors >= SMALLEST_ADVANCED_FORMAT:
         align = MIN_ADVANCED_FORMAT_ALIGNMENT
     return align
-
-
-def _sample(first: int, stop: int) -> range:
-    """Sectors first..stop-1; callers check each (ranges are at most one alignment long)."""
-    return range(first, stop)

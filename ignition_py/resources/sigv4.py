@@ -22,6 +22,12 @@ class Credentials:
     secret_access_key: str
     session_token: str | None = None
 
+    def __repr__(self) -> str:
+        token = ", session_token=<hidden>" if self.session_token else ""
+        return (
+            f"Credentials(access_key_id={self.access_key_id!r}, secret_access_key=<hidden>{token})"
+        )
+
 
 def _hmac(key: bytes, text: str) -> bytes:
     return hmac.new(key, text.encode(), hashlib.sha256).digest()

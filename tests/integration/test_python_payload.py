@@ -21,6 +21,7 @@ DEBIAN_PYTHON = Path("/usr/bin/python3")
 _BUILD = """
 import importlib.util, sys
 from pathlib import Path
+sys.dont_write_bytecode = True  # no __pycache__ beside the module in the source tree
 spec = importlib.util.spec_from_file_location("payload", sys.argv[1])
 payload = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(payload)

@@ -61,3 +61,16 @@ def test_model_objects_are_frozen_records() -> None:
     assert replace(file, mode=0o600) == File(path="/a", mode=0o600)
     with pytest.raises(FrozenInstanceError):
         file.path = "/b"  # type: ignore[misc]
+
+
+def test_a_record_keeps_its_own_repr() -> None:
+    @frozen_model
+    class Secretive:
+        name: str
+        key: str
+
+        def __repr__(self) -> str:
+            return f"Secretive({self.name!r}, key=<hidden>)"
+
+    assert repr(Secretive("a", "k")) == "Secretive('a', key=<hidden>)"
+    assert Secretive("a", "k") == Secretive("a", "k")

@@ -88,3 +88,22 @@ def test_default_end_is_the_end_of_the_largest_block_even_with_explicit_start() 
     table = layout((1, 30 * MIB, 2 * MIB))
     placed = table.create(GptEntry(2, 0, 0), 40 * MIB, None)
     assert placed.end == table.geometry.last_usable
+
+
+def test_all_free_answers_as_asking_every_sector() -> None:
+    import random
+
+    chooser = random.Random(7)
+    for _ in range(200):
+        entries = []
+        start = chooser.randrange(34, 400)
+        for number in range(1, chooser.randrange(1, 5)):
+            size = chooser.randrange(1, 300)
+            entries.append((number, start, size))
+            start += size + chooser.randrange(0, 200)
+        table = layout(*entries, total=4 * MIB)
+        for _ in range(20):
+            first = chooser.randrange(0, 1600)
+            stop = first + chooser.randrange(0, 300)
+            expected = all(table.is_free(sector) for sector in range(first, stop))
+            assert table.all_free(first, stop) == expected, (entries, first, stop)

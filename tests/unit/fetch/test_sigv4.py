@@ -59,3 +59,10 @@ def test_session_token_is_signed() -> None:
     )
     assert headers["X-Amz-Security-Token"] == "TOKEN"
     assert "x-amz-security-token" in headers["Authorization"]
+
+
+def test_credentials_never_show_their_secrets() -> None:
+    shown = repr(Credentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG", "SESSION-TOKEN-VALUE"))
+    assert "AKIDEXAMPLE" in shown
+    assert "wJalrXUtnFEMI" not in shown and "SESSION-TOKEN-VALUE" not in shown
+    assert Credentials("a", "b") == Credentials("a", "b")  # still compared by value
