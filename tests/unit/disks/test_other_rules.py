@@ -45,10 +45,34 @@ def test_cryptsetup_argv() -> None:
         "cryptsetup", "luksFormat", "--batch-mode", "--type", "luks2", "--key-file", "/k",
         "--label", "l", "--uuid", "u", "--cipher", "aes-xts-plain64", "/dev/x",
     ]  # fmt: skip
+    # as v2.26.0's luksOpenArgs: --persistent keeps the flag and options in the header
     assert luks_rules.open_argv(luks, "/dev/x", "/k") == [
-        "cryptsetup", "luksOpen", "/dev/x", "root", "--key-file", "/k", "--allow-discards",
-        "--perf-no_read_workqueue",
+        "cryptsetup", "luksOpen", "/dev/x", "root", "--key-file", "/k", "--persistent",
+        "--allow-discards", "--perf-no_read_workqueue",
     ]  # fmt: skip
+    assert luks_rules.open_argv(Luks("plain", "/dev/y"), "/dev/y", "/k") == [
+        "cryptsetup", "luksOpen", "/dev/y", "plain", "--key-file", "/k", "--persistent",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("clevis", "reopens"),
+    [
+        (Clevis(tang=(Tang("http://t", "thp"),)), True),
+        (Clevis(tang=(Tang("http://t", "thp", advertisement="{}"),)), False),
+        (Clevis(tang=(Tang("http://t", "thp", advertisement="{}"),), tpm2=True), True),
+        (Clevis(tang=(Tang("http://a"), Tang("http://b", advertisement="{}")), threshold=2), False),
+        (Clevis(tang=(Tang("http://a"), Tang("http://b")), threshold=2), True),
+        (Clevis(tpm2=True), True),
+        (Clevis(custom=ClevisCustom("tpm2", "{}")), False),
+    ],
+)
+def test_clevis_volume_is_reopened_only_when_clevis_can_unlock_it_unaided(
+    clevis: Clevis, reopens: bool
+) -> None:
+    """v2.26.0 closes and reopens through clevis only when the tang servers without an
+    advertisement plus tpm2 meet the threshold (a server given offline may be down)."""
+    assert luks_rules.reopens_after_bind(Luks("c", "/dev/x", clevis=clevis)) is reopens
 
 
 def test_clevis_configs() -> None:
