@@ -5,6 +5,8 @@ clevis. The commands run through system/luks."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..config.model import Luks, uses_clevis
 from ..config.semantics.messages import go_quote
 from ..errors import IgnitionError
@@ -64,11 +66,13 @@ def make_volume(
     probe: DiskProbe,
     log: Logger,
     luks2: bool | None = None,
+    before_bind: Callable[[], None] | None = None,
 ) -> None:
     """Reuse or format (and open) the volume on device (resolved); with clevis, bind it,
     and remove a generated key from the volume (clevis replaces it). luks2 is whether the
-    device holds a LUKS2 header, when the plan already knows. Raises IgnitionError with
-    upstream's messages."""
+    device holds a LUKS2 header, when the plan already knows; before_bind runs between
+    opening and `clevis luks bind` (upstream fetches tang advertisements there). Raises
+    IgnitionError with upstream's messages."""
     clevis = uses_clevis(luks)
     where = go_quote(luks.device or "")
     with system_luks.key_file(key) as key_path:
@@ -99,6 +103,8 @@ def make_volume(
         format_argv = luks_rules.format_argv(luks, key_path, device)
         system_luks.format_and_open(format_argv, open_argv, device, log)
         if clevis:
+            if before_bind is not None:
+                before_bind()
             bind = luks_rules.bind_argv(luks, device, key_path)
             reopen = luks_rules.reopens_after_bind(luks)
             system_luks.bind_clevis(bind, luks.name, device, reopen, log)

@@ -129,3 +129,21 @@ def test_data_urls_and_inline_key_files() -> None:
         read_contents(bad, None).read()
     with pytest.raises(FetchError, match="unsupported source scheme 'http'"):
         read_contents(Resource(source="http://x/key"), None)
+
+
+def test_tang_advertisement_urls_as_upstream_joins_them() -> None:
+    """Only servers without an advertisement in the config; Go's path.Join(path, "adv")."""
+    from ignition_py.disks.tang_adv import advertisement_urls
+
+    servers = (
+        Tang("http://a:7500"),
+        Tang("http://b/tang/", "thp"),
+        Tang("https://c/x/../y?k=v"),
+        Tang("http://given", advertisement='{"payload":""}'),
+    )
+    assert advertisement_urls(Luks("t", "/dev/x", clevis=Clevis(tang=servers))) == [
+        "http://a:7500/adv",
+        "http://b/tang/adv",
+        "https://c/y/adv?k=v",
+    ]
+    assert advertisement_urls(Luks("p", "/dev/x", clevis=Clevis(tpm2=True))) == []
