@@ -59,7 +59,7 @@ def clevis_pin_and_config(luks: Luks) -> tuple[str, str]:
         pins["tang"] = tangs
     if clevis.tpm2:
         pins["tpm2"] = {}
-    config = {"t": clevis.threshold or 1, "pins": pins}
+    config = {"t": clevis.threshold if clevis.threshold is not None else 1, "pins": pins}
     return "sss", json.dumps(config, separators=(",", ":"))
 
 

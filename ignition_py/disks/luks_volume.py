@@ -94,6 +94,11 @@ def make_volume(
             wipe_signatures(device, log)
         else:
             found = probe.filesystem(device)
+            if found.type == "crypto_LUKS":  # LUKS1: isLuks without --type luks2, upstream
+                raise IgnitionError(
+                    f"failed to create luks: {luks.device} is a luks device but not luks2; "
+                    "Ignition cannot reuse it"
+                )
             if found.type or table_holds_data(found):
                 kind = found.type or f"{found.partition_table} partition table"
                 raise IgnitionError(

@@ -40,6 +40,15 @@ def _config(device: str, **fields: Any) -> dict[str, Any]:
     return {"ignition": {"version": "3.4.0"}, "storage": {"luks": [luks]}}
 
 
+def _agents(work: Path) -> list[tuple[str, Runner]]:
+    agents = [("ours", Runner(work / "ours"))]
+    if UPSTREAM.present():
+        agents.append(("v2.26.0", Runner(work / "upstream", agent=UPSTREAM.agent)))
+    else:
+        print(f"not compared with upstream: {UPSTREAM.missing_reason()}")
+    return agents
+
+
 def test_host_probe_reads_the_headers_flags(tmp_path: Path) -> None:
     with loop_disks((Before(size_mib=32),), tmp_path) as disks:
         _format(disks[0], [], tmp_path)
@@ -74,11 +83,7 @@ def test_host_probe_reads_the_headers_flags(tmp_path: Path) -> None:
 def test_reuse_checks_the_allow_discards_flag_as_upstream(
     tmp_path: Path, flags: list[str], fields: dict[str, Any], reason: str
 ) -> None:
-    agents = [("ours", Runner(tmp_path / "ours"))]
-    if UPSTREAM.present():
-        agents.append(("v2.26.0", Runner(tmp_path / "upstream", agent=UPSTREAM.agent)))
-    else:
-        print(f"not compared with upstream: {UPSTREAM.missing_reason()}")
+    agents = _agents(tmp_path)
     with loop_disks((Before(size_mib=32),), tmp_path) as disks:
         device = disks[0].device
         _format(disks[0], flags, tmp_path)
@@ -88,5 +93,27 @@ def test_reuse_checks_the_allow_discards_flag_as_upstream(
             result = runner.stage("disks", _config(device, **fields), tmp_path / name)
             assert result.returncode == 1, f"{name}: {result.output}"
             refused = REFUSED.format(device=device) + reason
+            assert refused in result.output, f"{name}: {result.output}"
+            assert fingerprint(disks[0]) == before, name
+
+
+def test_a_luks1_volume_is_refused_as_upstream(tmp_path: Path) -> None:
+    """v2.26.0 refuses a LUKS1 header without wipeVolume in its own words; ours used to say
+    "not of the correct type (found crypto_LUKS)"."""
+    agents = _agents(tmp_path)
+    with loop_disks((Before(size_mib=32),), tmp_path) as disks:
+        key = tmp_path / "format.key"
+        key.write_bytes(KEY)
+        sh("cryptsetup", "luksFormat", "--batch-mode", "--type", "luks1",
+           "--pbkdf-force-iterations", "1000", "--key-file", str(key), disks[0].device)  # fmt: skip
+        before = fingerprint(disks[0])
+        for name, runner in agents:
+            runner.workdir.mkdir()
+            result = runner.stage("disks", _config(disks[0].device), tmp_path / name)
+            assert result.returncode == 1, f"{name}: {result.output}"
+            refused = (
+                f"Ignition failed: failed to create luks: {disks[0].device} is a luks device "
+                "but not luks2; Ignition cannot reuse it"
+            )
             assert refused in result.output, f"{name}: {result.output}"
             assert fingerprint(disks[0]) == before, name

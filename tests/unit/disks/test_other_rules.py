@@ -85,6 +85,9 @@ def test_clevis_configs() -> None:
         "t": 2,
         "pins": {"tang": [{"url": "http://t", "thp": "thp"}], "tpm2": {}},
     }
+    # an explicit 0 is passed on as v2.26.0 does (clevis judges it); ours used to make it 1
+    zero = Luks("z", "/dev/x", clevis=Clevis(tpm2=True, threshold=0))
+    assert json.loads(luks_rules.clevis_pin_and_config(zero)[1])["t"] == 0
     custom = Luks("c", "/dev/x", clevis=Clevis(custom=ClevisCustom("tpm2", '{"pcr_ids":"7"}')))
     assert luks_rules.clevis_pin_and_config(custom) == ("tpm2", '{"pcr_ids":"7"}')
     assert not uses_clevis(Luks("n", "/dev/x"))
