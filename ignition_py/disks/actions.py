@@ -207,6 +207,8 @@ class CreateLuks:
     key: KeySource
     ring: KeyRing
     luks2: bool | None = None  # whether the device held LUKS2 for the plan; None: look then
+    ignition: Ignition | None = None  # the fetcher's settings, for tang advertisements
+    platform: str = ""
 
     def describe(self) -> str:
         from ..config.model import uses_clevis
@@ -224,10 +226,19 @@ class CreateLuks:
         from ..system import blockdev
         from ..system.disk_probe import HostProbe
         from .luks_volume import make_volume
+        from .tang_adv import advertisement_urls, fetch_advertisements
 
         device = blockdev.resolve(self.luks.device or "")
         key = self.ring.key(self.luks.name)
-        make_volume(self.luks, device, key, self.key.generated, HostProbe(log), log, self.luks2)
+        ignition = self.ignition or Ignition()
+
+        def before_bind() -> None:
+            fetch_advertisements(advertisement_urls(self.luks), ignition, self.platform, log)
+
+        make_volume(
+            self.luks, device, key, self.key.generated, HostProbe(log), log, self.luks2,
+            before_bind,
+        )  # fmt: skip
 
 
 @frozen_model

@@ -30,8 +30,11 @@ def format_argv(luks: Luks, key_file: str, device: str) -> list[str]:
 
 
 def open_argv(luks: Luks, device: str, key_file: str) -> list[str]:
-    """`cryptsetup luksOpen` to /dev/mapper/NAME as upstream builds it."""
-    args = ["cryptsetup", "luksOpen", device, luks.name, "--key-file", key_file]
+    """`cryptsetup luksOpen` to /dev/mapper/NAME as upstream's luksOpenArgs builds it, for
+    a new volume and a reused one alike. `--persistent` stores the discard flag and the
+    open options in the LUKS2 header (clevis luks unlock has no discard option, and the
+    crypttab line carries neither); the reuse check reads the flag back."""
+    args = ["cryptsetup", "luksOpen", device, luks.name, "--key-file", key_file, "--persistent"]
     if luks.discard:
         args.append("--allow-discards")
     return [*args, *luks.open_options]
@@ -56,8 +59,19 @@ def clevis_pin_and_config(luks: Luks) -> tuple[str, str]:
         pins["tang"] = tangs
     if clevis.tpm2:
         pins["tpm2"] = {}
-    config = {"t": clevis.threshold or 1, "pins": pins}
+    config = {"t": clevis.threshold if clevis.threshold is not None else 1, "pins": pins}
     return "sss", json.dumps(config, separators=(",", ":"))
+
+
+def reopens_after_bind(luks: Luks) -> bool:
+    """Whether upstream closes the volume after `clevis luks bind` and opens it again
+    with `clevis luks unlock`: only when the pins clevis can reach unaided (tang servers
+    whose advertisement the config does not carry, tpm2) meet the threshold. A custom pin
+    never does."""
+    clevis = luks.clevis
+    assert clevis is not None
+    reachable = sum(1 for tang in clevis.tang if not tang.advertisement) + int(bool(clevis.tpm2))
+    return reachable >= (clevis.threshold if clevis.threshold is not None else 1)
 
 
 def bind_argv(luks: Luks, device: str, key_file: str) -> list[str]:

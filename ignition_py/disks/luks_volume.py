@@ -5,7 +5,10 @@ clevis. The commands run through system/luks."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..config.model import Luks, uses_clevis
+from ..config.semantics.messages import go_quote
 from ..errors import IgnitionError
 from ..log import Logger
 from ..system import luks as system_luks
@@ -18,19 +21,41 @@ from .fs_rules import table_holds_data
 def reuse_refusal(
     luks: Luks, device: str, generated: bool, clevis: bool, probe: DiskProbe
 ) -> str | None:
-    """Why an existing LUKS2 volume on device cannot be reused, before trying its key
-    (upstream's order: clevis, generated key, label, UUID). None when it may be."""
+    """Why an existing LUKS2 volume on device cannot be reused, before trying its key, in
+    upstream's words and order (clevis, generated key, label, UUID, allow-discards flag).
+    The UUID is compared exactly, as upstream does: cryptsetup keeps a UUID in lower case,
+    so a config's upper-case UUID never matches. None when it may be reused."""
     if clevis:
         return "config must not specify clevis binding"
     if generated:
         return "config must specify keyfile"
-    if luks.label is not None and probe.filesystem(device).label != luks.label:
-        return f"volume label doesn't match expected label {luks.label!r}"
+    if luks.label is not None:
+        found_label = probe.filesystem(device).label
+        if found_label != luks.label:
+            return (
+                f"volume label {go_quote(found_label)} doesn't match expected label "
+                f"{go_quote(luks.label)}"
+            )
     if luks.uuid is not None:
         found = probe.luks_uuid(device)
-        if found.lower() != luks.uuid.lower():
-            return f"volume UUID {found!r} doesn't match expected UUID {luks.uuid!r}"
+        if found != luks.uuid:
+            return (
+                f"volume UUID {go_quote(found)} doesn't match expected UUID {go_quote(luks.uuid)}"
+            )
+    try:
+        flagged = "allow-discards" in probe.luks_flags(device)
+    except ValueError as err:
+        return str(err)
+    if flagged != bool(luks.discard):
+        return (
+            f"volume allow-discards flag {_go_bool(flagged)} doesn't match expected value "
+            f"{_go_bool(bool(luks.discard))}"
+        )
     return None
+
+
+def _go_bool(value: bool) -> str:
+    return "true" if value else "false"
 
 
 def make_volume(
@@ -41,12 +66,15 @@ def make_volume(
     probe: DiskProbe,
     log: Logger,
     luks2: bool | None = None,
+    before_bind: Callable[[], None] | None = None,
 ) -> None:
     """Reuse or format (and open) the volume on device (resolved); with clevis, bind it,
     and remove a generated key from the volume (clevis replaces it). luks2 is whether the
-    device holds a LUKS2 header, when the plan already knows. Raises IgnitionError with
-    upstream's messages."""
+    device holds a LUKS2 header, when the plan already knows; before_bind runs between
+    opening and `clevis luks bind` (upstream fetches tang advertisements there). Raises
+    IgnitionError with upstream's messages."""
     clevis = uses_clevis(luks)
+    where = go_quote(luks.device or "")
     with system_luks.key_file(key) as key_path:
         open_argv = luks_rules.open_argv(luks, device, key_path)
         if luks2 is None and not luks.wipe_volume:
@@ -57,25 +85,33 @@ def make_volume(
                 reason = "failed to open device using specified keyfile"
             if reason is not None:
                 raise IgnitionError(
-                    f"volume wipe was not requested and luks device {luks.device!r} could "
+                    f"volume wipe was not requested and luks device {where} could "
                     f"not be reused: {reason}"
                 )
-            log.info(f"volume at {luks.device!r} is already correctly formatted. Skipping...")
+            log.info(f"volume at {where} is already correctly formatted. Skipping...")
             return
         if luks.wipe_volume:
             wipe_signatures(device, log)
         else:
             found = probe.filesystem(device)
+            if found.type == "crypto_LUKS":  # LUKS1: isLuks without --type luks2, upstream
+                raise IgnitionError(
+                    f"failed to create luks: {luks.device} is a luks device but not luks2; "
+                    "Ignition cannot reuse it"
+                )
             if found.type or table_holds_data(found):
                 kind = found.type or f"{found.partition_table} partition table"
                 raise IgnitionError(
-                    f"volume at {luks.device!r} is not of the correct type (found {kind}) "
+                    f"volume at {where} is not of the correct type (found {kind}) "
                     "and a volume wipe was not requested"
                 )
         format_argv = luks_rules.format_argv(luks, key_path, device)
         system_luks.format_and_open(format_argv, open_argv, device, log)
         if clevis:
+            if before_bind is not None:
+                before_bind()
             bind = luks_rules.bind_argv(luks, device, key_path)
-            system_luks.bind_clevis(bind, luks.name, device, log)
+            reopen = luks_rules.reopens_after_bind(luks)
+            system_luks.bind_clevis(bind, luks.name, device, reopen, log)
             if generated:
                 system_luks.remove_key(device, key_path, log)

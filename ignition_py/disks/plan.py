@@ -137,7 +137,8 @@ def plan_storage(
         actions.append(WaitForDevices(tuple(v.device or "" for v in storage.luks), "luks"))
         for volume, key in zip(storage.luks, sources, strict=True):
             actions.append(RecordLuksKey(state_file, volume.name, ring))
-            actions.append(CreateLuks(volume, key, ring, luks_found.get(volume.name)))
+            found = luks_found.get(volume.name)
+            actions.append(CreateLuks(volume, key, ring, found, ignition, platform))
             if uses_clevis(volume) and key.generated:
                 actions.append(RecordLuksKey(state_file, volume.name, None))
     formatted = [(i, fs) for i, fs in enumerate(storage.filesystems) if fs.format]

@@ -1,9 +1,11 @@
 """`/etc/crypttab` lines for `storage.luks` and the key files the disks stage kept for
 them (`/etc/luks/NAME`, 0600, in a 0700 directory), as upstream writes them:
 
-    NAME UUID=<luksUUID> /etc/luks/NAME|none luks[,_netdev][,discard][,OPEN-OPTIONS]
+    NAME UUID=<luksUUID> /etc/luks/NAME|none luks[,_netdev]
 
 Clevis-bound volumes have no key file (`none`); `_netdev` when they need the network.
+Neither `discard` nor the open options appear: the disks stage opened the volume with
+`--persistent`, so they live in the LUKS2 header, as upstream keeps them.
 Every other volume must have its key in the state the disks stage left, or the stage
 fails as v2.26.0's does, but before anything is written. The plan decides the lines'
 shape and the key files; applying only asks each device its LUKS UUID, then writes. The
@@ -29,16 +31,13 @@ SECRET_MODE = 0o600
 
 
 def crypttab_options(luks: Luks) -> str:
-    options = ["luks"]
     clevis = luks.clevis
+    custom = clevis.custom if clevis is not None else None
     if clevis is not None and (
-        clevis.tang or (clevis.custom is not None and clevis.custom.needs_network)
+        clevis.tang or (custom is not None and custom.pin and custom.needs_network)
     ):
-        options.append("_netdev")
-    if luks.discard:
-        options.append("discard")
-    options.extend(luks.open_options)
-    return ",".join(options)
+        return "luks,_netdev"
+    return "luks"
 
 
 @frozen_model

@@ -63,6 +63,11 @@ class DiskProbe(Protocol):
         """The UUID in device's LUKS header. Raises CommandError."""
         ...
 
+    def luks_flags(self, device: str) -> tuple[str, ...]:
+        """The persistent flags in device's LUKS2 header ("allow-discards", ...). Raises
+        CommandError, or ValueError when the header's metadata cannot be parsed."""
+        ...
+
     def usage(self, device: str, *, partitions: bool = True) -> str | None:
         """Why device (or one of its partitions) is in use, None when it is not."""
         ...
@@ -123,6 +128,11 @@ class HostProbe:
         from .luks import luks_uuid
 
         return luks_uuid(device, self._log)
+
+    def luks_flags(self, device: str) -> tuple[str, ...]:
+        from .luks import luks_flags
+
+        return luks_flags(device, self._log)
 
     def usage(self, device: str, *, partitions: bool = True) -> str | None:
         return blockdev.usage(device, partitions=partitions)

@@ -3,6 +3,7 @@ with the key in a 0400 temporary file that is removed afterwards. Decides nothin
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -38,6 +39,20 @@ def luks_uuid(device: str, log: Logger) -> str:
     return run(["cryptsetup", "luksUUID", device], log).stdout.strip()
 
 
+def luks_flags(device: str, log: Logger) -> tuple[str, ...]:
+    """The persistent flags of device's LUKS2 header (`config.flags` of `cryptsetup
+    luksDump --dump-json-metadata`, e.g. "allow-discards"), read only. Raises
+    CommandError, or ValueError when the metadata is not the JSON expected."""
+    dump = run(["cryptsetup", "luksDump", "--dump-json-metadata", device], log).stdout
+    try:
+        flags = json.loads(dump).get("config", {}).get("flags", [])
+    except (ValueError, AttributeError) as err:
+        raise ValueError(f"parsing luks metadata: {err}") from err
+    if not isinstance(flags, list) or not all(isinstance(flag, str) for flag in flags):
+        raise ValueError(f"parsing luks metadata: config.flags is not a list of strings: {flags}")
+    return tuple(flags)
+
+
 def try_open(open_argv: Sequence[str], log: Logger) -> bool:
     """Run a `cryptsetup luksOpen` argv; whether it opened the volume."""
     return run(open_argv, log, check=False).returncode == 0
@@ -53,9 +68,14 @@ def format_and_open(
     run(open_argv, log)
 
 
-def bind_clevis(bind_argv: Sequence[str], name: str, device: str, log: Logger) -> None:
-    """Bind with clevis, then reopen the volume through clevis as upstream does."""
+def bind_clevis(
+    bind_argv: Sequence[str], name: str, device: str, reopen: bool, log: Logger
+) -> None:
+    """Bind with clevis; when reopen, close the volume and open it through clevis, which
+    proves it unlocks. Raises CommandError."""
     run(bind_argv, log)
+    if not reopen:
+        return
     run(["cryptsetup", "luksClose", name], log)
     run(["clevis", "luks", "unlock", "-d", device, "-n", name], log)
 

@@ -14,6 +14,7 @@ import re
 import socket
 import subprocess
 import time
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,6 +128,9 @@ def test_luks_with_key_file_then_filesystem_mounted(tmp_path: Path) -> None:
     assert opens_with("/dev/vda", KEY, tmp_path)
     assert not opens_with("/dev/vda", b"not the key\n", tmp_path)
     assert "allow_discards" in sh("dmsetup", "table", "secret")
+    # As upstream, luksOpen --persistent kept the discard flag and the open option in the
+    # header (clevis luks unlock and crypttab read them from there).
+    assert header_flags("/dev/vda") == ["allow-discards", "no-read-workqueue"]
     assert probe("/dev/mapper/secret")["LABEL"] == "inner"
     node.write_mounted("srv/file", "inside\n")
     # As upstream: the key, as a data URL, for the files stage's crypttab and key file.
@@ -138,6 +142,20 @@ def test_luks_with_key_file_then_filesystem_mounted(tmp_path: Path) -> None:
     assert "already correctly formatted" in again.output
     with mounted("/dev/mapper/secret", readonly=True) as inner:
         assert (inner / "file").read_text() == "inside\n"
+    sh("cryptsetup", "luksClose", "secret")
+    # v2.26.0 refuses a volume whose header's flag differs from `discard`
+    node.tree["storage"]["luks"][0]["discard"] = False
+    refused = node.stage("disks")
+    assert refused.returncode == 1, refused.output
+    assert (
+        'luks device "/dev/vda" could not be reused: volume allow-discards flag true '
+        "doesn't match expected value false" in refused.output
+    ), refused.output
+
+
+def header_flags(device: str) -> list[str]:
+    dump = json.loads(sh("cryptsetup", "luksDump", "--dump-json-metadata", device))
+    return sorted(dump["config"].get("flags", []))
 
 
 def test_luks_generated_key_kept_in_state(tmp_path: Path) -> None:
@@ -239,6 +257,8 @@ def test_luks_bound_to_tang_with_clevis(tmp_path: Path, tang: Tang) -> None:
     assert "tanged" not in (state(tmp_path).get("luksPersistKeyFiles") or {})
     assert "GET /adv" in tang.log.read_text(), "clevis never asked the tang server"
     assert probe("/dev/mapper/tanged")["LABEL"] == "bound"  # reopened through clevis
+    assert "clevis luks unlock" in node.output  # the tang server has no advertisement given
+    assert header_flags("/dev/vdb") == []  # no discard: luksOpen --persistent set none
     node.write_mounted("var/file", "behind tang\n")
     sh("cryptsetup", "luksClose", "tanged")
     tang.stop()
@@ -248,6 +268,26 @@ def test_luks_bound_to_tang_with_clevis(tmp_path: Path, tang: Tang) -> None:
     sh("clevis", "luks", "unlock", "-d", "/dev/vdb", "-n", "tanged")
     with mounted("/dev/mapper/tanged", readonly=True) as inner:
         assert (inner / "file").read_text() == "behind tang\n"
+
+
+def test_luks_bound_offline_with_a_tang_advertisement(tmp_path: Path, tang: Tang) -> None:
+    """With the server's advertisement in the config, clevis binds without the server and,
+    as v2.26.0, the volume is not closed and reopened through clevis (which would need the
+    server): ours used to reopen every clevis volume, and failed here."""
+    thumbprint = tang.thumbprint()
+    with urllib.request.urlopen(f"{tang.url}/adv", timeout=30) as answer:
+        advertisement = answer.read().decode()
+    tang.stop()
+    node = disks_stage(tmp_path, {
+        "luks": [{"name": "tanged", "device": "/dev/vdc", "options": FAST_PBKDF,
+                  "clevis": {"tang": [{"url": tang.url, "thumbprint": thumbprint,
+                                       "advertisement": advertisement}]}}],
+    })  # fmt: skip
+    assert "clevis luks bind" in node.output and "clevis luks unlock" not in node.output
+    assert Path("/dev/mapper/tanged").exists()  # left open by luksOpen, as upstream
+    sh("cryptsetup", "luksClose", "tanged")
+    tang.start()
+    assert clevis_unlocks("/dev/vdc", "tanged")
 
 
 def test_raid1_with_filesystem(tmp_path: Path) -> None:

@@ -9,6 +9,8 @@ import json
 import os
 import shutil
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -22,6 +24,31 @@ pytestmark = [
     pytest.mark.skipif(shutil.which("cryptsetup") is None, reason="cryptsetup absent"),
 ]
 KEY = b"0123456789abcdef-generated-key-material"
+
+
+ALIASES = Path("/run/ignition/dev_aliases")
+MISSING_KEY = "creating crypttab entries: missing persisted keyfile for data"
+
+
+@contextmanager
+def aliases(*devices: Path) -> Iterator[None]:
+    """The links v2.26.0's disks stage leaves for its files stage, which asks luksUUID of
+    the alias (no instantiated unit here: no fake manager, whose namespace hides
+    /run/ignition)."""
+    made = [ALIASES / str(device).lstrip("/") for device in devices]
+    try:
+        for alias, device in zip(made, devices, strict=True):
+            alias.parent.mkdir(parents=True, exist_ok=True)
+            alias.symlink_to(device)
+        yield
+    finally:
+        for alias in made:
+            alias.unlink(missing_ok=True)
+            for parent in list(alias.relative_to(ALIASES).parents)[:-1]:
+                try:
+                    (ALIASES / parent).rmdir()
+                except OSError:
+                    break  # another run's alias is there too
 
 
 def luks_image(path: Path) -> str:
@@ -72,11 +99,14 @@ def test_crypttab_and_key_files() -> None:
         fetched = [base, {"kind": "user", "source": "file", "referenced": False}, base]
         done = run_ours(config, root, work / "scratch", state=state)
         assert done.returncode == 0, done.output
-        assert (root / "etc/crypttab").read_text() == (
+        # as v2.26.0: discard and the open options are in the header (luksOpen
+        # --persistent), never in the line; ours used to add them
+        crypttab = (
             "old UUID=1234 none luks\n"
-            f"data UUID={data_uuid} /etc/luks/data luks,discard,--perf-no_read_workqueue\n"
+            f"data UUID={data_uuid} /etc/luks/data luks\n"
             f"tangvol UUID={tang_uuid} none luks,_netdev\n"
         )
+        assert (root / "etc/crypttab").read_text() == crypttab
         assert (root / "etc/crypttab").stat().st_mode & 0o7777 == 0o600
         assert (root / "etc/luks").stat().st_mode & 0o7777 == 0o700
         assert (root / "etc/luks/data").read_bytes() == KEY
@@ -88,6 +118,17 @@ def test_crypttab_and_key_files() -> None:
         assert KEY.decode() not in done.output
         result = json.loads((root / "etc/.ignition-result.json").read_text())
         assert result["userConfigProvided"] is True
+        if not UPSTREAM.present():
+            print(f"not compared with upstream: {UPSTREAM.missing_reason()}")
+            return
+        theirs = work / "upstream-root"
+        make_root(theirs)
+        (theirs / "etc/crypttab").write_text("old UUID=1234 none luks\n")
+        with aliases(work / "data.img", work / "tang.img"):
+            upstream = run_go(config, theirs, work / "s2", agent=UPSTREAM.agent, state=state)
+        assert upstream.returncode == 0, upstream.output
+        assert (theirs / "etc/crypttab").read_text() == crypttab
+        assert (theirs / "etc/luks/data").read_bytes() == KEY
 
 
 def test_missing_luks_device_fails_with_cryptsetup_error() -> None:
@@ -103,10 +144,6 @@ def test_missing_luks_device_fails_with_cryptsetup_error() -> None:
         assert done.returncode == 1
         assert "cryptsetup luksUUID" in done.output and "exited with code" in done.output
         assert not (root / "etc/crypttab").exists()
-
-
-ALIASES = Path("/run/ignition/dev_aliases")
-MISSING_KEY = "creating crypttab entries: missing persisted keyfile for data"
 
 
 def test_a_volume_without_clevis_and_without_its_key_fails_before_any_write() -> None:
@@ -137,20 +174,8 @@ def test_a_volume_without_clevis_and_without_its_key_fails_before_any_write() ->
             return
         theirs = work / "upstream-root"
         make_root(theirs)
-        # v2.26.0 asks luksUUID of the alias its disks stage made; make it as that would
-        # (no instantiated unit here: no fake manager, whose namespace hides /run/ignition)
-        alias = ALIASES / str(work / "data.img").lstrip("/")
-        alias.parent.mkdir(parents=True, exist_ok=True)
-        alias.symlink_to(work / "data.img")
-        try:
+        with aliases(work / "data.img"):
             upstream = run_go(config, theirs, work / "s2", agent=UPSTREAM.agent, state=state)
-        finally:
-            alias.unlink()
-            for parent in list(alias.relative_to(ALIASES).parents)[:-1]:
-                try:
-                    (ALIASES / parent).rmdir()
-                except OSError:
-                    break  # another run's alias is there too
         assert upstream.returncode == 1
         assert MISSING_KEY in upstream.output, upstream.output
         assert (theirs / "etc/x").exists()  # upstream had written what came before

@@ -30,6 +30,7 @@ class Device:
     found: Probe = field(default_factory=Probe)
     luks2: bool = False
     luks_uuid: str = ""
+    luks_flags: tuple[str, ...] | str = ()  # a str: the header's metadata cannot be parsed
     usage: str | None = None
     extents: dict[int, tuple[str, int | None]] = field(default_factory=dict)  # by offset
 
@@ -86,6 +87,13 @@ class FakeHost:
 
     def luks_uuid(self, device: str) -> str:
         return self.devices[device].luks_uuid
+
+    def luks_flags(self, device: str) -> tuple[str, ...]:
+        self.asked.append(f"luksDump {device}")
+        flags = self.devices[device].luks_flags
+        if isinstance(flags, str):
+            raise ValueError(flags)
+        return flags
 
     def usage(self, device: str, *, partitions: bool = True) -> str | None:
         found = self.devices.get(device)

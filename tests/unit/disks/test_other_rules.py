@@ -45,10 +45,34 @@ def test_cryptsetup_argv() -> None:
         "cryptsetup", "luksFormat", "--batch-mode", "--type", "luks2", "--key-file", "/k",
         "--label", "l", "--uuid", "u", "--cipher", "aes-xts-plain64", "/dev/x",
     ]  # fmt: skip
+    # as v2.26.0's luksOpenArgs: --persistent keeps the flag and options in the header
     assert luks_rules.open_argv(luks, "/dev/x", "/k") == [
-        "cryptsetup", "luksOpen", "/dev/x", "root", "--key-file", "/k", "--allow-discards",
-        "--perf-no_read_workqueue",
+        "cryptsetup", "luksOpen", "/dev/x", "root", "--key-file", "/k", "--persistent",
+        "--allow-discards", "--perf-no_read_workqueue",
     ]  # fmt: skip
+    assert luks_rules.open_argv(Luks("plain", "/dev/y"), "/dev/y", "/k") == [
+        "cryptsetup", "luksOpen", "/dev/y", "plain", "--key-file", "/k", "--persistent",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("clevis", "reopens"),
+    [
+        (Clevis(tang=(Tang("http://t", "thp"),)), True),
+        (Clevis(tang=(Tang("http://t", "thp", advertisement="{}"),)), False),
+        (Clevis(tang=(Tang("http://t", "thp", advertisement="{}"),), tpm2=True), True),
+        (Clevis(tang=(Tang("http://a"), Tang("http://b", advertisement="{}")), threshold=2), False),
+        (Clevis(tang=(Tang("http://a"), Tang("http://b")), threshold=2), True),
+        (Clevis(tpm2=True), True),
+        (Clevis(custom=ClevisCustom("tpm2", "{}")), False),
+    ],
+)
+def test_clevis_volume_is_reopened_only_when_clevis_can_unlock_it_unaided(
+    clevis: Clevis, reopens: bool
+) -> None:
+    """v2.26.0 closes and reopens through clevis only when the tang servers without an
+    advertisement plus tpm2 meet the threshold (a server given offline may be down)."""
+    assert luks_rules.reopens_after_bind(Luks("c", "/dev/x", clevis=clevis)) is reopens
 
 
 def test_clevis_configs() -> None:
@@ -61,6 +85,9 @@ def test_clevis_configs() -> None:
         "t": 2,
         "pins": {"tang": [{"url": "http://t", "thp": "thp"}], "tpm2": {}},
     }
+    # an explicit 0 is passed on as v2.26.0 does (clevis judges it); ours used to make it 1
+    zero = Luks("z", "/dev/x", clevis=Clevis(tpm2=True, threshold=0))
+    assert json.loads(luks_rules.clevis_pin_and_config(zero)[1])["t"] == 0
     custom = Luks("c", "/dev/x", clevis=Clevis(custom=ClevisCustom("tpm2", '{"pcr_ids":"7"}')))
     assert luks_rules.clevis_pin_and_config(custom) == ("tpm2", '{"pcr_ids":"7"}')
     assert not uses_clevis(Luks("n", "/dev/x"))
@@ -105,3 +132,21 @@ def test_data_urls_and_inline_key_files() -> None:
         read_contents(bad, None).read()
     with pytest.raises(FetchError, match="unsupported source scheme 'http'"):
         read_contents(Resource(source="http://x/key"), None)
+
+
+def test_tang_advertisement_urls_as_upstream_joins_them() -> None:
+    """Only servers without an advertisement in the config; Go's path.Join(path, "adv")."""
+    from ignition_py.disks.tang_adv import advertisement_urls
+
+    servers = (
+        Tang("http://a:7500"),
+        Tang("http://b/tang/", "thp"),
+        Tang("https://c/x/../y?k=v"),
+        Tang("http://given", advertisement='{"payload":""}'),
+    )
+    assert advertisement_urls(Luks("t", "/dev/x", clevis=Clevis(tang=servers))) == [
+        "http://a:7500/adv",
+        "http://b/tang/adv",
+        "https://c/y/adv?k=v",
+    ]
+    assert advertisement_urls(Luks("p", "/dev/x", clevis=Clevis(tpm2=True))) == []

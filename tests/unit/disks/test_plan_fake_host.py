@@ -304,35 +304,54 @@ def test_clevis_is_a_tool_of_its_volume() -> None:
 
 
 @pytest.mark.parametrize(
-    ("fields", "generated", "reason"),
+    ("fields", "flags", "generated", "reason"),
     [
-        ({"clevis": {"tpm2": True}}, False, "config must not specify clevis binding"),
-        ({}, True, "config must specify keyfile"),
-        ({"label": "other"}, False, "volume label doesn't match expected label 'other'"),
+        ({"clevis": {"tpm2": True}}, (), False, "config must not specify clevis binding"),
+        ({}, (), True, "config must specify keyfile"),
         (
-            {"uuid": "0f2d3c4b-1a2b-4c3d-9e8f-0123456789ab"},
+            {"label": "other"},
+            (),
             False,
-            "volume UUID '11111111-1A2B-4C3D-9E8F-0123456789AB' doesn't match",
+            'volume label "data" doesn\'t match expected label "other"',
         ),
-        ({"label": "data"}, False, None),
+        (
+            {"uuid": "11111111-1A2B-4C3D-9E8F-0123456789AB", "discard": True},
+            (),
+            False,
+            'volume UUID "11111111-1a2b-4c3d-9e8f-0123456789ab" doesn\'t match expected UUID '
+            '"11111111-1A2B-4C3D-9E8F-0123456789AB"',
+        ),  # upper case in the config: v2.26.0 compares exactly, the UUID comes first
+        (
+            {"uuid": "11111111-1a2b-4c3d-9e8f-0123456789ab", "discard": True},
+            (),
+            False,
+            "volume allow-discards flag false doesn't match expected value true",
+        ),
+        (
+            {"label": "data"},
+            ("allow-discards",),
+            False,
+            "volume allow-discards flag true doesn't match expected value false",
+        ),
+        ({"discard": False}, "parsing luks metadata: x", False, "parsing luks metadata: x"),
+        ({"label": "data"}, ("no-read-workqueue",), False, None),
+        ({"discard": True}, ("allow-discards", "no-read-workqueue"), False, None),
     ],
 )
 def test_luks_reuse_follows_upstreams_order(
-    fields: dict[str, object], generated: bool, reason: str | None
+    fields: dict[str, object], flags: tuple[str, ...] | str, generated: bool, reason: str | None
 ) -> None:
+    """v2.26.0's reuseLuksDevice: clevis, generated key, label, UUID, then the header's
+    allow-discards flag against `discard` (ours used to skip the flag)."""
     from ignition_py.config.model import uses_clevis
     from ignition_py.disks.luks_volume import reuse_refusal
 
     from .fake_host import storage
 
     found = Probe(type="crypto_LUKS", label="data")
-    host = FakeHost(
-        {
-            "/dev/vdd": Device(
-                found=found, luks2=True, luks_uuid="11111111-1A2B-4C3D-9E8F-0123456789AB"
-            )
-        }
-    )
+    # as cryptsetup keeps it: lower case, whatever case luksFormat --uuid was given
+    uuid = "11111111-1a2b-4c3d-9e8f-0123456789ab"
+    host = FakeHost({"/dev/vdd": Device(found=found, luks2=True, luks_uuid=uuid, luks_flags=flags)})
     [volume] = storage({"luks": [{"name": "d", "device": "/dev/vdd", **fields}]})[0].luks
     got = reuse_refusal(volume, "/dev/vdd", generated, uses_clevis(volume), host)
-    assert (got is None) if reason is None else (got is not None and got.startswith(reason))
+    assert got == reason

@@ -35,7 +35,10 @@ def test_previous_report_is_nested_with_sorted_keys_and_go_escapes() -> None:
 
 
 def test_crypttab_lines() -> None:
-    plain = Luks(name="data", device="/dev/vdb")
+    """As v2.26.0: `NAME UUID=U KEYFILE|none luks[,_netdev]`; discard and the open options
+    are never in the line (luksOpen --persistent put them in the header). Ours used to
+    append `discard` and the open options."""
+    plain = Luks(name="data", device="/dev/vdb", discard=True, open_options=("--perf-x",))
     assert crypttab_line(plain, "U", "/etc/luks/data") == "data UUID=U /etc/luks/data luks\n"
     tang = Luks(
         name="t",
@@ -43,11 +46,11 @@ def test_crypttab_lines() -> None:
         discard=True,
         open_options=("--perf-no_read_workqueue", "x"),
     )
-    assert crypttab_line(tang, "U", "none") == (
-        "t UUID=U none luks,_netdev,discard,--perf-no_read_workqueue,x\n"
-    )
+    assert crypttab_line(tang, "U", "none") == "t UUID=U none luks,_netdev\n"
     tpm = Luks(name="p", clevis=Clevis(tpm2=True, custom=ClevisCustom(needs_network=False)))
     assert crypttab_line(tpm, "U", "none") == "p UUID=U none luks\n"
+    networked = Luks(name="n", clevis=Clevis(custom=ClevisCustom("tang", "{}", True)))
+    assert crypttab_line(networked, "U", "none") == "n UUID=U none luks,_netdev\n"
 
 
 def test_kargs_command_only_when_there_are_arguments() -> None:

@@ -58,7 +58,7 @@ def test_crypttab_plan_decides_key_files_and_lines(tmp_path: Path) -> None:
     contents = action.key_files[0].contents
     assert contents is not None and contents.source == KEY_URL
     assert [entry.line("U") for entry in action.entries] == [
-        "data UUID=U /etc/luks/data luks,discard\n",
+        "data UUID=U /etc/luks/data luks\n",  # discard is in the header (luksOpen --persistent)
         "tangvol UUID=U none luks,_netdev\n",
     ]
     assert [entry.device for entry in action.entries] == ["/dev/vdb", "/dev/vdc"]
