@@ -8,6 +8,7 @@ import shlex
 from ..config.model import Filesystem
 from ..errors import IgnitionError
 from ..frozen import frozen_model
+from ..go_text import go_quote
 from ..log import Logger
 from ..system.disk_probe import DiskProbe
 from ..system.filesystems import Probe
@@ -43,11 +44,12 @@ def apply_decision(fs: Filesystem, decided: FsDecision, log: Logger) -> None:
 
     device, found = decided.device, decided.found
     log.info(
-        f"found {found.type or 'no'} filesystem at {device} "
-        f"with uuid {found.uuid!r} and label {found.label!r}"
+        f"found {found.type or 'no'} filesystem at {go_quote(fs.device or device)} "
+        f"with uuid {go_quote(found.uuid)} and label {go_quote(found.label)}"
     )
     if decided.decision is Decision.REUSE:
-        log.info(f"filesystem at {device} is already correctly formatted. Skipping mkfs...")
+        shown = go_quote(fs.device or device)
+        log.info(f"filesystem at {shown} is already correctly formatted. Skipping mkfs...")
     if decided.decision in (Decision.WIPE_ONLY, Decision.WIPE_AND_CREATE):
         wipe_signatures(device, log)
     if decided.argv:
@@ -66,7 +68,7 @@ def describe_filesystem(fs: Filesystem, decided: FsDecision | None) -> str:
     found = decided.found
     seen = f"found {found.type or 'no filesystem'}"
     if found.label or found.uuid:
-        seen += f" (label {found.label!r}, uuid {found.uuid!r})"
+        seen += f" (label {go_quote(found.label)}, uuid {go_quote(found.uuid)})"
     if found.partition_table:
         seen += f", a {found.partition_table} partition table"
     what = {

@@ -10,6 +10,7 @@ from __future__ import annotations
 from enum import Enum
 
 from ..config.model import Filesystem
+from ..go_text import go_quote
 from ..system.filesystems import Probe
 
 __all__ = ["Decision", "FilesystemRuleError", "Probe", "decide", "mkfs_argv", "table_holds_data"]
@@ -59,7 +60,7 @@ def decide(fs: Filesystem, probe: Probe) -> Decision:
     if not fs_format:
         return Decision.NOTHING
     if fs_format not in FORMATS:
-        raise FilesystemRuleError(f"unsupported filesystem format: {fs_format!r}")
+        raise FilesystemRuleError(f"unsupported filesystem format: {go_quote(fs_format)}")
     if fs.wipe_filesystem:
         return Decision.WIPE_ONLY if fs_format == "none" else Decision.WIPE_AND_CREATE
     if (
@@ -73,16 +74,17 @@ def decide(fs: Filesystem, probe: Probe) -> Decision:
         return Decision.REUSE
     if probe.type:
         raise FilesystemRuleError(
-            f"filesystem at {fs.device!r} is not of the correct type, label, or UUID "
-            f"(found {probe.type}, {probe.label!r}, {probe.uuid}) and a filesystem wipe "
-            "was not requested"
+            f"filesystem at {go_quote(fs.device or '')} is not of the correct type, label, or "
+            f"UUID (found {probe.type}, {go_quote(probe.label)}, {probe.uuid}) and a "
+            "filesystem wipe was not requested"
         )
     if table_holds_data(probe):
         # Upstream would format over a partition table; a drop-in that keeps data safe
         # asks for wipeFilesystem instead.
         count = "" if probe.partitions is None else f" of {probe.partitions} partition(s)"
         raise FilesystemRuleError(
-            f"{fs.device!r} holds a {probe.partition_table} partition table{count} and a "
+            f"{go_quote(fs.device or '')} holds a {probe.partition_table} partition table{count} "
+            "and a "
             "filesystem wipe was not requested"
         )
     if probe.partition_table and fs_format != "none":

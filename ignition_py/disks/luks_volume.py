@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..config.model import Luks, uses_clevis
-from ..config.semantics.messages import go_quote
 from ..errors import IgnitionError
+from ..go_text import go_quote
 from ..log import Logger
 from ..system import luks as system_luks
 from ..system.disk_probe import DiskProbe

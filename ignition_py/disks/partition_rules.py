@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..config.model import Disk, Partition
 from ..frozen import frozen_model, replace
+from ..go_text import go_quote
 from .gpt_layout import GptEntry, Layout, LayoutError
 
 MIB = 1024 * 1024
@@ -126,13 +127,17 @@ def mismatch(existing: GptEntry, item: Wanted, *, check_size: bool = True) -> st
     if item.start is not None and item.start != existing.start:
         return f"starting sector did not match (specified {item.start}, got {existing.start})"
     if config.guid and config.guid.upper() != existing.guid.upper():
-        return f"GUID did not match (specified {config.guid!r}, got {existing.guid!r})"
+        return (
+            f"GUID did not match (specified {go_quote(config.guid)}, got {go_quote(existing.guid)})"
+        )
     if config.type_guid and config.type_guid.upper() != existing.type_guid.upper():
         return (
-            f"type GUID did not match (specified {config.type_guid!r}, got {existing.type_guid!r})"
+            f"type GUID did not match (specified {go_quote(config.type_guid)}, "
+            f"got {go_quote(existing.type_guid)})"
         )
     if config.label is not None and config.label != existing.label:
-        return f"label did not match (specified {config.label!r}, got {existing.label!r})"
+        specified, got = go_quote(config.label), go_quote(existing.label)
+        return f"label did not match (specified {specified}, got {got})"
     if check_size and item.size is not None and item.size != existing.size:
         return f"size did not match (specified {item.size}, got {existing.size})"
     return None

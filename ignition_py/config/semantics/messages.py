@@ -1,5 +1,7 @@
 """Upstream's validation messages (config/shared/errors), word for word."""
 
+from ...go_text import go_quote
+
 NO_PATH = "path not specified"
 PATH_RELATIVE = "path not absolute"
 DIRTY_PATH = "path is not fully simplified"
@@ -77,13 +79,6 @@ UNIT_EXTENSION = "invalid systemd unit extension"
 DROPIN_EXTENSION = "invalid systemd drop-in extension"
 
 EMPTY_NAME = "name is empty: upstream accepts this, but the stage that creates it will fail"
-
-
-def go_quote(text: str) -> str:
-    """Go's %q of a string (the escapes a unit name can plausibly need)."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-    escaped = escaped.replace("\n", "\\n").replace("\t", "\\t").replace("\r", "\\r")
-    return f'"{escaped}"'
 
 
 def no_install_section(unit: str) -> str:

@@ -89,3 +89,27 @@ def test_needed_tools_name_the_first_config_path_needing_each() -> None:
         "mkswap": "$.storage.filesystems.2.format",
     }
     assert needed_tools(Storage()) == {}
+
+
+def test_refusals_quote_as_go_does() -> None:
+    """Upstream's texts quote with Go's %q (double quotes, escapes), not Python's repr."""
+    with pytest.raises(FilesystemRuleError) as refused:
+        decide(fs(format="ext4", label="other"), EXT4)
+    assert str(refused.value) == (
+        'filesystem at "/dev/x" is not of the correct type, label, or UUID (found ext4, '
+        '"data", 5f6b2c1e-9a7d-4e3b-8c2a-1d0e9f8a7b6c) and a filesystem wipe was not requested'
+    )
+    with pytest.raises(FilesystemRuleError) as refused:
+        decide(fs(format="zfs"), Probe())
+    assert str(refused.value) == 'unsupported filesystem format: "zfs"'
+
+
+def test_partition_mismatches_quote_as_go_does() -> None:
+    from ignition_py.config.model import Partition
+    from ignition_py.disks.partition_rules import Wanted, mismatch
+    from ignition_py.system.gpt import GptEntry
+
+    existing = GptEntry(1, 2048, 4096, guid="AAAA", label='old "one"')
+    wanted = Wanted(Partition(number=1, label="new"), 1, None, None)
+    expected = 'label did not match (specified "new", got "old \\"one\\"")'
+    assert mismatch(existing, wanted) == expected
