@@ -15,10 +15,12 @@ from .shell import run
 
 
 @contextmanager
-def mounted_read_only(image: Path, offset: int = 0) -> Iterator[Path]:
-    """Mount an ext4/xfs/btrfs image (or a partition of it) without replaying its journal."""
+def mounted_read_only(image: Path, offset: int = 0, size: int | None = None) -> Iterator[Path]:
+    """Mount an ext4/xfs/btrfs image (or the partition of it at a byte offset, of a byte
+    size: several partitions of one image at once need their sizes) without replaying its
+    journal."""
     with tempfile.TemporaryDirectory(prefix="harness-mnt-") as where:
-        options = f"loop,ro,offset={offset}"
+        options = f"loop,ro,offset={offset}" + (f",sizelimit={size}" if size else "")
         try:
             run(["mount", "-o", options + ",noload", str(image), where])
         except Exception:

@@ -92,14 +92,15 @@ class Disks:
             return self.images[index] if index < len(self.images) else None
         return None
 
-    def locate(self, device: str) -> tuple[Path, int] | None:
+    def locate(self, device: str) -> tuple[Path, int, int | None] | None:
+        """(image, byte offset, byte size or None for the rest) of a device on the disks."""
         match = re.fullmatch(r"/dev/vd([a-z])(\d*)", device)
         if match:
             image = self.disk_image(f"/dev/vd{match.group(1)}")
             if image is None:
                 return None
             if not match.group(2):
-                return image, 0
+                return image, 0, None
             return self._partition(image, lambda p: p.get("number") == int(match.group(2)))
         if device.startswith("/dev/disk/by-partlabel/"):
             name = device.rsplit("/", 1)[1]
@@ -113,14 +114,15 @@ class Disks:
                 for partition in self.tables[image] or [{"offset": 0}]:
                     offset = int(str(partition["offset"]))
                     if signature(image, offset).get("LABEL") == label:
-                        return image, offset
+                        size = partition.get("bytes")
+                        return image, offset, int(str(size)) if size is not None else None
         return None
 
-    def _partition(self, image: Path, wanted: object) -> tuple[Path, int] | None:
+    def _partition(self, image: Path, wanted: object) -> tuple[Path, int, int | None] | None:
         assert callable(wanted)
         for partition in self.tables[image]:
             if wanted(partition):
-                return image, int(str(partition["offset"]))
+                return image, int(str(partition["offset"])), int(str(partition["bytes"]))
         return None
 
 
@@ -171,7 +173,7 @@ def _check_filesystem(filesystem: Filesystem, disks: Disks) -> Check:
     where = disks.locate(filesystem.device)
     if where is None:
         return Check(what, False, "device not found on the VM's disks")
-    found = signature(*where)
+    found = signature(where[0], where[1])
     problems = []
     if filesystem.format not in (None, "none") and found.get("TYPE") != filesystem.format:
         problems.append(f"type {found.get('TYPE')!r}")
