@@ -1,7 +1,7 @@
 """Every write of the files stage (and of the config cache) into a filesystem: a new node
 (file, directory, link) is made complete (fetched, verified, owned) under a temporary name
 beside its path, then moved over the old one with one rename; an append is made in full or
-not at all. A fetch error, a hash mismatch, bad gzip or a full disk leave the target as it
+not at all. A fetch error, a hash mismatch, bad gzip or a full disk leave the file as it
 was and no temporary file behind. The callers decide paths, bytes, modes and owners.
 
 Nothing here fsyncs a file: as upstream (which never syncs), a rename is the unit of

@@ -1,4 +1,4 @@
-"""`systemctl --root ROOT` for the files stage's presets: offline, on the target's unit
+"""`systemctl --root ROOT` for the files stage's presets: offline, on the root's unit
 files, never the running manager."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """`qemu-harness/boot`: boot one VM that provisions itself from a config, and say whether
-the config was applied and the target booted (exit 0), or what failed (exit 1)."""
+the config was applied and the target image booted (exit 0), or what failed (exit 1)."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     parser.add_argument(
         "--selinux", action="store_true",
-        help="give the target a small SELinux policy's file contexts: the stages label what "
+        help="give the target image a small SELinux policy's file contexts: the stages label what "
         "they write, and the checks read the labels back",
     )  # fmt: skip
     parser.add_argument(
@@ -164,7 +164,7 @@ def _report_failure(log: BootLog) -> bool:
     if log.failed_stage is None and "emergency" not in log.milestones:
         if "target_up" in log.milestones:
             return False  # the marker check in verify() decides whether it came all the way
-        say("the target never reached the end of its boot (no marker): see the serial log")
+        say("the target image never reached the end of its boot (no marker): see the serial log")
         return True
     stage = log.failed_stage or "unknown"
     say(f"stage {stage} failed; what the agent said:")

@@ -5,7 +5,7 @@ An overlay appended to the initramfs (the kernel unpacks concatenated archives i
 later files replacing earlier ones) puts a profiling launcher at /usr/bin/ignition: the
 same agent, run with `-X importtime` and under cProfile, which also reports how long the
 interpreter took to reach its first line. The reports go to the stage's stderr, so into
-the journal, which the target keeps; after the boot they are read back from the root
+the journal, which the target image keeps; after the boot they are read back from the root
 image into `profile/STAGE.txt` beside the summary."""
 
 from __future__ import annotations
@@ -95,7 +95,7 @@ def append_overlay(initramfs: Path, where: Path) -> None:
 
 def collect(root_image: Path, out: Path) -> list[Path]:
     """Write each stage's reports (importtime lines, the cProfile table, start-up times)
-    from the target's journal to ``out``/STAGE.txt; returns the files written."""
+    from the target image's journal to ``out``/STAGE.txt; returns the files written."""
     out.mkdir(parents=True, exist_ok=True)
     written = []
     with mounted_read_only(root_image) as root:

@@ -1,4 +1,4 @@
-"""A target with a small SELinux policy's file contexts (`--selinux`): the stages then
+"""A target image with a small SELinux policy's file contexts (`--selinux`): the stages then
 relabel what they write, as upstream does on Fedora CoreOS, and the checks read the labels
 back from the `security.selinux` xattrs on the target image. The kernel need not enforce
 anything: setfiles writes the xattrs whether or not SELinux is active."""
@@ -32,7 +32,7 @@ def file_contexts() -> str:
 
 
 def expected_type(path: str) -> str:
-    """The type the contexts above give ``path`` (an absolute path in the target)."""
+    """The type the contexts above give ``path`` (an absolute path in the target image)."""
     chosen = CONTEXTS[0][1]
     for pattern, kind in CONTEXTS:
         if re.fullmatch(pattern, path):

@@ -78,7 +78,8 @@ def show(config: Config, images: list[Path]) -> str:
         ops = [line for line in journal if "[finished]" in line or "passed" in line]
         if ops:
             lines.append(
-                f"the agent's log in the target's journal ({len(journal)} lines), finished steps:"
+                f"the agent's log in the target image's journal ({len(journal)} lines), "
+                "finished steps:"
             )
             lines.extend(f"  {line}" for line in ops[:40])
     return "\n".join(lines)

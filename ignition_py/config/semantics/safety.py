@@ -1,7 +1,7 @@
 """Rules upstream v2.26.0 does not have, for configs it accepts and then fails on or
 does damage with: refusing them at validation changes nothing on disk.
 
-- an entry at / (a file or link replaces the target root; overwrite deletes it), or one
+- an entry at / (a file or link replaces the root; overwrite deletes it), or one
   that would replace a filesystem's mount point;
 - a NUL in a string that becomes a path, a name or an argument (Go fails in the stage;
   C strings cut it short);
@@ -25,10 +25,10 @@ from .problems import Problems
 if TYPE_CHECKING:
     from typing import Any
 
-ROOT_FILE = "a file at / would replace the target's root"
-ROOT_LINK = "a link at / would turn the target's root into a link"
-ROOT_DIRECTORY_OVERWRITE = "overwrite of / would delete the target's whole root"
-ROOT_DIRECTORY = "directory / is the target's root itself"
+ROOT_FILE = "a file at / would replace the root"
+ROOT_LINK = "a link at / would turn the root into a link"
+ROOT_DIRECTORY_OVERWRITE = "overwrite of / would delete the whole root"
+ROOT_DIRECTORY = "directory / is the root itself"
 MOUNT_POINT_NODE = "path is where filesystem {index} is mounted: a {kind} cannot replace it"
 MOUNT_POINT_OVERWRITE = (
     "path is where filesystem {index} is mounted: overwrite would delete what it holds"
