@@ -145,12 +145,13 @@ def _compile(out: Path) -> None:
     """
     ours = out / SITE_DIR / "ignition_py"
     mode = py_compile.PycInvalidationMode.UNCHECKED_HASH
-    compileall.compile_dir(ours, quiet=2, invalidation_mode=mode)
+    # the paths tracebacks show are the initramfs's, not this staging directory's
+    compileall.compile_dir(ours, quiet=2, invalidation_mode=mode, ddir=_final(ours, out))
     for source in out.rglob("*.py"):
         if source.is_relative_to(ours) or source.parent.name == "bin":
             continue
         py_compile.compile(str(source), cfile=str(source.with_suffix(".pyc")), doraise=True,
-                           invalidation_mode=mode)  # fmt: skip
+                           dfile=_final(source, out), invalidation_mode=mode)  # fmt: skip
         source.unlink()
 
 
@@ -171,7 +172,12 @@ def _precompile_schemas(out: Path) -> None:
         code += f"\n\nvalidate = {entry.group(1)}\n"
         (package / f"{version.schema_name}.py").write_text(code)
     mode = py_compile.PycInvalidationMode.UNCHECKED_HASH
-    compileall.compile_dir(package, quiet=2, invalidation_mode=mode)
+    compileall.compile_dir(package, quiet=2, invalidation_mode=mode, ddir=_final(package, out))
+
+
+def _final(path: Path, out: Path) -> str:
+    """Where a staged path lands in the initramfs."""
+    return "/" + str(path.relative_to(out))
 
 
 _EXCEPTIONS_IMPORT = re.compile(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -40,7 +41,12 @@ def host_lock(name: str) -> Iterator[None]:
     """An exclusive flock on CACHE_ROOT/locks/NAME.lock, held for the block: every process
     on the machine that builds or boots through this package waits for the holder."""
     with (cache_dir("locks") / f"{name}.lock").open("w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"[harness] waiting for another {name} user on this host", file=sys.stderr,
+                  flush=True)  # fmt: skip
+            fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
         finally:

@@ -7,7 +7,6 @@ import argparse
 import json
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +89,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _boot(args: argparse.Namespace, out: Path) -> int:
+    if args.profile and args.agent != "ignition-py":
+        raise HarnessError("--profile profiles ignition-py's stages: use --agent ignition-py")
     from ignition_py.config.parse import parse_config
 
     parsed = parse_config(args.config.read_bytes())
@@ -105,8 +106,6 @@ def _boot(args: argparse.Namespace, out: Path) -> int:
     package = build_deb().name if args.agent != "debian" else None
     initramfs = build_initramfs(kernel, args.agent, out / "initramfs.img")
     if args.profile:
-        if args.agent != "ignition-py":
-            raise HarnessError("--profile profiles ignition-py's stages: use --agent ignition-py")
         append_overlay(initramfs, out)
     config_copy = out / "config.ign"
     config_copy.write_bytes(args.config.read_bytes())
@@ -119,13 +118,12 @@ def _boot(args: argparse.Namespace, out: Path) -> int:
                       delivery.cdrom, relay)  # fmt: skip
     machine.kernel_args = _kernel_args(delivery.kernel_args, args.kernel_arg)
     say(f"booting ({args.agent} agent, platform {args.platform}); log in {out / 'serial.log'}")
-    started = time.monotonic()
     try:
         log, status = boot(machine, args.timeout, out / "serial.log")
     finally:
         if delivery.metadata is not None:
             delivery.metadata.stop()
-    say(f"VM ended after {time.monotonic() - started:.1f} s")
+    say(f"VM ended after {log.milestones.get('qemu_exit', float('nan')):.1f} s")
     summary = _summary(log, status, initramfs, args)
     summary["package"] = package
     if delivery.metadata is not None:

@@ -123,3 +123,20 @@ def test_a_certificate_for_another_host_is_refused_at_once(
     assert "doesn't match" in outcome.output, outcome.output
     assert len(server.requests_to("/child.ign")) == 0  # refused in the handshake
     assert outcome.cached is None
+
+
+def test_the_byte_code_names_the_initramfs_paths(payload: Path) -> None:
+    """Tracebacks at boot show where the files are in the initramfs, not the build's
+    staging directory."""
+    import marshal
+
+    compiled = [
+        payload / "usr/lib/python3.11/subprocess.pyc",
+        payload / "usr/lib/ignition-py/requests/__init__.pyc",
+        *(payload / "usr/lib/ignition-py/ignition_py/__pycache__").glob("engine.*.pyc"),
+    ]
+    assert len(compiled) == 3 and all(path.exists() for path in compiled), compiled
+    for path in compiled:
+        code = marshal.loads(path.read_bytes()[16:])
+        assert code.co_filename.startswith("/usr/lib/"), (path, code.co_filename)
+        assert str(payload) not in code.co_filename
