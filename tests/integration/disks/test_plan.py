@@ -71,7 +71,7 @@ def test_plan_prints_the_decided_table_and_argv_and_changes_nothing(
         # 64 MiB = 131072 sectors; the last usable one is 131072 - 34
         assert f"keep 1: start 2048 size 16384 type {LINUX} label 'keep'" in out
         assert f"new 2: start 18432 size {131038 - 18432 + 1} type {ESP} label 'rest'" in out
-        assert f"filesystem on {disks[1].device}: found ext4 (label 'old'" in out
+        assert f'filesystem on {disks[1].device}: found ext4 (label "old"' in out
         assert "reusing the ext4 filesystem" in out
         assert f"making ext4: mkfs.ext4 -F -L new {disks[2].device}" in out
 
