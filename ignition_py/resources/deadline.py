@@ -82,6 +82,9 @@ def pool_classes() -> dict[str, Any]:
     register their socket with the DeadlineGuard connecting in their thread."""
     from urllib3.connection import HTTPConnection, HTTPSConnection
     from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+    from urllib3.util.ssl_match_hostname import CertificateError
+
+    from .tls import refuse_without_subject_alt_name
 
     class _HTTPConnection(HTTPConnection):
         def connect(self) -> None:
@@ -94,8 +97,18 @@ def pool_classes() -> dict[str, Any]:
 
     class _HTTPSConnection(HTTPSConnection):
         def connect(self) -> None:
-            super().connect()
+            try:
+                super().connect()
+            except CertificateError as err:
+                refuse_without_subject_alt_name(getattr(err, "_peer_cert", None), err)
+                raise
             _register(self.sock)
+            peer: Any = self.sock  # an SSLSocket once connected
+            try:
+                refuse_without_subject_alt_name(peer.getpeercert())
+            except CertificateError:
+                self.close()
+                raise
 
         def request(self, *args: Any, **kwargs: Any) -> Any:
             _register(self.sock)

@@ -3,7 +3,9 @@ connection errors and the caller's extra codes retried after 200 ms, 400 ms, ...
 at 5 s, until the total timeout), a per-attempt wait for the response headers, the
 config's proxy and CAs, and the body streamed. The total timeout covers the body too,
 however slowly it trickles in. Errors that no retry can mend (a header that cannot be
-sent, a redirect to a scheme that is not HTTP) end the fetch at once.
+sent, a redirect to a scheme that is not HTTP) end the fetch at once, and so does a
+certificate that fails verification (upstream retries it until the total timeout).
+Every request uses tls.trust_context's context (host checked against subjectAltName only).
 
 requests (and the deadline's thread) are imported when the first request is made: most
 stage processes never need them.
@@ -136,12 +138,12 @@ class HttpClient:
         self._session: Any = None
 
     def _new_session(self, source_port: int | None = None) -> requests.Session:
-        import ssl
-
         import requests
         from requests.adapters import HTTPAdapter
 
-        context = self.settings.ssl_context or ssl.create_default_context()
+        from .tls import trust_context
+
+        context = self.settings.ssl_context or trust_context([])
         pool_extra: dict[str, Any] = {"ssl_context": context}
         if source_port is not None:
             pool_extra["source_address"] = ("", source_port)
@@ -295,9 +297,23 @@ def _describe(err: Exception) -> str:
     return f"{type(err).__name__}: {text}"
 
 
-def _certificate_refused(err: Exception) -> bool:
-    """The server's certificate does not verify (OpenSSL's verdict) or names another
-    host (urllib3's own check, used with a config's CAs; its CertificateError says
-    "hostname ... doesn't match ...", in urllib3 1.26 as in 2.x)."""
-    text = str(err)
-    return "CERTIFICATE_VERIFY_FAILED" in text or "doesn't match" in text
+def _certificate_refused(err: BaseException) -> bool:
+    """The server's certificate does not verify (OpenSSL's SSLCertVerificationError) or
+    names another host or no subjectAltName (urllib3's CertificateError), found anywhere
+    in the chain requests and urllib3 wrap it in."""
+    import ssl
+
+    from urllib3.util.ssl_match_hostname import CertificateError
+
+    seen: set[int] = set()
+    pending: list[object] = [err]
+    while pending:
+        item = pending.pop()
+        if not isinstance(item, BaseException) or id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, (ssl.SSLCertVerificationError, CertificateError)):
+            return True
+        pending.extend([*item.args, getattr(item, "reason", None)])
+        pending.extend([item.__cause__, item.__context__])
+    return False

@@ -138,8 +138,10 @@ class CertAuthority:
     key: Path
 
     def issue(
-        self, directory: Path, names: list[str], ips: tuple[str, ...] = ()
+        self, directory: Path, names: list[str], ips: tuple[str, ...] = (), *, san: bool = True
     ) -> tuple[Path, Path]:
+        """A server certificate with CN names[0] and, unless not ``san``, every name and IP
+        address in subjectAltName (without, the CN alone names the host, as Go refuses)."""
         key = directory / f"{names[0].replace('*', 'star')}.key"
         cert = key.with_suffix(".pem")
         csr = key.with_suffix(".csr")
@@ -154,9 +156,10 @@ class CertAuthority:
             "-subj",
             f"/CN={names[0]}",
         )
-        san = ",".join([f"DNS:{n}" for n in names] + [f"IP:{ip}" for ip in ips])
+        alt = ",".join([f"DNS:{n}" for n in names] + [f"IP:{ip}" for ip in ips])
         extensions = directory / f"{key.stem}.ext"
-        extensions.write_text(f"subjectAltName={san}\nbasicConstraints=CA:FALSE\n")
+        alt_names = f"subjectAltName={alt}\n" if san else ""
+        extensions.write_text(f"{alt_names}basicConstraints=CA:FALSE\n")
         _openssl(
             "x509",
             "-req",
@@ -177,9 +180,9 @@ class CertAuthority:
         return cert, key
 
     def server_context(
-        self, directory: Path, names: list[str], ips: tuple[str, ...] = ()
+        self, directory: Path, names: list[str], ips: tuple[str, ...] = (), *, san: bool = True
     ) -> ssl.SSLContext:
-        cert, key = self.issue(directory, names, ips)
+        cert, key = self.issue(directory, names, ips, san=san)
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(cert, key)
         return context

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from testkit.agents import OURS
-from testkit.stagerun import run_stages
+from testkit.stagerun import Outcome, run_stages
 
 from .servers import Answer, CertAuthority, ScriptedServer
 
@@ -90,6 +90,74 @@ def test_the_payload_alone_fetches_over_https(
     assert "requests" in runs[1] and "ssl" in runs[1]
 
 
+def _agent(agent: str, payload: Path, tmp_path: Path) -> Path | str:
+    if agent == "venv":
+        return OURS
+    launcher = tmp_path / "ignition"
+    launcher.write_text(_LAUNCHER.format(python=PYTHON, root=str(payload)))
+    launcher.chmod(0o755)
+    return launcher
+
+
+def _merge_over_https(
+    launcher: Path | str, tmp_path: Path, url: str, ca: CertAuthority | None, env: dict[str, str]
+) -> Outcome:
+    """fetch-offline (then fetch) of a config merging ``url``, trusting ``ca`` through the
+    config's certificateAuthorities (None: only the system pool)."""
+    ignition: dict[str, object] = {"version": "3.4.0", "config": {"merge": [{"source": url}]}}
+    if ca is not None:
+        blob = "data:;base64," + base64.b64encode(ca.cert.read_bytes()).decode()
+        ignition["security"] = {"tls": {"certificateAuthorities": [{"source": blob}]}}
+    env = {"PAYLOAD_MODULES": str(tmp_path / "modules"), **env}
+    return run_stages(launcher, tmp_path / "work", ["fetch-offline"],
+                      user_config={"ignition": ignition}, env=env, timeout=60)  # fmt: skip
+
+
+_CHILD = Answer(200, b'{"ignition": {"version": "3.4.0"}}')
+
+
+@pytest.mark.parametrize("agent", ["payload", "venv"])
+def test_https_to_an_ip_address_without_config_cas_uses_the_system_pool(
+    agent: str, payload: Path, tmp_path: Path, tls_server: ScriptedServer, test_ca: CertAuthority
+) -> None:
+    """No config CAs: the system pool (here SSL_CERT_FILE, read by OpenSSL as by Go) with
+    the same context as the config-CA path; Debian's urllib3 1.26 used to fail an IP
+    address host with a traceback ("check_hostname requires server_hostname")."""
+    tls_server.route("/child.ign", _CHILD)
+    launcher = _agent(agent, payload, tmp_path)
+    outcome = _merge_over_https(launcher, tmp_path, tls_server.url("/child.ign"), None,
+                                {"SSL_CERT_FILE": str(test_ca.cert)})  # fmt: skip
+    assert outcome.returncode == 0, outcome.output
+    assert "Traceback" not in outcome.output, outcome.output
+    assert outcome.cached is not None, outcome.output
+    assert len(tls_server.requests_to("/child.ign")) == 1
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
+@pytest.mark.parametrize("agent", ["payload", "venv"])
+def test_a_certificate_without_subject_alt_name_is_refused_at_once(
+    agent: str, host: str, payload: Path, tmp_path: Path, test_ca: CertAuthority
+) -> None:
+    """The host is only in the Common Name: Go refuses such a certificate (urllib3 1.26
+    would accept it, and 2.x said so in words the refusal check did not know, retrying
+    until the total timeout)."""
+    context = test_ca.server_context(tmp_path, [host], san=False)
+    server = ScriptedServer(tls=context)
+    try:
+        server.route("/child.ign", _CHILD)
+        url = server.url("/child.ign").replace("127.0.0.1", host)
+        launcher = _agent(agent, payload, tmp_path)
+        outcome = _merge_over_https(launcher, tmp_path, url, test_ca, {})
+    finally:
+        server.close()
+    assert outcome.returncode == 1, outcome.output
+    assert "relies on legacy Common Name field, use SANs instead" in outcome.output, outcome.output
+    assert "attempt #2" not in outcome.output, outcome.output
+    assert "Traceback" not in outcome.output, outcome.output
+    assert len(server.requests_to("/child.ign")) == 0
+    assert outcome.cached is None
+
+
 @pytest.mark.parametrize("agent", ["payload", "venv"])
 def test_a_certificate_for_another_host_is_refused_at_once(
     agent: str, payload: Path, tmp_path: Path, test_ca: CertAuthority
@@ -100,27 +168,14 @@ def test_a_certificate_for_another_host_is_refused_at_once(
     context = test_ca.server_context(tmp_path, ["elsewhere.example"])
     server = ScriptedServer(tls=context)
     try:
-        server.route("/child.ign", Answer(200, b'{"ignition": {"version": "3.4.0"}}'))
-        launcher: Path | str = OURS
-        if agent == "payload":
-            launcher = tmp_path / "ignition"
-            launcher.write_text(_LAUNCHER.format(python=PYTHON, root=str(payload)))
-            launcher.chmod(0o755)
-        ca = "data:;base64," + base64.b64encode(test_ca.cert.read_bytes()).decode()
-        config = {
-            "ignition": {
-                "version": "3.4.0",
-                "config": {"merge": [{"source": server.url("/child.ign")}]},
-                "security": {"tls": {"certificateAuthorities": [{"source": ca}]}},
-            }
-        }
-        modules = {"PAYLOAD_MODULES": str(tmp_path / "modules")}
-        outcome = run_stages(launcher, tmp_path / "work", ["fetch-offline"], user_config=config,
-                             env=modules, timeout=60)  # fmt: skip
+        server.route("/child.ign", _CHILD)
+        launcher = _agent(agent, payload, tmp_path)
+        outcome = _merge_over_https(launcher, tmp_path, server.url("/child.ign"), test_ca, {})
     finally:
         server.close()
     assert outcome.returncode == 1, outcome.output
     assert "doesn't match" in outcome.output, outcome.output
+    assert "attempt #2" not in outcome.output, outcome.output
     assert len(server.requests_to("/child.ign")) == 0  # refused in the handshake
     assert outcome.cached is None
 
