@@ -440,11 +440,13 @@ class Config:
 
 
 def uses_clevis(luks: Luks) -> bool:
-    """Whether the volume is bound with clevis (tang, tpm2 or a custom pin): upstream's
-    Clevis.IsPresent, which both the disks stage (binding) and the files stage (a
-    crypttab line without a key file) ask."""
+    """Whether the volume is bound with clevis: upstream's Clevis.IsPresent (a custom pin,
+    a tang server, tpm2, or a non-zero threshold), which validation (cex), the disks stage
+    (reuse refused, binding) and the files stage (a crypttab line without a key file) ask."""
     clevis = luks.clevis
     if clevis is None:
         return False
     custom = clevis.custom
-    return bool(clevis.tang or clevis.tpm2 or (custom is not None and custom.pin))
+    return bool(
+        (custom is not None and custom.pin) or clevis.tang or clevis.tpm2 or clevis.threshold
+    )

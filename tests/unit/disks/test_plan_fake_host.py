@@ -307,6 +307,8 @@ def test_clevis_is_a_tool_of_its_volume() -> None:
     ("fields", "flags", "generated", "reason"),
     [
         ({"clevis": {"tpm2": True}}, (), False, "config must not specify clevis binding"),
+        # only a threshold: upstream's Clevis.IsPresent counts it (ours used not to)
+        ({"clevis": {"threshold": 1}}, (), False, "config must not specify clevis binding"),
         ({}, (), True, "config must specify keyfile"),
         (
             {"label": "other"},
