@@ -415,3 +415,25 @@ def test_a_matching_luks2_volume_is_left_to_its_key() -> None:
     actions = plan(host, {"luks": [{"name": "d", "device": "/dev/vdd", "keyFile": key}]})
     [create] = only(actions, CreateLuks)
     assert create.luks2 is True
+
+
+def test_no_action_of_the_plan_shows_a_key_in_its_repr() -> None:
+    """KeySource, HaveLuksKeys and CreateLuks hold the keyFile's data URL (and its
+    headers); their reprs used to print the key."""
+    host = FakeHost({"/dev/vdd": Device(), "/dev/vde": Device()})
+    keyed = {"source": "data:,hunter2-key"}
+    fetched = {
+        "source": "https://keys.example/k?token=hunter3",
+        "httpHeaders": [{"name": "Authorization", "value": "hunter4"}],
+    }
+    tree = {
+        "luks": [
+            {"name": "d", "device": "/dev/vdd", "keyFile": keyed},
+            {"name": "e", "device": "/dev/vde", "keyFile": fetched},
+        ]
+    }
+    actions = plan(host, tree)
+    assert only(actions, CreateLuks) and only(actions, HaveLuksKeys)
+    for action in actions:
+        assert "hunter" not in repr(action), repr(action)
+    assert "keys.example/k?..." in repr(only(actions, CreateLuks)[1])
