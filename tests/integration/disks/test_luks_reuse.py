@@ -122,3 +122,23 @@ def test_a_luks1_volume_is_refused_as_upstream(tmp_path: Path) -> None:
             )
             assert refused in result.output, f"{name}: {result.output}"
             assert fingerprint(disks[0]) == before, name
+
+
+def test_a_refused_reuse_fails_before_the_disk_is_partitioned(tmp_path: Path) -> None:
+    """v2.26.0 partitions the first disk, then refuses the volume; ours refused it only in
+    CreateLuks, after PartitionDisk. Now the plan refuses it and no disk changes."""
+    two = (Before(size_mib=32), Before(size_mib=32))
+    with loop_disks(two, tmp_path) as disks, closed_after(NAME):
+        _format(disks[1], ["allow-discards"], tmp_path)
+        config = _config(disks[1].device)
+        partitions = [{"number": 1, "sizeMiB": 8}]
+        config["storage"]["disks"] = [{"device": disks[0].device, "partitions": partitions}]
+        before = [fingerprint(d) for d in disks]
+        runner = Runner(tmp_path / "ours")
+        runner.workdir.mkdir()
+        result = runner.stage("disks", config, tmp_path / "root")
+        assert result.returncode == 1, result.output
+        reason = "volume allow-discards flag true doesn't match expected value false"
+        assert REFUSED.format(device=disks[1].device) + reason in result.output
+        assert "$.storage.luks.0, checked before any change" in result.output
+        assert [fingerprint(d) for d in disks] == before
