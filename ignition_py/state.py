@@ -56,6 +56,18 @@ class State:
     provider_output_files: tuple[Any, ...] | None = None
     luks_persist_volume_key_files: Keys | None = None
 
+    def __repr__(self) -> str:  # the key files' data URLs are key material: names only
+        def names(keys: Keys | None) -> object:
+            return None if keys is None else tuple(name for name, _ in keys)
+
+        return (
+            f"State(fetched_configs={self.fetched_configs!r}, "
+            f"luks_persist_key_files={names(self.luks_persist_key_files)!r}, "
+            f"notated_directories={self.notated_directories!r}, "
+            f"provider_output_files={self.provider_output_files!r}, "
+            f"luks_persist_volume_key_files={names(self.luks_persist_volume_key_files)!r})"
+        )
+
     @property
     def user_config_provided(self) -> bool:
         return any(entry.kind == "user" for entry in self.fetched_configs or ())

@@ -36,6 +36,10 @@ class HTTPHeader:
     name: str = field(default="", metadata=spec("name", STR, required=True))
     value: str | None = field(default=None, metadata=spec("value", STR))
 
+    def __repr__(self) -> str:  # a header's value may be a credential
+        value = "None" if self.value is None else "<hidden>"
+        return f"HTTPHeader(name={self.name!r}, value={value})"
+
 
 @frozen_model
 class Verification:
@@ -57,6 +61,17 @@ class Resource:
     verification: Verification | None = field(
         default=None, metadata=spec("verification", OBJ, cls=Verification)
     )
+
+    def __repr__(self) -> str:
+        """The source as logs show it (url_names.shown_url): a data URL's payload (file
+        contents, LUKS key material) and a URL's query or user info never shown."""
+        from ..url_names import shown_url
+
+        source = None if self.source is None else shown_url(self.source)
+        return (
+            f"Resource(source={source!r}, compression={self.compression!r}, "
+            f"http_headers={self.http_headers!r}, verification={self.verification!r})"
+        )
 
 
 @frozen_model
@@ -440,11 +455,13 @@ class Config:
 
 
 def uses_clevis(luks: Luks) -> bool:
-    """Whether the volume is bound with clevis (tang, tpm2 or a custom pin): upstream's
-    Clevis.IsPresent, which both the disks stage (binding) and the files stage (a
-    crypttab line without a key file) ask."""
+    """Whether the volume is bound with clevis: upstream's Clevis.IsPresent (a custom pin,
+    a tang server, tpm2, or a non-zero threshold), which validation (cex), the disks stage
+    (reuse refused, binding) and the files stage (a crypttab line without a key file) ask."""
     clevis = luks.clevis
     if clevis is None:
         return False
     custom = clevis.custom
-    return bool(clevis.tang or clevis.tpm2 or (custom is not None and custom.pin))
+    return bool(
+        (custom is not None and custom.pin) or clevis.tang or clevis.tpm2 or clevis.threshold
+    )

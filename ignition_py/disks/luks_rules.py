@@ -67,7 +67,7 @@ def reopens_after_bind(luks: Luks) -> bool:
     """Whether upstream closes the volume after `clevis luks bind` and opens it again
     with `clevis luks unlock`: only when the pins clevis can reach unaided (tang servers
     whose advertisement the config does not carry, tpm2) meet the threshold. A custom pin
-    never does."""
+    counts no pin, so it reopens only with threshold 0 (0 >= 0, as upstream)."""
     clevis = luks.clevis
     assert clevis is not None
     reachable = sum(1 for tang in clevis.tang if not tang.advertisement) + int(bool(clevis.tpm2))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..config.model import Luks, uses_clevis
-from ..errors import IgnitionError
+from ..errors import CommandError, IgnitionError
 from ..go_text import go_quote
 from ..log import Logger
 from ..system import luks as system_luks
@@ -24,7 +24,9 @@ def reuse_refusal(
     """Why an existing LUKS2 volume on device cannot be reused, before trying its key, in
     upstream's words and order (clevis, generated key, label, UUID, allow-discards flag).
     The UUID is compared exactly, as upstream does: cryptsetup keeps a UUID in lower case,
-    so a config's upper-case UUID never matches. None when it may be reused."""
+    so a config's upper-case UUID never matches. A failing luksUUID or luksDump is the
+    reason, in Go's words ("exit status N"), as upstream reports it. None when it may be
+    reused."""
     if clevis:
         return "config must not specify clevis binding"
     if generated:
@@ -36,14 +38,17 @@ def reuse_refusal(
                 f"volume label {go_quote(found_label)} doesn't match expected label "
                 f"{go_quote(luks.label)}"
             )
-    if luks.uuid is not None:
-        found = probe.luks_uuid(device)
-        if found != luks.uuid:
-            return (
-                f"volume UUID {go_quote(found)} doesn't match expected UUID {go_quote(luks.uuid)}"
-            )
     try:
+        if luks.uuid is not None:
+            found = probe.luks_uuid(device)
+            if found != luks.uuid:
+                return (
+                    f"volume UUID {go_quote(found)} doesn't match expected UUID "
+                    f"{go_quote(luks.uuid)}"
+                )
         flagged = "allow-discards" in probe.luks_flags(device)
+    except CommandError as err:
+        return _go_exit_status(err.returncode)
     except ValueError as err:
         return str(err)
     if flagged != bool(luks.discard):
@@ -52,6 +57,42 @@ def reuse_refusal(
             f"{_go_bool(bool(luks.discard))}"
         )
     return None
+
+
+def refusal_before_format(
+    luks: Luks, device: str, generated: bool, luks2: bool, probe: DiskProbe
+) -> IgnitionError | None:
+    """Upstream's refusals for a volume not wiped that need no key: a LUKS2 header that
+    does not match (reuse_refusal), LUKS1, or another filesystem or a partition table on
+    the device. For the plan, before anything is written; make_volume asks the same."""
+    if luks2:
+        reason = reuse_refusal(luks, device, generated, uses_clevis(luks), probe)
+        return None if reason is None else _not_reused(luks, reason)
+    found = probe.filesystem(device)
+    if found.type == "crypto_LUKS":  # LUKS1: isLuks without --type luks2, upstream
+        return IgnitionError(
+            f"failed to create luks: {luks.device} is a luks device but not luks2; "
+            "Ignition cannot reuse it"
+        )
+    if found.type or table_holds_data(found):
+        kind = found.type or f"{found.partition_table} partition table"
+        return IgnitionError(
+            f"volume at {go_quote(luks.device or '')} is not of the correct type (found "
+            f"{kind}) and a volume wipe was not requested"
+        )
+    return None
+
+
+def _not_reused(luks: Luks, reason: str) -> IgnitionError:
+    return IgnitionError(
+        f"volume wipe was not requested and luks device {go_quote(luks.device or '')} could "
+        f"not be reused: {reason}"
+    )
+
+
+def _go_exit_status(returncode: int) -> str:
+    """Go's exec.ExitError text."""
+    return f"exit status {returncode}" if returncode >= 0 else f"signal: {-returncode}"
 
 
 def _go_bool(value: bool) -> str:
@@ -74,37 +115,22 @@ def make_volume(
     opening and `clevis luks bind` (upstream fetches tang advertisements there). Raises
     IgnitionError with upstream's messages."""
     clevis = uses_clevis(luks)
-    where = go_quote(luks.device or "")
     with system_luks.key_file(key) as key_path:
         open_argv = luks_rules.open_argv(luks, device, key_path)
         if luks2 is None and not luks.wipe_volume:
             luks2 = probe.is_luks2(device)
-        if not luks.wipe_volume and luks2:
-            reason = reuse_refusal(luks, device, generated, clevis, probe)
-            if reason is None and not system_luks.try_open(open_argv, log):
-                reason = "failed to open device using specified keyfile"
-            if reason is not None:
-                raise IgnitionError(
-                    f"volume wipe was not requested and luks device {where} could "
-                    f"not be reused: {reason}"
-                )
-            log.info(f"volume at {where} is already correctly formatted. Skipping...")
-            return
         if luks.wipe_volume:
             wipe_signatures(device, log)
         else:
-            found = probe.filesystem(device)
-            if found.type == "crypto_LUKS":  # LUKS1: isLuks without --type luks2, upstream
-                raise IgnitionError(
-                    f"failed to create luks: {luks.device} is a luks device but not luks2; "
-                    "Ignition cannot reuse it"
-                )
-            if found.type or table_holds_data(found):
-                kind = found.type or f"{found.partition_table} partition table"
-                raise IgnitionError(
-                    f"volume at {where} is not of the correct type (found {kind}) "
-                    "and a volume wipe was not requested"
-                )
+            refusal = refusal_before_format(luks, device, generated, bool(luks2), probe)
+            if refusal is None and luks2 and not system_luks.try_open(open_argv, log):
+                refusal = _not_reused(luks, "failed to open device using specified keyfile")
+            if refusal is not None:
+                raise refusal
+            if luks2:
+                where = go_quote(luks.device or "")
+                log.info(f"volume at {where} is already correctly formatted. Skipping...")
+                return
         format_argv = luks_rules.format_argv(luks, key_path, device)
         system_luks.format_and_open(format_argv, open_argv, device, log)
         if clevis:

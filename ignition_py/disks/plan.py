@@ -3,8 +3,9 @@ probe shows it, in upstream's order (partitions, RAID, LUKS, filesystems), each 
 waited for first. Everything that can be known before the first write is decided here:
 the tools needed (checked on PATH), every disk's table and every filesystem whose device
 is there and no earlier step changes, where each LUKS key comes from (had by an action
-before the first write: planning fetches nothing), and every refusal. The rest is
-decided by the same rules when its turn comes."""
+before the first write: planning fetches nothing), and every refusal, LUKS reuse's
+included (only trying a reused volume's key waits for its turn). The rest is decided by
+the same rules when its turn comes."""
 
 from __future__ import annotations
 
@@ -30,8 +31,9 @@ from .device_origin import needed_before_writing
 from .disk_plan import DiskPlan, plan_disk
 from .fs_plan import FsDecision, decide_filesystem
 from .fs_rules import MKFS_TOOLS, Decision
-from .luks_keys import KeyRing, key_sources
+from .luks_keys import KeyRing, KeySource, key_sources
 from .luks_rules import LuksRuleError, check_supported
+from .luks_volume import refusal_before_format
 
 Action = (
     WaitForDevices | HaveLuksKeys | CheckBeforeWriting | PartitionDisk | CreateRaid
@@ -107,6 +109,7 @@ def plan_storage(
         for disk in storage.disks
     ]
     sources = key_sources(storage.luks)
+    _refuse_luks_before_writing(storage, luks_found, sources, probe)
     ring = KeyRing()
     actions: list[Action] = []
     if storage.disks:
@@ -194,6 +197,27 @@ def _luks_found(storage: Storage, probe: DiskProbe) -> dict[str, bool]:
         if not _changed_earlier(resolved, changing):
             found[volume.name] = probe.is_luks2(resolved)
     return found
+
+
+def _refuse_luks_before_writing(
+    storage: Storage,
+    luks_found: dict[str, bool],
+    sources: Sequence[KeySource],
+    probe: DiskProbe,
+) -> None:
+    """Upstream's refusals of the volumes looked at now (not wiped, device there and not
+    changed first): a LUKS2 header that does not match the config, LUKS1, or other data.
+    Trying the key waits for CreateLuks. Raises IgnitionError: upstream's message, then
+    the volume's JSON path."""
+    for i, (volume, key) in enumerate(zip(storage.luks, sources, strict=True)):
+        luks2 = luks_found.get(volume.name)
+        if luks2 is None:
+            continue
+        device = probe.resolve(volume.device or "")
+        refusal = refusal_before_format(volume, device, key.generated, luks2, probe)
+        if refusal is not None:
+            where = f"$.storage.luks.{i}, checked before any change"
+            raise IgnitionError(f"{refusal} ({where})") from refusal
 
 
 def _devices_written_later(

@@ -21,7 +21,7 @@ from ..errors import IgnitionError
 from ..frozen import frozen_model
 from ..log import Logger
 from ..state import State, update_state
-from ..system.commands import run
+from ..system.luks import luks_uuid
 from .entries import DirectoryAction, FileAction
 from .write_context import WriteContext
 
@@ -105,7 +105,7 @@ class CrypttabAction:
 
     def apply(self, log: Logger) -> None:
         lines = tuple(
-            Resource(source=_data_url(entry.line(self._luks_uuid(entry.device, log))))
+            Resource(source=_data_url(entry.line(luks_uuid(entry.device, log))))
             for entry in self.entries
         )
         ctx = self.ctx
@@ -123,8 +123,3 @@ class CrypttabAction:
                 step.apply(log)
         if self.drop_keys:
             update_state(self.state_file, lambda state: state.without_luks_keys())
-
-    @staticmethod
-    def _luks_uuid(device: str, log: Logger) -> str:
-        argv = ["cryptsetup", "luksUUID", device]
-        return run(argv, log).stdout.strip()  # the plan checked cryptsetup is there

@@ -41,13 +41,22 @@ def luks_uuid(device: str, log: Logger) -> str:
 
 def luks_flags(device: str, log: Logger) -> tuple[str, ...]:
     """The persistent flags of device's LUKS2 header (`config.flags` of `cryptsetup
-    luksDump --dump-json-metadata`, e.g. "allow-discards"), read only. Raises
-    CommandError, or ValueError when the metadata is not the JSON expected."""
+    luksDump --dump-json-metadata`, e.g. "allow-discards"), read only; a null or missing
+    `config` or `flags` is none, as Go's json decodes it. Raises CommandError, or
+    ValueError when the metadata is not the JSON expected."""
     dump = run(["cryptsetup", "luksDump", "--dump-json-metadata", device], log).stdout
+    return parse_luks_flags(dump)
+
+
+def parse_luks_flags(dump: str) -> tuple[str, ...]:
+    """`config.flags` of luksDump's JSON metadata, as luks_flags. Raises ValueError."""
     try:
-        flags = json.loads(dump).get("config", {}).get("flags", [])
+        config = json.loads(dump).get("config")
+        flags = None if config is None else config.get("flags")
     except (ValueError, AttributeError) as err:
         raise ValueError(f"parsing luks metadata: {err}") from err
+    if flags is None:
+        return ()
     if not isinstance(flags, list) or not all(isinstance(flag, str) for flag in flags):
         raise ValueError(f"parsing luks metadata: config.flags is not a list of strings: {flags}")
     return tuple(flags)

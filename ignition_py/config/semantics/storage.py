@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from ..model import Disk, Filesystem, Luks, Partition, Raid, Storage
+from ..model import Disk, Filesystem, Luks, Partition, Raid, Storage, uses_clevis
 from ..report import JsonPath
 from ..versions import V3_3, V3_5, V3_6
 from . import messages
@@ -178,13 +178,7 @@ def check_luks(luks: Luks, path: JsonPath, problems: Problems) -> None:
     if luks.key_file is not None:
         check_resource(luks.key_file, (*path, "keyFile"), problems)
     if problems.since(V3_5) and luks.cex is not None and luks.cex.enabled:
-        clevis_used = clevis is not None and (
-            bool(clevis.tang)
-            or clevis.tpm2 is True
-            or bool(clevis.threshold)
-            or bool(custom and custom.pin)
-        )
-        if clevis_used:
+        if uses_clevis(luks):
             problems.error((*path, "cex"), messages.CEX_WITH_CLEVIS)
         if key_source:
             problems.error((*path, "cex"), messages.CEX_WITH_KEY_FILE)

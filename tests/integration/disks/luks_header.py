@@ -7,6 +7,9 @@ from __future__ import annotations
 import hashlib
 import json
 import struct
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 BINARY_HEADER = 4096  # then the JSON area, up to hdr_size
@@ -27,3 +30,17 @@ def set_flags(device: Path | str, flags: list[str]) -> None:
             area[CHECKSUM.start : CHECKSUM.start + 32] = hashlib.sha256(area).digest()
             disk.seek(offset)
             disk.write(area)
+
+
+@contextmanager
+def closed_after(name: str) -> Iterator[None]:
+    """Close /dev/mapper/NAME when the block ends, if the agents opened it (where
+    device-mapper works a reused or new volume is left open); one that was there before
+    is not ours and is left alone."""
+    mapping = Path("/dev/mapper") / name
+    existed = mapping.exists()
+    try:
+        yield
+    finally:
+        if not existed and mapping.exists():
+            subprocess.run(["cryptsetup", "luksClose", name], check=True)

@@ -22,6 +22,7 @@ from tests.oracles import UPSTREAM, require
 
 from ..fetch.servers import Answer, ScriptedServer
 from .cases import disk
+from .luks_header import closed_after
 from .test_plan import plan
 
 CONFIG_VERSION = "3.3.0"
@@ -44,7 +45,7 @@ def test_http_key_file_is_fetched_gunzipped_checked_and_formats_the_volume(
         "compression": "gzip",
         "verification": {"hash": f"sha512-{hashlib.sha512(KEY).hexdigest()}"},
     }
-    with loop_disks((Before(size_mib=32),), tmp_path) as disks:
+    with loop_disks((Before(size_mib=32),), tmp_path) as disks, closed_after("data"):
         runner = Runner(tmp_path)
         result = runner.stage("disks", _config(disks[0].device, key_file), tmp_path / "root")
         assert len(server.requests_to("/keys/data.gz")) == 1
@@ -66,7 +67,7 @@ def test_plan_shows_where_the_key_comes_from_and_fetches_nothing(
     an action of the stage, so the plan only shows the URL (query hidden)."""
     server.route("/keys/data", Answer(body=KEY))
     key_file = {"source": server.url("/keys/data") + "?token=s3cret"}
-    with loop_disks((Before(size_mib=32),), tmp_path) as disks:
+    with loop_disks((Before(size_mib=32),), tmp_path) as disks, closed_after("data"):
         code, out, err = plan(tmp_path, _config(disks[0].device, key_file), capsys)
         assert code == 0, err
         assert server.seen == []
@@ -88,7 +89,8 @@ def test_a_key_file_that_cannot_be_had_changes_no_disk(
             "source": server.url("/keys/data"),
             "verification": {"hash": f"sha512-{hashlib.sha512(b'other').hexdigest()}"},
         }
-    with loop_disks((Before(size_mib=32), Before(size_mib=32)), tmp_path) as disks:
+    two = (Before(size_mib=32), Before(size_mib=32))
+    with loop_disks(two, tmp_path) as disks, closed_after("data"):
         config = _config(disks[1].device, key_file)
         config["storage"]["disks"] = [disk(disks[0].device, {"number": 1, "sizeMiB": 8})]
         image = fingerprint(disks[0])
@@ -119,7 +121,7 @@ def test_a_bad_key_fails_with_upstreams_message(tmp_path: Path, server: Scripted
     for name, agent in (("ours", OURS), ("upstream", UPSTREAM.agent)):
         work = tmp_path / name
         work.mkdir()
-        with loop_disks((Before(size_mib=32),), work) as disks:
+        with loop_disks((Before(size_mib=32),), work) as disks, closed_after("data"):
             config = _config(disks[0].device, key_file)
             done = Runner(work, agent).stage("disks", config, work / "root")
             assert done.returncode == 1

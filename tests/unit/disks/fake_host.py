@@ -17,6 +17,7 @@ from ignition_py.disks.actions import (
     RecordLuksKey,
 )
 from ignition_py.disks.plan import Action, plan_storage
+from ignition_py.errors import CommandError
 from ignition_py.system.blockdev import DeviceError
 from ignition_py.system.filesystems import Probe
 from ignition_py.system.gpt import DiskTable, Geometry, GptEntry
@@ -30,7 +31,8 @@ class Device:
     found: Probe = field(default_factory=Probe)
     luks2: bool = False
     luks_uuid: str = ""
-    luks_flags: tuple[str, ...] | str = ()  # a str: the header's metadata cannot be parsed
+    # a str: the header's metadata cannot be parsed; an int: luksDump exits with it
+    luks_flags: tuple[str, ...] | str | int = ()
     usage: str | None = None
     extents: dict[int, tuple[str, int | None]] = field(default_factory=dict)  # by offset
 
@@ -93,6 +95,8 @@ class FakeHost:
         flags = self.devices[device].luks_flags
         if isinstance(flags, str):
             raise ValueError(flags)
+        if isinstance(flags, int):
+            raise CommandError(["cryptsetup", "luksDump", device], flags, "")
         return flags
 
     def usage(self, device: str, *, partitions: bool = True) -> str | None:

@@ -150,3 +150,25 @@ def test_tang_advertisement_urls_as_upstream_joins_them() -> None:
         "https://c/y/adv?k=v",
     ]
     assert advertisement_urls(Luks("p", "/dev/x", clevis=Clevis(tpm2=True))) == []
+
+
+@pytest.mark.parametrize(
+    ("dump", "flags"),
+    [
+        ('{"config": {"flags": null}}', ()),  # Go decodes null as no flags (ours raised)
+        ('{"config": null}', ()),
+        ("{}", ()),
+        ('{"config": {"flags": ["allow-discards"]}}', ("allow-discards",)),
+    ],
+)
+def test_luks_dump_flags_decode_as_go_does(dump: str, flags: tuple[str, ...]) -> None:
+    from ignition_py.system.luks import parse_luks_flags
+
+    assert parse_luks_flags(dump) == flags
+
+
+def test_luks_dump_flags_not_a_list_is_a_parse_error() -> None:
+    from ignition_py.system.luks import parse_luks_flags
+
+    with pytest.raises(ValueError, match="parsing luks metadata"):
+        parse_luks_flags('{"config": {"flags": "allow-discards"}}')

@@ -307,6 +307,8 @@ def test_clevis_is_a_tool_of_its_volume() -> None:
     ("fields", "flags", "generated", "reason"),
     [
         ({"clevis": {"tpm2": True}}, (), False, "config must not specify clevis binding"),
+        # only a threshold: upstream's Clevis.IsPresent counts it (ours used not to)
+        ({"clevis": {"threshold": 1}}, (), False, "config must not specify clevis binding"),
         ({}, (), True, "config must specify keyfile"),
         (
             {"label": "other"},
@@ -334,12 +336,17 @@ def test_clevis_is_a_tool_of_its_volume() -> None:
             "volume allow-discards flag true doesn't match expected value false",
         ),
         ({"discard": False}, "parsing luks metadata: x", False, "parsing luks metadata: x"),
+        # a failing luksDump is the reason, in Go's words (ours used to raise)
+        ({"discard": False}, 1, False, "exit status 1"),
         ({"label": "data"}, ("no-read-workqueue",), False, None),
         ({"discard": True}, ("allow-discards", "no-read-workqueue"), False, None),
     ],
 )
 def test_luks_reuse_follows_upstreams_order(
-    fields: dict[str, object], flags: tuple[str, ...] | str, generated: bool, reason: str | None
+    fields: dict[str, object],
+    flags: tuple[str, ...] | str | int,
+    generated: bool,
+    reason: str | None,
 ) -> None:
     """v2.26.0's reuseLuksDevice: clevis, generated key, label, UUID, then the header's
     allow-discards flag against `discard` (ours used to skip the flag)."""
@@ -355,3 +362,78 @@ def test_luks_reuse_follows_upstreams_order(
     [volume] = storage({"luks": [{"name": "d", "device": "/dev/vdd", **fields}]})[0].luks
     got = reuse_refusal(volume, "/dev/vdd", generated, uses_clevis(volume), host)
     assert got == reason
+
+
+@pytest.mark.parametrize(
+    ("found", "fields", "message"),
+    [
+        (
+            Device(found=Probe(type="crypto_LUKS", label="data"), luks2=True),
+            {"label": "other"},
+            'volume wipe was not requested and luks device "/dev/vdd" could not be reused: '
+            'volume label "data" doesn\'t match expected label "other"',
+        ),
+        (
+            Device(found=Probe(type="crypto_LUKS"), luks2=True, luks_flags=("allow-discards",)),
+            {},
+            'volume wipe was not requested and luks device "/dev/vdd" could not be reused: '
+            "volume allow-discards flag true doesn't match expected value false",
+        ),
+        (
+            Device(found=Probe(type="crypto_LUKS")),
+            {},
+            "failed to create luks: /dev/vdd is a luks device but not luks2; "
+            "Ignition cannot reuse it",
+        ),
+        (
+            Device(found=Probe(type="ext4")),
+            {},
+            'volume at "/dev/vdd" is not of the correct type (found ext4) and a volume wipe '
+            "was not requested",
+        ),
+    ],
+)
+def test_luks_reuse_is_refused_while_planning_before_a_disk_is_written(
+    found: Device, fields: dict[str, object], message: str
+) -> None:
+    """The refusals that need no key used to wait for CreateLuks, after PartitionDisk
+    had written /dev/vda; now the plan fails and no action runs."""
+    host = FakeHost({"/dev/vda": disk(), "/dev/vdd": found})
+    key = {"source": "data:,secret"}
+    tree = {
+        "disks": [{"device": "/dev/vda", "partitions": [{"label": "p", "sizeMiB": 8}]}],
+        "luks": [{"name": "d", "device": "/dev/vdd", "keyFile": key, **fields}],
+    }
+    with pytest.raises(IgnitionError) as raised:
+        plan(host, tree)
+    assert str(raised.value) == f"{message} ($.storage.luks.0, checked before any change)"
+
+
+def test_a_matching_luks2_volume_is_left_to_its_key() -> None:
+    host = FakeHost({"/dev/vdd": Device(found=Probe(type="crypto_LUKS"), luks2=True)})
+    key = {"source": "data:,secret"}
+    actions = plan(host, {"luks": [{"name": "d", "device": "/dev/vdd", "keyFile": key}]})
+    [create] = only(actions, CreateLuks)
+    assert create.luks2 is True
+
+
+def test_no_action_of_the_plan_shows_a_key_in_its_repr() -> None:
+    """KeySource, HaveLuksKeys and CreateLuks hold the keyFile's data URL (and its
+    headers); their reprs used to print the key."""
+    host = FakeHost({"/dev/vdd": Device(), "/dev/vde": Device()})
+    keyed = {"source": "data:,hunter2-key"}
+    fetched = {
+        "source": "https://keys.example/k?token=hunter3",
+        "httpHeaders": [{"name": "Authorization", "value": "hunter4"}],
+    }
+    tree = {
+        "luks": [
+            {"name": "d", "device": "/dev/vdd", "keyFile": keyed},
+            {"name": "e", "device": "/dev/vde", "keyFile": fetched},
+        ]
+    }
+    actions = plan(host, tree)
+    assert only(actions, CreateLuks) and only(actions, HaveLuksKeys)
+    for action in actions:
+        assert "hunter" not in repr(action), repr(action)
+    assert "keys.example/k?..." in repr(only(actions, CreateLuks)[1])

@@ -75,3 +75,15 @@ def test_a_clevis_volume_never_gets_a_key_file_even_with_its_key_in_the_state(
     action = plan_crypttab(WriteContext.at(tmp_path), (DATA, TANG), state, str(tmp_path / "state"))
     assert [node.path for node in action.key_files] == ["/etc/luks/data"]
     assert action.entries[1].key_file == "none"
+
+
+def test_no_action_of_the_plan_shows_a_key_in_its_repr(tmp_path: Path) -> None:
+    """The key file's data URL sits in CrypttabAction.key_files (and the state): their
+    reprs used to print it."""
+    state = State(fetched_configs=(FetchedConfig("user", "file"),)).with_luks_key("data", KEY_URL)
+    config = Config(ignition=Ignition(version="3.4.0"), storage=Storage(luks=(DATA, TANG)))
+    actions = plan_files(config, context(tmp_path, state))
+    assert any(isinstance(action, CrypttabAction) for action in actions)
+    for shown in [repr(state), *(repr(action) for action in actions)]:
+        assert "c2VjcmV0" not in shown, shown
+    assert "'data'" in repr(state)  # the volume's name still shows
