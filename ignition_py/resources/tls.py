@@ -43,7 +43,7 @@ def trust_context(ca_blobs: list[tuple[str, bytes]]) -> ssl.SSLContext:
     # the context does not; Debian's urllib3 1.26 refuses a context that checks on its
     # own for an IP address host ("check_hostname requires server_hostname").
     context.check_hostname = False
-    # urllib3 2.x reads this for its own check; 1.26 does not (see require_subject_alt_name).
+    # urllib3 2.x reads this for its own check; 1.26 does not (refuse_without_subject_alt_name).
     context.hostname_checks_common_name = False
     for source, blob in ca_blobs:
         for pem in certificates_in(blob, source):
