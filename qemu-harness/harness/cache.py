@@ -15,14 +15,18 @@ CACHE_ROOT = Path(os.environ.get("IGNITION_PY_HARNESS_CACHE", "/var/cache/igniti
 
 
 def digest_of(paths: Iterable[Path], *extra: str) -> str:
-    """A short hash of files' names and contents (directories walked), plus extra strings."""
+    """A short hash of files' names and contents (directories walked), plus extra strings.
+
+    Names are taken relative to each given path (a file: its own name), so that the same
+    sources give the same key wherever the repository is cloned."""
     hasher = hashlib.sha256()
     for root in paths:
         files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
         for file in files:
             if "__pycache__" in file.parts:
                 continue
-            hasher.update(str(file).encode())
+            name = file.relative_to(root) if root.is_dir() else Path(file.name)
+            hasher.update(str(name).encode() + b"\0")
             hasher.update(file.read_bytes())
     for text in extra:
         hasher.update(text.encode())
