@@ -105,8 +105,7 @@ def _guid_bytes(text: str) -> bytes:
 
 def _guid_text(raw: bytes) -> str:
     """16 bytes as GPT stores them -> "0FC63DAF-8483-4772-8E79-3D47D8E477E4"."""
-    big = (raw[3::-1] + raw[5:3:-1] + raw[7:5:-1] + raw[8:]).hex().upper()
-    return f"{big[:8]}-{big[8:12]}-{big[12:16]}-{big[16:20]}-{big[20:]}"
+    return _dashed(raw[3::-1] + raw[5:3:-1] + raw[7:5:-1] + raw[8:])
 
 
 def _random_guid() -> str:
@@ -114,8 +113,13 @@ def _random_guid() -> str:
     raw = bytearray(os.urandom(16))
     raw[6] = (raw[6] & 0x0F) | 0x40
     raw[8] = (raw[8] & 0x3F) | 0x80
-    big = raw.hex().upper()
-    return f"{big[:8]}-{big[8:12]}-{big[12:16]}-{big[16:20]}-{big[20:]}"
+    return _dashed(bytes(raw))
+
+
+def _dashed(big_endian: bytes) -> str:
+    """16 bytes in reading order -> "0FC63DAF-8483-4772-8E79-3D47D8E477E4"."""
+    digits = big_endian.hex().upper()
+    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
 
 
 def read_table(fd: int, sector_size: int, total_sectors: int) -> DiskTable:
