@@ -1,0 +1,1 @@
+"""Butane (YAML) configs: translation to Ignition 3.x."""

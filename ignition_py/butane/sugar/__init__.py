@@ -1,0 +1,84 @@
+"""Butane's variant-specific sugar and checks (Butane v0.29.0 config/<variant>/v*): the
+B <-> C interface of issue 13. Base translation (ignition_py/butane) calls ``desugar`` once per
+config and merges ``Sugar.fragment`` as the parent of the user's translated config."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ignition_py.butane.sugar import boot_device, grub, levels, openshift, partition_checks
+from ignition_py.butane.sugar.fragment import combine, fill_sources
+from ignition_py.butane.sugar.shape import Path, Problem, Reader
+from ignition_py.butane.sugar.variant_filters import check as check_variant_filters
+
+__all__ = ["Sugar", "desugar"]
+
+
+class Sugar:
+    """What the sugar of one config amounts to.
+
+    tree: the YAML tree without the sugar-only keys (what base translation reads).
+    fragment: the Ignition 3.x config (no "ignition" key) the sugar generates.
+    sources: fragment path -> the YAML path it came from (every path in fragment).
+    problems: ("error" | "warning", YAML path, Butane's message), in Butane's order.
+    """
+
+    __slots__ = ("fragment", "problems", "sources", "tree")
+
+    def __init__(
+        self,
+        tree: dict[str, Any],
+        fragment: dict[str, Any],
+        sources: dict[Path, Path],
+        problems: list[Problem],
+    ) -> None:
+        self.tree = tree
+        self.fragment = fragment
+        self.sources = sources
+        self.problems = problems
+
+
+def desugar(variant: str, version: str, tree: dict[str, Any], ignition_version: str) -> Sugar:
+    """Butane's variant-specific processing (fcos boot_device luks/mirror, grub.users,
+    openshift/r4e/fiot/flatcar extras and checks) for one config; tree is the YAML mapping as
+    plain Python data (no positions). openshift is translated as ``butane --raw`` does.
+
+    Problems of the validation step (sugar sections, metadata) stop the translation step, as
+    in Butane: then ``fragment`` is empty and the translate-time checks are not run.
+    ``ignition_version`` is the Ignition spec the config translates to (the fragment's
+    fields exist in every 3.x spec that the variant version targets).
+    """
+    del ignition_version
+    reader = Reader()
+    level = levels.fcos_level(variant, version)
+    if level is None:
+        check_variant_filters(reader, variant, version, tree)
+        return Sugar(tree, {}, {}, reader.problems)
+    rest = dict(tree)
+    boot = boot_device.BootDevice()
+    if level >= levels.BOOT_DEVICE:
+        boot = boot_device.read(reader, rest.pop("boot_device", None), level)
+    users = grub.read_users(reader, rest.pop("grub", None)) if level >= levels.GRUB else []
+    partition_checks.validate(reader, rest, boot.mirror, level)
+    section = None
+    if variant == "openshift":
+        minor = levels.openshift_minor(version)
+        section = openshift.read(reader, rest, minor, bool(boot.cex))
+        rest.pop("metadata", None)
+        rest.pop("openshift", None)
+    if reader.has_errors():
+        return Sugar(rest, {}, {}, reader.problems)
+
+    grub_storage = grub.render(users)
+    boot_storage, boot_sources = boot_device.render(boot)
+    storage, sources = combine(grub_storage, boot_storage, boot_sources)
+    partition_checks.check_partitions(reader, rest, storage.get("disks", []), level)
+    if section is not None:
+        if minor <= openshift.FIPS_CIPHER_UNTIL and section.fields.get("fips") is True:
+            rest = openshift.add_fips_options(rest, storage)
+        if minor >= openshift.GRUB_CONTENTS_FROM:
+            openshift.grub_append_to_contents(rest, storage)
+        openshift.warn_elided(reader, section)
+        openshift.check_machine_config(reader, rest, storage, minor)
+    fragment = {"storage": storage} if storage else {}
+    return Sugar(rest, fragment, fill_sources(fragment, sources), reader.problems)

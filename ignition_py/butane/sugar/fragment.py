@@ -1,0 +1,59 @@
+"""Putting the sugar's pieces together: grub's storage is the parent of boot_device's (Butane
+merges handleUserGrubCfg's config as the parent of the boot-device-merged config), and every
+fragment path gets the YAML path it came from."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ignition_py.butane.sugar.shape import Path
+
+_GRUB_SOURCE: Path = ("grub", "users")
+
+
+def combine(
+    grub_storage: dict[str, Any], boot_storage: dict[str, Any], boot_sources: dict[Path, Path]
+) -> tuple[dict[str, Any], dict[Path, Path]]:
+    """(storage, sources): grub's entries first in each list, boot_device's after them.
+
+    The two never share a key (grub: the /boot filesystem by label, user.cfg; boot_device:
+    the mirror disks, RAIDs, ESPs, md-boot, root), so the merge is a concatenation.
+    """
+    storage: dict[str, Any] = {}
+    sources: dict[Path, Path] = {}
+    for key, entries in grub_storage.items():
+        storage[key] = list(entries)
+        sources[("storage", key)] = _GRUB_SOURCE
+        for i in range(len(entries)):
+            sources[("storage", key, i)] = _GRUB_SOURCE
+    if grub_storage:
+        sources[("storage",)] = _GRUB_SOURCE
+    for path, source in boot_sources.items():
+        if len(path) >= 2 and isinstance(path[1], int):
+            path = (path[0], path[1] + len(grub_storage.get(str(path[0]), [])), *path[2:])
+        if path == () and grub_storage:
+            continue  # boot_device's storage is the child: it keeps the parent's path source
+        sources[("storage", *path)] = source
+    for key, entries in boot_storage.items():
+        storage[key] = storage.get(key, []) + entries
+    return storage, sources
+
+
+def fill_sources(fragment: dict[str, Any], sources: dict[Path, Path]) -> dict[Path, Path]:
+    """Every path in ``fragment`` (containers and leaves) -> the source of its nearest
+    ancestor-or-self that has one."""
+    out: dict[Path, Path] = {}
+
+    def walk(node: object, path: Path, inherited: Path) -> None:
+        source = sources.get(path, inherited)
+        if path:
+            out[path] = source
+        if isinstance(node, dict):
+            for key, child in node.items():
+                walk(child, (*path, key), source)
+        elif isinstance(node, list):
+            for i, child in enumerate(node):
+                walk(child, (*path, i), source)
+
+    walk(fragment, (), ())
+    return out
