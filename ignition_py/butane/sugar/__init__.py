@@ -59,7 +59,9 @@ def desugar(variant: str, version: str, tree: dict[str, Any], ignition_version: 
     if level >= levels.BOOT_DEVICE:
         boot = boot_device.read(reader, rest.pop("boot_device", None), level)
     users = grub.read_users(reader, rest.pop("grub", None)) if level >= levels.GRUB else []
-    partition_checks.validate(reader, rest, boot.mirror, level)
+    if variant == "fcos":
+        # openshift's Config.Validate shadows the fcos one it embeds
+        partition_checks.validate(reader, rest, boot.mirror, level)
     section = None
     if variant == "openshift":
         minor = levels.openshift_minor(version)

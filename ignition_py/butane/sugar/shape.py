@@ -9,6 +9,10 @@ from ignition_py.butane.sugar import messages
 Path = tuple[str | int, ...]
 Problem = tuple[str, Path, str]
 
+_YAML11_BOOLS = {word: True for word in ("y", "Y", "yes", "Yes", "YES", "on", "On", "ON")} | {
+    word: False for word in ("n", "N", "no", "No", "NO", "off", "Off", "OFF")
+}
+
 
 class Reader:
     """Collects problems while reading plain YAML data (dicts, lists, scalars)."""
@@ -61,12 +65,18 @@ class Reader:
     def boolean(self, value: object, path: Path) -> bool | None:
         if value is None or isinstance(value, bool):
             return value
+        # Go's YAML decoder reads YAML 1.1's words into a bool field, quoted or not.
+        if isinstance(value, str) and value in _YAML11_BOOLS:
+            return _YAML11_BOOLS[value]
         self.error(path, messages.NOT_A.format(_yaml_tag(value), "bool"))
         return None
 
     def integer(self, value: object, path: Path) -> int | None:
         if value is None or (isinstance(value, int) and not isinstance(value, bool)):
             return value
+        # Go's YAML decoder truncates a float that fits into an int field.
+        if isinstance(value, float) and abs(value) < 2**63:
+            return int(value)
         self.error(path, messages.NOT_A.format(_yaml_tag(value), "int"))
         return None
 
