@@ -53,23 +53,28 @@ def desugar(variant: str, version: str, tree: dict[str, Any], ignition_version: 
     level = levels.fcos_level(variant, version)
     if level is None:
         check_variant_filters(reader, variant, version, tree)
-        return Sugar(tree, {}, {}, reader.problems)
+        return Sugar(tree, {}, {}, reader.ordered())
     rest = dict(tree)
     boot = boot_device.BootDevice()
     if level >= levels.BOOT_DEVICE:
         boot = boot_device.read(reader, rest.pop("boot_device", None), level)
     users = grub.read_users(reader, rest.pop("grub", None)) if level >= levels.GRUB else []
-    if variant == "fcos":
-        # openshift's Config.Validate shadows the fcos one it embeds
-        partition_checks.validate(reader, rest, boot.mirror, level)
     section = None
     if variant == "openshift":
         minor = levels.openshift_minor(version)
-        section = openshift.read(reader, rest, minor, bool(boot.cex))
+        section = openshift.read(reader, rest)
         rest.pop("metadata", None)
         rest.pop("openshift", None)
+        # openshift's Config.Validate shadows the fcos one it embeds
+        openshift.validate_config(reader, rest, section, minor, bool(boot.cex))
+    else:
+        partition_checks.validate(reader, rest, boot.mirror, level)
+    boot_device.validate(reader, boot, level)
+    grub.validate(reader, users)
+    if section is not None:
+        openshift.validate_sections(reader, section)
     if reader.has_errors():
-        return Sugar(rest, {}, {}, reader.problems)
+        return Sugar(rest, {}, {}, reader.ordered())
 
     grub_storage = grub.render(users)
     boot_storage, boot_sources = boot_device.render(boot)
@@ -80,7 +85,7 @@ def desugar(variant: str, version: str, tree: dict[str, Any], ignition_version: 
             rest = openshift.add_fips_options(rest, storage)
         if minor >= openshift.GRUB_CONTENTS_FROM:
             openshift.grub_append_to_contents(rest, storage)
-        openshift.warn_elided(reader, section)
         openshift.check_machine_config(reader, rest, storage, minor)
+        openshift.warn_elided(reader, section)
     fragment = {"storage": storage} if storage else {}
-    return Sugar(rest, fragment, fill_sources(fragment, sources), reader.problems)
+    return Sugar(rest, fragment, fill_sources(fragment, sources), reader.ordered())

@@ -47,7 +47,7 @@ class BootDevice:
 
 
 def read(reader: Reader, section: object, level: int) -> BootDevice:
-    """Read and validate ``section`` (the boot_device value) at fcos sugar ``level``."""
+    """Read ``section`` (the boot_device value) at fcos sugar ``level``."""
     bd = BootDevice()
     top = reader.mapping(section, _BASE, ("layout", "luks", "mirror"))
     bd.layout = reader.string(top.get("layout"), (*_BASE, "layout"))
@@ -71,11 +71,11 @@ def read(reader: Reader, section: object, level: int) -> BootDevice:
     bd.cex = reader.boolean(cex.get("enabled"), (*_LUKS, "cex", "enabled"))
     mirror = reader.mapping(top.get("mirror"), _MIRROR, ("devices",))
     bd.mirror = reader.strings(mirror.get("devices"), (*_MIRROR, "devices"))
-    _validate(reader, bd, level)
     return bd
 
 
-def _validate(reader: Reader, bd: BootDevice, level: int) -> None:
+def validate(reader: Reader, bd: BootDevice, level: int) -> None:
+    """BootDevice.Validate, then the validator's walk into luks and mirror."""
     if bd.mirror and bd.layout is None:
         if level >= levels.STRICT_BOOT_DEVICE:
             reader.error(_MIRROR, messages.MIRROR_REQUIRES_LAYOUT)
@@ -102,15 +102,17 @@ def _validate(reader: Reader, bd: BootDevice, level: int) -> None:
             reader.error(layout_path, messages.CEX_ARCHITECTURE_MISMATCH)
         if bd.tang or bd.tpm2:
             reader.error(_LUKS, messages.CEX_WITH_CLEVIS)
-    if len(bd.mirror) == 1:
-        # Butane validates the mirror twice (BootDevice.Validate merges Mirror.Validate, and
-        # the validator walks into the mirror field too): it reports this error twice.
-        reader.error((*_MIRROR, "devices"), messages.TOO_FEW_MIRROR_DEVICES)
+    # Butane validates the mirror twice (BootDevice.Validate merges Mirror.Validate, and the
+    # validator walks into the mirror field after luks): it reports this error twice.
+    too_few = len(bd.mirror) == 1
+    if too_few:
         reader.error((*_MIRROR, "devices"), messages.TOO_FEW_MIRROR_DEVICES)
     if level >= levels.STRICT_BOOT_DEVICE and bd.device:
         has_method = any(any(v is not None and v != "" for v in t.values()) for t in bd.tang)
         if not (has_method or bd.tpm2 or bd.cex):
             reader.error((*_LUKS, "luks"), messages.NO_LUKS_METHOD)
+    if too_few:
+        reader.error((*_MIRROR, "devices"), messages.TOO_FEW_MIRROR_DEVICES)
 
 
 def render(bd: BootDevice) -> tuple[dict[str, Any], dict[Path, Path]]:

@@ -27,23 +27,23 @@ GRUB_CONTENTS_FROM = 23
 class OpenShift:
     """The metadata and openshift sections as read."""
 
-    __slots__ = ("fields", "kernel_arguments")
+    __slots__ = ("fields", "kernel_arguments", "kernel_type", "name", "role")
 
     def __init__(self) -> None:
         self.fields: dict[str, Any] = {}
         self.kernel_arguments: list[str] = []
+        self.kernel_type: str | None = None
+        self.name: str | None = None
+        self.role: object = None
 
 
-def read(reader: Reader, tree: dict[str, Any], minor: int, boot_cex: bool) -> OpenShift:
-    """Read and validate metadata and openshift (both always validated, even when absent)."""
+def read(reader: Reader, tree: dict[str, Any]) -> OpenShift:
+    """Read the metadata and openshift sections."""
     out = OpenShift()
     metadata = reader.mapping(tree.get("metadata"), ("metadata",), ("name", "labels"))
-    if not reader.string(metadata.get("name"), ("metadata", "name")):
-        reader.error(("metadata", "name"), messages.NAME_REQUIRED)
+    out.name = reader.string(metadata.get("name"), ("metadata", "name"))
     labels = metadata.get("labels")
-    role = labels.get(ROLE_LABEL) if isinstance(labels, dict) else None
-    if role is None or role == "":
-        reader.error(("metadata", "labels"), messages.ROLE_REQUIRED)
+    out.role = labels.get(ROLE_LABEL) if isinstance(labels, dict) else None
     section = reader.mapping(tree.get("openshift"), ("openshift",), _SPEC_FIELDS)
     out.fields = section
     out.kernel_arguments = reader.strings(
@@ -51,19 +51,34 @@ def read(reader: Reader, tree: dict[str, Any], minor: int, boot_cex: bool) -> Op
     )
     reader.strings(section.get("extensions"), ("openshift", "extensions"))
     reader.boolean(section.get("fips"), ("openshift", "fips"))
-    kernel_type = reader.string(section.get("kernel_type"), ("openshift", "kernel_type"))
-    if kernel_type not in (None, "", "default", "realtime"):
-        reader.error(("openshift", "kernel_type"), messages.INVALID_KERNEL_TYPE)
-    if minor >= CEX_KARG_CHECK_FROM:
-        root_cex = any(
-            luks.get("name") == "root" and dict_true(luks.get("cex"), "enabled")
-            for _, luks in dicts_at(tree, "storage", "luks")
-        )
-        for wanted in (boot_cex, root_cex):
-            if wanted and _CEX_KARG not in out.kernel_arguments:
-                path: Path = ("openshift", "kernel_arguments")
-                reader.error(path, messages.MISSING_KERNEL_ARGUMENT_CEX)
+    out.kernel_type = reader.string(section.get("kernel_type"), ("openshift", "kernel_type"))
     return out
+
+
+def validate_config(
+    reader: Reader, tree: dict[str, Any], section: OpenShift, minor: int, boot_cex: bool
+) -> None:
+    """openshift's Config.Validate (4.19.0+): CEX needs its key file kernel argument."""
+    if minor < CEX_KARG_CHECK_FROM:
+        return
+    root_cex = any(
+        luks.get("name") == "root" and dict_true(luks.get("cex"), "enabled")
+        for _, luks in dicts_at(tree, "storage", "luks")
+    )
+    for wanted in (boot_cex, root_cex):
+        if wanted and _CEX_KARG not in section.kernel_arguments:
+            path: Path = ("openshift", "kernel_arguments")
+            reader.error(path, messages.MISSING_KERNEL_ARGUMENT_CEX)
+
+
+def validate_sections(reader: Reader, section: OpenShift) -> None:
+    """Metadata.Validate and OpenShift.Validate (run even when the sections are absent)."""
+    if not section.name:
+        reader.error(("metadata", "name"), messages.NAME_REQUIRED)
+    if section.role is None or section.role == "":
+        reader.error(("metadata", "labels"), messages.ROLE_REQUIRED)
+    if section.kernel_type not in (None, "", "default", "realtime"):
+        reader.error(("openshift", "kernel_type"), messages.INVALID_KERNEL_TYPE)
 
 
 def dict_true(value: object, key: str) -> bool:
@@ -72,7 +87,7 @@ def dict_true(value: object, key: str) -> bool:
 
 def warn_elided(reader: Reader, section: OpenShift) -> None:
     """Raw mode drops the MachineConfig-only fields, with a warning for each one set."""
-    for key in ("extensions", "fips", "kernel_arguments", "kernel_type"):
+    for key in ("kernel_arguments", "extensions", "fips", "kernel_type"):
         if section.fields.get(key) is not None:
             reader.warn(("openshift", key), messages.FIELD_ELIDED)
 
@@ -87,11 +102,14 @@ def check_machine_config(
         [fs["device"] for fs in fragment_storage.get("filesystems", [])],
         [fs.get("device") for _, fs in filesystems],
     )
-    for (_, fs), i in zip(filesystems, fs_at, strict=True):
-        path = ("spec", "config", "storage", "filesystems", i, "format")
-        if fs.get("format") == "btrfs":
+    formats = [(fs.get("format"), i) for (_, fs), i in zip(filesystems, fs_at, strict=True)]
+    for format_, i in formats:
+        if format_ == "btrfs":
+            path = ("spec", "config", "storage", "filesystems", i, "format")
             reader.error(path, messages.BTRFS_SUPPORT)
-        if fs.get("format") == "none" and minor >= FORMAT_NONE_CHECK_FROM:
+    for format_, i in formats:
+        if format_ == "none" and minor >= FORMAT_NONE_CHECK_FROM:
+            path = ("spec", "config", "storage", "filesystems", i, "format")
             reader.error(path, messages.FILESYSTEM_NONE_SUPPORT)
     files = dicts_at(tree, "storage", "files")
     file_at = merged_positions(

@@ -17,10 +17,16 @@ _YAML11_BOOLS = {word: True for word in ("y", "Y", "yes", "Yes", "YES", "on", "O
 class Reader:
     """Collects problems while reading plain YAML data (dicts, lists, scalars)."""
 
-    __slots__ = ("problems",)
+    __slots__ = ("problems", "unused")
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        # Butane checks for unused keys in a pass of its own, before validation.
+        self.unused: list[Problem] = []
+
+    def ordered(self) -> list[Problem]:
+        """Every problem in Butane's order: unused keys, then the rest as added."""
+        return self.unused + self.problems
 
     def error(self, path: Path, message: str) -> None:
         self.problems.append(("error", path, message))
@@ -40,7 +46,7 @@ class Reader:
             return {}
         for key in value:
             if key not in keys:
-                self.warn((*path, str(key)), messages.UNUSED_KEY.format(key))
+                self.unused.append(("warning", (*path, str(key)), messages.UNUSED_KEY.format(key)))
         return {key: value[key] for key in keys if key in value}
 
     def sequence(self, value: object, path: Path) -> list[Any]:
