@@ -156,3 +156,15 @@ def test_wrong_types_in_sugar_are_errors_not_exceptions() -> None:
         ("boot_device", "mirror"),
     ]
     assert all(p[0] == "error" for p in sugar.problems) and sugar.fragment == {}
+
+
+def test_an_empty_tang_url_has_no_source_so_its_problem_keeps_the_ignition_path() -> None:
+    # Butane v0.29.0 reports `tang: [{url: ""}]` at $.storage.luks.0.clevis.tang.0.url
+    tree = {"boot_device": {"luks": {"tang": [{"url": "", "thumbprint": "t"}]}}}
+    sugar = desugar("fcos", "1.6.0", tree, "3.5.0")
+    tang = ("storage", "luks", 0, "clevis", "tang", 0)
+    assert sugar.fragment["storage"]["luks"][0]["clevis"]["tang"] == [
+        {"url": "", "thumbprint": "t"}
+    ]
+    assert (*tang, "url") not in sugar.sources
+    assert sugar.sources[(*tang, "thumbprint")] == ("boot_device", "luks", "tang", 0, "thumbprint")

@@ -115,10 +115,11 @@ def validate(reader: Reader, bd: BootDevice, level: int) -> None:
         reader.error((*_MIRROR, "devices"), messages.TOO_FEW_MIRROR_DEVICES)
 
 
-def render(bd: BootDevice) -> tuple[dict[str, Any], dict[Path, Path]]:
-    """The storage section and its sources (fragment path under storage -> YAML path)."""
+def render(bd: BootDevice) -> tuple[dict[str, Any], dict[Path, Path | None]]:
+    """The storage section and its sources (fragment path under storage -> YAML path, None
+    where Butane has no translation)."""
     storage: dict[str, Any] = {}
-    sources: dict[Path, Path] = {}
+    sources: dict[Path, Path | None] = {}
     luks, mirror = bd.wants_luks(), bool(bd.mirror)
     if not luks and not mirror:
         return storage, sources
@@ -156,7 +157,7 @@ def _render_mirror(
     bd: BootDevice,
     storage: dict[str, Any],
     filesystems: list[dict[str, Any]],
-    sources: dict[Path, Path],
+    sources: dict[Path, Path | None],
 ) -> None:
     disks = []
     first, second = _first_partitions(bd.layout)
@@ -202,7 +203,7 @@ def _render_mirror(
     )
 
 
-def _render_luks(bd: BootDevice, storage: dict[str, Any], sources: dict[Path, Path]) -> None:
+def _render_luks(bd: BootDevice, storage: dict[str, Any], sources: dict[Path, Path | None]) -> None:
     if bd.layout in _S390X_PARTITION:
         device = (bd.device or "") + _S390X_PARTITION[bd.layout]
     elif bd.mirror:
@@ -227,7 +228,7 @@ def _render_luks(bd: BootDevice, storage: dict[str, Any], sources: dict[Path, Pa
     sources[("luks",)] = _LUKS
 
 
-def _clevis(bd: BootDevice, sources: dict[Path, Path]) -> dict[str, Any]:
+def _clevis(bd: BootDevice, sources: dict[Path, Path | None]) -> dict[str, Any]:
     clevis: dict[str, Any] = {}
     base = ("luks", 0, "clevis")
     sources[base] = _LUKS
@@ -240,6 +241,10 @@ def _clevis(bd: BootDevice, sources: dict[Path, Path]) -> dict[str, Any]:
                     out[key] = entry[key]
             for key in out:
                 sources[(*base, "tang", i, key)] = (*_LUKS, "tang", i, key)
+            if out["url"] == "":
+                # Butane records no translation for an empty url (a plain string): its
+                # problems keep the Ignition path
+                sources[(*base, "tang", i, "url")] = None
             sources[(*base, "tang", i)] = (*_LUKS, "tang", i)
             tang.append(out)
         clevis["tang"] = tang

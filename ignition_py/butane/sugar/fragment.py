@@ -12,15 +12,17 @@ _GRUB_SOURCE: Path = ("grub", "users")
 
 
 def combine(
-    grub_storage: dict[str, Any], boot_storage: dict[str, Any], boot_sources: dict[Path, Path]
-) -> tuple[dict[str, Any], dict[Path, Path]]:
+    grub_storage: dict[str, Any],
+    boot_storage: dict[str, Any],
+    boot_sources: dict[Path, Path | None],
+) -> tuple[dict[str, Any], dict[Path, Path | None]]:
     """(storage, sources): grub's entries first in each list, boot_device's after them.
 
     The two never share a key (grub: the /boot filesystem by label, user.cfg; boot_device:
     the mirror disks, RAIDs, ESPs, md-boot, root), so the merge is a concatenation.
     """
     storage: dict[str, Any] = {}
-    sources: dict[Path, Path] = {}
+    sources: dict[Path, Path | None] = {}
     for key, entries in grub_storage.items():
         storage[key] = list(entries)
         sources[("storage", key)] = _GRUB_SOURCE
@@ -39,13 +41,16 @@ def combine(
     return storage, sources
 
 
-def fill_sources(fragment: dict[str, Any], sources: dict[Path, Path]) -> dict[Path, Path]:
+def fill_sources(fragment: dict[str, Any], sources: dict[Path, Path | None]) -> dict[Path, Path]:
     """Every path in ``fragment`` (containers and leaves) -> the source of its nearest
-    ancestor-or-self that has one."""
+    ancestor-or-self that has one; a path mapped to None (Butane has no translation for it)
+    is left out, and B falls back to the Ignition path as Butane does."""
     out: dict[Path, Path] = {}
 
     def walk(node: object, path: Path, inherited: Path) -> None:
-        source = sources.get(path, inherited)
+        if path in sources and sources[path] is None:
+            return
+        source = sources.get(path) or inherited
         if path:
             out[path] = source
         if isinstance(node, dict):
