@@ -168,3 +168,19 @@ def test_an_empty_tang_url_has_no_source_so_its_problem_keeps_the_ignition_path(
     ]
     assert (*tang, "url") not in sugar.sources
     assert sugar.sources[(*tang, "thumbprint")] == ("boot_device", "luks", "tang", 0, "thumbprint")
+
+
+def test_each_problem_carries_the_butane_step_that_reports_it() -> None:
+    tree: dict[str, Any] = {
+        "grub": {"users": [{"name": "a"}]},
+        "boot_device": {"layout": "x86_64", "luks": {"zz": 1, "tpm2": True}},
+        "storage": {"disks": [{"device": "/dev/sdc", "partitions": [{"label": "x"}]}]},
+    }
+    sugar = desugar("fcos", "1.7.0", tree, "3.5.0")
+    assert sugar.steps == ["unused", "config", "validate"]
+    assert [p[1][-1] for p in sugar.problems] == ["zz", "number", "password_hash"]
+    root_unnumbered = {"disks": [{"device": "/dev/sda", "partitions": [{"label": "root"}]}]}
+    translated = desugar("fcos", "1.0.0", {"storage": root_unnumbered}, "3.0.0")
+    assert translated.steps == ["translate"]
+    filtered = desugar("r4e", "1.0.0", {"storage": {"raid": [{"name": "md"}]}}, "3.3.0")
+    assert (filtered.steps, filtered.problems[0][1]) == (["filter"], ("storage", "raid"))

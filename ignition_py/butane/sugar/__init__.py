@@ -8,7 +8,7 @@ from typing import Any
 
 from ignition_py.butane.sugar import boot_device, grub, levels, openshift, partition_checks
 from ignition_py.butane.sugar.fragment import combine, fill_sources
-from ignition_py.butane.sugar.shape import Path, Problem, Reader
+from ignition_py.butane.sugar.shape import Path, Reader
 from ignition_py.butane.sugar.variant_filters import check as check_variant_filters
 
 __all__ = ["Sugar", "desugar"]
@@ -21,21 +21,25 @@ class Sugar:
     fragment: the Ignition 3.x config (no "ignition" key) the sugar generates.
     sources: fragment path -> the YAML path it came from (every path in fragment).
     problems: ("error" | "warning", YAML path, Butane's message), in Butane's order.
+    steps: for each problem, the Butane step reporting it (shape.STEPS, in Butane's order:
+        "decode", "unused", "config", "validate", "translate", "filter"), so that the caller
+        can interleave its own problems and, as Butane, drop a later step's problems when an
+        earlier step had an error (Butane stops there).
     """
 
-    __slots__ = ("fragment", "problems", "sources", "tree")
+    __slots__ = ("fragment", "problems", "sources", "steps", "tree")
 
     def __init__(
         self,
         tree: dict[str, Any],
         fragment: dict[str, Any],
         sources: dict[Path, Path],
-        problems: list[Problem],
+        reader: Reader,
     ) -> None:
         self.tree = tree
         self.fragment = fragment
         self.sources = sources
-        self.problems = problems
+        self.problems, self.steps = reader.ordered()
 
 
 def desugar(variant: str, version: str, tree: dict[str, Any], ignition_version: str) -> Sugar:
@@ -52,8 +56,9 @@ def desugar(variant: str, version: str, tree: dict[str, Any], ignition_version: 
     reader = Reader()
     level = levels.fcos_level(variant, version)
     if level is None:
+        reader.step = "filter"
         check_variant_filters(reader, variant, version, tree)
-        return Sugar(tree, {}, {}, reader.ordered())
+        return Sugar(tree, {}, {}, reader)
     rest = dict(tree)
     boot = boot_device.BootDevice()
     if level >= levels.BOOT_DEVICE:
@@ -65,17 +70,21 @@ def desugar(variant: str, version: str, tree: dict[str, Any], ignition_version: 
         section = openshift.read(reader, rest)
         rest.pop("metadata", None)
         rest.pop("openshift", None)
+        reader.step = "config"
         # openshift's Config.Validate shadows the fcos one it embeds
         openshift.validate_config(reader, rest, section, minor, bool(boot.cex))
     else:
+        reader.step = "config"
         partition_checks.validate(reader, rest, boot.mirror, level)
+    reader.step = "validate"
     boot_device.validate(reader, boot, level)
     grub.validate(reader, users)
     if section is not None:
         openshift.validate_sections(reader, section)
     if reader.has_errors():
-        return Sugar(rest, {}, {}, reader.ordered())
+        return Sugar(rest, {}, {}, reader)
 
+    reader.step = "translate"
     grub_storage = grub.render(users)
     boot_storage, boot_sources = boot_device.render(boot)
     storage, sources = combine(grub_storage, boot_storage, boot_sources)
@@ -88,4 +97,4 @@ def desugar(variant: str, version: str, tree: dict[str, Any], ignition_version: 
         openshift.check_machine_config(reader, rest, storage, minor)
         openshift.warn_elided(reader, section)
     fragment = {"storage": storage} if storage else {}
-    return Sugar(rest, fragment, fill_sources(fragment, sources), reader.ordered())
+    return Sugar(rest, fragment, fill_sources(fragment, sources), reader)

@@ -14,46 +14,56 @@ _YAML11_BOOLS = {word: True for word in ("y", "Y", "yes", "Yes", "YES", "on", "O
 }
 
 
-class Reader:
-    """Collects problems while reading plain YAML data (dicts, lists, scalars)."""
+# Butane's steps, in order: YAML decoding (type mismatches), the unused-key pass, the
+# top-level Config.Validate, the validator's walk of the fields, translation, field filters.
+STEPS = ("decode", "unused", "config", "validate", "translate", "filter")
 
-    __slots__ = ("problems", "unused")
+
+class Reader:
+    """Collects problems, each tagged with the Butane step that reports it, while reading
+    plain YAML data (dicts, lists, scalars)."""
+
+    __slots__ = ("found", "step")
 
     def __init__(self) -> None:
-        self.problems: list[Problem] = []
-        # Butane checks for unused keys in a pass of its own, before validation.
-        self.unused: list[Problem] = []
+        self.found: list[tuple[str, Problem]] = []
+        self.step = "validate"
 
-    def ordered(self) -> list[Problem]:
-        """Every problem in Butane's order: unused keys, then the rest as added."""
-        return self.unused + self.problems
+    def ordered(self) -> tuple[list[Problem], list[str]]:
+        """(problems, their steps) in Butane's order: by step, then as added."""
+        ranked = sorted(self.found, key=lambda item: STEPS.index(item[0]))
+        return [problem for _, problem in ranked], [step for step, _ in ranked]
+
+    def add(self, step: str, problem: Problem) -> None:
+        self.found.append((step, problem))
 
     def error(self, path: Path, message: str) -> None:
-        self.problems.append(("error", path, message))
+        self.add(self.step, ("error", path, message))
 
     def warn(self, path: Path, message: str) -> None:
-        self.problems.append(("warning", path, message))
+        self.add(self.step, ("warning", path, message))
 
     def has_errors(self) -> bool:
-        return any(severity == "error" for severity, _, _ in self.problems)
+        return any(problem[0] == "error" for _, problem in self.found)
 
     def mapping(self, value: object, path: Path, keys: tuple[str, ...]) -> dict[str, Any]:
         """A mapping with only ``keys`` read; other keys get Butane's unused-key warning."""
         if value is None:
             return {}
         if not isinstance(value, dict):
-            self.error(path, messages.NOT_A.format(_yaml_tag(value), "a mapping"))
+            self.add("decode", _not_a(path, _yaml_tag(value), "a mapping"))
             return {}
         for key in value:
             if key not in keys:
-                self.unused.append(("warning", (*path, str(key)), messages.UNUSED_KEY.format(key)))
+                message = messages.UNUSED_KEY.format(key)
+                self.add("unused", ("warning", (*path, str(key)), message))
         return {key: value[key] for key in keys if key in value}
 
     def sequence(self, value: object, path: Path) -> list[Any]:
         if value is None:
             return []
         if not isinstance(value, list):
-            self.error(path, messages.NOT_A.format(_yaml_tag(value), "a sequence"))
+            self.add("decode", _not_a(path, _yaml_tag(value), "a sequence"))
             return []
         return value
 
@@ -65,7 +75,7 @@ class Reader:
             return "true" if value else "false"
         if isinstance(value, int | float):
             return str(value)
-        self.error(path, messages.NOT_A.format(_yaml_tag(value), "string"))
+        self.add("decode", _not_a(path, _yaml_tag(value), "string"))
         return None
 
     def boolean(self, value: object, path: Path) -> bool | None:
@@ -74,7 +84,7 @@ class Reader:
         # Go's YAML decoder reads YAML 1.1's words into a bool field, quoted or not.
         if isinstance(value, str) and value in _YAML11_BOOLS:
             return _YAML11_BOOLS[value]
-        self.error(path, messages.NOT_A.format(_yaml_tag(value), "bool"))
+        self.add("decode", _not_a(path, _yaml_tag(value), "bool"))
         return None
 
     def integer(self, value: object, path: Path) -> int | None:
@@ -83,7 +93,7 @@ class Reader:
         # Go's YAML decoder truncates a float that fits into an int field.
         if isinstance(value, float) and abs(value) < 2**63:
             return int(value)
-        self.error(path, messages.NOT_A.format(_yaml_tag(value), "int"))
+        self.add("decode", _not_a(path, _yaml_tag(value), "int"))
         return None
 
     def strings(self, value: object, path: Path) -> list[str]:
@@ -92,6 +102,10 @@ class Reader:
             text = self.string(item, (*path, i))
             out.append(text if text is not None else "")
         return out
+
+
+def _not_a(path: Path, tag: str, wanted: str) -> Problem:
+    return ("error", path, messages.NOT_A.format(tag, wanted))
 
 
 def _yaml_tag(value: object) -> str:
