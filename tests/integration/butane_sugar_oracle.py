@@ -72,3 +72,23 @@ def decode_data_urls(node: Any) -> Any:
     if isinstance(node, list):
         return [decode_data_urls(v) for v in node]
     return node
+
+
+def normalize_unused(problems: list[Problem]) -> list[Problem]:
+    """Butane reports the unused keys of one mapping in Go's map order, which varies from run
+    to run: sort each run of unused-key warnings under one parent path."""
+    out: list[Problem] = []
+    run: list[Problem] = []
+
+    def unused(p: Problem) -> bool:
+        return p[0] == "warning" and p[2].startswith("unused key ")
+
+    for problem in [*problems, ("", (), "")]:
+        if run and not (unused(problem) and problem[1][:-1] == run[0][1][:-1]):
+            out += sorted(run, key=lambda p: str(p[1][-1]))
+            run = []
+        if unused(problem):
+            run.append(problem)
+        elif problem[0]:
+            out.append(problem)
+    return out

@@ -57,6 +57,11 @@ def read(reader: Reader, section: object, level: int) -> BootDevice:
     if level >= levels.S390X:
         luks_keys += ["device", "cex"]
     luks = reader.mapping(top.get("luks"), _LUKS, tuple(sorted(luks_keys)))
+    # in the schema's field order, which is the order of Butane's unused-key walk
+    cex = reader.mapping(luks.get("cex"), (*_LUKS, "cex"), ("enabled",))
+    bd.cex = reader.boolean(cex.get("enabled"), (*_LUKS, "cex", "enabled"))
+    bd.discard = reader.boolean(luks.get("discard"), (*_LUKS, "discard"))
+    bd.device = reader.string(luks.get("device"), (*_LUKS, "device"))
     tang_keys = ("url", "thumbprint", "advertisement")[
         : 3 if level >= levels.TANG_ADVERTISEMENT else 2
     ]
@@ -65,10 +70,6 @@ def read(reader: Reader, section: object, level: int) -> BootDevice:
         bd.tang.append({k: reader.string(entry.get(k), (*_LUKS, "tang", i, k)) for k in tang_keys})
     bd.threshold = reader.integer(luks.get("threshold"), (*_LUKS, "threshold"))
     bd.tpm2 = reader.boolean(luks.get("tpm2"), (*_LUKS, "tpm2"))
-    bd.discard = reader.boolean(luks.get("discard"), (*_LUKS, "discard"))
-    bd.device = reader.string(luks.get("device"), (*_LUKS, "device"))
-    cex = reader.mapping(luks.get("cex"), (*_LUKS, "cex"), ("enabled",))
-    bd.cex = reader.boolean(cex.get("enabled"), (*_LUKS, "cex", "enabled"))
     mirror = reader.mapping(top.get("mirror"), _MIRROR, ("devices",))
     bd.mirror = reader.strings(mirror.get("devices"), (*_MIRROR, "devices"))
     return bd
