@@ -102,7 +102,11 @@ def check_machine_config(
         [fs["device"] for fs in fragment_storage.get("filesystems", [])],
         [fs.get("device") for _, fs in filesystems],
     )
-    formats = [(fs.get("format"), i) for (_, fs), i in zip(filesystems, fs_at, strict=True)]
+    # checked in the merged config's order
+    formats = sorted(
+        ((fs.get("format"), i) for (_, fs), i in zip(filesystems, fs_at, strict=True)),
+        key=lambda item: item[1],
+    )
     for format_, i in formats:
         if format_ == "btrfs":
             path = ("spec", "config", "storage", "filesystems", i, "format")
@@ -115,7 +119,7 @@ def check_machine_config(
     file_at = merged_positions(
         [f["path"] for f in fragment_storage.get("files", [])], [f.get("path") for _, f in files]
     )
-    for (_, file), i in zip(files, file_at, strict=True):
+    for (_, file), i in sorted(zip(files, file_at, strict=True), key=lambda item: item[1]):
         base = ("spec", "config", "storage", "files", i)
         contents = file.get("contents")
         source = contents.get("source") if isinstance(contents, dict) else None

@@ -44,7 +44,9 @@ def check_partitions(
         [d["device"] for d in sugar_disks], [d.get("device") for _, d in user]
     )
     by_device = {d["device"]: d for d in sugar_disks}
-    for (j, disk), merged_index in zip(user, positions, strict=True):
+    # in the merged config's order: a disk on a mirror device sits where the sugar put it
+    ordered = sorted(zip(user, positions, strict=True), key=lambda item: item[1])
+    for (j, disk), merged_index in ordered:
         parent = by_device.get(disk.get("device"))
         wipe = disk.get("wipe_table")
         if wipe is None and parent is not None:
