@@ -8,7 +8,7 @@ from typing import Any
 
 from ignition_py.butane.sugar import boot_device, grub, levels, openshift, partition_checks
 from ignition_py.butane.sugar.fragment import combine, fill_sources
-from ignition_py.butane.sugar.shape import Path, Reader
+from ignition_py.butane.sugar.shape import Path, Problem, Reader
 from ignition_py.butane.sugar.variant_filters import check as check_variant_filters
 
 __all__ = ["Sugar", "desugar"]
@@ -34,12 +34,14 @@ class Sugar:
         tree: dict[str, Any],
         fragment: dict[str, Any],
         sources: dict[Path, Path],
-        reader: Reader,
+        problems: list[Problem],
+        steps: list[str] | None = None,
     ) -> None:
         self.tree = tree
         self.fragment = fragment
         self.sources = sources
-        self.problems, self.steps = reader.ordered()
+        self.problems = problems
+        self.steps = steps if steps is not None else ["validate"] * len(problems)
 
 
 def desugar(variant: str, version: str, tree: dict[str, Any], ignition_version: str) -> Sugar:
@@ -58,7 +60,7 @@ def desugar(variant: str, version: str, tree: dict[str, Any], ignition_version: 
     if level is None:
         reader.step = "filter"
         check_variant_filters(reader, variant, version, tree)
-        return Sugar(tree, {}, {}, reader)
+        return Sugar(tree, {}, {}, *reader.ordered())
     rest = dict(tree)
     boot = boot_device.BootDevice()
     if level >= levels.BOOT_DEVICE:
@@ -82,7 +84,7 @@ def desugar(variant: str, version: str, tree: dict[str, Any], ignition_version: 
     if section is not None:
         openshift.validate_sections(reader, section)
     if reader.has_errors():
-        return Sugar(rest, {}, {}, reader)
+        return Sugar(rest, {}, {}, *reader.ordered())
 
     reader.step = "translate"
     grub_storage = grub.render(users)
@@ -97,4 +99,4 @@ def desugar(variant: str, version: str, tree: dict[str, Any], ignition_version: 
         openshift.check_machine_config(reader, rest, storage, minor)
         openshift.warn_elided(reader, section)
     fragment = {"storage": storage} if storage else {}
-    return Sugar(rest, fragment, fill_sources(fragment, sources), reader)
+    return Sugar(rest, fragment, fill_sources(fragment, sources), *reader.ordered())
