@@ -145,6 +145,7 @@ def test_openshift_drops_its_sections_and_fips_ciphers_the_users_luks_too() -> N
     assert [v.get("options") for v in sugar.tree["storage"]["luks"]] == [cipher, ["--cipher=aes"]]
     assert tree["storage"]["luks"][0] == {"name": "a", "device": "/dev/sdb"}
     assert sugar.problems == [("warning", ("openshift", "fips"), "field ignored in raw mode")]
+    assert sugar.sources[("storage", "luks", 0, "options", 1)] == ("openshift", "fips")
 
 
 def test_wrong_types_in_sugar_are_errors_not_exceptions() -> None:

@@ -94,6 +94,11 @@ def desugar(variant: str, version: str, tree: dict[str, Any], ignition_version: 
     if section is not None:
         if minor <= openshift.FIPS_CIPHER_UNTIL and section.fields.get("fips") is True:
             rest = openshift.add_fips_options(rest, storage)
+            for i, volume in enumerate(storage.get("luks", [])):
+                options = ("storage", "luks", i, "options")
+                sources[options] = ("openshift", "fips")
+                for j in range(len(volume["options"])):
+                    sources[(*options, j)] = ("openshift", "fips")
         if minor >= openshift.GRUB_CONTENTS_FROM:
             openshift.grub_append_to_contents(rest, storage)
         openshift.check_machine_config(reader, rest, storage, minor)
