@@ -32,6 +32,7 @@ def test_data_url_escapes_as_butane_and_prefers_the_shortest() -> None:
     url, compression = make_data_url(b"set superusers\n" * 100)
     assert compression == "gzip"
     assert gzip.decompress(base64.b64decode(url.split(",", 1)[1])) == b"set superusers\n" * 100
+    assert make_data_url(b"set superusers\n" * 100, auto_compress=False)[1] == ""
 
 
 def test_grub_user_cfg_text() -> None:

@@ -44,7 +44,14 @@ class Sugar:
         self.steps = steps if steps is not None else ["validate"] * len(problems)
 
 
-def desugar(variant: str, version: str, tree: dict[str, Any], ignition_version: str) -> Sugar:
+def desugar(
+    variant: str,
+    version: str,
+    tree: dict[str, Any],
+    ignition_version: str,
+    *,
+    auto_compress: bool = True,
+) -> Sugar:
     """Butane's variant-specific processing (fcos boot_device luks/mirror, grub.users,
     openshift/r4e/fiot/flatcar extras and checks) for one config; tree is the YAML mapping as
     plain Python data (no positions). openshift is translated as ``butane --raw`` does.
@@ -52,7 +59,9 @@ def desugar(variant: str, version: str, tree: dict[str, Any], ignition_version: 
     Problems of the validation step (sugar sections, metadata) stop the translation step, as
     in Butane: then ``fragment`` is empty and the translate-time checks are not run.
     ``ignition_version`` is the Ignition spec the config translates to (the fragment's
-    fields exist in every 3.x spec that the variant version targets).
+    fields exist in every 3.x spec that the variant version targets). ``auto_compress``
+    False is Butane's TranslateOptions.NoResourceAutoCompression (a library option, no CLI
+    flag): grub's user.cfg is then never gzipped.
     """
     del ignition_version
     reader = Reader()
@@ -87,7 +96,7 @@ def desugar(variant: str, version: str, tree: dict[str, Any], ignition_version: 
         return Sugar(rest, {}, {}, *reader.ordered())
 
     reader.step = "translate"
-    grub_storage = grub.render(users)
+    grub_storage = grub.render(users, auto_compress)
     boot_storage, boot_sources = boot_device.render(boot)
     storage, sources = combine(grub_storage, boot_storage, boot_sources)
     partition_checks.check_partitions(reader, rest, storage.get("disks", []), level)

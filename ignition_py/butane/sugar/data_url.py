@@ -10,14 +10,16 @@ import gzip
 _PLAIN = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~!'()*")
 
 
-def make_data_url(contents: bytes) -> tuple[str, str]:
+def make_data_url(contents: bytes, auto_compress: bool = True) -> tuple[str, str]:
     """(data URL, compression) for ``contents``; compression is "" or "gzip" as Butane
-    writes it for generated files (auto-compression on)."""
+    writes it for generated files; gzip only with ``auto_compress``."""
     opaque = "," + "".join(chr(b) if b in _PLAIN else f"%{b:02X}" for b in contents)
     b64 = ";base64," + base64.b64encode(contents).decode("ascii")
     if len(b64) < len(opaque):
         opaque = b64
     compression = ""
+    if not auto_compress:
+        return "data:" + opaque, compression
     gz = ";base64," + base64.b64encode(gzip.compress(contents, 9, mtime=0)).decode("ascii")
     if len(gz) + len("gzip") < len(opaque):
         opaque, compression = gz, "gzip"
