@@ -40,11 +40,12 @@ def check(reader: Reader, variant: str, version: str, tree: dict[str, Any]) -> N
 
 def is_empty(value: object) -> bool:
     """Butane's FieldFilters.isEmpty on YAML data: unset, empty lists, and mappings whose
-    fields are all empty. A scalar that is set counts (Ignition's optional fields are pointers)."""
+    fields are all empty. A scalar that is set counts, even "" or false: the filtered fields'
+    scalars are all pointers in Ignition's types."""
     if value is None:
         return True
     if isinstance(value, list):
         return len(value) == 0
     if isinstance(value, dict):
-        return all(is_empty(v) or v == "" for v in value.values())
+        return all(is_empty(v) for v in value.values())
     return False
