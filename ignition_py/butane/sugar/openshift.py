@@ -123,7 +123,9 @@ def check_machine_config(
         base = ("spec", "config", "storage", "files", i)
         contents = file.get("contents")
         source = contents.get("source") if isinstance(contents, dict) else None
-        if isinstance(source, str) and _scheme(source) != "data":
+        # a URL Go cannot parse is left to Ignition's validation
+        parsable = isinstance(source, str) and not source.startswith(":")
+        if parsable and _scheme(str(source)) != "data":
             reader.error((*base, "contents", "source"), messages.FILE_SCHEME_SUPPORT)
         mode = file.get("mode")
         if minor >= SPECIAL_MODE_CHECK_FROM and isinstance(mode, int) and mode & ~0o777:
