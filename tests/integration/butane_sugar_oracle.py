@@ -9,7 +9,9 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-BUTANE = Path("/var/cache/ignition-oracle/butane")
+from tests.oracles import ORACLE_DIR
+
+BUTANE = ORACLE_DIR / "butane"
 SUGAR_KEYS = frozenset({"variant", "version", "boot_device", "grub", "metadata", "openshift"})
 
 _HEADER = re.compile(r"^(error|warning)\[\$([^\]]*)\]:(.*)$")
