@@ -43,15 +43,13 @@ def cmdline_config_url(log: Logger) -> str | None:
         text = path.read_text(errors="replace")
     except OSError as err:
         raise ConfigError(f"couldn't read kernel command line {path}: {err.strerror}") from err
-    url = None
+    url = ""
     for argument in text.split():
         key, equals, value = argument.partition("=")
         if key in CMDLINE_URL_FLAGS and equals:
-            if not value:
-                log.info("url flag found but no value provided")
-                continue
-            url = value
-    return url
+            url = value  # v2.26.0: a later empty value leaves no URL at all
+    log.debug(f"parsed url from cmdline: {shown_url(url)!r}")
+    return url or None
 
 
 def describe(raw: bytes) -> str:

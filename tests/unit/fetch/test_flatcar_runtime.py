@@ -91,6 +91,8 @@ def test_flatcar_and_coreos_cmdline_urls_last_of_any_wins(
     assert cmdline_config_url(LOG) == "http://a"
     cmdline.write_text("flatcar.config.urlx=http://b\n")
     assert cmdline_config_url(LOG) is None
+    cmdline.write_text("ignition.config.url=http://a coreos.config.url=\n")
+    assert cmdline_config_url(LOG) is None
 
 
 @pytest.mark.parametrize(

@@ -116,12 +116,14 @@ def test_vmware_provider_reads_guestinfo(
     assert get_platform("vmware").fetch(context) == config
 
 
-def test_cmdline_last_url_wins_and_empty_is_ignored(
+def test_cmdline_last_url_wins_and_a_last_empty_one_leaves_none(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cmdline = tmp_path / "cmdline"
     cmdline.write_text("quiet ignition.config.url=http://a/1 ignition.config.url= x=y\n")
     monkeypatch.setenv("IGNITION_KERNEL_CMDLINE_PATH", str(cmdline))
+    assert cmdline_config_url(LOG) is None  # as v2.26.0: "no config URL provided"
+    cmdline.write_text("ignition.config.url= ignition.config.url=http://a/1 ignition.config.url\n")
     assert cmdline_config_url(LOG) == "http://a/1"
     cmdline.write_text("ignition.config.url=http://a/1 ignition.config.url=tftp://b/2\n")
     assert cmdline_config_url(LOG) == "tftp://b/2"
