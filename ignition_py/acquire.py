@@ -1,7 +1,8 @@
 """Acquiring the user config (upstream's acquireConfig), in upstream's order: the kernel
-command line's ignition.config.url, then user.ign in the system config dir, then the
-platform's provider; then its ignition.config.replace / merge references, fetched and merged depth
-first. Configs are logged by size and SHA-512, never by content."""
+command line's ignition.config.url (or Flatcar's flatcar.config.url, coreos.config.url),
+then user.ign in the system config dir, then the platform's provider; then its
+ignition.config.replace / merge references, fetched and merged depth first.
+Configs are logged by size and SHA-512, never by content."""
 
 from __future__ import annotations
 
@@ -24,7 +25,8 @@ from .resources.stream import CONFIG_SIZE_LIMIT, TooLargeError, read_all, read_f
 from .resources.urls import shown_url
 from .state import FetchedConfig
 
-CMDLINE_URL_FLAG = "ignition.config.url"
+# Flatcar's patch 0006 adds its own and CoreOS's names; the last of any of them wins.
+CMDLINE_URL_FLAGS = frozenset({"ignition.config.url", "flatcar.config.url", "coreos.config.url"})
 
 
 def empty_config() -> Config:
@@ -41,15 +43,13 @@ def cmdline_config_url(log: Logger) -> str | None:
         text = path.read_text(errors="replace")
     except OSError as err:
         raise ConfigError(f"couldn't read kernel command line {path}: {err.strerror}") from err
-    url = None
+    url = ""
     for argument in text.split():
         key, equals, value = argument.partition("=")
-        if key == CMDLINE_URL_FLAG and equals:
-            if not value:
-                log.info("url flag found but no value provided")
-                continue
-            url = value
-    return url
+        if key in CMDLINE_URL_FLAGS and equals:
+            url = value  # v2.26.0: a later empty value leaves no URL at all
+    log.debug(f"parsed url from cmdline: {shown_url(url)!r}")
+    return url or None
 
 
 def describe(raw: bytes) -> str:
@@ -57,11 +57,17 @@ def describe(raw: bytes) -> str:
 
 
 def parse_user_config(raw: bytes, origin: str, log: Logger) -> Config | None:
-    """The config in `raw`; None when it is empty (upstream's ErrEmpty)."""
+    """The config in `raw`; None when it is empty (upstream's ErrEmpty) or user data for
+    cloud-init (a cloud-config, a script, a MIME multipart: Flatcar's ErrEmpty too)."""
     from .config.parse import parse_config
+    from .user_data import cloud_init_kind
 
     log.info(f"parsing config from {origin} ({describe(raw)})")
     if not raw:
+        return None
+    kind = cloud_init_kind(raw)
+    if kind is not None:
+        log.info(f"{origin}: the user data is {kind}, not an Ignition config: ignoring it")
         return None
     parsed = parse_config(raw)
     for entry in parsed.report:

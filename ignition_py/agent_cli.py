@@ -10,16 +10,19 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
+from .agent_names import FLATCAR_PLATFORM_ALIASES, UPSTREAM_PLATFORMS
 from .agent_names import STAGES as STAGE_NAMES
-from .agent_names import UPSTREAM_PLATFORMS
 from .cli_exit import guarded
 from .goflags import Flag, FlagSet, FlagValueError, format_duration, parse_duration
 
 DEFAULT_FETCH_TIMEOUT = 120.0
 
 
-def _choice(kind: str, names: Sequence[str]) -> Flag:
+def _choice(kind: str, names: Sequence[str], aliases: dict[str, str] | None = None) -> Flag:
+    """A flag taking one of `names`, or one of `aliases` (not listed) as the name it maps to."""
+
     def convert(value: str) -> str:
+        value = (aliases or {}).get(value, value)
         if value not in names:
             raise FlagValueError(f"{value} is not a valid {kind}")
         return value
@@ -44,7 +47,7 @@ FLAGS = FlagSet(
              is_bool=True),
         Flag("neednet", "flag file to write from fetch-offline if networking is needed",
              "/run/ignition/neednet"),
-        _choice("platform", UPSTREAM_PLATFORMS),
+        _choice("platform", UPSTREAM_PLATFORMS, FLATCAR_PLATFORM_ALIASES),
         Flag("root", "root of the filesystem", "/"),
         _choice("stage", STAGE_NAMES),
         Flag("state-file", "where to store internal state", "/run/ignition/state"),

@@ -13,6 +13,15 @@ UPSTREAM_PLATFORMS: tuple[str, ...] = (
     "virtualbox", "vmware", "vultr", "zvm",
 )  # fmt: skip
 
+# Flatcar's platform names the agent also takes, for the upstream platform each becomes:
+# the renames its initramfs makes of flatcar.oem.id (ec2, gce, pxe), and the platforms its
+# Ignition 0.36 had with no config source but the kernel command line (metal's behaviour).
+FLATCAR_PLATFORM_ALIASES: dict[str, str] = {
+    "ec2": "aws", "gce": "gcp", "pxe": "metal", "vagrant-virtualbox": "virtualbox",
+    "cloudsigma": "metal", "interoute": "metal", "niftycloud": "metal", "rackspace": "metal",
+    "rackspace-onmetal": "metal", "vagrant": "metal",
+}  # fmt: skip
+
 # The one stage table, in the order a boot runs them: the stages that acquire the config
 # (stage.RUNNERS), then those that plan from it (stage.PLANNERS; `ignition-py plan` order).
 ACQUIRING: tuple[str, ...] = ("fetch-offline", "fetch")

@@ -3,6 +3,10 @@
 # targets, generator, rules, tools), with the agent in Python. Only included when another
 # module depends on it or `dracut --add ignition` asks.
 #
+# IGNITION_PY_FLAVOUR=flatcar (in dracut's environment or a dracut.conf.d file) builds the
+# flatcar flavour: the generator also reads Flatcar's boot arguments and mounts its OEM
+# partition (see ignition-generator), and the user and base configs are the OEM partition's.
+#
 # $moddir/ignition is the agent as upstream expects a distribution to drop it there. When it
 # is our Python launcher (a script), the initramfs also gets the build host's python3 (3.11 or
 # newer, the interpreter that has ignition_py importable; IGNITION_PY_PYTHON overrides) with
@@ -53,6 +57,15 @@ install_python_agent() {
         fi
     done < <(find "$payload" -type f -print0)
     rm -rf "$payload"
+}
+
+install_flatcar_flavour() {
+    inst_multiple -o systemd-detect-virt
+    inst_simple "$moddir/ignition-py-flavour.flatcar" /etc/ignition-py/flavour
+    # As Flatcar's initramfs: configs on the OEM partition, which is mounted at /oem.
+    inst_dir /usr/lib/ignition
+    ln_r /oem/config.ign /usr/lib/ignition/user.ign
+    ln_r /oem/base /usr/lib/ignition/base.d
 }
 
 install() {
@@ -140,6 +153,10 @@ install() {
 
     # OpenStack's config drive is found by its CD-ROM properties.
     inst_rules 60-cdrom_id.rules
+
+    if [[ ${IGNITION_PY_FLAVOUR:-} == flatcar ]]; then
+        install_flatcar_flavour
+    fi
 }
 
 installkernel() {

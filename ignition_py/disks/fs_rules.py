@@ -64,7 +64,8 @@ def decide(fs: Filesystem, probe: Probe) -> Decision:
     if fs.wipe_filesystem:
         return Decision.WIPE_ONLY if fs_format == "none" else Decision.WIPE_AND_CREATE
     if (
-        probe.type == fs_format
+        # Flatcar's patch 0008: whatever is on the OEM partition is kept (its format changed).
+        (probe.type == fs_format or probe.label == "OEM")
         and (fs.label is None or probe.label == fs.label)
         and (
             fs.uuid is None

@@ -64,7 +64,7 @@ def plan_mount(config: Config, context: StageContext) -> list[Action]:
     missing: before anything is mounted."""
     from ..files.relabel import policy_file_contexts
     from ..plan_tools import check_tools
-    from .mount_rules import mount_argv, mountable, target_path
+    from .mount_rules import mount_argv, mount_point, mountable, target_path
 
     root, state = context.options.root, context.options.state_file
     chosen = mountable(config)
@@ -81,7 +81,7 @@ def plan_mount(config: Config, context: StageContext) -> list[Action]:
         require_setfiles()  # before the first mount point is made
     actions: list[Action] = []
     for fs in chosen:
-        target = target_path(root, fs.path or "/")
+        target = target_path(root, mount_point(fs))
         argv = tuple(mount_argv(fs, target))
         actions.append(MountFilesystem(argv, root, target, state, contexts))
     return actions
@@ -91,7 +91,7 @@ def plan_umount(config: Config, context: StageContext) -> list[Action]:
     """The umount stage's actions, deepest mount first. Raises IgnitionError when `umount`
     is not on PATH and there is anything to unmount."""
     from ..plan_tools import check_tools
-    from .mount_rules import target_path, unmount_order
+    from .mount_rules import mount_point, target_path, unmount_order
 
     root = context.options.root
     chosen = unmount_order(config)
@@ -99,4 +99,4 @@ def plan_umount(config: Config, context: StageContext) -> list[Action]:
         assert config.storage is not None
         last = list(config.storage.filesystems).index(chosen[-1])
         check_tools({"umount": f"$.storage.filesystems.{last}.path"})
-    return [UnmountFilesystem(target_path(root, fs.path or "/")) for fs in chosen]
+    return [UnmountFilesystem(target_path(root, mount_point(fs))) for fs in chosen]

@@ -23,6 +23,18 @@ def unmount_order(config: Config) -> list[Filesystem]:
     return sorted(mountable(config), key=lambda fs: depth(fs.path or "/"), reverse=True)
 
 
+# Flatcar's /usr/share/oem is a symlink to /oem: its mount stage mounts the OEM partition
+# asked for there at /oem itself (its patch 0016).
+_OEM_DEVICE = "/dev/disk/by-label/OEM"
+
+
+def mount_point(fs: Filesystem) -> str:
+    """Where fs is mounted, relative to the root: its path, except Flatcar's OEM partition
+    at /usr/share/oem, mounted at /oem."""
+    path = fs.path or "/"
+    return "/oem" if path == "/usr/share/oem" and fs.device == _OEM_DEVICE else path
+
+
 def target_path(root: str, path: str) -> str:
     """root joined with path (absolute in the config), normalized."""
     return os.path.normpath(os.path.join(root, path.lstrip("/")))

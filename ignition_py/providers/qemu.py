@@ -1,5 +1,6 @@
-"""`qemu`: the fw_cfg entry opt/com.coreos/config, read from sysfs (the qemu_fw_cfg
-module loaded when its directory is missing). A missing entry is an empty config.
+"""`qemu`: the fw_cfg entry opt/org.flatcar-linux/config (Flatcar's, its patch 0007) or
+opt/com.coreos/config, read from sysfs (the qemu_fw_cfg module loaded when its directory
+is missing). No entry is an empty config.
 
 The kernel's sysfs read of fw_cfg costs O(offset) per call and hands out at most a page
 per call, so the number of read() calls decides the speed: the whole blob is read into
@@ -18,17 +19,26 @@ from .platform import Platform, ProviderContext, register
 
 FW_CFG = Path("/sys/firmware/qemu_fw_cfg")
 ENTRY = "by_name/opt/com.coreos/config"
+FLATCAR_ENTRY = "by_name/opt/org.flatcar-linux/config"
 
 
 def read_fw_cfg_config(root: Path, log: Logger) -> bytes:
-    entry = root / ENTRY
-    try:
-        size = int((entry / "size").read_text().strip())
-    except FileNotFoundError:
-        log.info("QEMU firmware config was not found. Ignoring...")
-        return b""
-    except (OSError, ValueError) as err:
-        raise ConfigError(f"couldn't read QEMU firmware config size: {err}") from err
+    """The config of the first fw_cfg entry there, Flatcar's first (Flatcar tries both in
+    Go's random map order), b"" for none. Raises ConfigError when it cannot be read."""
+    for name in (FLATCAR_ENTRY, ENTRY):
+        entry = root / name
+        try:
+            size = int((entry / "size").read_text().strip())
+        except FileNotFoundError:
+            log.info("QEMU firmware config was not found. Ignoring...")
+            continue
+        except (OSError, ValueError) as err:
+            raise ConfigError(f"couldn't read QEMU firmware config size: {err}") from err
+        return _read_entry(entry, size, log)
+    return b""
+
+
+def _read_entry(entry: Path, size: int, log: Logger) -> bytes:
     if size > CONFIG_SIZE_LIMIT:
         raise TooLargeError(f"the QEMU firmware config ({size} bytes)", CONFIG_SIZE_LIMIT)
     buffer = bytearray(size + 1)  # one guard byte to notice a blob longer than announced

@@ -1,7 +1,9 @@
 """`vmware`: the guestinfo variables ignition.config.data and
 ignition.config.data.encoding ("", base64/b64, gz/gzip, gzip+base64 and its spellings),
 read with open-vm-tools' vmware-rpctool; variables set directly win over the same ones
-in the OVF environment (guestinfo.ovfenv)."""
+in the OVF environment (guestinfo.ovfenv). As Flatcar's (its patch 0009): without
+ignition.config.data, coreos.config.data and its encoding; without either, the config at
+ignition.config.url or else coreos.config.url."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from ..errors import ConfigError, IgnitionError
 from ..system.guest_properties import RPCTOOL, guestinfo_get
 from .platform import NoProviderError, Platform, ProviderContext, register
 
-DATA = "ignition.config.data"
+DATA = "ignition.config.data"  # what delete_config clears
 ENCODING = "ignition.config.data.encoding"
 OVF_NS = "{http://schemas.dmtf.org/ovf/environment/1}"
 
@@ -70,15 +72,23 @@ def fetch(context: ProviderContext) -> bytes:
             log.debug("using OVF environment from guestinfo")
         except ElementTree.ParseError as err:
             log.warning(f"failed to parse OVF environment: {err}. Continuing...")
-    data = guestinfo_get(DATA, log)
-    if data is None:
-        data = ovf.get(f"guestinfo.{DATA}", "")
-    encoding = guestinfo_get(ENCODING, log)
-    if encoding is None:
-        encoding = ovf.get(f"guestinfo.{ENCODING}", "")
-    if not data:
+
+    def variable(key: str) -> str:
+        value = guestinfo_get(key, log)
+        return ovf.get(f"guestinfo.{key}", "") if value is None else value
+
+    for prefix in ("ignition", "coreos"):
+        data = variable(f"{prefix}.config.data")
+        if data:
+            return decode(data, variable(f"{prefix}.config.data.encoding").strip())
+    url = variable("ignition.config.url") or variable("coreos.config.url")
+    if not url:
+        log.info("no config URL provided")
         return b""
-    return decode(data, encoding.strip())
+    from ..resources.urls import shown_url
+
+    log.debug(f"found url: {shown_url(url)}")
+    return context.fetcher.fetch_bytes(url)
 
 
 register(Platform("vmware", fetch))

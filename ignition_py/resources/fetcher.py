@@ -47,9 +47,9 @@ def _no_credentials() -> Credentials | None:
 
 
 class Fetcher:
-    """Upstream's resource.Fetcher: opens a Resource (data, http(s), tftp, s3, arn or gs URL)
-    as a stream with its compression and hash applied, with the config's timeouts, proxy
-    and CAs (configure). Offline it raises NeedNetError for a source that needs the
+    """Upstream's resource.Fetcher: opens a Resource (data, http(s), tftp, s3, arn, gs URL,
+    or Flatcar's oem) as a stream with its compression and hash applied, with the config's
+    timeouts, proxy and CAs (configure). Offline it raises NeedNetError for a source that needs the
     network; other failures raise FetchError (NotFoundError for a 404 or a missing TFTP
     file, UnsupportedSchemeError for any other scheme)."""
 
@@ -188,6 +188,10 @@ class Fetcher:
             chunks = tftp_chunks(url, self.http.settings.total_timeout)
         elif scheme == "data":
             chunks = iter([decode_data_url(url)])
+        elif scheme == "oem":
+            from .oem import oem_chunks
+
+            chunks = oem_chunks(url)
         elif scheme in ("s3", "arn"):
             from .s3 import open_s3
 

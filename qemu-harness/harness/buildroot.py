@@ -100,11 +100,17 @@ def agent_binary(root: Path, binary: Path | None) -> Iterator[None]:
 
 
 def dracut_in_build_root(
-    kernel: Kernel, deb: Path, output: Path, modules: str, binary: Path | None = None
+    kernel: Kernel,
+    deb: Path,
+    output: Path,
+    modules: str,
+    binary: Path | None = None,
+    flavour: str = "",
 ) -> None:
     """The userspace half of an initramfs (no kernel modules) at `output`, made by the build
     root's own dracut with `--add ignition` after installing `deb` (agent `binary` in
-    place of the package's launcher when given)."""
+    place of the package's launcher when given; the module's `flavour`, e.g. flatcar,
+    through IGNITION_PY_FLAVOUR)."""
     root = _build_root()
     with _locked(root):
         install_package(root, kernel, deb)
@@ -112,8 +118,8 @@ def dracut_in_build_root(
         inside = f"/tmp/initramfs-{output.name}"
         with agent_binary(root, binary):
             _in_root(root, kernel, shlex.join([
+                "env", f"IGNITION_PY_FLAVOUR={flavour}",
                 "dracut", "-q", "--force", "--no-hostonly", "--no-kernel", "--kver",
-                kernel.version, "--compress", "zstd", "-m", modules, "--add", "ignition",
-                inside,
+                kernel.version, "--compress", "zstd", "-m", modules, "--add", "ignition", inside,
             ]))  # fmt: skip
         shutil.move(root / inside.lstrip("/"), output)

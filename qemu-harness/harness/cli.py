@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -13,14 +14,15 @@ from typing import Any
 from .console import BootLog
 from .initramfs import AGENTS, build_initramfs
 from .kernel import debian_kernel
+from .oem import OEM_CONFIG_PATH, oem_disk
 from .package import build_deb
-from .platforms import PLATFORMS, delivery_for
+from .platforms import PLATFORMS, Delivery, delivery_for
 from .profile import append_overlay, collect
 from .qemu import Machine, boot
 from .rootfs import base_root_image, fresh_copy
 from .selinux import install_policy
 from .shell import HarnessError, run, say
-from .verify import verify
+from .verify import verify, verify_user_data_boot
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -41,6 +43,13 @@ def _parser() -> argparse.ArgumentParser:
         "--selinux", action="store_true",
         help="give the target image a small SELinux policy's file contexts: the stages label what "
         "they write, and the checks read the labels back",
+    )  # fmt: skip
+    parser.add_argument(
+        "--flatcar-oem", type=Path, metavar="DIR",
+        help="boot as Flatcar does: the module's flatcar flavour, an OEM disk (ext4 labelled "
+        f"OEM) made of DIR's files with the config at {OEM_CONFIG_PATH}, and flatcar.first_boot, "
+        "flatcar.oem.id and flatcar.config.url=oem://... in place of upstream's arguments "
+        "(qemu platform, no fw_cfg)",
     )  # fmt: skip
     parser.add_argument(
         "--profile", action="store_true",
@@ -91,9 +100,15 @@ def main(argv: list[str] | None = None) -> int:
 def _boot(args: argparse.Namespace, out: Path) -> int:
     if args.profile and args.agent != "ignition-py":
         raise HarnessError("--profile profiles ignition-py's stages: use --agent ignition-py")
+    if args.flatcar_oem is not None and args.platform != "qemu":
+        raise HarnessError("--flatcar-oem boots the qemu platform (the config is on the OEM disk)")
     from ignition_py.config.parse import parse_config
+    from ignition_py.user_data import cloud_init_kind
 
-    parsed = parse_config(args.config.read_bytes())
+    raw = args.config.read_bytes()
+    # user data for cloud-init: the boot must go on with no Ignition changes
+    user_data = cloud_init_kind(raw)
+    parsed = parse_config(b"" if user_data else raw)
     kernel = debian_kernel()
     pristine_image = base_root_image()
     root = fresh_copy(pristine_image, out / "root.img")
@@ -104,19 +119,33 @@ def _boot(args: argparse.Namespace, out: Path) -> int:
     run(["truncate", "-s", args.data_disk, str(data)])
     # the package the image is built from: named before the build, as the tree may change
     package = build_deb().name if args.agent != "debian" else None
-    initramfs = build_initramfs(kernel, args.agent, out / "initramfs.img")
+    flavour = "flatcar" if args.flatcar_oem is not None else ""
+    initramfs = build_initramfs(kernel, args.agent, out / "initramfs.img", flavour)
     if args.profile:
         append_overlay(initramfs, out)
     config_copy = out / "config.ign"
     config_copy.write_bytes(args.config.read_bytes())
     delivery = delivery_for(args.platform, config_copy, out)
+    disks = [root, data]
+    first_boot = None
+    if args.flatcar_oem is not None:
+        oem, oem_tree = oem_disk(args.flatcar_oem, config_copy, out)
+        disks.append(oem)
+        os.environ["IGNITION_OEM_LOOKASIDE_DIR"] = str(oem_tree)  # what verify reads oem:// from
+        delivery = Delivery()
+        first_boot = (
+            "flatcar.first_boot=1",
+            f"flatcar.oem.id={args.platform}",
+            f"flatcar.config.url=oem://{OEM_CONFIG_PATH}",
+        )
     relay = None
     if delivery.metadata is not None:
         delivery.metadata.start()
         relay = delivery.metadata.relay_command()
-    machine = Machine(kernel, initramfs, [root, data], args.platform, delivery.fw_cfg_config,
+    machine = Machine(kernel, initramfs, disks, args.platform, delivery.fw_cfg_config,
                       delivery.cdrom, relay)  # fmt: skip
     machine.kernel_args = _kernel_args(delivery.kernel_args, args.kernel_arg)
+    machine.first_boot_args = first_boot
     say(f"booting ({args.agent} agent, platform {args.platform}); log in {out / 'serial.log'}")
     try:
         log, status = boot(machine, args.timeout, out / "serial.log")
@@ -126,6 +155,7 @@ def _boot(args: argparse.Namespace, out: Path) -> int:
     say(f"VM ended after {log.milestones.get('qemu_exit', float('nan')):.1f} s")
     summary = _summary(log, status, initramfs, args)
     summary["package"] = package
+    summary["flavour"] = flavour
     if delivery.metadata is not None:
         summary["metadata_requests"] = [f"{r.method} {r.path}" for r in delivery.metadata.requests]
     failed = _report_failure(log)
@@ -133,7 +163,9 @@ def _boot(args: argparse.Namespace, out: Path) -> int:
         reports = collect(root, out / "profile")
         say(f"profiles of {len(reports)} stages in {out / 'profile'}")
     checks = []
-    if not failed and parsed.config is not None:
+    if not failed and user_data:
+        checks = verify_user_data_boot([root, data])
+    elif not failed and parsed.config is not None:
         checks = verify(parsed.config, [root, data], pristine_image)
         for check in checks:
             print(check)

@@ -59,8 +59,10 @@ def _kernel_half(kernel: Kernel) -> Path:
     return image
 
 
-def _user_half(kernel: Kernel, agent: str) -> Path:
+def _user_half(kernel: Kernel, agent: str, flavour: str) -> Path:
     if agent == "debian":
+        if flavour:
+            raise HarnessError("Debian's own module has no flavours: use --agent ignition-py")
         if not DEBIAN_MODULE.joinpath("ignition").exists():
             raise HarnessError("Go Ignition's dracut module is missing: apt-get install ignition")
         key = digest_of([DEBIAN_MODULE], kernel.version, COMMON_MODULES)
@@ -75,8 +77,8 @@ def _user_half(kernel: Kernel, agent: str) -> Path:
             if not UPSTREAM_BINARY.exists():
                 raise HarnessError(f"upstream's binary is missing: {UPSTREAM_BINARY}")
             sources.append(UPSTREAM_BINARY)
-        key = digest_of(sources, kernel.version, COMMON_MODULES, *PACKAGES)
-    where = cache_dir("initramfs", f"{agent}-{key}")
+        key = digest_of(sources, kernel.version, COMMON_MODULES, *PACKAGES, *flavour.split())
+    where = cache_dir("initramfs", "-".join([agent, *flavour.split(), key]))
     image = where / "user.img"
     if not image.exists():
         say(f"building the userspace half of the initramfs with the {agent} agent")
@@ -86,17 +88,18 @@ def _user_half(kernel: Kernel, agent: str) -> Path:
         else:
             binary = UPSTREAM_BINARY if agent == "upstream" else None
             dracut_in_build_root(kernel, deb, partial, f"{COMMON_MODULES} {DISTRO_MODULE}",
-                                 binary)  # fmt: skip
+                                 binary, flavour)  # fmt: skip
         partial.rename(image)
     return image
 
 
-def build_initramfs(kernel: Kernel, agent: str, output: Path) -> Path:
-    """The whole initramfs for `agent` at `output` (a copy of the cached halves)."""
+def build_initramfs(kernel: Kernel, agent: str, output: Path, flavour: str = "") -> Path:
+    """The whole initramfs for `agent` at `output` (a copy of the cached halves), the
+    module built with `flavour` ("" or "flatcar")."""
     if agent not in AGENTS:
         raise HarnessError(f"unknown agent {agent!r}: one of {', '.join(AGENTS)}")
     with output.open("wb") as out:
-        for half in (_kernel_half(kernel), _user_half(kernel, agent)):
+        for half in (_kernel_half(kernel), _user_half(kernel, agent, flavour)):
             with half.open("rb") as part:
                 shutil.copyfileobj(part, out)
     return output

@@ -35,7 +35,7 @@ MACHINE_KERNEL_ARGS = (
 )
 GUEST_MAC = "52:54:00:12:34:56"  # fixed, so that `ifname=NAME:MAC` can name the interface
 HARNESS_KERNEL_ARGS = (
-    "root=LABEL=root rw rootfstype=ext4 ignition.firstboot=1 rd.shell=0 "
+    "root=LABEL=root rw rootfstype=ext4 rd.shell=0 "
     "rd.emergency=poweroff systemd.journald.forward_to_console=1 systemd.show_status=1"
 )
 
@@ -199,10 +199,15 @@ class Machine:
     memory_mib: int = 1024
     extra_args: list[str] = field(default_factory=list)
     kernel_args: list[str] = field(default_factory=list)  # appended: later ones win
+    # what says "first boot, on this platform": upstream's arguments unless replaced
+    first_boot_args: tuple[str, ...] | None = None
 
     def vm(self) -> VM:
         needs_network = self.metadata_relay is not None
-        append = f"{HARNESS_KERNEL_ARGS} ignition.platform.id={self.platform} "
+        first_boot = self.first_boot_args
+        if first_boot is None:
+            first_boot = ("ignition.firstboot=1", f"ignition.platform.id={self.platform}")
+        append = " ".join((HARNESS_KERNEL_ARGS, *first_boot)) + " "
         append += "rd.neednet=1" if needs_network else "rd.neednet=0"
         append = " ".join([append, *self.kernel_args])
         netdev = None

@@ -53,8 +53,15 @@ class UncheckableError(Exception):
 
 
 def _resource_bytes(resource: Resource) -> bytes:
-    if resource.source and scheme_of(resource.source) != "data":
-        raise UncheckableError(f"{scheme_of(resource.source)}: contents fetched by the VM")
+    scheme = scheme_of(resource.source or "")
+    if scheme == "oem" and os.environ.get("IGNITION_OEM_LOOKASIDE_DIR"):
+        # the OEM disk's files, from the host's copy (the harness made the disk from it)
+        from ignition_py.log import Logger
+        from ignition_py.resources.fetcher import Fetcher
+
+        return read_contents(resource, Fetcher(Logger("harness-verify"))).read()
+    if resource.source and scheme != "data":
+        raise UncheckableError(f"{scheme}: contents fetched by the VM")
     return read_contents(resource, None).read()
 
 
@@ -413,3 +420,25 @@ def verify(config: Config, images: list[Path], pristine_image: Path | None = Non
         )
         checks.extend(check_tree(config, trees))
     return checks
+
+
+IGNORED_USER_DATA = "not an Ignition config: ignoring it"
+
+
+def verify_user_data_boot(images: list[Path]) -> list[Check]:
+    """A boot whose user data is cloud-init's, not an Ignition config: the target booted,
+    Ignition finished, and it said (at info priority) that it left the user data alone."""
+    with mounted_read_only(images[0]) as root:
+        marker = (root / DONE_MARKER.lstrip("/")).exists()
+        lines = _journal(root, "SYSLOG_IDENTIFIER=ignition")
+    said = [e for e in lines if IGNORED_USER_DATA in str(e.get("MESSAGE"))]
+    finished = any("Ignition finished successfully" in str(e.get("MESSAGE")) for e in lines)
+    return [
+        Check("target system booted (marker written after multi-user)", marker),
+        Check("journal: Ignition finished successfully", finished),
+        Check(
+            "journal: the user data was left to cloud-init (info line)",
+            bool(said) and all(e.get("PRIORITY") == "6" for e in said),
+            "; ".join(str(e.get("MESSAGE")) for e in said) or "no such line",
+        ),
+    ]

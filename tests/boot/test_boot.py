@@ -183,3 +183,56 @@ def test_bad_config_fails_the_boot_visibly_and_touches_no_disk(tmp_path: Path) -
     with (tmp_path / "vm" / "data.img").open("rb") as disk:
         while chunk := disk.read(16 << 20):
             assert not chunk.strip(b"\0"), "the data disk was written to"
+
+
+FLATCAR = REPO / "tests" / "fixtures" / "flatcar"
+
+
+def _skip_unless_parse_config_takes(config: Path) -> None:
+    from ignition_py.config.parse import parse_config
+
+    parsed = parse_config(config.read_bytes())
+    if parsed.config is None or parsed.report.has_errors:
+        reason = (
+            f"{config.name}: parse_config does not accept spec 2.3 yet (Flatcar's legacy configs "
+            "come with the config/legacy package): the same boot with the 3.4 config runs"
+        )
+        print(reason)
+        pytest.skip(reason)
+
+
+@pytest.mark.parametrize("spec", ["3.4", "2.3"])
+def test_flatcar_boot_from_the_oem_partition(tmp_path: Path, spec: str) -> None:
+    """Flatcar's way: the module's flatcar flavour, flatcar.first_boot and flatcar.oem.id in
+    place of upstream's arguments, the config at flatcar.config.url=oem://... on the OEM
+    partition (mounted at /oem before the fetch stages), and a file whose contents are an
+    oem:// source."""
+    config = FLATCAR / f"oem-config-{spec}.ign"
+    if spec != "3.4":
+        _skip_unless_parse_config_takes(config)
+    status, output, summary = boot(config, tmp_path, "--flatcar-oem", str(FLATCAR / "oem"))
+    assert status == 0, output[-4000:]
+    assert summary["flavour"] == "flatcar"
+    checks = {c["what"]: c for c in summary["checks"]}
+    assert checks["file /etc/flatcar-oem-motd"]["ok"], checks["file /etc/flatcar-oem-motd"]
+    serial = _serial(tmp_path)
+    assert "flatcar.config.url=oem:///harness/config.ign" in serial
+    assert "ignition.firstboot" not in serial
+    # the config came from the kernel command line (oem://), not from a fw_cfg entry
+    assert "fetch" not in summary["stages_seconds"]
+
+
+def test_cloud_config_user_data_on_aws_boots_without_ignition_changes(tmp_path: Path) -> None:
+    """User data that is a #cloud-config (Flatcar's patch 0011): Ignition takes it as no
+    config, says so at info priority, and the boot goes on for cloud-init to use it."""
+    user_data = FLATCAR / "user-data.cloud-config"
+    status, output, summary = boot(user_data, tmp_path, "--platform", "aws")
+    assert status == 0, output[-4000:]
+    assert "GET /2019-10-01/user-data" in summary["metadata_requests"]
+    checks = {c["what"]: c for c in summary["checks"]}
+    assert set(checks) == {
+        "target system booted (marker written after multi-user)",
+        "journal: Ignition finished successfully",
+        "journal: the user data was left to cloud-init (info line)",
+    }
+    assert all(c["ok"] for c in checks.values()), checks

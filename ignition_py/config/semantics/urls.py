@@ -62,7 +62,8 @@ def url_problem(url: str, version: Version) -> str | None:
     scheme, problem = parse_problem(url)
     if problem is not None:
         return problem
-    if scheme in ("http", "https", "tftp"):
+    # oem: Flatcar's OEM partition files, in every spec version (its patches 0012, 0013).
+    if scheme in ("http", "https", "tftp", "oem"):
         return None
     if scheme == "gs" and version.at_least(V3_2):
         return None

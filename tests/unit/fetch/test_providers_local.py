@@ -20,6 +20,7 @@ from ignition_py.log import Logger
 from ignition_py.providers import PLATFORMS, UNSUPPORTED, ProviderContext, get_platform
 from ignition_py.providers.catalog import PROVIDER_MODULES, load_all
 from ignition_py.providers.vmware import decode, ovf_properties
+from ignition_py.resources.errors import NeedNetError
 from ignition_py.resources.fetcher import Fetcher
 
 LOG = Logger("test", to_stdout=True)
@@ -115,12 +116,14 @@ def test_vmware_provider_reads_guestinfo(
     assert get_platform("vmware").fetch(context) == config
 
 
-def test_cmdline_last_url_wins_and_empty_is_ignored(
+def test_cmdline_last_url_wins_and_a_last_empty_one_leaves_none(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cmdline = tmp_path / "cmdline"
     cmdline.write_text("quiet ignition.config.url=http://a/1 ignition.config.url= x=y\n")
     monkeypatch.setenv("IGNITION_KERNEL_CMDLINE_PATH", str(cmdline))
+    assert cmdline_config_url(LOG) is None  # as v2.26.0: "no config URL provided"
+    cmdline.write_text("ignition.config.url= ignition.config.url=http://a/1 ignition.config.url\n")
     assert cmdline_config_url(LOG) == "http://a/1"
     cmdline.write_text("ignition.config.url=http://a/1 ignition.config.url=tftp://b/2\n")
     assert cmdline_config_url(LOG) == "tftp://b/2"
@@ -145,3 +148,27 @@ def test_vmware_gzip_goes_through_the_content_pipeline() -> None:
     with pytest.raises(ConfigError, match=r"unable to decode guestinfo config \(gzip\): .*gzip"):
         decode("not gzip at all", "gzip")
     assert decode(gzip.compress(b"{}").decode("latin-1"), "gz") == b"{}"
+
+
+@pytest.mark.runs_programs  # a stand-in vmware-rpctool script on PATH, the command boundary
+def test_vmware_flatcar_fallbacks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Flatcar's patch 0009: coreos.config.data without ignition.config.data, then the
+    config at ignition.config.url or coreos.config.url."""
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    config = b'{"ignition":{"version":"3.4.0"}}'
+    context = ProviderContext(Fetcher(LOG, offline=True), LOG, 5)
+    encoded = base64.b64encode(config).decode()
+    fake_rpctool(tmp_path, {"coreos.config.data": encoded, "coreos.config.data.encoding": "b64"})
+    assert get_platform("vmware").fetch(context) == config
+    fake_rpctool(tmp_path, {"ignition.config.data": "{}", "coreos.config.data": encoded})
+    assert get_platform("vmware").fetch(context) == b"{}"
+    source = tmp_path / "c.ign"
+    source.write_bytes(config)
+    monkeypatch.setenv("IGNITION_OEM_LOOKASIDE_DIR", str(tmp_path))
+    fake_rpctool(tmp_path, {"coreos.config.url": "oem:///c.ign"})
+    assert get_platform("vmware").fetch(context) == config
+    fake_rpctool(tmp_path, {"ignition.config.url": "http://h/c", "coreos.config.url": "x"})
+    with pytest.raises(NeedNetError):
+        get_platform("vmware").fetch(context)
+    fake_rpctool(tmp_path, {})
+    assert get_platform("vmware").fetch(context) == b""

@@ -77,3 +77,16 @@ def test_blob_shorter_than_announced_fails(tmp_path: Path) -> None:
 def test_blob_longer_than_announced_fails(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="missing EOF"):
         read_fw_cfg_config(fw_cfg_dir(tmp_path, b"{}{}{}", size=2), LOG)
+
+
+def test_flatcar_entry_is_read_and_comes_first(tmp_path: Path) -> None:
+    from ignition_py.providers.qemu import FLATCAR_ENTRY
+
+    flatcar = b'{"ignition":{"version":"3.4.0"}}'
+    entry = tmp_path / FLATCAR_ENTRY
+    entry.mkdir(parents=True)
+    (entry / "raw").write_bytes(flatcar)
+    (entry / "size").write_text(f"{len(flatcar)}\n")
+    assert read_fw_cfg_config(tmp_path, LOG) == flatcar
+    fw_cfg_dir(tmp_path, b'{"ignition":{"version":"3.0.0"}}')
+    assert read_fw_cfg_config(tmp_path, LOG) == flatcar

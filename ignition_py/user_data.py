@@ -1,0 +1,60 @@
+"""User data that is not an Ignition config, as Flatcar's Ignition recognises it (its
+patch 0011): a `#cloud-config`, a `#!` script or a MIME multipart/mixed archive, each
+possibly gzipped. Flatcar treats such user data as no config at all, so that the distro's
+cloud-init (coreos-cloudinit) reads it instead; anything else that is not JSON stays an
+error."""
+
+from __future__ import annotations
+
+_TOKEN = frozenset(b"!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+
+def cloud_init_kind(raw: bytes) -> str | None:
+    """ "a cloud-config", "a script" or "a MIME multipart archive" for user data Flatcar
+    hands to cloud-init (checked after gunzipping, when it is gzip), else None."""
+    data = _gunzipped(raw)
+    first = data.split(b"\n", 1)[0]
+    if first.decode("utf-8", "replace").rstrip() == "#cloud-config":
+        return "a cloud-config"
+    if first.startswith(b"#!"):
+        return "a script"
+    if b"multipart/mixed" in _content_type(data):
+        return "a MIME multipart archive"
+    return None
+
+
+def _gunzipped(raw: bytes) -> bytes:
+    # Go's gzip reader: a bad stream after a good header leaves the bytes as they were.
+    if not raw.startswith(b"\x1f\x8b"):
+        return raw
+    import gzip
+    import zlib
+
+    try:
+        return gzip.decompress(raw)
+    except (OSError, EOFError, zlib.error):
+        return raw
+
+
+def _content_type(data: bytes) -> bytes:
+    """The first Content-Type of the MIME header block `data` starts with, as Go's
+    textproto.ReadMIMEHeader reads it; b"" when there is no well-formed block."""
+    lines = data.split(b"\n")
+    headers: list[tuple[bytes, bytes]] = []
+    for index, line in enumerate(lines):
+        if index == len(lines) - 1:
+            return b""  # the block never ended: Go's reader stops at EOF with an error
+        line = line.removesuffix(b"\r")
+        if not line:
+            return next((v for k, v in headers if k == b"content-type"), b"")
+        if line[:1] in (b" ", b"\t"):
+            if not headers:
+                return b""
+            key, value = headers[-1]
+            headers[-1] = (key, value + b" " + line.strip())
+            continue
+        key, colon, value = line.partition(b":")
+        if not colon or not key or any(byte not in _TOKEN for byte in key):
+            return b""
+        headers.append((key.lower(), value.strip()))
+    return b""
