@@ -14,7 +14,7 @@ from ..semantics.urls import data_url_problem, parse_problem
 _GUID = re.compile(
     r"^(|[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})$"
 )
-_FORMATS = ("ext4", "btrfs", "xfs", "swap", "vfat")
+_FORMATS = ("ext4", "btrfs", "xfs", "swap", "vfat")  # 2.0: the first three
 _LABEL_LIMITS = {"ext4": 16, "btrfs": 256, "xfs": 12, "swap": 15, "vfat": 11}
 _UNIT_EXTS: tuple[str, ...] = (
     ".service",
@@ -58,12 +58,12 @@ def check_rules(config: dict[str, Any], minor: int) -> list[Entry]:
     ignition = config.get("ignition", {})
     refs = ignition.get("config", {})
     for i, ref in enumerate(refs.get("append", [])):
-        _reference(ref, ("ignition", "config", "append", i), found)
+        _reference(ref, minor, ("ignition", "config", "append", i), found)
     if "replace" in refs:
-        _reference(refs["replace"], ("ignition", "config", "replace"), found)
+        _reference(refs["replace"], minor, ("ignition", "config", "replace"), found)
     cas = ignition.get("security", {}).get("tls", {}).get("certificateAuthorities", [])
     for i, ca in enumerate(cas):
-        _reference(ca, ("ignition", "security", "tls", "certificateAuthorities", i), found)
+        _reference(ca, minor, ("ignition", "security", "tls", "certificateAuthorities", i), found)
     storage = config.get("storage", {})
     _storage(storage, minor, found)
     for i, unit in enumerate(config.get("systemd", {}).get("units", [])):
@@ -76,16 +76,17 @@ def check_rules(config: dict[str, Any], minor: int) -> list[Entry]:
     return found.entries
 
 
-def url_problem(url: str) -> str | None:
-    """2.x's validateURL: http, https, oem, tftp, s3 and data URLs; "" is no URL."""
+def url_problem(url: str, minor: int) -> str | None:
+    """2.x's validateURL: http, https, oem and data URLs, from 2.1 on tftp and s3 too; ""
+    is no URL."""
     if url == "":
         return None
     scheme, problem = parse_problem(url)
     if problem is not None:
         return problem
-    if scheme in ("http", "https", "oem", "tftp"):
+    if scheme in ("http", "https", "oem") or (scheme == "tftp" and minor >= 1):
         return None
-    if scheme == "s3":
+    if scheme == "s3" and minor >= 1:
         query = url.partition("?")[2].partition("#")[0]
         values = parse_qs(query, keep_blank_values=True).get("versionId")
         return "invalid S3 object VersionId" if values is not None and values[0] == "" else None
@@ -94,9 +95,9 @@ def url_problem(url: str) -> str | None:
     return "invalid url scheme"
 
 
-def _reference(ref: dict[str, Any], path: JsonPath, found: _Found) -> None:
+def _reference(ref: dict[str, Any], minor: int, path: JsonPath, found: _Found) -> None:
     source = ref.get("source", "")
-    problem = url_problem(source)
+    problem = url_problem(source, minor)
     if problem is not None:
         found.error((*path, "source"), problem)
     _headers(ref, source, path, found)
@@ -144,7 +145,7 @@ def _storage(storage: dict[str, Any], minor: int, found: _Found) -> None:
     for i, raid in enumerate(storage.get("raid", [])):
         _raid(raid, ("storage", "raid", i), found)
     for i, fs in enumerate(storage.get("filesystems", [])):
-        _filesystem(fs, ("storage", "filesystems", i), found)
+        _filesystem(fs, minor, ("storage", "filesystems", i), found)
     for kind in ("files", "directories", "links"):
         for i, node in enumerate(storage.get(kind, [])):
             _node(node, kind, minor, ("storage", kind, i), found)
@@ -236,7 +237,7 @@ def _raid(raid: dict[str, Any], path: JsonPath, found: _Found) -> None:
         found.error((*path, "devices"), "path not absolute")
 
 
-def _filesystem(fs: dict[str, Any], path: JsonPath, found: _Found) -> None:
+def _filesystem(fs: dict[str, Any], minor: int, path: JsonPath, found: _Found) -> None:
     mount = fs.get("mount")
     if mount is None and "path" not in fs:
         found.error(path, "filesystem is missing mount or path")
@@ -253,7 +254,7 @@ def _filesystem(fs: dict[str, Any], path: JsonPath, found: _Found) -> None:
             found.error(path, "cannot use both create object and mount-level options field")
         found.warning(path, "the create object has been deprecated in favor of mount-level options")
     fs_format = mount.get("format", "")
-    if fs_format not in _FORMATS:
+    if fs_format not in _FORMATS[: 3 if minor == 0 else 5]:
         found.error((*path, "mount", "format"), "invalid filesystem format")
     if _path_problem(mount.get("device", "")):
         found.error((*path, "mount", "device"), "path not absolute")
@@ -289,7 +290,7 @@ def _node(node: dict[str, Any], kind: str, minor: int, path: JsonPath, found: _F
     if contents.get("compression", "") not in ("", "gzip"):
         found.error((*cpath, "compression"), "invalid compression method")
     source = contents.get("source", "")
-    problem = url_problem(source)
+    problem = url_problem(source, minor)
     if problem is not None:
         found.error((*cpath, "source"), f'invalid url "{source}": {problem}')
     _headers(contents, source, cpath, found)

@@ -34,7 +34,7 @@ def from_spec1(tree: dict[str, Any]) -> tuple[dict[str, Any], PathMap]:
                     "user": {"id": old_file.get("uid", 0)},
                     "group": {"id": old_file.get("gid", 0)},
                     "mode": old_file.get("mode", 0),
-                    "contents": {"source": "data:," + quote(old_file.get("contents", ""), safe="")},
+                    "contents": {"source": _data_url(old_file.get("contents", ""))},
                 }
             )
     out: dict[str, Any] = {
@@ -54,6 +54,11 @@ def from_spec1(tree: dict[str, Any]) -> tuple[dict[str, Any], PathMap]:
         if section in tree:
             out[section] = tree[section]
     return out, moved
+
+
+def _data_url(text: str) -> str:
+    # dataurl.EscapeString: every byte but RFC 2396's unreserved ones percent-escaped.
+    return "data:," + quote(text, safe="!*'()")
 
 
 def spec1_path(moved: PathMap, path: JsonPath) -> JsonPath:
