@@ -8,7 +8,7 @@ from .build import build
 from .decode import decode
 from .model import Config
 from .normalize import normalize
-from .report import Entry, Report
+from .report import Entry, JsonPath, Report, Severity
 from .schema_check import check_schema
 from .semantics import check_semantics
 from .translate import translate
@@ -17,7 +17,6 @@ from .versions import V3_1, Version
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from typing import Any
 
 
 class Parsed:
@@ -63,12 +62,18 @@ def parse_config(raw: bytes | str) -> Parsed:
         return result
     result.version = version
     tree = decoded.tree
-    place = decoded.positions.place
+    place: Callable[[Entry], Entry] = decoded.positions.place
+    # What the 1/2.x rules said already: the 3.1 rules do not say it twice.
+    seen: set[tuple[Severity, JsonPath | None, str]] = set()
     if version.major < 3:
-        tree = _from_legacy(tree, version, result.report, place)
+        from .legacy.parse import parse_legacy  # here only: 3.x configs never load it
+
+        tree, entries, origin = parse_legacy(tree, version)
+        result.report.extend(place(e) for e in entries)
         if tree is None:
             return result
-        version, place = V3_1, _translated
+        seen = {(e.severity, e.path, e.message) for e in result.report}
+        version, place = V3_1, _translated(place, origin)
     key_warnings = Report()
     canonical = normalize(tree, Config, version, key_warnings)
     schema_errors = check_schema(canonical, version)
@@ -82,24 +87,24 @@ def parse_config(raw: bytes | str) -> Parsed:
     config = build(Config, canonical)
     # Upstream's order: the rules first, then keys it did not use.
     for entry in [*check_semantics(config, version), *key_warnings]:
-        result.report.add(place(entry))
+        found = place(entry)
+        if (found.severity, found.path, entry.message) not in seen:
+            result.report.add(found)
     result.config = translate(config, version)
     return result
 
 
-def _from_legacy(
-    tree: Any, version: Version, report: Report, place: Callable[[Entry], Entry]
-) -> dict[str, Any] | None:
-    """A spec 1/2.x tree -> its spec 3.1 tree (None on errors); problems go to `report`,
-    placed in the original text. Imported here only: 3.x configs never load it."""
-    from .legacy.parse import parse_legacy
+def _translated(
+    place: Callable[[Entry], Entry], origin: Callable[[JsonPath], JsonPath | None]
+) -> Callable[[Entry], Entry]:
+    """Placing a problem of the 3.1 translation of a 1/2.x config: at the path of the 1/2.x
+    text it came from, where there is one."""
 
-    translated, entries = parse_legacy(tree, version)
-    for entry in entries:
-        report.add(place(entry))
-    return translated
+    def placed(entry: Entry) -> Entry:
+        message = f"in the config translated to spec 3.1: {entry.message}"
+        source = origin(entry.path) if entry.path is not None else None
+        if source is None:
+            return replace(entry, message=message)
+        return place(replace(entry, message=message, path=source))
 
-
-def _translated(entry: Entry) -> Entry:
-    # A problem of the 3.1 translation of a 1/2.x config: its path is not in the text.
-    return replace(entry, message=f"in the config translated to spec 3.1: {entry.message}")
+    return placed
