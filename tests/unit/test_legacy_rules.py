@@ -230,3 +230,16 @@ def test_a_3_1_problem_is_placed_at_the_2_x_text() -> None:
     assert error.message.startswith("in the config translated to spec 3.1: ")
     assert error.path == ("storage", "filesystems", 0, "mount", "device")
     assert error.line == 2
+
+
+def test_a_key_in_another_case_is_read_warned_and_named() -> None:
+    node = {"filesystem": "root", "Path": "/a"}
+    raw = json.dumps({"ignition": {"version": "2.2.0"}, "storage": {"files": [node]}})
+    result = parse_config(raw)
+    assert result.config is not None and result.config.storage is not None
+    assert result.config.storage.files[0].path == "/a"
+    said = [(e.severity, e.message) for e in result.report if e.path and e.path[-1] == "Path"]
+    assert said == [
+        (Severity.WARNING, "Config has unrecognized key: Path"),
+        (Severity.INFO, "Did you mean path instead of Path"),
+    ]

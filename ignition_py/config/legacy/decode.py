@@ -66,6 +66,9 @@ def _object(
             )
         if canonical is None:
             continue
+        if canonical != key:
+            message = f"Did you mean {canonical} instead of {key}"
+            entries.append(Entry(Severity.INFO, message, (*path, key), at_key=True))
         decoded = _value(item, fields[canonical][0], minor, (*path, key), entries)
         if decoded is not None:
             out[canonical] = decoded
