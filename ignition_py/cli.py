@@ -30,7 +30,8 @@ def _parser() -> argparse.ArgumentParser:
         "render",
         help="print the merged, translated config as newest-spec JSON",
         description=(
-            "Parse CONFIG (any spec 3.x), translate it to the newest spec, merge it over the "
+            "Parse CONFIG (spec 3.x, or Flatcar's 2.x or 1), translate it to the newest spec, "
+            "merge it over the "
             "base configs of the system config dir and over any earlier CONFIG, and print it."
         ),
     )

@@ -27,7 +27,8 @@ def add_plan_command(subparsers: Any) -> None:
         "plan",
         help="print what each stage would do, changing nothing",
         description=(
-            "Parse CONFIG (any spec 3.x), merge it over the base configs, and print for each "
+            "Parse CONFIG (spec 3.x, or Flatcar's 2.x or 1), merge it over the base configs, "
+            "and print for each "
             "stage the actions it would take against ROOT and the host's devices. "
             "Nothing is changed."
         ),

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from ..frozen import replace
+from ..typecheck import TYPE_CHECKING
 from .build import build
 from .decode import decode
 from .model import Config
 from .normalize import normalize
-from .report import Report
+from .report import Entry, JsonPath, Report, Severity
 from .schema_check import check_schema
 from .semantics import check_semantics
 from .translate import translate
 from .version_check import detect_version
-from .versions import Version
+from .versions import V3_1, Version
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 
 class Parsed:
@@ -57,19 +61,50 @@ def parse_config(raw: bytes | str) -> Parsed:
             result.report.add(entry)
         return result
     result.version = version
+    tree = decoded.tree
+    place: Callable[[Entry], Entry] = decoded.positions.place
+    # What the 1/2.x rules said already: the 3.1 rules do not say it twice.
+    seen: set[tuple[Severity, JsonPath | None, str]] = set()
+    if version.major < 3:
+        from .legacy.parse import parse_legacy  # here only: 3.x configs never load it
+
+        tree, entries, origin = parse_legacy(tree, version)
+        result.report.extend(place(e) for e in entries)
+        if tree is None:
+            return result
+        seen = {(e.severity, e.path, e.message) for e in result.report}
+        version, place = V3_1, _translated(place, origin)
     key_warnings = Report()
-    canonical = normalize(decoded.tree, Config, version, key_warnings)
+    canonical = normalize(tree, Config, version, key_warnings)
     schema_errors = check_schema(canonical, version)
     if schema_errors:
         # Upstream stops at a value of the wrong type (Go's decoder fails): no rules, no
         # unused keys. We name every such value, in the order of the text.
-        placed = [decoded.positions.place(e) for e in schema_errors]
+        placed = [place(e) for e in schema_errors]
         for entry in sorted(placed, key=lambda e: (e.line or 0, e.column or 0)):
             result.report.add(entry)
         return result
     config = build(Config, canonical)
     # Upstream's order: the rules first, then keys it did not use.
     for entry in [*check_semantics(config, version), *key_warnings]:
-        result.report.add(decoded.positions.place(entry))
+        found = place(entry)
+        if (found.severity, found.path, entry.message) not in seen:
+            result.report.add(found)
     result.config = translate(config, version)
     return result
+
+
+def _translated(
+    place: Callable[[Entry], Entry], origin: Callable[[JsonPath], JsonPath | None]
+) -> Callable[[Entry], Entry]:
+    """Placing a problem of the 3.1 translation of a 1/2.x config: at the path of the 1/2.x
+    text it came from, where there is one."""
+
+    def placed(entry: Entry) -> Entry:
+        message = f"in the config translated to spec 3.1: {entry.message}"
+        source = origin(entry.path) if entry.path is not None else None
+        if source is None:
+            return replace(entry, message=message)
+        return place(replace(entry, message=message, path=source))
+
+    return placed

@@ -1,11 +1,12 @@
-"""Find and judge `ignition.version` before anything else is read."""
+"""Find and judge `ignition.version` (or spec 1's `ignitionVersion`) before anything else is
+read. Spec 1 and 2.0-2.4 are Flatcar's older formats (config/legacy)."""
 
 from __future__ import annotations
 
 from ..typecheck import TYPE_CHECKING
 from .decode import go_kind
 from .report import Entry, Severity
-from .versions import KNOWN_VERSIONS, NEWEST, Version
+from .versions import KNOWN_VERSIONS, LEGACY_2X, NEWEST, SPEC_1, Version
 
 if TYPE_CHECKING:
     from typing import Any
@@ -29,19 +30,15 @@ def detect_version(tree: Any) -> tuple[Version | None, Entry | None]:
         return None, Entry(Severity.ERROR, INVALID_VERSION)
     if not isinstance(tree, dict):
         return None, _go_type_error(tree, "Go value of type util.versionStub", None)
-    if _get_folded(tree, "ignitionversion") is not None:
-        return None, Entry(
-            Severity.ERROR,
-            f"{UNKNOWN_VERSION}: this is a spec 1 config (ignitionVersion); spec 1.x is not "
-            "supported, translate it to spec 3 first",
-            ("ignitionVersion",),
-            at_key=True,
-        )
     ignition = _get_folded(tree, "ignition")
     if ignition is not None and not isinstance(ignition, dict):
         stub = "Go struct field versionStub.Ignition of type struct { Version string }"
         return None, _go_type_error(ignition, stub, ("ignition",))
     raw = _get_folded(ignition, "version") if isinstance(ignition, dict) else None
+    if raw is None or raw == "":
+        spec1 = _get_folded(tree, "ignitionversion")
+        if spec1 is not None:
+            return _spec1_version(spec1)
     if raw is None:
         return None, Entry(Severity.ERROR, INVALID_VERSION)
     if not isinstance(raw, str):
@@ -49,21 +46,29 @@ def detect_version(tree: Any) -> tuple[Version | None, Entry | None]:
     version = Version.parse(raw)
     if version is None:
         return None, Entry(Severity.ERROR, INVALID_VERSION, path)
-    if version in KNOWN_VERSIONS:
+    if version in KNOWN_VERSIONS or version in LEGACY_2X:
         return version, None
     if version.major == 2:
-        message = (
-            f"{UNKNOWN_VERSION} {raw}: spec 2.x is not supported, only spec 3.x; "
-            "translate it first (e.g. with ign-converter)"
-        )
+        message = f"{UNKNOWN_VERSION} {raw}: spec 2.x means 2.0.0 to 2.4.0"
     elif version.major == 1:
-        message = f"{UNKNOWN_VERSION} {raw}: spec 1.x is not supported, only spec 3.x"
+        message = f'{UNKNOWN_VERSION} {raw}: a spec 1 config says `"ignitionVersion": 1` instead'
     elif version > NEWEST and not version.build:
         known = ", ".join(str(v) for v in KNOWN_VERSIONS)
         message = f"{UNKNOWN_VERSION} {raw}: newer than this ignition-py knows ({known})"
     else:
         message = f"{UNKNOWN_VERSION} {raw}"
     return None, Entry(Severity.ERROR, message, path)
+
+
+def _spec1_version(value: Any) -> tuple[Version | None, Entry | None]:
+    # Flatcar (patch 0010) reads `ignitionVersion` when `ignition.version` is empty.
+    path = ("ignitionVersion",)
+    if isinstance(value, bool) or not isinstance(value, int):
+        target = "Go struct field versionStub.IgnitionVersion of type int"
+        return None, _go_type_error(value, target, path)
+    if value == 1:
+        return SPEC_1, None
+    return None, Entry(Severity.ERROR, f"{UNKNOWN_VERSION} {value}: spec 1 is the only one", path)
 
 
 def _go_type_error(value: Any, target: str, path: tuple[str, ...] | None) -> Entry:

@@ -75,4 +75,7 @@ V3_7_EXPERIMENTAL = Version(3, 7, 0, "experimental")
 
 KNOWN_VERSIONS: tuple[Version, ...] = (V3_0, V3_1, V3_2, V3_3, V3_4, V3_5, V3_6, V3_7_EXPERIMENTAL)
 NEWEST_STABLE = V3_6
+# Flatcar's older formats (config/legacy): spec 1 (`ignitionVersion: 1`) and 2.0.0-2.4.0.
+SPEC_1 = Version(1, 0, 0)
+LEGACY_2X: tuple[Version, ...] = tuple(Version(2, minor, 0) for minor in range(5))
 NEWEST = V3_7_EXPERIMENTAL

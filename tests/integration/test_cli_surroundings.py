@@ -63,12 +63,19 @@ def test_a_binary_file_is_not_called_yaml() -> None:
     assert "Traceback" not in done.stdout + done.stderr
 
 
-def test_spec_1_gets_no_spec_2_advice(tmp_path: Path) -> None:
+def test_spec_1_written_as_ignition_version_is_pointed_at_ignition_version_key(
+    tmp_path: Path,
+) -> None:
     config = tmp_path / "v1.ign"
     config.write_text('{"ignition": {"version": "1.0.0"}}')
     done = subprocess.run(
         [str(BIN / "ignition-validate"), str(config)], capture_output=True, text=True
     )
     assert done.returncode == 1
-    assert "spec 1.x is not supported" in done.stdout
+    assert '`"ignitionVersion": 1` instead' in done.stdout
     assert "ign-converter" not in done.stdout
+    config.write_text('{"ignitionVersion": 1}')
+    done = subprocess.run(
+        [str(BIN / "ignition-validate"), str(config)], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout

@@ -35,16 +35,24 @@ def test_other_yaml_is_named_as_yaml() -> None:
     assert "YAML, not JSON" in hint
 
 
-@pytest.mark.parametrize("version", ["2.2.0", "2.0.0", "1.0.0"])
-def test_spec_1_and_2_are_refused_by_name(version: str) -> None:
-    (only,) = messages(json.dumps({"ignition": {"version": version}}))
-    assert only.startswith("error at $.ignition.version, line 1 col 26: unsupported config")
-    assert f"spec {version[0]}.x is not supported" in only
+@pytest.mark.parametrize("version", ["2.0.0", "2.2.0", "2.4.0"])
+def test_spec_2_is_read_as_flatcar_does(version: str) -> None:
+    parsed = parse_config(json.dumps({"ignition": {"version": version}}))
+    assert parsed.ok, str(parsed.report)
+    assert str(parsed.version) == version
+    assert parsed.config is not None and parsed.config.ignition.version == "3.6.0"
 
 
 def test_spec_1_ignition_version_key() -> None:
-    (only,) = messages('{"ignitionVersion": 1}')
-    assert "spec 1 config" in only
+    parsed = parse_config('{"ignitionVersion": 1}')
+    assert parsed.ok, str(parsed.report)
+    assert str(parsed.version) == "1.0.0"
+
+
+@pytest.mark.parametrize("version", ["2.5.0", "1.0.0", "2.2.0-experimental"])
+def test_other_spec_1_and_2_versions_are_refused(version: str) -> None:
+    (only,) = messages(json.dumps({"ignition": {"version": version}}))
+    assert only.startswith("error at $.ignition.version, line 1 col 26: unsupported config")
 
 
 @pytest.mark.parametrize("version", ["3.8.0", "4.0.0", "3.7.1"])

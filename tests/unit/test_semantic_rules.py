@@ -145,27 +145,32 @@ raw_case(
     "json: cannot unmarshal number into Go struct field .Ignition.Version of type string",
 )
 raw_case(
-    "spec-1",
-    '{"ignitionVersion": 1}',
+    "spec-1-other-number",
+    '{"ignitionVersion": 2}',
     E,
     ("ignitionVersion",),
-    "unsupported config version: this is a spec 1 config (ignitionVersion); spec 1.x is not "
-    "supported, translate it to spec 3 first",
+    "unsupported config version 2: spec 1 is the only one",
 )
 raw_case(
-    "spec-2.2.0",
-    json.dumps({"ignition": {"version": "2.2.0"}}),
+    "spec-1-string",
+    '{"ignitionVersion": "1"}',
+    E,
+    ("ignitionVersion",),
+    "json: cannot unmarshal string into Go struct field versionStub.IgnitionVersion of type int",
+)
+raw_case(
+    "spec-2.5.0",
+    json.dumps({"ignition": {"version": "2.5.0"}}),
     E,
     ("ignition", "version"),
-    "unsupported config version 2.2.0: spec 2.x is not supported, only spec 3.x; "
-    "translate it first (e.g. with ign-converter)",
+    "unsupported config version 2.5.0: spec 2.x means 2.0.0 to 2.4.0",
 )
 raw_case(
     "spec-1.0.0",
     json.dumps({"ignition": {"version": "1.0.0"}}),
     E,
     ("ignition", "version"),
-    "unsupported config version 1.0.0: spec 1.x is not supported, only spec 3.x",
+    'unsupported config version 1.0.0: a spec 1 config says `"ignitionVersion": 1` instead',
 )
 for _newer in ("3.8.0", "4.0.0", "3.7.1"):
     raw_case(
