@@ -188,19 +188,6 @@ def test_bad_config_fails_the_boot_visibly_and_touches_no_disk(tmp_path: Path) -
 FLATCAR = REPO / "tests" / "fixtures" / "flatcar"
 
 
-def _skip_unless_parse_config_takes(config: Path) -> None:
-    from ignition_py.config.parse import parse_config
-
-    parsed = parse_config(config.read_bytes())
-    if parsed.config is None or parsed.report.has_errors:
-        reason = (
-            f"{config.name}: parse_config does not accept spec 2.3 yet (Flatcar's legacy configs "
-            "come with the config/legacy package): the same boot with the 3.4 config runs"
-        )
-        print(reason)
-        pytest.skip(reason)
-
-
 @pytest.mark.parametrize("spec", ["3.4", "2.3"])
 def test_flatcar_boot_from_the_oem_partition(tmp_path: Path, spec: str) -> None:
     """Flatcar's way: the module's flatcar flavour, flatcar.first_boot and flatcar.oem.id in
@@ -208,8 +195,6 @@ def test_flatcar_boot_from_the_oem_partition(tmp_path: Path, spec: str) -> None:
     partition (mounted at /oem before the fetch stages), and a file whose contents are an
     oem:// source."""
     config = FLATCAR / f"oem-config-{spec}.ign"
-    if spec != "3.4":
-        _skip_unless_parse_config_takes(config)
     status, output, summary = boot(config, tmp_path, "--flatcar-oem", str(FLATCAR / "oem"))
     assert status == 0, output[-4000:]
     assert summary["flavour"] == "flatcar"
