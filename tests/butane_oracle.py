@@ -104,7 +104,7 @@ def comparable(tree: Any) -> Any:
             if meta.endswith(";base64")
             else urllib.parse.unquote_to_bytes(data)
         )
-        if out.get("compression") == "gzip" and source != tree.get("source_was_given"):
+        if out.get("compression") == "gzip":
             try:
                 raw = gzip.decompress(raw)
                 out["compression"] = ""
