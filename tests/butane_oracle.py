@@ -80,7 +80,9 @@ def run_ours(path: Path, files_dir: Path | None = None) -> Answer:
     problems: list[Problem] = []
     for entry in parsed.report:
         where = None if entry.path is None else format_path(entry.path)
-        problems.append((entry.severity.value, where, entry.line, entry.column, entry.message))
+        # Butane places a problem without a path by line only (ignition-py adds the column)
+        column = None if entry.path is None else entry.column
+        problems.append((entry.severity.value, where, entry.line, column, entry.message))
     tree = None
     if not parsed.report.has_errors:
         tree = translate_butane(text, None if files_dir is None else str(files_dir)).tree

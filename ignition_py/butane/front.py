@@ -88,7 +88,9 @@ def _translate(
     for key in ("variant", "version"):
         node = fields.get(key)
         if node is not None and node.kind in (MAP, SEQ):
-            problems.unmarshal(node.line, f"cannot unmarshal !!{node.kind} into string")
+            problems.unmarshal(
+                node.line, node.column, f"cannot unmarshal !!{node.kind} into string"
+            )
             return None
         texts[key] = "" if node is None or node.value is None else node.text
     variant, refusal = find_variant(texts["variant"], texts["version"])
@@ -213,7 +215,7 @@ def _placed(root: Node | None, problem: Problem, like: Entry | None = None) -> E
     severity = Severity(problem.severity)
     if problem.path is None:
         line = problem.line or None
-        entry = Entry(severity, problem.message, None, line, None)
+        entry = Entry(severity, problem.message, None, line, problem.column)
         return entry if like is None else replace(like, path=None, line=line, column=None)
     found = _locate(root, problem.path, problem.at_key) if root is not None else None
     line, column = found if found else (None, None)

@@ -1,5 +1,5 @@
 """What a Butane translation found: errors and warnings on YAML paths, and yaml.v3's
-unmarshal errors (fatal, placed by line only)."""
+unmarshal errors (fatal, placed by line and column, Butane names no path)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ class Problem:
     at the key itself (unused keys) rather than the value, and a line when yaml.v3 gave
     only that."""
 
-    __slots__ = ("at_key", "line", "message", "path", "severity")
+    __slots__ = ("at_key", "column", "line", "message", "path", "severity")
 
     def __init__(
         self,
@@ -20,9 +20,10 @@ class Problem:
         message: str,
         at_key: bool = False,
         line: int | None = None,
+        column: int | None = None,
     ) -> None:
         self.severity, self.path, self.message = severity, path, message
-        self.at_key, self.line = at_key, line
+        self.at_key, self.line, self.column = at_key, line, column
 
     def __repr__(self) -> str:
         return f"Problem({self.severity}, {self.path}, {self.message!r}, line={self.line})"
@@ -42,8 +43,8 @@ class Problems:
     def warning(self, path: YamlPath, message: str, *, at_key: bool = False) -> None:
         self.items.append(Problem("warning", path, message, at_key))
 
-    def unmarshal(self, line: int, message: str) -> None:
-        self.items.append(Problem("error", None, message, line=line))
+    def unmarshal(self, line: int, column: int, message: str) -> None:
+        self.items.append(Problem("error", None, message, line=line, column=column))
 
     @property
     def fatal(self) -> bool:

@@ -142,7 +142,9 @@ class Walk:
     def _duplicate(self, key: str, key_node: Node, seen: dict[str, int]) -> bool:
         if key in seen:
             self.problems.unmarshal(
-                key_node.line, f'mapping key "{key}" already defined at line {seen[key]}'
+                key_node.line,
+                key_node.column,
+                f'mapping key "{key}" already defined at line {seen[key]}',
             )
             return True
         seen[key] = key_node.line
@@ -198,7 +200,9 @@ class Walk:
         if node.kind not in (MAP, SEQ):
             text = node.text
             value = f" `{text[:7]}...`" if len(text.encode()) > 10 else f" `{text}`"
-        self.problems.unmarshal(node.line, f"cannot unmarshal !!{node.kind}{value} into {go}")
+        self.problems.unmarshal(
+            node.line, node.column, f"cannot unmarshal !!{node.kind}{value} into {go}"
+        )
 
     def _array(self, node: Node, items: dict[str, Any], jp: JsonPath, yp: YamlPath, go: str) -> Any:
         declared = items.get("type")

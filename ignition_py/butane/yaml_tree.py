@@ -125,12 +125,12 @@ def compose(text: str) -> Node | None:
         # yaml.v3's report: the problem alone, on the line of the context mark when
         # there is one (0-based for parser errors, 1-based for scanner errors).
         scanner = isinstance(err, yaml.scanner.ScannerError)
-        line = None
+        line = column = None
         for mark in (err.context_mark, err.problem_mark):
             if mark is not None and mark.line:
-                line = mark.line + (1 if scanner else 0)
+                line, column = mark.line + (1 if scanner else 0), mark.column + 1
                 break
-        raise YamlError(err.problem or str(err), line, None) from None
+        raise YamlError(err.problem or str(err), line, column) from None
     except yaml.YAMLError as err:
         raise YamlError(str(err), None, None) from None
     return None if root is None else _convert(root)
