@@ -114,6 +114,11 @@ def _translate(
         from .trees import read_trees
 
         walk.trees = read_trees(walk, walk.tree_node, ("storage",))
+    quadlets: list[dict[str, Any]] = []
+    if walk.quadlet_node is not None:
+        from .quadlets import read_quadlets
+
+        quadlets = read_quadlets(walk, walk.quadlet_node)
     if problems.unmarshal_failed:
         problems.items = [p for p in problems.items if p.path is None]
         return None
@@ -125,6 +130,10 @@ def _translate(
         from .trees import add_trees
 
         add_trees(walk, tree, sources)
+    if quadlets:
+        from .quadlets import add_quadlets
+
+        add_quadlets(walk, quadlets, tree, sources)
     if sugar.fragment:
         tree, sources = _merged(sugar.fragment, dict(sugar.sources), tree, sources)
     _filter(variant.filters, tree, (), sources, problems)

@@ -15,3 +15,8 @@ TREE_NO_LOCAL = "local is required"
 TREE_NOT_DIRECTORY = "root of tree must be a directory"
 NODE_EXISTS = "matching filesystem node has existing contents or different type"
 FILE_TYPE = "trees may only contain files, directories, and symlinks"
+QUADLET_BAD_EXTENSION = (
+    "unsupported file extension for quadlet: must be one of .container, .volume, .network, "
+    ".kube, .image, .build, .pod, or .artifact"
+)
+TEMPLATE_INSTANCE_CONTENTS = "template instances cannot have contents or contents_local"

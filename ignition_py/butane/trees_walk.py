@@ -48,7 +48,8 @@ def _node(dest: str, spec: dict[str, Any]) -> dict[str, Any]:
     return node
 
 
-def _find(storage: dict[str, Any], dest: str) -> tuple[str, int] | None:
+def find_node(storage: dict[str, Any], dest: str) -> tuple[str, int] | None:
+    """The (list, index) of the node at path `dest`, if the config has one."""
     for kind in ("files", "directories", "links"):
         for i, item in enumerate(storage.get(kind, [])):
             if item.get("path") == dest:
@@ -75,7 +76,7 @@ def _walk_one(
     for src in [base, *sorted(entries)]:
         rel = os.path.relpath(src, base)
         dest = posixpath.normpath(posixpath.join(dest_base, "" if rel == "." else rel))
-        found = _find(storage, dest)
+        found = find_node(storage, dest)
         if os.path.islink(src):
             _add_link(storage, sources, where, src, dest, spec, found, walk)
         elif os.path.isdir(src):
@@ -86,16 +87,17 @@ def _walk_one(
                 continue
             node = _node(dest, spec)
             node["mode"] = spec.get("dirMode", 0o755)
-            _append(storage, sources, where, "directories", node)
+            append_node(storage, sources, where, "directories", node)
         elif os.path.isfile(src):
             _add_file(storage, sources, where, src, dest, spec, found, walk)
         else:
             walk.problems.error(where, msg.FILE_TYPE)
 
 
-def _append(
+def append_node(
     storage: dict[str, Any], sources: dict[Any, Any], where: Any, kind: str, node: dict[str, Any]
 ) -> int:
+    """Add a node to storage's `kind` list, every field translated from `where`; its index."""
     items = storage.setdefault(kind, [])
     items.append(node)
     i = len(items) - 1
@@ -123,7 +125,7 @@ def _add_file(
             walk.problems.error(where, msg.NODE_EXISTS)
             return
     else:
-        i = _append(storage, sources, where, "files", _node(dest, spec))
+        i = append_node(storage, sources, where, "files", _node(dest, spec))
         node = storage["files"][i]
     with open(src, "rb") as handle:
         data = handle.read()
@@ -158,7 +160,7 @@ def _add_link(
             walk.problems.error(where, msg.NODE_EXISTS)
             return
     else:
-        i = _append(storage, sources, where, "links", _node(dest, spec))
+        i = append_node(storage, sources, where, "links", _node(dest, spec))
         node = storage["links"][i]
     node["target"] = os.readlink(src)
     sources[("storage", "links", i, "target")] = where

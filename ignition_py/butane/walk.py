@@ -86,6 +86,7 @@ class Walk:
         self.trees: list[tuple[int, dict[str, Any]]] = []
         self._mismatched: set[YamlPath] = set()
         self.tree_node: Node | None = None
+        self.quadlet_node: Node | None = None
 
     # The base version's own fields, by where they sit.
     def _extras(self, shape: tuple[str, ...], props: dict[str, Any]) -> frozenset[str]:
@@ -102,6 +103,8 @@ class Walk:
             return frozenset({"with_mount_unit"})
         if shape == ("storage",) and minor >= 1:
             return frozenset({"trees"})
+        if shape == ("systemd",) and minor >= 7:
+            return frozenset({"quadlets"})
         return frozenset()
 
     def root(self, node: Node) -> dict[str, Any]:
@@ -300,6 +303,8 @@ class Walk:
                 self._check_mount_unit(out, yp)
         elif "trees" in special:
             self.tree_node = special["trees"]  # read by trees.read_trees
+        elif "quadlets" in special:
+            self.quadlet_node = special["quadlets"]  # read by quadlets.read_quadlets
 
     def _resource(
         self, out: dict[str, Any], special: dict[str, Node], jp: JsonPath, yp: YamlPath
