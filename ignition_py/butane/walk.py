@@ -332,6 +332,11 @@ class Walk:
                 return
         else:
             data = str(texts["inline"]).encode("utf-8", "surrogateescape")
+            if jp[:2] == ("ignition", "config"):
+                from .inline_config import check_inline_config
+
+                if not check_inline_config(str(texts["inline"]), str(self.spec), yp, self.problems):
+                    return
         if self.spec.minor == 0:
             out["source"] = "data:," + escape(data)
             self.sources[(*jp, "source")] = (*yp, field)
