@@ -38,7 +38,7 @@ _WHERE: YamlPath = ("systemd", "quadlets")
 
 def read_quadlets(walk: Walk, node: Node) -> list[dict[str, Any]]:
     """The quadlets as plain fields, each checked as Butane's Quadlet.Validate does."""
-    quadlets = walk._value(node, _SCHEMA, ("\0quadlets",), _WHERE, f"{walk.package}.Quadlet")
+    quadlets = walk.value(node, _SCHEMA, _WHERE, _WHERE, f"{walk.package}.Quadlet")
     if not isinstance(quadlets, list):
         return []
     for i, quadlet in enumerate(quadlets):

@@ -49,7 +49,7 @@ def read_trees(
             },
         },
     }
-    trees = walk._value(node, schema, ("\0trees",), (*yp, "trees"), f"{walk.package}.Tree")
+    trees = walk.value(node, schema, ("storage", "trees"), (*yp, "trees"), f"{walk.package}.Tree")
     if not isinstance(trees, list):
         return []
     for i, tree in enumerate(trees):

@@ -119,7 +119,7 @@ class Walk:
                 continue
             if key in names:
                 camel = names[key]
-                got = self._value(value, props[camel], (camel,), (key,), self._go_name((), camel))
+                got = self.value(value, props[camel], (camel,), (key,), self._go_name((), camel))
                 if got is not _ABSENT:
                     out[camel] = got
             elif key not in names_known:
@@ -159,9 +159,10 @@ class Walk:
         name = named or _GO_NAMES.get(key)
         return f"{self.package}.{name}" if name else ""
 
-    def _value(
-        self, node: Node, schema: dict[str, Any], jp: JsonPath, yp: YamlPath, go: str
-    ) -> Any:
+    def value(self, node: Node, schema: dict[str, Any], jp: JsonPath, yp: YamlPath, go: str) -> Any:
+        """The JSON value for `node` read against `schema` (one of our schema's nodes), at
+        JSON path `jp` from YAML path `yp`; `go` names its Go type for unmarshal errors.
+        Returns the module's _ABSENT marker for what Go's encoder would leave out."""
         kinds = schema.get("type")
         kind: str = kinds[0] if isinstance(kinds, list) else str(kinds)
         if kind == "object":
@@ -262,7 +263,7 @@ class Walk:
                 continue
             if key in names:
                 camel = names[key]
-                got = self._value(
+                got = self.value(
                     value, props[camel], (*jp, camel), (*yp, key), self._go_name(jp, camel)
                 )
                 if got is not _ABSENT:
