@@ -187,7 +187,7 @@ class Walk:
         if kind == "string":
             return node.value if node.kind == STR else node.text
         if kind == "integer":
-            if node.kind == INT:
+            if node.kind == INT and node.value < 1 << 63:
                 return node.value
             if node.kind == FLOAT and abs(node.value) < 2.0**63:
                 return int(node.value)

@@ -80,7 +80,9 @@ def resolve_plain(text: str) -> tuple[str, Any]:
             else:
                 number = int(body, 0)
             number *= sign
-            if _INT64[0] <= number <= _INT64[1]:
+            # Go's ParseInt, then ParseUint: an !!int up to 2**64-1 (too big for an int
+            # field, which says so), a float beyond
+            if _INT64[0] <= number < 1 << 64:
                 return INT, number
         if _YAML_FLOAT.fullmatch(digits):
             return FLOAT, float(digits)

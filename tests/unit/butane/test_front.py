@@ -24,7 +24,8 @@ from ignition_py.config.parse import parse_config
         ("True", "bool", True),
         ("~", "null", None),
         ("", "null", None),
-        ("9223372036854775808", "float", 9223372036854775808.0),
+        ("9223372036854775808", "int", 1 << 63),  # ParseUint's: too big for an int field
+        ("18446744073709551616", "float", 2.0**64),
     ],
 )
 def test_plain_scalars_resolve_as_yaml_v3(text: str, kind: str, value: object) -> None:
