@@ -13,7 +13,9 @@ import urllib.parse
 from pathlib import Path
 from typing import Any
 
-BUTANE = Path("/var/cache/ignition-oracle/butane")
+from testkit.agents import ORACLE_DIR
+
+BUTANE = ORACLE_DIR / "butane"
 
 _HEADER = re.compile(r"^(error|warning)\[(\$[^\]]*)\]:\n\s+--> [^\n]*:(\d+):(\d+)\n", re.M)
 _CARETS = re.compile(r"^\s*\|\s*\^+ (.*)$", re.M)
