@@ -30,9 +30,9 @@ def _parser() -> argparse.ArgumentParser:
         "render",
         help="print the merged, translated config as newest-spec JSON",
         description=(
-            "Parse CONFIG (spec 3.x, or Flatcar's 2.x or 1), translate it to the newest spec, "
-            "merge it over the "
-            "base configs of the system config dir and over any earlier CONFIG, and print it."
+            "Parse CONFIG (any spec 3.x, Flatcar's 2.x or 1, or Butane YAML), translate it to "
+            "the newest spec, merge it over the base configs of the system config dir and over "
+            "any earlier CONFIG, and print it."
         ),
     )
     render.add_argument(
@@ -45,6 +45,12 @@ def _parser() -> argparse.ArgumentParser:
         "$IGNITION_SYSTEM_CONFIG_DIR or /usr/lib/ignition; '' for none)",
     )
     render.add_argument("--platform", default="", help="platform whose base configs apply")
+    render.add_argument(
+        "--files-dir",
+        "-d",
+        default=None,
+        help="directory Butane configs' local files and trees are read from (as butane -d)",
+    )
     render.add_argument("--compact", action="store_true", help="one line of JSON")
     add_plan_command(commands)
     commands.add_parser("version", help="print the version")
@@ -65,10 +71,16 @@ def _validate(path: str, quiet: bool) -> int:
     return 0
 
 
-def _render(paths: Sequence[str], system_dir: str | None, platform: str, compact: bool) -> int:
+def _render(
+    paths: Sequence[str],
+    system_dir: str | None,
+    platform: str,
+    compact: bool,
+    files_dir: str | None = None,
+) -> int:
     from .config.build import render
 
-    merged = load_composed(paths, system_dir, platform)
+    merged = load_composed(paths, system_dir, platform, files_dir)
     if merged is None:
         return 1
     # Each input was checked on its own; upstream does not check the merged result again.
@@ -83,7 +95,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "validate":
             return _validate(args.config, args.quiet)
         if args.command == "render":
-            return _render(args.configs, args.system_config_dir, args.platform, args.compact)
+            return _render(
+                args.configs, args.system_config_dir, args.platform, args.compact, args.files_dir
+            )
         if args.command == "plan":
             return run_plan(args)
     except BrokenPipeError:

@@ -128,14 +128,18 @@ def _first_unmet(actions: list[Any]) -> str | None:
     return None
 
 
-def load_composed(paths: Sequence[str], system_dir: str | None, platform: str) -> Config | None:
+def load_composed(
+    paths: Sequence[str], system_dir: str | None, platform: str, files_dir: str | None = None
+) -> Config | None:
     """The configs (files, or - for standard input), each merged over the one before, over
     the base configs of `system_dir` (None: the agent's; "": none) for `platform`; None
-    after printing their problems. Raises OSError for a file that cannot be read."""
+    after printing their problems. `files_dir` is where Butane configs' `local` files and
+    trees are read from (None refuses them). Raises OSError for a file that cannot be
+    read."""
     from .config.compose import compose, system_config_dir
     from .errors import ConfigError
 
-    users = _parse_inputs(paths)
+    users = _parse_inputs(paths, files_dir)
     if users is None:
         return None
     system = Path(system_dir) if system_dir else None
@@ -147,7 +151,7 @@ def load_composed(paths: Sequence[str], system_dir: str | None, platform: str) -
         return None  # its problems are printed
 
 
-def _parse_inputs(paths: Sequence[str]) -> list[Config] | None:
+def _parse_inputs(paths: Sequence[str], files_dir: str | None = None) -> list[Config] | None:
     """Parse every config named on the command line (- is standard input), printing every
     problem; None if any has an error. Raises OSError for one that cannot be read."""
     from .config.parse import parse_config
@@ -156,7 +160,7 @@ def _parse_inputs(paths: Sequence[str]) -> list[Config] | None:
     configs: list[Config] = []
     failed = False
     for path in paths:
-        parsed = parse_config(read_input(path))
+        parsed = parse_config(read_input(path), files_dir=files_dir)
         _print_report(path, parsed)
         if parsed.config is None or parsed.report.has_errors:
             failed = True

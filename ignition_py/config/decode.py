@@ -2,8 +2,8 @@
 
 Go's decoder replaces invalid UTF-8 with U+FFFD, and lets the last of duplicate keys win;
 so do we, with a warning. Text that is not JSON at all gets an answer that says what
-it looks like (a Butane YAML file, an Ignition 2.x config, nothing) instead of a parse
-error.
+it looks like (YAML that is not a Butane config, an Ignition 2.x config, nothing)
+instead of a parse error.
 """
 
 from __future__ import annotations
@@ -247,9 +247,10 @@ def _explain_not_json(raw: bytes | str, text: str, positions: PositionIndex) -> 
     looks_like_text = "\x00" not in text and "\ufffd" not in text
     if looks_like_text and not stripped.startswith(("{", "[")) and _YAML_KEY_LINE.search(text):
         if _BUTANE_VARIANT.search(text):
+            # A top-level `variant:` would have made it a Butane config (butane_text.py).
             hint = (
-                "this is a Butane config (YAML), not an Ignition config: transpile it first, "
-                "e.g. `butane --pretty --strict config.bu > config.ign`"
+                "this looks like a Butane config (YAML), but its `variant:` is not a "
+                "top-level key: Butane configs are read when it is"
             )
         else:
             hint = "config is YAML, not JSON: Ignition configs are JSON (Butane transpiles YAML)"

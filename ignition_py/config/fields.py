@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 
 class Kind(StrEnum):
+    """What a spec field holds: a scalar (string, integer, boolean), an object or a list."""
+
     STRING = "string"
     INTEGER = "integer"
     BOOLEAN = "boolean"

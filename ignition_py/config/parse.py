@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..frozen import replace
 from ..typecheck import TYPE_CHECKING
 from .build import build
+from .butane_text import looks_like_butane
 from .decode import decode
 from .model import Config
 from .normalize import normalize
@@ -16,7 +19,7 @@ from .version_check import detect_version
 from .versions import V3_1, Version
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from typing import Any
 
 
 class Parsed:
@@ -41,8 +44,15 @@ class Parsed:
         return self.config is not None and not self.report.has_errors
 
 
-def parse_config(raw: bytes | str) -> Parsed:
-    """Decode, check and translate one config; never raises for bad input."""
+def parse_config(raw: bytes | str, files_dir: str | None = None) -> Parsed:
+    """Decode, check and translate one config; never raises for bad input.
+
+    A Butane YAML text (see butane_text) is translated to Ignition JSON first and its
+    problems are reported on YAML paths and lines; `files_dir` is where its `local`
+    references are read from (None, as at boot, refuses them)."""
+    if looks_like_butane(raw):
+        text = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw
+        return _parse_butane(text, files_dir)
     decoded = decode(raw)
     result = Parsed()
     result.report.extend(decoded.entries)
@@ -60,9 +70,35 @@ def parse_config(raw: bytes | str) -> Parsed:
                     entry = replace(entry, line=where[0], column=where[1])
             result.report.add(entry)
         return result
+    return _checked(decoded.tree, version, decoded.positions.place, result)
+
+
+# The Butane front end sits above config (it translates into it, with config's schemas
+# and reports): loaded by name when a text needs it, as providers/catalog.py loads
+# platforms, so the JSON path never imports it (nor PyYAML).
+BUTANE_FRONT = "ignition_py.butane.front"
+
+
+def _parse_butane(text: str, files_dir: str | None) -> Parsed:
+    import importlib
+
+    translated = importlib.import_module(BUTANE_FRONT).translate_butane(text, files_dir)
+    result = Parsed()
+    result.report.extend(translated.entries)
+    if translated.tree is None:
+        return result
+    version, problem = detect_version(translated.tree)
+    if problem is not None or version is None:  # the variant table names known specs only
+        if problem is not None:
+            result.report.add(translated.place(problem))
+        return result
+    return _checked(translated.tree, version, translated.place, result)
+
+
+def _checked(
+    tree: Any, version: Version, place: Callable[[Entry], Entry], result: Parsed
+) -> Parsed:
     result.version = version
-    tree = decoded.tree
-    place: Callable[[Entry], Entry] = decoded.positions.place
     # What the 1/2.x rules said already: the 3.1 rules do not say it twice.
     seen: set[tuple[Severity, JsonPath | None, str]] = set()
     if version.major < 3:

@@ -22,6 +22,10 @@ class Severity(StrEnum):
 
 @frozen_model
 class Entry:
+    """One problem: severity, message, the JSON path it is about (None: the whole text),
+    its 1-based line and column in the text when known, and whether it points at the key
+    rather than the value."""
+
     severity: Severity
     message: str
     path: JsonPath | None = None

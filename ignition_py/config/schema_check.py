@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 @cache
 def load_schema(version: Version) -> dict[str, Any]:
+    """Our JSON schema (draft 7) of a spec version, from schemas/<v3_N>.json (cached)."""
     text = (Path(__file__).with_name("schemas") / f"{version.schema_name}.json").read_text()
     schema: dict[str, Any] = json.loads(text)
     return schema

@@ -14,6 +14,9 @@ _SEMVER = re.compile(
 
 @frozen_model
 class Version:
+    """A semantic version (spec versions: 3.4.0, 3.7.0-experimental), ordered as semver
+    orders them; `parse` reads one as go-semver does."""
+
     major: int
     minor: int
     patch: int

@@ -22,7 +22,7 @@ PACKAGES = (
     "systemd", "systemd-sysv", "udev", "dbus", "dracut-core", "dracut-network", "kmod", "cpio",
     "zstd", "curl", "ca-certificates", "iproute2", "e2fsprogs", "xfsprogs", "btrfs-progs",
     "dosfstools", "fdisk", "gdisk", "mdadm", "cryptsetup-bin", "policycoreutils", "python3",
-    "python3-requests", "python3-jsonschema", "python3-fastjsonschema",
+    "python3-requests", "python3-jsonschema", "python3-fastjsonschema", "python3-yaml",
 )  # fmt: skip
 DISTRO_MODULES = Path(__file__).resolve().parents[1] / "dracut"
 MODULES_D = "usr/lib/dracut/modules.d"

@@ -221,3 +221,15 @@ def test_cloud_config_user_data_on_aws_boots_without_ignition_changes(tmp_path: 
         "journal: the user data was left to cloud-init (info line)",
     }
     assert all(c["ok"] for c in checks.values()), checks
+
+
+def test_qemu_fw_cfg_provisions_a_butane_config(tmp_path: Path) -> None:
+    """A Butane YAML config (examples/demo.bu) handed over fw_cfg as it is: the agent in
+    the initramfs translates it (PyYAML staged in the payload) and the target shows the
+    result, checked against the config's own translation."""
+    status, output, summary = boot(REPO / "examples" / "demo.bu", tmp_path)
+    assert status == 0, output[-4000:]
+    assert summary["ok"] is True
+    assert [c for c in summary["checks"] if not c["ok"]] == []
+    checked = {c["what"] for c in summary["checks"]}
+    assert {"file /etc/butane-demo/motd", "file /etc/butane-demo/short"} <= checked

@@ -114,10 +114,13 @@ def test_validate_missing_file_and_usage() -> None:
     assert usage.returncode == 1 and usage.stderr.startswith("Usage:\n  ignition-validate [flags]")
 
 
-def test_friendly_validate_explains_butane() -> None:
+def test_friendly_validate_reads_butane() -> None:
     done = run("ignition-py", "validate", "-", stdin="variant: fcos\nversion: 1.5.0\n")
-    assert done.returncode == 1
-    assert "this is a Butane config" in done.stdout
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stderr == "-: valid (spec 3.4.0)\n"
+    nested = run("ignition-py", "validate", "-", stdin="  variant: fcos\n  version: 1.5.0\n")
+    assert nested.returncode == 1
+    assert "`variant:` is not a top-level key" in nested.stdout
 
 
 def test_render_merges_base_configs_under_user_configs(tmp_path: Path) -> None:

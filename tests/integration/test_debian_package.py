@@ -39,6 +39,7 @@ def test_it_stands_in_for_debians_ignition(deb: Path) -> None:
         assert _field(deb, relation) == "ignition"
     depends = {d.strip().split(" ")[0] for d in _field(deb, "Depends").split(",")}
     assert {"python3-requests", "python3-jsonschema", "python3-fastjsonschema"} <= depends
+    assert "python3-yaml" in depends  # the Butane front end reads YAML
 
 
 def test_it_installs_agent_commands_module_and_units(deb: Path) -> None:

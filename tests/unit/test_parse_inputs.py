@@ -23,11 +23,10 @@ def test_blank_input_ends_early_as_in_go() -> None:
     assert messages("   \n\t") == ["error at line 2 col 2: unexpected end of JSON input"]
 
 
-def test_butane_yaml_is_named_as_such() -> None:
-    error, hint = messages("variant: fcos\nversion: 1.5.0\nstorage:\n  files: []\n")
-    assert error == "error at line 1 col 2: invalid character 'v' looking for beginning of value"
-    assert hint.startswith("warning: this is a Butane config")
-    assert "transpile" in hint
+def test_butane_yaml_is_translated_not_refused() -> None:
+    parsed = parse_config("variant: fcos\nversion: 1.5.0\nstorage:\n  files: []\n")
+    assert parsed.ok, str(parsed.report)
+    assert str(parsed.version) == "3.4.0"
 
 
 def test_other_yaml_is_named_as_yaml() -> None:

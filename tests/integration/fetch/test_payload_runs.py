@@ -195,3 +195,36 @@ def test_the_byte_code_names_the_initramfs_paths(payload: Path) -> None:
         code = marshal.loads(path.read_bytes()[16:])
         assert code.co_filename.startswith("/usr/lib/"), (path, code.co_filename)
         assert str(payload) not in code.co_filename
+
+
+BUTANE_CONFIG = b"""\
+variant: flatcar
+version: 1.1.0
+storage:
+  files:
+    - path: /etc/from-butane
+      mode: 0644
+      contents:
+        inline: written from a Butane config
+"""
+
+
+def test_the_payload_alone_translates_a_butane_config(payload: Path, tmp_path: Path) -> None:
+    """PyYAML (with libyaml's C parser when the build host has it) is staged with the
+    Butane front end: the fetch stage reads a Butane text as it reads JSON."""
+    site = payload / "usr" / "lib" / "ignition-py"
+    assert (site / "yaml").is_dir() and (site / "ignition_py" / "butane").is_dir()
+    modules = tmp_path / "modules.jsonl"
+    outcome = run_stages(_agent("payload", payload, tmp_path), tmp_path / "work",
+                         ["fetch-offline"], user_config=BUTANE_CONFIG,
+                         env={"PAYLOAD_MODULES": str(modules)})  # fmt: skip
+    assert outcome.returncode == 0, outcome.output
+    cached = outcome.cached
+    assert cached is not None, outcome.output
+    (written,) = cached["storage"]["files"]
+    assert written["path"] == "/etc/from-butane" and written["mode"] == 0o644
+    assert cached["ignition"]["version"] == "3.6.0"  # translated to the newest stable spec
+    (loaded,) = [json.loads(line) for line in modules.read_text().splitlines()]
+    assert "yaml" in loaded and "ignition_py.butane.front" in loaded
+    if list((site / "yaml").glob("_yaml*.so")):  # the build host has libyaml's parser
+        assert "yaml._yaml" in loaded

@@ -118,6 +118,9 @@ NEVER = (
     "typing_extensions",
     "ignition_py.resources.tls",
     "ignition_py.resources.deadline",
+    # A JSON config never loads the Butane front end nor PyYAML.
+    "yaml",
+    "ignition_py.butane",
 )
 # A stage imports only its own platform's provider.
 OTHER_PROVIDERS = tuple(

@@ -1,0 +1,253 @@
+"""Butane text -> Ignition JSON tree, with every problem placed on the YAML.
+
+Butane v0.29.0's TranslateBytes: read `variant` and `version`, pick the translator,
+decode the YAML (type errors are fatal), report unused keys and Butane's own checks,
+translate (variant sugar, base translation, mount units, trees), apply the variant's
+field filters. Ignition's own checks of the result are the caller's (parse_config runs
+them on the tree) and are placed on the YAML through `place`.
+"""
+
+from __future__ import annotations
+
+from ..config.report import Entry, JsonPath, Severity
+from ..frozen import replace
+from ..typecheck import TYPE_CHECKING
+from .problems import Problem, Problems, YamlPath
+from .yaml_tree import MAP, SEQ, Node, YamlError, compose
+
+if TYPE_CHECKING:
+    from typing import Any
+
+
+class Translated:
+    """A translation's result: the Ignition tree (None when it failed), the report
+    entries (on YAML paths and positions) and the JSON -> YAML path map."""
+
+    __slots__ = ("entries", "root", "sources", "tree")
+
+    def __init__(self) -> None:
+        self.tree: dict[str, Any] | None = None
+        self.entries: list[Entry] = []
+        self.sources: dict[JsonPath, YamlPath] = {}
+        self.root: Node | None = None
+
+    def place(self, entry: Entry) -> Entry:
+        """An entry about the translated config, moved to the YAML path and position its
+        JSON path was translated from (the nearest translated ancestor's)."""
+        if entry.path is None:
+            return entry
+        yaml_path = self.sources.get(entry.path)
+        if yaml_path is None:
+            # Butane's fallback: the JSON path in snake_case, placed where the YAML
+            # has its nearest part.
+            from .walk import camel_to_snake
+
+            yaml_path = tuple(camel_to_snake(p) if isinstance(p, str) else p for p in entry.path)
+        return _placed(self.root, Problem(entry.severity.value, yaml_path, entry.message), entry)
+
+
+def translate_butane(text: str, files_dir: str | None = None) -> Translated:
+    """Translate one Butane config; never raises for bad input. `files_dir` is where
+    `local` contents and trees are read from (None refuses them, as at boot)."""
+    result = Translated()
+    problems = Problems()
+    try:
+        root = compose(text)
+    except YamlError as err:
+        result.entries.append(
+            Entry(Severity.ERROR, f"yaml: {err.message}", None, err.line, err.column)
+        )
+        return result
+    if root is None or root.kind != MAP:
+        kind = "null" if root is None else root.kind
+        result.entries.append(
+            Entry(
+                Severity.ERROR,
+                f"cannot unmarshal !!{kind} into a Butane config",
+                None,
+                root.line if root else 1,
+                root.column if root else 1,
+            )
+        )
+        return result
+    result.root = root
+    tree = _translate(root, files_dir, problems, result)
+    result.entries = [_placed(root, p) for p in problems.items]
+    if not problems.fatal:
+        result.tree = tree
+    return result
+
+
+def _translate(
+    root: Node, files_dir: str | None, problems: Problems, result: Translated
+) -> dict[str, Any] | None:
+    from .variants import find_variant
+
+    fields = {key: value for key, _, value in root.value if key in ("variant", "version")}
+    texts = {}
+    for key in ("variant", "version"):
+        node = fields.get(key)
+        if node is not None and node.kind in (MAP, SEQ):
+            problems.unmarshal(
+                node.line, node.column, f"cannot unmarshal !!{node.kind} into string"
+            )
+            return None
+        texts[key] = "" if node is None or node.value is None else node.text
+    variant, refusal = find_variant(texts["variant"], texts["version"])
+    if variant is None:
+        problems.items.append(Problem("error", None, refusal or "", line=0))
+        return None
+    from ..config.schema_check import load_schema
+    from ..config.versions import Version
+    from .sugar import desugar
+    from .walk import Walk
+
+    spec = Version.parse(variant.ignition)
+    assert spec is not None
+    sugar = desugar(variant.name, variant.version, root.plain(), variant.ignition)
+    for severity, path, message in sugar.problems:
+        problems.items.append(Problem(severity, path, message))
+    kept = _only(root, sugar.tree)
+    walk = Walk(load_schema(spec), spec, files_dir, problems)
+    tree = walk.root(kept)
+    if walk.tree_node is not None:
+        from .trees import read_trees
+
+        walk.trees = read_trees(walk, walk.tree_node, ("storage",))
+    quadlets: list[dict[str, Any]] = []
+    if walk.quadlet_node is not None:
+        from .quadlets import read_quadlets
+
+        quadlets = read_quadlets(walk, walk.quadlet_node)
+    if problems.unmarshal_failed:
+        problems.items = [p for p in problems.items if p.path is None]
+        return None
+    if problems.fatal:
+        return None
+    sources = walk.sources
+    tree, sources = _with_generated(walk, tree, sources, spec.minor)
+    if walk.trees:
+        from .trees import add_trees
+
+        add_trees(walk, tree, sources)
+    if quadlets:
+        from .quadlets import add_quadlets
+
+        add_quadlets(walk, quadlets, tree, sources)
+    if sugar.fragment:
+        tree, sources = _merged(sugar.fragment, dict(sugar.sources), tree, sources)
+    _filter(variant.filters, tree, (), sources, problems)
+    result.sources = sources
+    return tree
+
+
+def _only(node: Node, kept: Any) -> Node:
+    """The node without the map keys desugaring removed from the plain tree."""
+    if node.kind == MAP and isinstance(kept, dict):
+        pairs = [(k, kn, _only(v, kept[k])) for k, kn, v in node.value if k in kept]
+        return Node(MAP, pairs, node.text, node.line, node.column)
+    if node.kind == SEQ and isinstance(kept, list) and len(kept) == len(node.value):
+        items = [_only(child, sub) for child, sub in zip(node.value, kept, strict=True)]
+        return Node(SEQ, items, node.text, node.line, node.column)
+    return node
+
+
+def _with_generated(
+    walk: Any, tree: dict[str, Any], sources: dict[JsonPath, YamlPath], minor: int
+) -> tuple[dict[str, Any], dict[JsonPath, YamlPath]]:
+    if not walk.filesystems:
+        return tree, sources
+    from .mount_units import mount_unit
+
+    luks = tree.get("storage", {}).get("luks", [])
+    units: list[dict[str, Any]] = []
+    generated: dict[JsonPath, YamlPath] = {
+        ("systemd",): ("storage", "filesystems"),
+        ("systemd", "units"): ("storage", "filesystems"),
+    }
+    for index, fs in walk.filesystems:
+        where = ("storage", "filesystems", index, "with_mount_unit")
+        for key in ("", "contents", "enabled", "name"):
+            generated[
+                ("systemd", "units", len(units), key) if key else ("systemd", "units", len(units))
+            ] = where
+        units.append(mount_unit(fs, luks, minor))
+    return _merged({"systemd": {"units": units}}, generated, tree, sources)
+
+
+def _merged(
+    parent: dict[str, Any],
+    parent_sources: dict[JsonPath, YamlPath],
+    child: dict[str, Any],
+    child_sources: dict[JsonPath, YamlPath],
+) -> tuple[dict[str, Any], dict[JsonPath, YamlPath]]:
+    from .tree_merge import CHILD, PARENT, merge_trees, remap
+
+    merged, moves = merge_trees(parent, child)
+    sources: dict[JsonPath, YamlPath] = {}
+    for path, origin in parent_sources.items():
+        sources[remap(path, PARENT, moves)] = origin
+    for path, origin in child_sources.items():
+        sources[remap(path, CHILD, moves)] = origin  # the child's source wins
+    return merged, sources
+
+
+def _filter(
+    filters: Any, node: Any, path: JsonPath, sources: dict[JsonPath, YamlPath], problems: Problems
+) -> None:
+    """The variant's field filters: a set field under a forbidden path is an error."""
+    if not filters:
+        return
+    if isinstance(node, list):
+        for i, item in enumerate(node):
+            _filter(filters, item, (*path, i), sources, problems)
+        return
+    if not isinstance(node, dict):
+        return
+    for key, value in node.items():
+        here = (*path, key)
+        shape = tuple(p for p in here if isinstance(p, str))
+        message = filters.get(shape)
+        if message is not None and value not in (None, [], {}, ""):
+            problems.error(_yaml_path(here, sources), message)
+        else:
+            _filter(filters, value, here, sources, problems)
+
+
+def _yaml_path(path: JsonPath, sources: dict[JsonPath, YamlPath]) -> YamlPath:
+    while path and path not in sources:
+        path = path[:-1]
+    return sources.get(path, ())
+
+
+def _placed(root: Node | None, problem: Problem, like: Entry | None = None) -> Entry:
+    severity = Severity(problem.severity)
+    if problem.path is None:
+        line = problem.line or None
+        entry = Entry(severity, problem.message, None, line, problem.column)
+        return entry if like is None else replace(like, path=None, line=line, column=None)
+    found = _locate(root, problem.path, problem.at_key) if root is not None else None
+    line, column = found if found else (None, None)
+    if like is not None:
+        return replace(like, path=problem.path, line=line, column=column, at_key=False)
+    return Entry(severity, problem.message, problem.path, line, column)
+
+
+def _locate(root: Node, path: YamlPath, at_key: bool) -> tuple[int, int] | None:
+    """(line, column) of the value at a YAML path (or its key); a missing value is placed
+    where its nearest present ancestor is, as Butane's report does."""
+    node, key_node = root, None
+    for part in path:
+        found = None
+        if node.kind == MAP and isinstance(part, str):
+            for key, k_node, value in node.value:
+                if key == part:
+                    found, key_node = value, k_node
+        elif node.kind == SEQ and isinstance(part, int) and 0 <= part < len(node.value):
+            found, key_node = node.value[part], None
+        if found is None:
+            return node.line, node.column
+        node = found
+    if at_key and key_node is not None:
+        return key_node.line, key_node.column
+    return node.line, node.column

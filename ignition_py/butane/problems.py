@@ -1,0 +1,55 @@
+"""What a Butane translation found: errors and warnings on YAML paths, and yaml.v3's
+unmarshal errors (fatal, placed by line and column, Butane names no path)."""
+
+from __future__ import annotations
+
+YamlPath = tuple[str | int, ...]
+
+
+class Problem:
+    """One problem: "error" or "warning", the YAML path, the message, whether it points
+    at the key itself (unused keys) rather than the value, and a line when yaml.v3 gave
+    only that."""
+
+    __slots__ = ("at_key", "column", "line", "message", "path", "severity")
+
+    def __init__(
+        self,
+        severity: str,
+        path: YamlPath | None,
+        message: str,
+        at_key: bool = False,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
+        self.severity, self.path, self.message = severity, path, message
+        self.at_key, self.line, self.column = at_key, line, column
+
+    def __repr__(self) -> str:
+        return f"Problem({self.severity}, {self.path}, {self.message!r}, line={self.line})"
+
+
+class Problems:
+    """The problems of one translation, in the order found."""
+
+    __slots__ = ("items",)
+
+    def __init__(self) -> None:
+        self.items: list[Problem] = []
+
+    def error(self, path: YamlPath, message: str) -> None:
+        self.items.append(Problem("error", path, message))
+
+    def warning(self, path: YamlPath, message: str, *, at_key: bool = False) -> None:
+        self.items.append(Problem("warning", path, message, at_key))
+
+    def unmarshal(self, line: int, column: int, message: str) -> None:
+        self.items.append(Problem("error", None, message, line=line, column=column))
+
+    @property
+    def fatal(self) -> bool:
+        return any(p.severity == "error" for p in self.items)
+
+    @property
+    def unmarshal_failed(self) -> bool:
+        return any(p.path is None and p.severity == "error" for p in self.items)

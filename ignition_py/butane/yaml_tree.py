@@ -1,0 +1,158 @@
+"""A YAML text as composed nodes with positions, scalars read as Go's yaml.v3 reads them.
+
+PyYAML composes the document (YAML 1.1 syntax, which Butane's YAML 1.2 texts share); the
+implicit typing of scalars is done here instead, as yaml.v3 resolves a plain scalar
+(YAML 1.2 core schema, Go's integer syntax), since PyYAML's 1.1 rules read `yes`, `0o644`
+or `1_000` differently. Lines and columns are 1-based, columns count characters.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import yaml
+
+from ..typecheck import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
+
+Path = tuple[str | int, ...]
+
+NULL, BOOL, INT, FLOAT, STR, MAP, SEQ = "null", "bool", "int", "float", "str", "map", "seq"
+
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_TRUE = frozenset({"true", "True", "TRUE"})
+_FALSE = frozenset({"false", "False", "FALSE"})
+_GO_INT = re.compile(r"[+-]?(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)")
+_YAML_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
+_SPECIAL_FLOATS = {
+    ".inf": math.inf, ".Inf": math.inf, ".INF": math.inf, "+.inf": math.inf,
+    "+.Inf": math.inf, "+.INF": math.inf, "-.inf": -math.inf, "-.Inf": -math.inf,
+    "-.INF": -math.inf, ".nan": math.nan, ".NaN": math.nan, ".NAN": math.nan,
+}  # fmt: skip
+_INT64 = (-(1 << 63), (1 << 63) - 1)
+
+
+class YamlError(Exception):
+    """The text is not YAML: message and 1-based line (column when known)."""
+
+    def __init__(self, message: str, line: int | None, column: int | None) -> None:
+        super().__init__(message)
+        self.message, self.line, self.column = message, line, column
+
+
+class Node:
+    """One YAML node: kind (null/bool/int/float/str/map/seq), its value (Python data for
+    scalars; list of (key text, key node, value node) for maps; list of nodes for
+    sequences), the scalar's text, and where it starts."""
+
+    __slots__ = ("column", "kind", "line", "text", "value")
+
+    def __init__(self, kind: str, value: Any, text: str, line: int, column: int) -> None:
+        self.kind, self.value, self.text, self.line, self.column = kind, value, text, line, column
+
+    def plain(self) -> Any:
+        """The node as plain Python data (maps as dicts, last duplicate key wins)."""
+        if self.kind == MAP:
+            return {key: child.plain() for key, _, child in self.value}
+        if self.kind == SEQ:
+            return [child.plain() for child in self.value]
+        return self.value
+
+
+def resolve_plain(text: str) -> tuple[str, Any]:
+    """yaml.v3's reading of a plain (unquoted, untagged) scalar: (kind, value)."""
+    if text in _NULLS:
+        return NULL, None
+    if text in _TRUE:
+        return BOOL, True
+    if text in _FALSE:
+        return BOOL, False
+    if text and text[0] in "+-.0123456789":
+        digits = text.replace("_", "")
+        if _GO_INT.fullmatch(digits):
+            sign = -1 if digits[0] == "-" else 1
+            body = digits.lstrip("+-")
+            if len(body) > 1 and body[0] == "0" and body[1] in "0123456789":
+                number = int(body, 8)
+            else:
+                number = int(body, 0)
+            number *= sign
+            # Go's ParseInt, then ParseUint: an !!int up to 2**64-1 (too big for an int
+            # field, which says so), a float beyond
+            if _INT64[0] <= number < 1 << 64:
+                return INT, number
+        if _YAML_FLOAT.fullmatch(digits):
+            return FLOAT, float(digits)
+        if text in _SPECIAL_FLOATS:
+            return FLOAT, _SPECIAL_FLOATS[text]
+    return STR, text
+
+
+_TAG_KINDS = {
+    "tag:yaml.org,2002:str": STR,
+    "tag:yaml.org,2002:null": NULL,
+    "tag:yaml.org,2002:bool": BOOL,
+    "tag:yaml.org,2002:int": INT,
+    "tag:yaml.org,2002:float": FLOAT,
+}
+
+
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Composer(_BaseLoader):  # type: ignore[misc,valid-type]
+    """A loader (libyaml's when present) whose implicit resolution is switched off: every
+    scalar comes out as a string node unless the text tags it, and we resolve it
+    ourselves."""
+
+
+_Composer.yaml_implicit_resolvers = {}
+
+
+def compose(text: str) -> Node | None:
+    """The first document of `text` as nodes; None for an empty document.
+
+    Raises YamlError for text that is not YAML (PyYAML's words and place)."""
+    try:
+        loader = _Composer(text)
+        try:
+            # yaml.v3 reads the first document only
+            root = loader.get_node() if loader.check_node() else None
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as err:
+        # yaml.v3's report: the problem alone, on the line of the context mark when
+        # there is one (0-based for parser errors, 1-based for scanner errors).
+        scanner = isinstance(err, yaml.scanner.ScannerError)
+        line = column = None
+        for mark in (err.context_mark, err.problem_mark):
+            if mark is not None and mark.line:
+                line, column = mark.line + (1 if scanner else 0), mark.column + 1
+                break
+        raise YamlError(err.problem or str(err), line, column) from None
+    except yaml.YAMLError as err:
+        raise YamlError(str(err), None, None) from None
+    return None if root is None else _convert(root)
+
+
+def _convert(node: Any) -> Node:
+    line, column = node.start_mark.line + 1, node.start_mark.column + 1
+    if isinstance(node, yaml.MappingNode):
+        pairs: list[tuple[str, Node, Node]] = []
+        for key_node, value_node in node.value:
+            key = _convert(key_node)
+            key_text = key.text if key.kind != MAP and key.kind != SEQ else ""
+            pairs.append((key_text, key, _convert(value_node)))
+        return Node(MAP, pairs, "", line, column)
+    if isinstance(node, yaml.SequenceNode):
+        return Node(SEQ, [_convert(item) for item in node.value], "", line, column)
+    text = str(node.value)
+    if not node.style and node.tag == "tag:yaml.org,2002:str":
+        kind, value = resolve_plain(text)
+    else:
+        kind = _TAG_KINDS.get(node.tag, STR)
+        value = text if kind == STR else resolve_plain(text)[1]
+    return Node(kind, value, text, line, column)

@@ -1,0 +1,23 @@
+"""Is a config text Butane YAML? Cheap enough for every config read (no YAML import, no
+copy of the text); the translation itself is ignition_py.butane's."""
+
+from __future__ import annotations
+
+import re
+
+_LEADING_SPACE = re.compile(r"\s*")
+_LEADING_SPACE_BYTES = re.compile(rb"\s*")
+_TOP_LEVEL_VARIANT = re.compile(r"^variant[ \t]*:", re.MULTILINE)
+_TOP_LEVEL_VARIANT_BYTES = re.compile(rb"^variant[ \t]*:", re.MULTILINE)
+
+
+def looks_like_butane(raw: bytes | str) -> bool:
+    """True when the text is not JSON (its first non-space character is not `{` or `[`)
+    and a line starts with a top-level `variant:` key, as every Butane config has."""
+    if isinstance(raw, bytes):
+        start = _LEADING_SPACE_BYTES.match(raw)
+        first = raw[start.end() : start.end() + 1] if start else b""
+        return first not in (b"", b"{", b"[") and bool(_TOP_LEVEL_VARIANT_BYTES.search(raw))
+    start_text = _LEADING_SPACE.match(raw)
+    first_text = raw[start_text.end() : start_text.end() + 1] if start_text else ""
+    return first_text not in ("", "{", "[") and bool(_TOP_LEVEL_VARIANT.search(raw))
