@@ -6,6 +6,11 @@ error."""
 
 from __future__ import annotations
 
+# Go's unicode.IsSpace, what Flatcar trims the first line's end with (str.rstrip() also
+# strips \x1c-\x1f).
+_GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000" + "".join(
+    map(chr, range(0x2000, 0x200B))
+)
 _TOKEN = frozenset(b"!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
 
@@ -14,7 +19,7 @@ def cloud_init_kind(raw: bytes) -> str | None:
     hands to cloud-init (checked after gunzipping, when it is gzip), else None."""
     data = _gunzipped(raw)
     first = data.split(b"\n", 1)[0]
-    if first.decode("utf-8", "replace").rstrip() == "#cloud-config":
+    if first.decode("utf-8", "replace").rstrip(_GO_SPACE) == "#cloud-config":
         return "a cloud-config"
     if first.startswith(b"#!"):
         return "a script"

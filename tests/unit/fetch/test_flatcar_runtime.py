@@ -147,6 +147,9 @@ MIME = b"Content-Type: multipart/mixed; boundary=XX\r\nMIME-Version: 1.0\r\n\r\n
         (b"#!/bin/bash\necho hi\n", "a script"),
         (MIME, "a MIME multipart archive"),
         (gzip.compress(MIME), "a MIME multipart archive"),
+        ("#cloud-config\u00a0\u3000\x85\v\n".encode(), "a cloud-config"),
+        (b"#cloud-config\x1c\n", None),  # not a space to Go's unicode.IsSpace
+        (b"#cloud-config\x1f", None),
         (b"#cloud-configs\n", None),
         (b" #cloud-config\n", None),
         (b"Content-Type: multipart/mixed\n", None),  # no end of the header block
