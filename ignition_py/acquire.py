@@ -65,16 +65,14 @@ def parse_user_config(raw: bytes, origin: str, log: Logger) -> Config | None:
     """The config in `raw`; None when it is empty (upstream's ErrEmpty) or user data for
     cloud-init (a cloud-config, a script, a MIME multipart: Flatcar's ErrEmpty too)."""
     from .config.parse import parse_config
-    from .user_data import cloud_init_kind
 
     log.info(f"parsing config from {origin} ({describe(raw)})")
     if not raw:
         return None
-    kind = cloud_init_kind(raw)
-    if kind is not None:
-        log.info(f"{origin}: the user data is {kind}, not an Ignition config: ignoring it")
-        return None
     parsed = parse_config(raw)
+    if parsed.user_data_note is not None:
+        log.info(f"{origin}: {parsed.user_data_note}")
+        return None
     for entry in parsed.report:
         if entry.severity is Severity.ERROR:
             log.critical(f"{origin}: {entry}")

@@ -7,7 +7,7 @@ from .build import build
 from .decode import decode
 from .model import Config
 from .normalize import normalize
-from .report import Report
+from .report import Entry, Report, Severity
 from .schema_check import check_schema
 from .semantics import check_semantics
 from .translate import translate
@@ -18,9 +18,11 @@ from .versions import Version
 class Parsed:
     """What parsing a config gives: the report (errors and warnings with JSON paths and
     positions), the version the config declared (None if unreadable) and the config translated
-    to the newest spec (None on errors)."""
+    to the newest spec (None on errors). `user_data` names the kind of text that is user
+    data for cloud-init, not a config ("a cloud-config", "a script", "a MIME multipart
+    archive": Flatcar's patch 0011), else None; such a text is reported as an empty config."""
 
-    __slots__ = ("config", "report", "version")
+    __slots__ = ("config", "report", "user_data", "version")
 
     def __init__(
         self,
@@ -31,6 +33,14 @@ class Parsed:
         self.report = Report() if report is None else report
         self.version = version
         self.config = config
+        self.user_data: str | None = None
+
+    @property
+    def user_data_note(self) -> str | None:
+        """The info line a caller logs for cloud-init user data (never its contents)."""
+        if self.user_data is None:
+            return None
+        return f"the user data is {self.user_data}, not an Ignition config: ignoring it"
 
     @property
     def ok(self) -> bool:
@@ -38,9 +48,18 @@ class Parsed:
 
 
 def parse_config(raw: bytes | str) -> Parsed:
-    """Decode, check and translate one config; never raises for bad input."""
-    decoded = decode(raw)
+    """Decode, check and translate one config; never raises for bad input. Cloud-init user
+    data is no config, as Flatcar's HandleParseErrors has it (upstream's ErrEmpty)."""
+    from ..user_data import cloud_init_kind
+
     result = Parsed()
+    result.user_data = cloud_init_kind(
+        raw if isinstance(raw, bytes) else raw.encode("utf-8", "replace")
+    )
+    if result.user_data is not None:
+        result.report.add(Entry(Severity.ERROR, "not a config (empty)"))
+        return result
+    decoded = decode(raw)
     result.report.extend(decoded.entries)
     if not decoded.ok:
         return result

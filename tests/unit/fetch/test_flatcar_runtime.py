@@ -176,6 +176,34 @@ def test_cloud_init_user_data_is_no_config_and_other_text_an_error(
         parse_user_config(b"# cloud-config\nhostname: a\n", "aws", LOG)
 
 
+def test_parse_config_says_the_text_is_user_data_and_reports_it_as_empty() -> None:
+    parsed = parse_config(b"#cloud-config\npassword: s3cret\n")
+    assert parsed.user_data == "a cloud-config" and parsed.config is None
+    assert [str(e) for e in parsed.report] == ["error: not a config (empty)"]
+    note = parsed.user_data_note or ""
+    assert note == "the user data is a cloud-config, not an Ignition config: ignoring it"
+    assert parse_config(b'{"ignition": {"version": "3.4.0"}}').user_data is None
+
+
+@pytest.mark.parametrize("raw", [b"#cloud-config\n", b"#!/bin/sh\ntrue\n", MIME])
+def test_every_reader_of_configs_agrees_on_user_data(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], raw: bytes
+) -> None:
+    from ignition_py import cli
+    from ignition_py.validate_cli import main
+
+    path = tmp_path / "user-data"
+    path.write_bytes(raw)
+    assert main([str(path)]) == 1
+    validated = capsys.readouterr().out
+    assert validated.strip() == "error: not a config (empty)"
+    for command in (["validate"], ["render"]):
+        assert cli.main([*command, str(path)]) == 1
+        said = capsys.readouterr()
+        assert "not a config (empty)" in said.out + said.err, command
+        assert "invalid character" not in said.out + said.err, command
+
+
 def test_validate_reads_cloud_init_user_data_as_empty(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
