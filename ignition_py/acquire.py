@@ -25,8 +25,10 @@ from .resources.stream import CONFIG_SIZE_LIMIT, TooLargeError, read_all, read_f
 from .resources.urls import shown_url
 from .state import FetchedConfig
 
-# Flatcar's patch 0006 adds its own and CoreOS's names; the last of any of them wins.
-CMDLINE_URL_FLAGS = frozenset({"ignition.config.url", "flatcar.config.url", "coreos.config.url"})
+# Flatcar's patch 0006 adds its own and CoreOS's names (flatcar flavour); the last of any
+# of them wins.
+CMDLINE_URL_FLAGS = frozenset({"ignition.config.url"})
+FLATCAR_CMDLINE_URL_FLAGS = CMDLINE_URL_FLAGS | {"flatcar.config.url", "coreos.config.url"}
 
 
 def empty_config() -> Config:
@@ -43,10 +45,13 @@ def cmdline_config_url(log: Logger) -> str | None:
         text = path.read_text(errors="replace")
     except OSError as err:
         raise ConfigError(f"couldn't read kernel command line {path}: {err.strerror}") from err
+    from .flavour import is_flatcar
+
+    flags = FLATCAR_CMDLINE_URL_FLAGS if is_flatcar() else CMDLINE_URL_FLAGS
     url = ""
     for argument in text.split():
         key, equals, value = argument.partition("=")
-        if key in CMDLINE_URL_FLAGS and equals:
+        if key in flags and equals:
             url = value  # v2.26.0: a later empty value leaves no URL at all
     log.debug(f"parsed url from cmdline: {shown_url(url)!r}")
     return url or None
@@ -60,16 +65,14 @@ def parse_user_config(raw: bytes, origin: str, log: Logger) -> Config | None:
     """The config in `raw`; None when it is empty (upstream's ErrEmpty) or user data for
     cloud-init (a cloud-config, a script, a MIME multipart: Flatcar's ErrEmpty too)."""
     from .config.parse import parse_config
-    from .user_data import cloud_init_kind
 
     log.info(f"parsing config from {origin} ({describe(raw)})")
     if not raw:
         return None
-    kind = cloud_init_kind(raw)
-    if kind is not None:
-        log.info(f"{origin}: the user data is {kind}, not an Ignition config: ignoring it")
-        return None
     parsed = parse_config(raw)
+    if parsed.user_data_note is not None:
+        log.info(f"{origin}: {parsed.user_data_note}")
+        return None
     for entry in parsed.report:
         if entry.severity is Severity.ERROR:
             log.critical(f"{origin}: {entry}")

@@ -14,10 +14,10 @@ UPSTREAM_PLATFORMS: tuple[str, ...] = (
 )  # fmt: skip
 
 # Flatcar's platform names the agent also takes, for the upstream platform each becomes:
-# the renames its initramfs makes of flatcar.oem.id (ec2, gce, pxe), and the platforms its
+# the renames its initramfs makes of flatcar.oem.id (ec2, ami, gce, pxe), and the platforms its
 # Ignition 0.36 had with no config source but the kernel command line (metal's behaviour).
 FLATCAR_PLATFORM_ALIASES: dict[str, str] = {
-    "ec2": "aws", "gce": "gcp", "pxe": "metal", "vagrant-virtualbox": "virtualbox",
+    "ec2": "aws", "ami": "aws", "gce": "gcp", "pxe": "metal", "vagrant-virtualbox": "virtualbox",
     "cloudsigma": "metal", "interoute": "metal", "niftycloud": "metal", "rackspace": "metal",
     "rackspace-onmetal": "metal", "vagrant": "metal",
 }  # fmt: skip

@@ -6,6 +6,11 @@ error."""
 
 from __future__ import annotations
 
+# Go's unicode.IsSpace, what Flatcar trims the first line's end with (str.rstrip() also
+# strips \x1c-\x1f).
+_GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000" + "".join(
+    map(chr, range(0x2000, 0x200B))
+)
 _TOKEN = frozenset(b"!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
 
@@ -13,8 +18,9 @@ def cloud_init_kind(raw: bytes) -> str | None:
     """ "a cloud-config", "a script" or "a MIME multipart archive" for user data Flatcar
     hands to cloud-init (checked after gunzipping, when it is gzip), else None."""
     data = _gunzipped(raw)
-    first = data.split(b"\n", 1)[0]
-    if first.decode("utf-8", "replace").rstrip() == "#cloud-config":
+    newline = data.find(b"\n")
+    first = data if newline < 0 else data[:newline]
+    if first.decode("utf-8", "replace").rstrip(_GO_SPACE) == "#cloud-config":
         return "a cloud-config"
     if first.startswith(b"#!"):
         return "a script"
@@ -39,12 +45,14 @@ def _gunzipped(raw: bytes) -> bytes:
 def _content_type(data: bytes) -> bytes:
     """The first Content-Type of the MIME header block `data` starts with, as Go's
     textproto.ReadMIMEHeader reads it; b"" when there is no well-formed block."""
-    lines = data.split(b"\n")
     headers: list[tuple[bytes, bytes]] = []
-    for index, line in enumerate(lines):
-        if index == len(lines) - 1:
+    start = 0
+    while True:  # line by line, not split(): a config is read once, whatever its size
+        end = data.find(b"\n", start)
+        if end < 0:
             return b""  # the block never ended: Go's reader stops at EOF with an error
-        line = line.removesuffix(b"\r")
+        line = data[start:end].removesuffix(b"\r")
+        start = end + 1
         if not line:
             return next((v for k, v in headers if k == b"content-type"), b"")
         if line[:1] in (b" ", b"\t"):
@@ -57,4 +65,3 @@ def _content_type(data: bytes) -> bytes:
         if not colon or not key or any(byte not in _TOKEN for byte in key):
             return b""
         headers.append((key.lower(), value.strip()))
-    return b""

@@ -4,8 +4,16 @@
 # module depends on it or `dracut --add ignition` asks.
 #
 # IGNITION_PY_FLAVOUR=flatcar (in dracut's environment or a dracut.conf.d file) builds the
-# flatcar flavour: the generator also reads Flatcar's boot arguments and mounts its OEM
-# partition (see ignition-generator), and the user and base configs are the OEM partition's.
+# flatcar flavour: the generator also reads Flatcar's boot arguments and sets up its OEM
+# partition (see ignition-generator and ignition-py-oem-setup): the user and base configs
+# are the OEM partition's config.ign and base/base.ign. Any other value fails the build.
+#
+# The flavour's first boot is flatcar.first_boot / coreos.first_boot. Flatcar's GRUB sets
+# flatcar.first_boot=detected while its ESP holds flatcar/first_boot, which Flatcar's
+# ignition-quench.service removes after provisioning; that service is not part of this
+# module, so with =detected a distribution must remove the flag file itself or every boot
+# is a first boot. A PXE boot (no boot disk, no OEM partition) is told apart only through
+# an is-live-image command the distribution provides (Flatcar's generator writes one).
 #
 # $moddir/ignition is the agent as upstream expects a distribution to drop it there. When it
 # is our Python launcher (a script), the initramfs also gets the build host's python3 (3.11 or
@@ -60,12 +68,17 @@ install_python_agent() {
 }
 
 install_flatcar_flavour() {
+    # The OEM partition's base/base.ign is copied there at boot, as Flatcar does: another
+    # module's base configs would be mixed with it.
+    if [[ -e $initdir/usr/lib/ignition/base.d ]]; then
+        dfatal "ignition: the flatcar flavour fills /usr/lib/ignition/base.d, which another module already installs"
+        exit 1
+    fi
     inst_multiple -o systemd-detect-virt
-    inst_simple "$moddir/ignition-py-flavour.flatcar" /etc/ignition-py/flavour
-    # As Flatcar's initramfs: configs on the OEM partition, which is mounted at /oem.
-    inst_dir /usr/lib/ignition
-    ln_r /oem/config.ign /usr/lib/ignition/user.ign
-    ln_r /oem/base /usr/lib/ignition/base.d
+    inst_multiple cp mkdir mount umount
+    inst_simple "$moddir/flatcar/flavour" /etc/ignition-py/flavour
+    inst_script "$moddir/flatcar/ignition-py-oem-setup" /usr/sbin/ignition-py-oem-setup
+    inst_simple "$moddir/flatcar/ignition-py-oem.service" "$systemdsystemunitdir/ignition-py-oem.service"
 }
 
 install() {
@@ -154,9 +167,14 @@ install() {
     # OpenStack's config drive is found by its CD-ROM properties.
     inst_rules 60-cdrom_id.rules
 
-    if [[ ${IGNITION_PY_FLAVOUR:-} == flatcar ]]; then
-        install_flatcar_flavour
-    fi
+    case ${IGNITION_PY_FLAVOUR:-} in
+        "") ;;
+        flatcar) install_flatcar_flavour ;;
+        *)
+            dfatal "ignition: unknown IGNITION_PY_FLAVOUR '$IGNITION_PY_FLAVOUR' (\"\" or flatcar)"
+            exit 1
+            ;;
+    esac
 }
 
 installkernel() {

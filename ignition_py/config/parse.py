@@ -25,9 +25,11 @@ if TYPE_CHECKING:
 class Parsed:
     """What parsing a config gives: the report (errors and warnings with JSON paths and
     positions), the version the config declared (None if unreadable) and the config translated
-    to the newest spec (None on errors)."""
+    to the newest spec (None on errors). `user_data` names the kind of text that is user
+    data for cloud-init, not a config ("a cloud-config", "a script", "a MIME multipart
+    archive": Flatcar's patch 0011), else None; such a text is reported as an empty config."""
 
-    __slots__ = ("config", "report", "version")
+    __slots__ = ("config", "report", "user_data", "version")
 
     def __init__(
         self,
@@ -38,6 +40,14 @@ class Parsed:
         self.report = Report() if report is None else report
         self.version = version
         self.config = config
+        self.user_data: str | None = None
+
+    @property
+    def user_data_note(self) -> str | None:
+        """The info line a caller logs for cloud-init user data (never its contents)."""
+        if self.user_data is None:
+            return None
+        return f"the user data is {self.user_data}, not an Ignition config: ignoring it"
 
     @property
     def ok(self) -> bool:
@@ -47,14 +57,23 @@ class Parsed:
 def parse_config(raw: bytes | str, files_dir: str | None = None) -> Parsed:
     """Decode, check and translate one config; never raises for bad input.
 
-    A Butane YAML text (see butane_text) is translated to Ignition JSON first and its
-    problems are reported on YAML paths and lines; `files_dir` is where its `local`
+    Cloud-init user data is no config, as Flatcar's HandleParseErrors has it (upstream's
+    ErrEmpty). A Butane YAML text (see butane_text) is translated to Ignition JSON first and
+    its problems are reported on YAML paths and lines; `files_dir` is where its `local`
     references are read from (None, as at boot, refuses them)."""
+    from ..user_data import cloud_init_kind
+
+    result = Parsed()
+    result.user_data = cloud_init_kind(
+        raw if isinstance(raw, bytes) else raw.encode("utf-8", "replace")
+    )
+    if result.user_data is not None:
+        result.report.add(Entry(Severity.ERROR, "not a config (empty)"))
+        return result
     if looks_like_butane(raw):
         text = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw
         return _parse_butane(text, files_dir)
     decoded = decode(raw)
-    result = Parsed()
     result.report.extend(decoded.entries)
     if not decoded.ok:
         return result

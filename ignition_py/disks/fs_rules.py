@@ -10,6 +10,7 @@ from __future__ import annotations
 from enum import Enum
 
 from ..config.model import Filesystem
+from ..flavour import is_flatcar
 from ..go_text import go_quote
 from ..system.filesystems import Probe
 
@@ -65,7 +66,7 @@ def decide(fs: Filesystem, probe: Probe) -> Decision:
         return Decision.WIPE_ONLY if fs_format == "none" else Decision.WIPE_AND_CREATE
     if (
         # Flatcar's patch 0008: whatever is on the OEM partition is kept (its format changed).
-        (probe.type == fs_format or probe.label == "OEM")
+        (probe.type == fs_format or (probe.label == "OEM" and is_flatcar()))
         and (fs.label is None or probe.label == fs.label)
         and (
             fs.uuid is None

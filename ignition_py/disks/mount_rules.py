@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from ..config.model import Config, Filesystem
+from ..flavour import is_flatcar
 from ..path_depth import depth
 
 # Formats with nothing to mount (swap is enabled by units, not mounted).
@@ -29,10 +30,12 @@ _OEM_DEVICE = "/dev/disk/by-label/OEM"
 
 
 def mount_point(fs: Filesystem) -> str:
-    """Where fs is mounted, relative to the root: its path, except Flatcar's OEM partition
-    at /usr/share/oem, mounted at /oem."""
+    """Where fs is mounted, relative to the root: its path, except, in the flatcar flavour,
+    Flatcar's OEM partition at /usr/share/oem, mounted at /oem."""
     path = fs.path or "/"
-    return "/oem" if path == "/usr/share/oem" and fs.device == _OEM_DEVICE else path
+    if path == "/usr/share/oem" and fs.device == _OEM_DEVICE and is_flatcar():
+        return "/oem"
+    return path
 
 
 def target_path(root: str, path: str) -> str:

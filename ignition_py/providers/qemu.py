@@ -1,6 +1,6 @@
-"""`qemu`: the fw_cfg entry opt/org.flatcar-linux/config (Flatcar's, its patch 0007) or
-opt/com.coreos/config, read from sysfs (the qemu_fw_cfg module loaded when its directory
-is missing). No entry is an empty config.
+"""`qemu`: the fw_cfg entry opt/com.coreos/config (in the flatcar flavour, Flatcar's
+opt/org.flatcar-linux/config first: its patch 0007), read from sysfs (the qemu_fw_cfg
+module loaded when its directory is missing). No entry is an empty config.
 
 The kernel's sysfs read of fw_cfg costs O(offset) per call and hands out at most a page
 per call, so the number of read() calls decides the speed: the whole blob is read into
@@ -23,9 +23,12 @@ FLATCAR_ENTRY = "by_name/opt/org.flatcar-linux/config"
 
 
 def read_fw_cfg_config(root: Path, log: Logger) -> bytes:
-    """The config of the first fw_cfg entry there, Flatcar's first (Flatcar tries both in
-    Go's random map order), b"" for none. Raises ConfigError when it cannot be read."""
-    for name in (FLATCAR_ENTRY, ENTRY):
+    """The config of the first fw_cfg entry there, in the flatcar flavour Flatcar's first
+    (Flatcar tries both in Go's random map order), b"" for none. Raises ConfigError when it
+    cannot be read."""
+    from ..flavour import is_flatcar
+
+    for name in (FLATCAR_ENTRY, ENTRY) if is_flatcar() else (ENTRY,):
         entry = root / name
         try:
             size = int((entry / "size").read_text().strip())

@@ -27,16 +27,17 @@ def oem_lookaside_dir() -> Path:
     return Path(os.environ.get("IGNITION_OEM_LOOKASIDE_DIR") or DEFAULT_OEM_LOOKASIDE_DIR)
 
 
-def oem_file(url: str) -> Path:
-    """The file `url` names. Go's url.Parse keeps the host apart (oem://host/p reads /p) and
-    an opaque oem:p has no path at all. Raises FetchError for a path that is not absolute."""
+def oem_file(url: str, lookaside: Path | None = None) -> Path:
+    """The file `url` names under `lookaside` (default: oem_lookaside_dir()). Go's url.Parse
+    keeps the host apart (oem://host/p reads /p) and an opaque oem:p has no path at all.
+    Raises FetchError for a path that is not absolute."""
     raw_path = urlsplit(url).path
     path = posixpath.normpath(unquote(raw_path)) if raw_path else "."
     if path.startswith("//"):
         path = "/" + path.lstrip("/")
     if not path.startswith("/"):
         raise FetchError(f"oem path is not absolute: {raw_path!r}")
-    return oem_lookaside_dir() / path.lstrip("/")
+    return (lookaside or oem_lookaside_dir()) / path.lstrip("/")
 
 
 def oem_chunks(url: str) -> Iterator[bytes]:
@@ -47,6 +48,9 @@ def oem_chunks(url: str) -> Iterator[bytes]:
         handle = path.open("rb")
     except OSError as err:
         raise FetchError(f"failed to read oem config: open {path}: {err.strerror}") from err
+    except ValueError as err:  # a NUL byte (%00): Go's open fails with EINVAL
+        shown = str(path).replace("\0", "\\x00")
+        raise FetchError(f"failed to read oem config: open {shown}: invalid argument") from err
     return _read(handle)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import tempfile
 from pathlib import Path
@@ -14,7 +13,7 @@ from typing import Any
 from .console import BootLog
 from .initramfs import AGENTS, build_initramfs
 from .kernel import debian_kernel
-from .oem import OEM_CONFIG_PATH, oem_disk
+from .oem import OEM_CONFIG_PATH, OEM_USER_CONFIG_PATH, oem_disk
 from .package import build_deb
 from .platforms import PLATFORMS, Delivery, delivery_for
 from .profile import append_overlay, collect
@@ -50,6 +49,11 @@ def _parser() -> argparse.ArgumentParser:
         f"OEM) made of DIR's files with the config at {OEM_CONFIG_PATH}, and flatcar.first_boot, "
         "flatcar.oem.id and flatcar.config.url=oem://... in place of upstream's arguments "
         "(qemu platform, no fw_cfg)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--oem-user-config", action="store_true",
+        help=f"with --flatcar-oem: the config at {OEM_USER_CONFIG_PATH} on the OEM disk and no "
+        "flatcar.config.url, as a Flatcar image boots (the initramfs makes it the user config)",
     )  # fmt: skip
     parser.add_argument(
         "--profile", action="store_true",
@@ -102,13 +106,13 @@ def _boot(args: argparse.Namespace, out: Path) -> int:
         raise HarnessError("--profile profiles ignition-py's stages: use --agent ignition-py")
     if args.flatcar_oem is not None and args.platform != "qemu":
         raise HarnessError("--flatcar-oem boots the qemu platform (the config is on the OEM disk)")
+    if args.oem_user_config and args.flatcar_oem is None:
+        raise HarnessError("--oem-user-config needs --flatcar-oem")
     from ignition_py.config.parse import parse_config
-    from ignition_py.user_data import cloud_init_kind
 
-    raw = args.config.read_bytes()
+    parsed = parse_config(args.config.read_bytes())
     # user data for cloud-init: the boot must go on with no Ignition changes
-    user_data = cloud_init_kind(raw)
-    parsed = parse_config(b"" if user_data else raw)
+    user_data = parsed.user_data
     kernel = debian_kernel()
     pristine_image = base_root_image()
     root = fresh_copy(pristine_image, out / "root.img")
@@ -127,17 +131,16 @@ def _boot(args: argparse.Namespace, out: Path) -> int:
     config_copy.write_bytes(args.config.read_bytes())
     delivery = delivery_for(args.platform, config_copy, out)
     disks = [root, data]
-    first_boot = None
+    first_boot: tuple[str, ...] | None = None
+    oem_tree = None
     if args.flatcar_oem is not None:
-        oem, oem_tree = oem_disk(args.flatcar_oem, config_copy, out)
+        at = OEM_USER_CONFIG_PATH if args.oem_user_config else OEM_CONFIG_PATH
+        oem, oem_tree = oem_disk(args.flatcar_oem, config_copy, out, at)
         disks.append(oem)
-        os.environ["IGNITION_OEM_LOOKASIDE_DIR"] = str(oem_tree)  # what verify reads oem:// from
         delivery = Delivery()
-        first_boot = (
-            "flatcar.first_boot=1",
-            f"flatcar.oem.id={args.platform}",
-            f"flatcar.config.url=oem://{OEM_CONFIG_PATH}",
-        )
+        first_boot = ("flatcar.first_boot=1", f"flatcar.oem.id={args.platform}")
+        if not args.oem_user_config:
+            first_boot += (f"flatcar.config.url=oem://{OEM_CONFIG_PATH}",)
     relay = None
     if delivery.metadata is not None:
         delivery.metadata.start()
@@ -166,7 +169,7 @@ def _boot(args: argparse.Namespace, out: Path) -> int:
     if not failed and user_data:
         checks = verify_user_data_boot([root, data])
     elif not failed and parsed.config is not None:
-        checks = verify(parsed.config, [root, data], pristine_image)
+        checks = verify(parsed.config, [root, data, *disks[2:]], pristine_image, oem_tree)
         for check in checks:
             print(check)
     summary["checks"] = [{"what": c.what, "ok": c.ok, "detail": c.detail} for c in checks]

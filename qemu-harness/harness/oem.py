@@ -1,6 +1,7 @@
 """A Flatcar-style OEM disk: an ext4 filesystem labelled OEM holding a directory's files
-and the boot's config at OEM_CONFIG_PATH, which the flatcar flavour's initramfs mounts at
-/oem and the agent reads through flatcar.config.url=oem://OEM_CONFIG_PATH."""
+and the boot's config, either at OEM_CONFIG_PATH, which the agent reads through
+flatcar.config.url=oem://OEM_CONFIG_PATH, or at OEM_USER_CONFIG_PATH, Flatcar's config.ign
+that the flatcar flavour's initramfs makes the user config."""
 
 from __future__ import annotations
 
@@ -10,17 +11,18 @@ from pathlib import Path
 from .shell import run
 
 OEM_CONFIG_PATH = "/harness/config.ign"
+OEM_USER_CONFIG_PATH = "/config.ign"
 OEM_DISK_SIZE = "64M"
 
 
-def oem_disk(files: Path, config: Path, out: Path) -> tuple[Path, Path]:
+def oem_disk(files: Path, config: Path, out: Path, at: str = OEM_CONFIG_PATH) -> tuple[Path, Path]:
     """(the disk image, the host tree it was made from) in `out`: `files`'s contents plus
-    `config` at OEM_CONFIG_PATH."""
+    `config` at the path `at`."""
     tree = out / "oem-tree"
     if tree.exists():
         shutil.rmtree(tree)
     shutil.copytree(files, tree)
-    target = tree / OEM_CONFIG_PATH.lstrip("/")
+    target = tree / at.lstrip("/")
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(config, target)
     image = out / "oem.img"

@@ -52,20 +52,27 @@ class UncheckableError(Exception):
     """Contents the host cannot reproduce on its own (fetched by the VM over the network)."""
 
 
-def _resource_bytes(resource: Resource) -> bytes:
+def _resource_bytes(resource: Resource, oem_tree: Path | None) -> bytes:
     scheme = scheme_of(resource.source or "")
-    if scheme == "oem" and os.environ.get("IGNITION_OEM_LOOKASIDE_DIR"):
-        # the OEM disk's files, from the host's copy (the harness made the disk from it)
-        from ignition_py.log import Logger
-        from ignition_py.resources.fetcher import Fetcher
+    if scheme == "oem" and oem_tree is not None:
+        # the OEM disk's files, from the host's copy (the harness made the disk from it),
+        # decoded as the agent does: as the data: URL of the same bytes
+        import base64
 
-        return read_contents(resource, Fetcher(Logger("harness-verify"))).read()
+        from ignition_py.frozen import replace
+        from ignition_py.resources.oem import oem_file
+
+        raw = oem_file(resource.source or "", oem_tree).read_bytes()
+        source = "data:;base64," + base64.b64encode(raw).decode()
+        return read_contents(replace(resource, source=source), None).read()
     if resource.source and scheme != "data":
         raise UncheckableError(f"{scheme}: contents fetched by the VM")
     return read_contents(resource, None).read()
 
 
-def expected_contents(file: File, original: bytes | None) -> bytes | None:
+def expected_contents(
+    file: File, original: bytes | None, oem_tree: Path | None = None
+) -> bytes | None:
     """What ``file`` must hold after the files stage: its contents (with none, what the
     target held before, ``original``: b"" for nothing, None when unknown), then every
     append, each decoded, decompressed and verified. None when the host cannot know.
@@ -73,14 +80,14 @@ def expected_contents(file: File, original: bytes | None) -> bytes | None:
     Raises IgnitionError when one of the config's resources cannot be decoded or verified."""
     try:
         if file.contents is not None and file.contents.source is not None:
-            head = _resource_bytes(file.contents)
+            head = _resource_bytes(file.contents, oem_tree)
         elif file.overwrite:
             head = b""  # what was there goes; the appends make the file
         elif original is None:
             return None
         else:
             head = original
-        return head + b"".join(_resource_bytes(item) for item in file.append)
+        return head + b"".join(_resource_bytes(item, oem_tree) for item in file.append)
     except UncheckableError:
         return None
 
@@ -195,8 +202,14 @@ class Trees:
     """The target image's root and the filesystems mounted under it, mounted read-only."""
 
     def __init__(
-        self, stack: ExitStack, config: Config, disks: Disks, pristine_image: Path | None = None
+        self,
+        stack: ExitStack,
+        config: Config,
+        disks: Disks,
+        pristine_image: Path | None = None,
+        oem_tree: Path | None = None,
     ) -> None:
+        self.oem_tree = oem_tree  # the host's copy of the OEM disk's files, for oem:// sources
         self.mounts: dict[str, Path] = {
             "/": stack.enter_context(mounted_read_only(disks.images[0]))
         }
@@ -247,9 +260,11 @@ def _owner_ids(root: Path, user: object, group: object) -> tuple[int, int]:
     return (uid or 0), (gid or 0)
 
 
-def _contents_problems(file: File, where: Path, original: bytes | None) -> list[str]:
+def _contents_problems(
+    file: File, where: Path, original: bytes | None, oem_tree: Path | None
+) -> list[str]:
     try:
-        expected = expected_contents(file, original)
+        expected = expected_contents(file, original, oem_tree)
     except IgnitionError as err:
         return [f"the config's contents cannot be read: {err}"]
     if expected is None:
@@ -276,7 +291,7 @@ def check_tree(config: Config, trees: Trees) -> Iterator[Check]:
             problems.append(f"mode {stat.S_IMODE(info.st_mode):o}, not {mode:o}")
         if (info.st_uid, info.st_gid) != _owner_ids(root, file.user, file.group):
             problems.append(f"owner {info.st_uid}:{info.st_gid}")
-        problems.extend(_contents_problems(file, where, trees.original(file.path)))
+        problems.extend(_contents_problems(file, where, trees.original(file.path), trees.oem_tree))
         yield Check(what, not problems, "; ".join(problems))
     for directory in storage.directories if storage else ():
         where = trees.host_path(directory.path)
@@ -407,13 +422,19 @@ def _check_labels(config: Config, trees: Trees) -> Iterator[Check]:
         yield Check(f"SELinux label {path}", found == wanted, f"{found} (wanted {wanted})")
 
 
-def verify(config: Config, images: list[Path], pristine_image: Path | None = None) -> list[Check]:
+def verify(
+    config: Config,
+    images: list[Path],
+    pristine_image: Path | None = None,
+    oem_tree: Path | None = None,
+) -> list[Check]:
     """Checks of what ``config`` asked for, on the VM's disk ``images`` (the root first);
-    ``pristine_image``: the target image as it was before the boot."""
+    ``pristine_image``: the target image as it was before the boot; ``oem_tree``: the files
+    the OEM disk was made of, what oem:// sources read."""
     disks = Disks(images)
     checks = list(check_storage_devices(config, disks))
     with ExitStack() as stack:
-        trees = Trees(stack, config, disks, pristine_image)
+        trees = Trees(stack, config, disks, pristine_image, oem_tree)
         marker = trees.root / DONE_MARKER.lstrip("/")
         checks.insert(
             0, Check("target system booted (marker written after multi-user)", marker.exists())

@@ -207,6 +207,23 @@ def test_flatcar_boot_from_the_oem_partition(tmp_path: Path, spec: str) -> None:
     assert "fetch" not in summary["stages_seconds"]
 
 
+def test_flatcar_boot_with_the_oem_config_ign_as_user_config(tmp_path: Path) -> None:
+    """A Flatcar image's own boot: no flatcar.config.url, the config is config.ign on the OEM
+    partition, which the initramfs copies to the user config. The config reformats the OEM
+    filesystem itself: the partition the initramfs set up must not be busy then."""
+    config = FLATCAR / "oem-user-config-3.4.ign"
+    status, output, summary = boot(
+        config, tmp_path, "--flatcar-oem", str(FLATCAR / "oem"), "--oem-user-config"
+    )
+    assert status == 0, output[-4000:]
+    checks = {c["what"]: c for c in summary["checks"]}
+    for name in ("file /oem/reformatted", "file /etc/flatcar-user-config"):
+        assert checks[name]["ok"], checks[name]
+    serial = _serial(tmp_path)
+    assert "flatcar.config.url" not in serial
+    assert "Ignition (OEM partition setup)" in serial
+
+
 def test_cloud_config_user_data_on_aws_boots_without_ignition_changes(tmp_path: Path) -> None:
     """User data that is a #cloud-config (Flatcar's patch 0011): Ignition takes it as no
     config, says so at info priority, and the boot goes on for cloud-init to use it."""

@@ -56,8 +56,10 @@ def test_it_installs_agent_commands_module_and_units(deb: Path) -> None:
         "/usr/lib/python3/dist-packages/ignition_py/stages/__init__.py",
         "/usr/lib/python3/dist-packages/ignition_py/config/schemas/v3_4.json",
         "/usr/lib/systemd/system/ignition-delete-config.service",
-        *(module + f for f in (p.name for p in (REPO / "dracut/30ignition").iterdir())),
+        *(module + str(p.relative_to(REPO / "dracut/30ignition")) + ("/" if p.is_dir() else "")
+          for p in (REPO / "dracut/30ignition").rglob("*") if "__pycache__" not in p.parts),
     }  # fmt: skip
     assert wanted - paths == set()
-    scripts = [line for line in listing.splitlines() if module + "module-setup.sh" in line]
-    assert scripts and scripts[0].startswith("-rwx")
+    for script in ("module-setup.sh", "flatcar/ignition-py-oem-setup"):
+        lines = [line for line in listing.splitlines() if line.endswith(module + script)]
+        assert lines and lines[0].startswith("-rwx"), script

@@ -1,7 +1,9 @@
 """The dracut module's flatcar flavour: the generator reads Flatcar's first-boot and
-platform arguments and mounts the OEM partition at /oem before the fetch stages;
-module-setup.sh installs the flavour only when IGNITION_PY_FLAVOUR=flatcar (the default
-build stays upstream's, which test_dracut_contract checks)."""
+platform arguments and, on a first boot from disk, queues the OEM setup (Flatcar's
+ignition-setup: configs copied from the OEM partition, kept at /oem for oem:// but not
+while the disks stage runs, and gone before switch-root); module-setup.sh installs the
+flavour only when IGNITION_PY_FLAVOUR=flatcar and refuses any other value (the default build
+stays upstream's, which test_dracut_contract checks)."""
 
 from __future__ import annotations
 
@@ -40,10 +42,12 @@ def _generate(
     ):
         (bin_dir / name).write_text(f"#!/bin/sh\n{script}\n")
         (bin_dir / name).chmod(0o755)
+    (tmp_path / "flavour").write_text(f"{flavour}\n")
     env = {
         **os.environ, "WORK": str(tmp_path), "GENERATOR": str(MODULE / "ignition-generator"),
-        "IGNITION_PY_FLAVOUR": flavour,
+        "IGNITION_PY_FLAVOUR_FILE": str(tmp_path / "flavour"),
     }  # fmt: skip
+    env.pop("IGNITION_PY_FLAVOUR", None)
     done = subprocess.run(
         ["unshare", "--mount", "--propagation", "private", "bash", "-c", _GENERATOR_RUN],
         capture_output=True, text=True, env=env, check=True,
@@ -57,25 +61,42 @@ def _queued(units: Path) -> set[str]:
 
 
 @pytest.mark.parametrize("argument", ["flatcar.first_boot=1", "coreos.first_boot=detected"])
-def test_flatcar_first_boot_queues_provisioning_and_mounts_oem(
+def test_flatcar_first_boot_queues_provisioning_and_the_oem_setup(
     tmp_path: Path, argument: str
 ) -> None:
     units, env = _generate(tmp_path, f"root=LABEL=ROOT {argument} flatcar.oem.id=ec2")
     assert "initrd.target.requires/ignition-complete.target" in _queued(units)
     assert "ignition-complete.target.requires/ignition-diskful.target" in _queued(units)
-    assert env == {"PLATFORM_ID": "aws"}
-    mount = (units / "oem.mount").read_text()
-    assert "What=/dev/disk/by-label/OEM" in mount and "Where=/oem" in mount
-    for unit in ("ignition-fetch-offline.service", "ignition-fetch.service"):
-        drop_in = (units / f"{unit}.d" / "10-oem.conf").read_text()
-        assert "Wants=oem.mount" in drop_in and "After=oem.mount" in drop_in
+    assert "ignition-complete.target.requires/ignition-py-oem.service" in _queued(units)
+    assert env == {"PLATFORM_ID": "ec2"}  # the agent maps Flatcar's names
+    assert not (units / "oem.mount").exists()
+    # the OEM filesystem is not busy while the disks stage may wipe or format it
+    drop_in = (units / "ignition-disks.service.d" / "10-oem.conf").read_text()
+    assert "After=ignition-py-oem.service" in drop_in
+    assert "ExecStartPre=-/usr/bin/umount /oem" in drop_in
+
+
+def test_the_oem_setup_unit_is_done_before_fetch_and_undone_before_switch_root() -> None:
+    unit = (MODULE / "flatcar" / "ignition-py-oem.service").read_text()
+    for line in (
+        "Before=ignition-fetch-offline.service ignition-fetch.service",
+        "Conflicts=initrd-switch-root.target",
+        "Before=initrd-switch-root.target",
+        "RemainAfterExit=yes",
+        "ExecStop=-/usr/bin/umount /oem",
+    ):
+        assert line in unit.splitlines(), line
 
 
 @pytest.mark.parametrize(
     ("cmdline", "virt", "platform"),
     [
-        ("coreos.oem.id=gce", "none", "gcp"),
-        ("flatcar.oem.id=pxe coreos.oem.id=ec2", "none", "metal"),
+        ("coreos.oem.id=gce", "none", "gce"),
+        ("flatcar.oem.id=ami", "none", "ami"),
+        ("flatcar.oem.id=pxe coreos.oem.id=ec2", "none", "pxe"),
+        # Flatcar's generator: flatcar.oem.id equal to the detected default defers to coreos.oem.id
+        ("flatcar.oem.id=qemu coreos.oem.id=ec2", "kvm", "ec2"),
+        ("flatcar.oem.id=metal coreos.oem.id=ec2", "kvm", "metal"),
         ("quiet", "kvm", "qemu"),
         ("quiet", "none", "metal"),
         ("ignition.platform.id=azure flatcar.oem.id=ec2", "none", "azure"),
@@ -89,17 +110,17 @@ def test_flatcar_platform(tmp_path: Path, cmdline: str, virt: str, platform: str
 def test_no_oem_mount_on_later_boots_or_live_images(tmp_path: Path) -> None:
     units, _ = _generate(tmp_path / "later", "flatcar.first_boot=0")
     assert "initrd.target.requires/ignition-subsequent.target" in _queued(units)
-    assert not (units / "oem.mount").exists()
+    assert "ignition-complete.target.requires/ignition-py-oem.service" not in _queued(units)
     units, _ = _generate(tmp_path / "live", "flatcar.first_boot=1", live=True)
     assert "initrd.target.requires/ignition-complete.target" in _queued(units)
-    assert not (units / "oem.mount").exists()
+    assert "ignition-complete.target.requires/ignition-py-oem.service" not in _queued(units)
 
 
 def test_without_the_flavour_flatcar_arguments_mean_nothing(tmp_path: Path) -> None:
     units, env = _generate(tmp_path, "flatcar.first_boot=1 flatcar.oem.id=ec2", flavour="")
     assert "initrd.target.requires/ignition-subsequent.target" in _queued(units)
     assert env == {"PLATFORM_ID": ""}
-    assert not (units / "oem.mount").exists()
+    assert not (units / "ignition-disks.service.d").exists()
 
 
 def test_module_setup_installs_the_flavour_only_when_asked(
@@ -111,11 +132,22 @@ def test_module_setup_installs_the_flavour_only_when_asked(
     monkeypatch.setenv("IGNITION_PY_FLAVOUR", "flatcar")
     flavour = [
         "inst_multiple -o systemd-detect-virt",
-        "inst_simple ignition-py-flavour.flatcar /etc/ignition-py/flavour",
-        "inst_dir /usr/lib/ignition",
-        "ln_r /oem/config.ign /usr/lib/ignition/user.ign",
-        "ln_r /oem/base /usr/lib/ignition/base.d",
+        "inst_multiple cp mkdir mount umount",
+        "inst_simple flatcar/flavour /etc/ignition-py/flavour",
+        "inst_script flatcar/ignition-py-oem-setup /usr/sbin/ignition-py-oem-setup",
+        "inst_simple flatcar/ignition-py-oem.service"
+        " /usr/lib/systemd/system/ignition-py-oem.service",
     ]
     flatcar = module_setup_calls(MODULE)
     assert [call for call in flatcar if call not in flavour] == plain
     assert [call for call in flatcar if call in flavour] == flavour
+
+
+@pytest.mark.parametrize("value", ["Flatcar", "coreos", "flatcar "])
+def test_module_setup_refuses_an_unknown_flavour(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("IGNITION_PY_FLAVOUR", value)
+    with pytest.raises(subprocess.CalledProcessError) as failed:
+        module_setup_calls(MODULE)
+    assert f"dfatal ignition: unknown IGNITION_PY_FLAVOUR '{value}'" in failed.value.stdout

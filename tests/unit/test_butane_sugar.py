@@ -186,3 +186,14 @@ def test_each_problem_carries_the_butane_step_that_reports_it() -> None:
     assert translated.steps == ["translate"]
     filtered = desugar("r4e", "1.0.0", {"storage": {"raid": [{"name": "md"}]}}, "3.3.0")
     assert (filtered.steps, filtered.problems[0][1]) == (["filter"], ("storage", "raid"))
+
+
+def test_a_mistyped_value_is_cut_as_yaml_v3_cuts_it() -> None:
+    # yaml.v3: more than 10 bytes -> the first 7 and "..." (Butane v0.29.0 prints
+    # "cannot unmarshal !!str `s3cr3t-...` into bool"): a secret is never shown whole
+    luks = {"tpm2": "s3cr3t-passphrase", "threshold": "0123456789"}
+    sugar = desugar("fcos", "1.6.0", {"boot_device": {"luks": luks}}, "3.5.0")
+    assert sorted(p[2] for p in sugar.problems) == [
+        "cannot unmarshal !!str `0123456789` into int",
+        "cannot unmarshal !!str `s3cr3t-...` into bool",
+    ]

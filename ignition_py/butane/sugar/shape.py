@@ -109,17 +109,28 @@ def _not_a(path: Path, tag: str, wanted: str) -> Problem:
 
 
 def _yaml_tag(value: object) -> str:
+    # The scalar's text is rebuilt from the value (yaml.v3 shows the source text: 1e3 and
+    # 0x10 read back as 1000.0 and 16 here).
     if isinstance(value, bool):
-        return f"!!bool `{str(value).lower()}`"
+        return f"!!bool {_shown(str(value).lower())}"
     if isinstance(value, int):
-        return f"!!int `{value}`"
+        return f"!!int {_shown(str(value))}"
     if isinstance(value, float):
-        return f"!!float `{value}`"
+        return f"!!float {_shown(repr(value))}"
     if isinstance(value, str):
-        return f"!!str `{value}`"
+        return f"!!str {_shown(value)}"
     if isinstance(value, list):
         return "!!seq"
     return "!!map"
+
+
+def _shown(text: str) -> str:
+    """yaml.v3's terror: a scalar longer than 10 bytes is cut to its first 7 and "..." (so
+    a secret in a mistyped field is not printed whole)."""
+    raw = text.encode()
+    if len(raw) > 10:
+        return f"`{raw[:7].decode(errors='replace')}...`"
+    return f"`{text}`"
 
 
 def dict_at(tree: object, *keys: str) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from testkit.agents import OURS
+from testkit.flavour import flavour_env
 from testkit.stagerun import run_stages
 
 
@@ -49,7 +50,8 @@ def test_oem_config_from_the_kernel_command_line_is_fetched_offline(
     root.mkdir()
     result = run_stages(
         OURS, tmp_path / "work", ["fetch-offline", "files"], platform=platform, root=root,
-        cmdline=f"ro {key}=oem:///config.ign", env={"IGNITION_OEM_LOOKASIDE_DIR": str(oem)},
+        cmdline=f"ro {key}=oem:///config.ign",
+        env={"IGNITION_OEM_LOOKASIDE_DIR": str(oem), **flavour_env(tmp_path, "flatcar")},
     )  # fmt: skip
     assert result.returncode == 0, result.output
     assert not result.neednet.exists()
@@ -61,7 +63,7 @@ def test_a_missing_oem_file_fails_the_stage_and_names_it(tmp_path: Path, oem: Pa
     result = run_stages(
         OURS, tmp_path / "work", ["fetch-offline"], platform="metal",
         cmdline="flatcar.config.url=oem:///nothing.ign",
-        env={"IGNITION_OEM_LOOKASIDE_DIR": str(oem)},
+        env={"IGNITION_OEM_LOOKASIDE_DIR": str(oem), **flavour_env(tmp_path, "flatcar")},
     )  # fmt: skip
     assert result.returncode == 1
     assert "failed to read oem config" in result.output and "nothing.ign" in result.output

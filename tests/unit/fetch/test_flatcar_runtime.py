@@ -24,8 +24,15 @@ from ignition_py.resources.fetcher import Fetcher, url_needs_net
 from ignition_py.resources.oem import oem_file
 from ignition_py.resources.stream import read_all
 from ignition_py.user_data import cloud_init_kind
+from testkit.flavour import flavour_env
 
 LOG = Logger("test", to_stdout=True)
+
+
+@pytest.fixture
+def flatcar(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for key, value in flavour_env(tmp_path / "flavour", "flatcar").items():
+        monkeypatch.setenv(key, value)
 
 
 def config_with_source(version: str, source: str) -> bytes:
@@ -78,7 +85,7 @@ def test_oem_failures_are_fetch_errors(oem_dir: Path) -> None:
 
 
 def test_flatcar_and_coreos_cmdline_urls_last_of_any_wins(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, flatcar: None
 ) -> None:
     cmdline = tmp_path / "cmdline"
     monkeypatch.setenv("IGNITION_KERNEL_CMDLINE_PATH", str(cmdline))
@@ -95,9 +102,21 @@ def test_flatcar_and_coreos_cmdline_urls_last_of_any_wins(
     assert cmdline_config_url(LOG) is None
 
 
+def test_default_build_reads_only_ignition_config_url(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cmdline = tmp_path / "cmdline"
+    monkeypatch.setenv("IGNITION_KERNEL_CMDLINE_PATH", str(cmdline))
+    monkeypatch.setenv("IGNITION_PY_FLAVOUR_FILE", str(tmp_path / "no-flavour-file"))
+    cmdline.write_text("ignition.config.url=http://a flatcar.config.url=http://b\n")
+    assert cmdline_config_url(LOG) == "http://a"
+    cmdline.write_text("coreos.config.url=http://c\n")
+    assert cmdline_config_url(LOG) is None
+
+
 @pytest.mark.parametrize(
     ("given", "platform"),
-    [("ec2", "aws"), ("gce", "gcp"), ("pxe", "metal"), ("cloudsigma", "metal"),
+    [("ec2", "aws"), ("ami", "aws"), ("gce", "gcp"), ("pxe", "metal"), ("cloudsigma", "metal"),
      ("rackspace-onmetal", "metal"), ("vagrant", "metal"), ("interoute", "metal"),
      ("aws", "aws"), ("hyperv", "hyperv")],
 )  # fmt: skip
@@ -128,6 +147,9 @@ MIME = b"Content-Type: multipart/mixed; boundary=XX\r\nMIME-Version: 1.0\r\n\r\n
         (b"#!/bin/bash\necho hi\n", "a script"),
         (MIME, "a MIME multipart archive"),
         (gzip.compress(MIME), "a MIME multipart archive"),
+        ("#cloud-config\u00a0\u3000\x85\v\n".encode(), "a cloud-config"),
+        (b"#cloud-config\x1c\n", None),  # not a space to Go's unicode.IsSpace
+        (b"#cloud-config\x1f", None),
         (b"#cloud-configs\n", None),
         (b" #cloud-config\n", None),
         (b"Content-Type: multipart/mixed\n", None),  # no end of the header block
@@ -154,6 +176,34 @@ def test_cloud_init_user_data_is_no_config_and_other_text_an_error(
         parse_user_config(b"# cloud-config\nhostname: a\n", "aws", LOG)
 
 
+def test_parse_config_says_the_text_is_user_data_and_reports_it_as_empty() -> None:
+    parsed = parse_config(b"#cloud-config\npassword: s3cret\n")
+    assert parsed.user_data == "a cloud-config" and parsed.config is None
+    assert [str(e) for e in parsed.report] == ["error: not a config (empty)"]
+    note = parsed.user_data_note or ""
+    assert note == "the user data is a cloud-config, not an Ignition config: ignoring it"
+    assert parse_config(b'{"ignition": {"version": "3.4.0"}}').user_data is None
+
+
+@pytest.mark.parametrize("raw", [b"#cloud-config\n", b"#!/bin/sh\ntrue\n", MIME])
+def test_every_reader_of_configs_agrees_on_user_data(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], raw: bytes
+) -> None:
+    from ignition_py import cli
+    from ignition_py.validate_cli import main
+
+    path = tmp_path / "user-data"
+    path.write_bytes(raw)
+    assert main([str(path)]) == 1
+    validated = capsys.readouterr().out
+    assert validated.strip() == "error: not a config (empty)"
+    for command in (["validate"], ["render"]):
+        assert cli.main([*command, str(path)]) == 1
+        said = capsys.readouterr()
+        assert "not a config (empty)" in said.out + said.err, command
+        assert "invalid character" not in said.out + said.err, command
+
+
 def test_validate_reads_cloud_init_user_data_as_empty(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -168,7 +218,32 @@ def test_validate_reads_cloud_init_user_data_as_empty(
 OEM_FS = Filesystem(device="/dev/disk/by-label/OEM", format="ext4", path="/usr/share/oem")
 
 
-def test_the_oem_partition_at_usr_share_oem_is_mounted_at_oem() -> None:
+def _mount_targets(tmp_path: Path, *filesystems: Filesystem) -> tuple[list[str], list[str]]:
+    from types import SimpleNamespace
+    from typing import Any, cast
+
+    from ignition_py.disks.mount_plan import (
+        MountFilesystem,
+        UnmountFilesystem,
+        plan_mount,
+        plan_umount,
+    )
+
+    root = tmp_path / "sysroot"
+    root.mkdir(exist_ok=True)
+    options = SimpleNamespace(root=str(root), state_file=str(tmp_path / "state"))
+    context = cast(Any, SimpleNamespace(root=root, options=options))
+    config = Config(storage=Storage(filesystems=filesystems))
+    mounts = [a.target for a in plan_mount(config, context) if isinstance(a, MountFilesystem)]
+    unmounts = [a.target for a in plan_umount(config, context) if isinstance(a, UnmountFilesystem)]
+    prefix = len(str(root))
+    return [t[prefix:] for t in mounts], [t[prefix:] for t in unmounts]
+
+
+def test_the_oem_partition_at_usr_share_oem_is_mounted_at_oem(
+    tmp_path: Path, flatcar: None
+) -> None:
+    assert _mount_targets(tmp_path, OEM_FS) == (["/oem"], ["/oem"])
     assert mount_point(OEM_FS) == "/oem"
     assert mount_point(Filesystem(device="/dev/vda6", format="ext4", path="/usr/share/oem")) == (
         "/usr/share/oem"
@@ -176,7 +251,7 @@ def test_the_oem_partition_at_usr_share_oem_is_mounted_at_oem() -> None:
     assert mount_point(Filesystem(device=OEM_FS.device, format="ext4", path="/x")) == "/x"
 
 
-def test_an_oem_labelled_filesystem_of_another_format_is_reused() -> None:
+def test_an_oem_labelled_filesystem_of_another_format_is_reused(flatcar: None) -> None:
     btrfs_oem = Probe(type="btrfs", uuid="u", label="OEM")
     assert decide(OEM_FS, btrfs_oem) is Decision.REUSE
     with pytest.raises(FilesystemRuleError):
@@ -186,4 +261,19 @@ def test_an_oem_labelled_filesystem_of_another_format_is_reused() -> None:
         decide(labelled, btrfs_oem)
     wiped = Filesystem(device="/dev/x", format="ext4", wipe_filesystem=True)
     assert decide(wiped, btrfs_oem) is Decision.WIPE_AND_CREATE
-    assert Config(storage=Storage(filesystems=(OEM_FS,))).storage is not None
+
+
+def test_default_build_keeps_upstream_oem_rules(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for key, value in flavour_env(tmp_path, "").items():
+        monkeypatch.setenv(key, value)
+    assert mount_point(OEM_FS) == "/usr/share/oem"
+    assert _mount_targets(tmp_path, OEM_FS) == (["/usr/share/oem"], ["/usr/share/oem"])
+    with pytest.raises(FilesystemRuleError):
+        decide(OEM_FS, Probe(type="btrfs", uuid="u", label="OEM"))
+
+
+def test_an_oem_path_with_a_nul_byte_is_a_fetch_error(oem_dir: Path) -> None:
+    with pytest.raises(FetchError, match=r"failed to read oem config: open .*a\\x00b: invalid arg"):
+        Fetcher(LOG).open("oem:///a%00b")

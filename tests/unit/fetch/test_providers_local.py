@@ -22,6 +22,7 @@ from ignition_py.providers.catalog import PROVIDER_MODULES, load_all
 from ignition_py.providers.vmware import decode, ovf_properties
 from ignition_py.resources.errors import NeedNetError
 from ignition_py.resources.fetcher import Fetcher
+from testkit.flavour import flavour_env
 
 LOG = Logger("test", to_stdout=True)
 
@@ -152,9 +153,11 @@ def test_vmware_gzip_goes_through_the_content_pipeline() -> None:
 
 @pytest.mark.runs_programs  # a stand-in vmware-rpctool script on PATH, the command boundary
 def test_vmware_flatcar_fallbacks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Flatcar's patch 0009: coreos.config.data without ignition.config.data, then the
-    config at ignition.config.url or coreos.config.url."""
+    """Flatcar's patch 0009 (flatcar flavour): coreos.config.data without
+    ignition.config.data, then the config at ignition.config.url or coreos.config.url."""
     monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    for key, value in flavour_env(tmp_path / "etc", "flatcar").items():
+        monkeypatch.setenv(key, value)
     config = b'{"ignition":{"version":"3.4.0"}}'
     context = ProviderContext(Fetcher(LOG, offline=True), LOG, 5)
     encoded = base64.b64encode(config).decode()
@@ -171,4 +174,17 @@ def test_vmware_flatcar_fallbacks(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     with pytest.raises(NeedNetError):
         get_platform("vmware").fetch(context)
     fake_rpctool(tmp_path, {})
+    assert get_platform("vmware").fetch(context) == b""
+
+
+@pytest.mark.runs_programs  # a stand-in vmware-rpctool script on PATH, the command boundary
+def test_vmware_default_build_ignores_coreos_guestinfo(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    for key, value in flavour_env(tmp_path / "etc", "").items():
+        monkeypatch.setenv(key, value)
+    context = ProviderContext(Fetcher(LOG, offline=True), LOG, 5)
+    encoded = base64.b64encode(b"{}").decode()
+    fake_rpctool(tmp_path, {"coreos.config.data": encoded, "coreos.config.url": "http://h/c"})
     assert get_platform("vmware").fetch(context) == b""

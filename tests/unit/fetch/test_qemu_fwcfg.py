@@ -14,6 +14,7 @@ import pytest
 from ignition_py.errors import ConfigError
 from ignition_py.log import Logger
 from ignition_py.providers.qemu import ENTRY, read_fw_cfg_config
+from testkit.flavour import flavour_env
 
 LOG = Logger("test", to_stdout=True)
 
@@ -79,14 +80,21 @@ def test_blob_longer_than_announced_fails(tmp_path: Path) -> None:
         read_fw_cfg_config(fw_cfg_dir(tmp_path, b"{}{}{}", size=2), LOG)
 
 
-def test_flatcar_entry_is_read_and_comes_first(tmp_path: Path) -> None:
+@pytest.mark.parametrize("flavour", ["flatcar", ""])
+def test_flatcar_entry_is_read_and_comes_first_in_the_flatcar_flavour(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, flavour: str
+) -> None:
     from ignition_py.providers.qemu import FLATCAR_ENTRY
 
+    for key, value in flavour_env(tmp_path / "etc", flavour).items():
+        monkeypatch.setenv(key, value)
+    fw_cfg = tmp_path / "fw_cfg"
     flatcar = b'{"ignition":{"version":"3.4.0"}}'
-    entry = tmp_path / FLATCAR_ENTRY
+    entry = fw_cfg / FLATCAR_ENTRY
     entry.mkdir(parents=True)
     (entry / "raw").write_bytes(flatcar)
     (entry / "size").write_text(f"{len(flatcar)}\n")
-    assert read_fw_cfg_config(tmp_path, LOG) == flatcar
-    fw_cfg_dir(tmp_path, b'{"ignition":{"version":"3.0.0"}}')
-    assert read_fw_cfg_config(tmp_path, LOG) == flatcar
+    assert read_fw_cfg_config(fw_cfg, LOG) == (flatcar if flavour else b"")
+    coreos = b'{"ignition":{"version":"3.0.0"}}'
+    fw_cfg_dir(fw_cfg, coreos)
+    assert read_fw_cfg_config(fw_cfg, LOG) == (flatcar if flavour else coreos)
