@@ -105,8 +105,6 @@ def _translate(
     spec = Version.parse(variant.ignition)
     assert spec is not None
     sugar = desugar(variant.name, variant.version, root.plain(), variant.ignition)
-    for severity, path, message in sugar.problems:
-        problems.items.append(Problem(severity, path, message))
     kept = _only(root, sugar.tree)
     walk = Walk(load_schema(spec), spec, files_dir, problems)
     tree = walk.root(kept)
@@ -122,8 +120,6 @@ def _translate(
     if problems.unmarshal_failed:
         problems.items = [p for p in problems.items if p.path is None]
         return None
-    if problems.fatal:
-        return None
     sources = walk.sources
     tree, sources = _with_generated(walk, tree, sources, spec.minor)
     if walk.trees:
@@ -134,11 +130,40 @@ def _translate(
         from .quadlets import add_quadlets
 
         add_quadlets(walk, quadlets, tree, sources)
+    steps = zip(sugar.problems, sugar.steps, strict=True)
+    desugared = [Problem(p[0], p[1], p[2], step == "unused", step=step) for p, step in steps]
+    problems.items = _in_butane_order(problems.items, desugared)
+    if problems.fatal:
+        return None
     if sugar.fragment:
         tree, sources = _merged(sugar.fragment, dict(sugar.sources), tree, sources)
-    _filter(variant.filters, tree, (), sources, problems)
     result.sources = sources
     return tree
+
+
+def _in_butane_order(base: list[Problem], sugar: list[Problem]) -> list[Problem]:
+    """Base translation's and the sugar's problems as Butane reports them: by step (the
+    sugar's Config.Validate before base's field checks, else base's first), and none after
+    a stage that failed (Butane stops after validation, translation and field filters)."""
+    from .sugar.shape import STEPS
+
+    def rank(problem: Problem, sugar_first: bool) -> tuple[int, int]:
+        step = STEPS.index(problem.step)
+        if problem.step == "config":
+            return step, 0 if sugar_first else 1
+        return step, 1 if sugar_first else 0
+
+    ordered = sorted(
+        [(rank(p, False), p) for p in base] + [(rank(p, True), p) for p in sugar],
+        key=lambda item: item[0],
+    )
+    kept: list[Problem] = []
+    for stage_end in ("validate", "translate", "filter"):
+        last = STEPS.index(stage_end)
+        kept += [p for r, p in ordered if r[0] <= last and p not in kept]
+        if any(p.severity == "error" for p in kept):
+            break
+    return kept
 
 
 def _only(node: Node, kept: Any) -> Node:
@@ -190,34 +215,6 @@ def _merged(
     for path, origin in child_sources.items():
         sources[remap(path, CHILD, moves)] = origin  # the child's source wins
     return merged, sources
-
-
-def _filter(
-    filters: Any, node: Any, path: JsonPath, sources: dict[JsonPath, YamlPath], problems: Problems
-) -> None:
-    """The variant's field filters: a set field under a forbidden path is an error."""
-    if not filters:
-        return
-    if isinstance(node, list):
-        for i, item in enumerate(node):
-            _filter(filters, item, (*path, i), sources, problems)
-        return
-    if not isinstance(node, dict):
-        return
-    for key, value in node.items():
-        here = (*path, key)
-        shape = tuple(p for p in here if isinstance(p, str))
-        message = filters.get(shape)
-        if message is not None and value not in (None, [], {}, ""):
-            problems.error(_yaml_path(here, sources), message)
-        else:
-            _filter(filters, value, here, sources, problems)
-
-
-def _yaml_path(path: JsonPath, sources: dict[JsonPath, YamlPath]) -> YamlPath:
-    while path and path not in sources:
-        path = path[:-1]
-    return sources.get(path, ())
 
 
 def _placed(root: Node | None, problem: Problem, like: Entry | None = None) -> Entry:
