@@ -13,7 +13,7 @@ from ..config.report import Entry, JsonPath, Severity
 from ..frozen import replace
 from ..typecheck import TYPE_CHECKING
 from .problems import Problem, Problems, YamlPath
-from .yaml_tree import MAP, SEQ, Node, YamlError, compose
+from .yaml_tree import MAP, NULL, SEQ, STR, Node, YamlError, compose
 
 if TYPE_CHECKING:
     from typing import Any
@@ -167,14 +167,32 @@ def _in_butane_order(base: list[Problem], sugar: list[Problem]) -> list[Problem]
 
 
 def _only(node: Node, kept: Any) -> Node:
-    """The node without the map keys desugaring removed from the plain tree."""
+    """The node as desugaring left it: without the map keys it removed, with what it added
+    (openshift's FIPS cipher on the user's LUKS volumes) placed where its parent is."""
     if node.kind == MAP and isinstance(kept, dict):
         pairs = [(k, kn, _only(v, kept[k])) for k, kn, v in node.value if k in kept]
+        present = {k for k, _, _ in node.value}
+        for key, value in kept.items():
+            if key not in present:
+                pairs.append((key, _added(node, key), _added(node, value)))
         return Node(MAP, pairs, node.text, node.line, node.column)
-    if node.kind == SEQ and isinstance(kept, list) and len(kept) == len(node.value):
-        items = [_only(child, sub) for child, sub in zip(node.value, kept, strict=True)]
+    if node.kind == SEQ and isinstance(kept, list) and len(kept) >= len(node.value):
+        items = [_only(child, sub) for child, sub in zip(node.value, kept, strict=False)]
+        items += [_added(node, extra) for extra in kept[len(node.value) :]]
         return Node(SEQ, items, node.text, node.line, node.column)
+    if node.kind == NULL and kept is not None:
+        return _added(node, kept)
     return node
+
+
+def _added(at: Node, value: Any) -> Node:
+    """A node for data desugaring added (maps, lists, strings), placed at `at`."""
+    if isinstance(value, dict):
+        pairs = [(k, _added(at, k), _added(at, v)) for k, v in value.items()]
+        return Node(MAP, pairs, "", at.line, at.column)
+    if isinstance(value, list):
+        return Node(SEQ, [_added(at, v) for v in value], "", at.line, at.column)
+    return Node(STR, value, str(value), at.line, at.column)
 
 
 def _with_generated(

@@ -43,7 +43,7 @@ DELIBERATE = {
 
 
 def _is_openshift(path: Path) -> bool:
-    return path.read_text().startswith("variant: openshift")
+    return "variant: openshift" in path.read_text().splitlines()
 
 
 def _require_butane() -> None:
