@@ -4,9 +4,11 @@ fragment path gets the YAML path it came from."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from ignition_py.butane.sugar.shape import Path
+from ignition_py.typecheck import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
 
 _GRUB_SOURCE: Path = ("grub", "users")
 

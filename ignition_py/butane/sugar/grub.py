@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from ignition_py.butane.contents import make_data_url
 from ignition_py.butane.sugar import messages
 from ignition_py.butane.sugar.shape import Reader
+from ignition_py.typecheck import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
 
 USER_CFG = "/boot/grub2/user.cfg"
 
