@@ -147,11 +147,11 @@ def _in_butane_order(base: list[Problem], sugar: list[Problem]) -> list[Problem]
     a stage that failed (Butane stops after validation, translation and field filters)."""
     from .sugar.shape import STEPS
 
-    def rank(problem: Problem, sugar_first: bool) -> tuple[int, int]:
+    def rank(problem: Problem, from_sugar: bool) -> tuple[int, int, tuple[str, ...]]:
         step = STEPS.index(problem.step)
-        if problem.step == "config":
-            return step, 0 if sugar_first else 1
-        return step, 1 if sugar_first else 0
+        if from_sugar:
+            return step, 0 if problem.step == "config" else 2, ()
+        return step, 1, _section(problem) if problem.step in ("unused", "validate") else ()
 
     ordered = sorted(
         [(rank(p, False), p) for p in base] + [(rank(p, True), p) for p in sugar],
@@ -160,10 +160,21 @@ def _in_butane_order(base: list[Problem], sugar: list[Problem]) -> list[Problem]
     kept: list[Problem] = []
     for stage_end in ("validate", "translate", "filter"):
         last = STEPS.index(stage_end)
-        kept += [p for r, p in ordered if r[0] <= last and p not in kept]
+        kept = [p for r, p in ordered if r[0] <= last]
         if any(p.severity == "error" for p in kept):
             break
     return kept
+
+
+def _section(problem: Problem) -> tuple[str, ...]:
+    # Butane's checks walk the Go structs, whose fields are in alphabetical order at the
+    # top two levels (passwd before storage; directories, disks, files...; groups, users);
+    # the walk here follows the YAML.
+    # An unused key belongs to the mapping holding it, reported before the mapping's fields.
+    path = problem.within or ()
+    if problem.at_key:
+        path = path[:-1]
+    return tuple(str(part) for part in path[:2] if isinstance(part, str))
 
 
 def _only(node: Node, kept: Any) -> Node:

@@ -13,7 +13,7 @@ class Problem:
     "config", "validate", "translate", "filter"), which orders problems and decides where
     Butane stops."""
 
-    __slots__ = ("at_key", "column", "line", "message", "path", "severity", "step")
+    __slots__ = ("at_key", "column", "line", "message", "path", "severity", "step", "within")
 
     def __init__(
         self,
@@ -24,9 +24,13 @@ class Problem:
         line: int | None = None,
         column: int | None = None,
         step: str = "validate",
+        within: YamlPath | None = None,
     ) -> None:
         self.severity, self.path, self.message = severity, path, message
         self.at_key, self.line, self.column, self.step = at_key, line, column, step
+        # the YAML node whose check reported it (an inline config's own problems have
+        # paths inside that config)
+        self.within = path if within is None else within
 
     def __repr__(self) -> str:
         return f"Problem({self.severity}, {self.path}, {self.message!r}, line={self.line})"

@@ -10,8 +10,8 @@ MachineConfig). For each config, live:
 
 * the same Ignition JSON (parsed; data URLs compared by what they hold, since Go's gzip
   stream and zlib's differ for the same bytes);
-* the same problems: severity, Butane path ($.storage.files.0.mode), line and column,
-  message; Butane's unmarshal and YAML syntax errors by line and message;
+* the same problems in the same order: severity, Butane path ($.storage.files.0.mode),
+  line and column, message; Butane's unmarshal and YAML syntax errors by line and message;
 * ``butane --strict`` fails exactly when ignition-py reports a warning or an error
   (ignition-py keeps --strict's warnings as warnings).
 
@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.butane_oracle import BUTANE, Answer, comparable, run_butane, run_ours
+from tests.butane_oracle import BUTANE, Answer, Problem, comparable, run_butane, run_ours
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "butane"
 SUGAR_CORPUS = CORPUS.parent / "butane-sugar"
@@ -53,12 +53,43 @@ def _require_butane() -> None:
         pytest.skip(reason)
 
 
+# configs whose problems agree but come in another order, and why
+ORDER_DIFFERS = {
+    f"ignition-errors-relative-path.{variant}.bu": "Ignition's checks of the translated config "
+    "(config/semantics) report files before links; Butane's vcontext walk reports links first"
+    for variant in ("fcos-1.7.0", "fiot-1.1.0-experimental", "flatcar-1.1.0")
+}
+
+
+def _in_order(problems: list[Problem]) -> list[Problem]:
+    """Problems in report order, each run of unused keys of one mapping sorted (Butane
+    reports those in Go's random map order)."""
+    out: list[Problem] = []
+    run: list[Problem] = []
+
+    def parent(p: Problem) -> str:
+        return (p[1] or "").rsplit(".", 1)[0]
+
+    for problem in [*problems, None]:
+        unused = problem is not None and problem[4].startswith("unused key ")
+        if run and not (problem is not None and unused and parent(problem) == parent(run[0])):
+            out += sorted(run, key=str)
+            run = []
+        if problem is not None and unused:
+            run.append(problem)
+        elif problem is not None:
+            out.append(problem)
+    return out
+
+
 def _compare(path: Path, theirs: Answer, ours: Answer) -> None:
     assert comparable(ours.tree) == comparable(theirs.tree)
-    expected = sorted(theirs.problems, key=str)
     deliberate = DELIBERATE.get(path.name)
-    got = sorted((p for p in ours.problems if not deliberate or p != deliberate[0]), key=str)
-    assert got == expected
+    got = [p for p in ours.problems if not deliberate or p != deliberate[0]]
+    if path.name in ORDER_DIFFERS:
+        assert sorted(got, key=str) == sorted(theirs.problems, key=str)
+    else:
+        assert _in_order(got) == _in_order(theirs.problems)
 
 
 def _same_as_butane(path: Path) -> None:
