@@ -35,9 +35,12 @@ class Answer:
         self.tree, self.problems, self.fatal = tree, problems, fatal
 
 
-def run_butane(path: Path, *, strict: bool = False, files_dir: Path | None = None) -> Answer:
-    """Butane's answer for the config at `path` (run where it lies)."""
-    args = [str(BUTANE), *(["--strict"] if strict else []), path.name]
+def run_butane(
+    path: Path, *, strict: bool = False, files_dir: Path | None = None, raw: bool = False
+) -> Answer:
+    """Butane's answer for the config at `path` (run where it lies); `raw` (openshift) asks
+    for the Ignition config instead of a MachineConfig."""
+    args = [str(BUTANE), *(["--strict"] if strict else []), *(["--raw"] if raw else []), path.name]
     if files_dir is not None:
         args[1:1] = ["--files-dir", str(files_dir)]
     done = subprocess.run(args, cwd=path.parent, capture_output=True, text=True, check=False)

@@ -13,7 +13,7 @@ from ..config.report import Entry, JsonPath, Severity
 from ..frozen import replace
 from ..typecheck import TYPE_CHECKING
 from .problems import Problem, Problems, YamlPath
-from .yaml_tree import MAP, SEQ, Node, YamlError, compose
+from .yaml_tree import MAP, NULL, SEQ, STR, Node, YamlError, compose
 
 if TYPE_CHECKING:
     from typing import Any
@@ -105,8 +105,6 @@ def _translate(
     spec = Version.parse(variant.ignition)
     assert spec is not None
     sugar = desugar(variant.name, variant.version, root.plain(), variant.ignition)
-    for severity, path, message in sugar.problems:
-        problems.items.append(Problem(severity, path, message))
     kept = _only(root, sugar.tree)
     walk = Walk(load_schema(spec), spec, files_dir, problems)
     tree = walk.root(kept)
@@ -122,8 +120,6 @@ def _translate(
     if problems.unmarshal_failed:
         problems.items = [p for p in problems.items if p.path is None]
         return None
-    if problems.fatal:
-        return None
     sources = walk.sources
     tree, sources = _with_generated(walk, tree, sources, spec.minor)
     if walk.trees:
@@ -134,22 +130,80 @@ def _translate(
         from .quadlets import add_quadlets
 
         add_quadlets(walk, quadlets, tree, sources)
+    steps = zip(sugar.problems, sugar.steps, strict=True)
+    desugared = [Problem(p[0], p[1], p[2], step == "unused", step=step) for p, step in steps]
+    problems.items = _in_butane_order(problems.items, desugared)
+    if problems.fatal:
+        return None
     if sugar.fragment:
         tree, sources = _merged(sugar.fragment, dict(sugar.sources), tree, sources)
-    _filter(variant.filters, tree, (), sources, problems)
     result.sources = sources
     return tree
 
 
+def _in_butane_order(base: list[Problem], sugar: list[Problem]) -> list[Problem]:
+    """Base translation's and the sugar's problems as Butane reports them: by step (the
+    sugar's Config.Validate before base's field checks, else base's first), and none after
+    a stage that failed (Butane stops after validation, translation and field filters)."""
+    from .sugar.shape import STEPS
+
+    def rank(problem: Problem, from_sugar: bool) -> tuple[int, int, tuple[str, ...]]:
+        step = STEPS.index(problem.step)
+        if from_sugar:
+            return step, 0 if problem.step == "config" else 2, ()
+        return step, 1, _section(problem) if problem.step in ("unused", "validate") else ()
+
+    ordered = sorted(
+        [(rank(p, False), p) for p in base] + [(rank(p, True), p) for p in sugar],
+        key=lambda item: item[0],
+    )
+    kept: list[Problem] = []
+    for stage_end in ("validate", "translate", "filter"):
+        last = STEPS.index(stage_end)
+        kept = [p for r, p in ordered if r[0] <= last]
+        if any(p.severity == "error" for p in kept):
+            break
+    return kept
+
+
+def _section(problem: Problem) -> tuple[str, ...]:
+    # Butane's checks walk the Go structs, whose fields are in alphabetical order at the
+    # top two levels (passwd before storage; directories, disks, files...; groups, users);
+    # the walk here follows the YAML.
+    # An unused key belongs to the mapping holding it, reported before the mapping's fields.
+    path = problem.within or ()
+    if problem.at_key:
+        path = path[:-1]
+    return tuple(str(part) for part in path[:2] if isinstance(part, str))
+
+
 def _only(node: Node, kept: Any) -> Node:
-    """The node without the map keys desugaring removed from the plain tree."""
+    """The node as desugaring left it: without the map keys it removed, with what it added
+    (openshift's FIPS cipher on the user's LUKS volumes) placed where its parent is."""
     if node.kind == MAP and isinstance(kept, dict):
         pairs = [(k, kn, _only(v, kept[k])) for k, kn, v in node.value if k in kept]
+        present = {k for k, _, _ in node.value}
+        for key, value in kept.items():
+            if key not in present:
+                pairs.append((key, _added(node, key), _added(node, value)))
         return Node(MAP, pairs, node.text, node.line, node.column)
-    if node.kind == SEQ and isinstance(kept, list) and len(kept) == len(node.value):
-        items = [_only(child, sub) for child, sub in zip(node.value, kept, strict=True)]
+    if node.kind == SEQ and isinstance(kept, list) and len(kept) >= len(node.value):
+        items = [_only(child, sub) for child, sub in zip(node.value, kept, strict=False)]
+        items += [_added(node, extra) for extra in kept[len(node.value) :]]
         return Node(SEQ, items, node.text, node.line, node.column)
+    if node.kind == NULL and kept is not None:
+        return _added(node, kept)
     return node
+
+
+def _added(at: Node, value: Any) -> Node:
+    """A node for data desugaring added (maps, lists, strings), placed at `at`."""
+    if isinstance(value, dict):
+        pairs = [(k, _added(at, k), _added(at, v)) for k, v in value.items()]
+        return Node(MAP, pairs, "", at.line, at.column)
+    if isinstance(value, list):
+        return Node(SEQ, [_added(at, v) for v in value], "", at.line, at.column)
+    return Node(STR, value, str(value), at.line, at.column)
 
 
 def _with_generated(
@@ -190,34 +244,6 @@ def _merged(
     for path, origin in child_sources.items():
         sources[remap(path, CHILD, moves)] = origin  # the child's source wins
     return merged, sources
-
-
-def _filter(
-    filters: Any, node: Any, path: JsonPath, sources: dict[JsonPath, YamlPath], problems: Problems
-) -> None:
-    """The variant's field filters: a set field under a forbidden path is an error."""
-    if not filters:
-        return
-    if isinstance(node, list):
-        for i, item in enumerate(node):
-            _filter(filters, item, (*path, i), sources, problems)
-        return
-    if not isinstance(node, dict):
-        return
-    for key, value in node.items():
-        here = (*path, key)
-        shape = tuple(p for p in here if isinstance(p, str))
-        message = filters.get(shape)
-        if message is not None and value not in (None, [], {}, ""):
-            problems.error(_yaml_path(here, sources), message)
-        else:
-            _filter(filters, value, here, sources, problems)
-
-
-def _yaml_path(path: JsonPath, sources: dict[JsonPath, YamlPath]) -> YamlPath:
-    while path and path not in sources:
-        path = path[:-1]
-    return sources.get(path, ())
 
 
 def _placed(root: Node | None, problem: Problem, like: Entry | None = None) -> Entry:

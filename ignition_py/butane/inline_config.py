@@ -29,11 +29,12 @@ def check_inline_config(text: str, spec: str, where: YamlPath, problems: Problem
     ignition = tree.get("ignition") if isinstance(tree, dict) else None
     version = ignition.get("version") if isinstance(ignition, dict) else None
     if not isinstance(version, str) or not version:
-        problems.error(("ignition", "version"), NO_VERSION)
+        problems.items.append(Problem("error", ("ignition", "version"), NO_VERSION, within=where))
         return True
     if version != spec:
         problems.warning((*where, "version"), UNKNOWN_VERSION)
         return True
     for entry in parse_config(text).report:
-        problems.items.append(Problem(entry.severity.value, entry.path or (), entry.message))
+        problem = Problem(entry.severity.value, entry.path or (), entry.message, within=where)
+        problems.items.append(problem)
     return True

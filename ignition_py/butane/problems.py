@@ -9,9 +9,11 @@ YamlPath = tuple[str | int, ...]
 class Problem:
     """One problem: "error" or "warning", the YAML path, the message, whether it points
     at the key itself (unused keys) rather than the value, and a line when yaml.v3 gave
-    only that."""
+    only that, and the Butane step reporting it (sugar.shape.STEPS: "decode", "unused",
+    "config", "validate", "translate", "filter"), which orders problems and decides where
+    Butane stops."""
 
-    __slots__ = ("at_key", "column", "line", "message", "path", "severity")
+    __slots__ = ("at_key", "column", "line", "message", "path", "severity", "step", "within")
 
     def __init__(
         self,
@@ -21,9 +23,14 @@ class Problem:
         at_key: bool = False,
         line: int | None = None,
         column: int | None = None,
+        step: str = "validate",
+        within: YamlPath | None = None,
     ) -> None:
         self.severity, self.path, self.message = severity, path, message
-        self.at_key, self.line, self.column = at_key, line, column
+        self.at_key, self.line, self.column, self.step = at_key, line, column, step
+        # the YAML node whose check reported it (an inline config's own problems have
+        # paths inside that config)
+        self.within = path if within is None else within
 
     def __repr__(self) -> str:
         return f"Problem({self.severity}, {self.path}, {self.message!r}, line={self.line})"
@@ -37,14 +44,16 @@ class Problems:
     def __init__(self) -> None:
         self.items: list[Problem] = []
 
-    def error(self, path: YamlPath, message: str) -> None:
-        self.items.append(Problem("error", path, message))
+    def error(self, path: YamlPath, message: str, *, step: str = "validate") -> None:
+        self.items.append(Problem("error", path, message, step=step))
 
-    def warning(self, path: YamlPath, message: str, *, at_key: bool = False) -> None:
-        self.items.append(Problem("warning", path, message, at_key))
+    def warning(
+        self, path: YamlPath, message: str, *, at_key: bool = False, step: str = "validate"
+    ) -> None:
+        self.items.append(Problem("warning", path, message, at_key, step=step))
 
     def unmarshal(self, line: int, column: int, message: str) -> None:
-        self.items.append(Problem("error", None, message, line=line, column=column))
+        self.items.append(Problem("error", None, message, line=line, column=column, step="decode"))
 
     @property
     def fatal(self) -> bool:

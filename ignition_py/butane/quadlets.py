@@ -80,7 +80,7 @@ def add_quadlets(
         template = _template_of(quadlet.get("name", ""))
         if template is not None:
             if find_node(storage, dest) is not None:
-                walk.problems.error(where, msg.NODE_EXISTS)
+                walk.problems.error(where, msg.NODE_EXISTS, step="translate")
             else:
                 k = append_node(
                     storage, sources, where, "links", {"path": dest, "target": template}
@@ -104,7 +104,7 @@ def _add_file(
     fields: dict[str, Any],
 ) -> None:
     if find_node(storage, dest) is not None:
-        walk.problems.error(where, msg.NODE_EXISTS)
+        walk.problems.error(where, msg.NODE_EXISTS, step="translate")
         return
     i = append_node(storage, sources, where, "files", {"path": dest})
     sources[("storage", "files", i, "path")] = (*where, "name")
@@ -114,7 +114,7 @@ def _add_file(
         try:
             data = read_local(fields["contentsLocal"], walk.files_dir)
         except LocalFileError as err:
-            walk.problems.error((*where, field), str(err))
+            walk.problems.error((*where, field), str(err), step="translate")
             return
     if fields.get("contents"):
         field, data = "contents", fields["contents"].encode("utf-8", "surrogateescape")

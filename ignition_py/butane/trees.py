@@ -62,7 +62,7 @@ def add_trees(walk: Walk, tree: dict[str, Any], sources: dict[Any, Any]) -> None
     """Add the trees' nodes to the translated config (errors to walk.problems)."""
     for index, _ in walk.trees:
         if not walk.files_dir:
-            walk.problems.error(("storage", "trees", index), msg.NO_FILES_DIR)
+            walk.problems.error(("storage", "trees", index), msg.NO_FILES_DIR, step="translate")
             return
     from .trees_walk import walk_trees
 

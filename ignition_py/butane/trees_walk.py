@@ -27,13 +27,13 @@ def walk_trees(walk: Walk, tree: dict[str, Any], sources: dict[Any, Any]) -> Non
         try:
             ensure_within(base, walk.files_dir)
         except LocalFileError as err:
-            walk.problems.error(where, str(err))
+            walk.problems.error(where, str(err), step="translate")
             continue
         if not os.path.exists(base):
-            walk.problems.error(where, f"stat {base}: no such file or directory")
+            walk.problems.error(where, f"stat {base}: no such file or directory", step="translate")
             continue
         if not os.path.isdir(base):
-            walk.problems.error(where, msg.TREE_NOT_DIRECTORY)
+            walk.problems.error(where, msg.TREE_NOT_DIRECTORY, step="translate")
             continue
         _walk_one(walk, storage, sources, where, base, spec)
     if not storage:
@@ -83,7 +83,7 @@ def _walk_one(
             if not custom_dirs:
                 continue
             if found is not None:
-                walk.problems.error(where, msg.NODE_EXISTS)
+                walk.problems.error(where, msg.NODE_EXISTS, step="translate")
                 continue
             node = _node(dest, spec)
             node["mode"] = spec.get("dirMode", 0o755)
@@ -91,7 +91,7 @@ def _walk_one(
         elif os.path.isfile(src):
             _add_file(storage, sources, where, src, dest, spec, found, walk)
         else:
-            walk.problems.error(where, msg.FILE_TYPE)
+            walk.problems.error(where, msg.FILE_TYPE, step="translate")
 
 
 def append_node(
@@ -122,7 +122,7 @@ def _add_file(
         kind, i = found
         node = storage[kind][i]
         if kind != "files" or node.get("contents", {}).get("source"):
-            walk.problems.error(where, msg.NODE_EXISTS)
+            walk.problems.error(where, msg.NODE_EXISTS, step="translate")
             return
     else:
         i = append_node(storage, sources, where, "files", _node(dest, spec))
@@ -157,7 +157,7 @@ def _add_link(
         kind, i = found
         node = storage[kind][i]
         if kind != "links" or node.get("target"):
-            walk.problems.error(where, msg.NODE_EXISTS)
+            walk.problems.error(where, msg.NODE_EXISTS, step="translate")
             return
     else:
         i = append_node(storage, sources, where, "links", _node(dest, spec))

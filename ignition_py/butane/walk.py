@@ -123,7 +123,7 @@ class Walk:
                 if got is not _ABSENT:
                     out[camel] = got
             elif key not in names_known:
-                self.problems.warning((key,), f"unused key {key}", at_key=True)
+                self.problems.warning((key,), f"unused key {key}", at_key=True, step="unused")
         ignition = out.setdefault("ignition", {})
         ignition["version"] = str(self.spec)
         self.sources.setdefault(("ignition",), ())
@@ -140,6 +140,7 @@ class Walk:
             yp,
             f"context tree does not match content tree at {where}. Line and column "
             "reporting may be inconsistent. Unused keys may not be reported",
+            step="unused",
         )
 
     def _duplicate(self, key: str, key_node: Node, seen: dict[str, int]) -> bool:
@@ -169,7 +170,7 @@ class Walk:
             return self._object(node, schema, jp, yp, go, item=False)
         if kind == "array":
             return self._array(node, schema["items"], jp, yp, go)
-        nullable = isinstance(kinds, list) and "null" in kinds
+        nullable = isinstance(kinds, list) and "null" in kinds and jp[-3::2] != _PLAIN_NUMBER
         got = self._scalar(node, kind, go or _SCALAR_GO[kind])
         if got is _ABSENT:
             return _ABSENT
@@ -271,7 +272,7 @@ class Walk:
             elif key in extras:
                 special[key] = value
             else:
-                self.problems.warning((*yp, key), f"unused key {key}", at_key=True)
+                self.problems.warning((*yp, key), f"unused key {key}", at_key=True, step="unused")
         for name in schema.get("required", ()):
             if name in props and name not in out:
                 out[name] = ""
@@ -329,7 +330,7 @@ class Walk:
             try:
                 data = read_local(texts["local"], self.files_dir)
             except LocalFileError as err:
-                self.problems.error((*yp, "local"), str(err))
+                self.problems.error((*yp, "local"), str(err), step="translate")
                 return
         else:
             data = str(texts["inline"]).encode("utf-8", "surrogateescape")
@@ -361,7 +362,7 @@ class Walk:
         try:
             data = read_local(name, self.files_dir)
         except LocalFileError as err:
-            self.problems.error((*yp, "contents_local"), str(err))
+            self.problems.error((*yp, "contents_local"), str(err), step="translate")
             return
         out["contents"] = data.decode("utf-8", "replace")
         self.sources[(*jp, "contents")] = (*yp, "contents_local")
@@ -372,7 +373,7 @@ class Walk:
             return
         where = (*yp, "ssh_authorized_keys_local")
         if not self.files_dir:
-            self.problems.error(where, msg.NO_FILES_DIR)
+            self.problems.error(where, msg.NO_FILES_DIR, step="translate")
             return
         import re
 
@@ -381,7 +382,7 @@ class Walk:
             try:
                 data = read_local(name, self.files_dir)
             except LocalFileError as err:
-                self.problems.error((*where, index), str(err))
+                self.problems.error((*where, index), str(err), step="translate")
                 continue
             for line in re.split(r"\r?\n", data.decode("utf-8", "replace")):
                 if line:
@@ -411,4 +412,7 @@ class Walk:
             self.problems.warning(self.sources.get((*jp, "mode"), yp), msg.DECIMAL_MODE)
 
 
+# Partition.Number is Go's plain `int` with omitempty although the schema allows null: 0
+# is left out (the other nullable non-pointer fields have no omitempty).
+_PLAIN_NUMBER = ("partitions", "number")
 _SCALAR_ZERO: dict[str, Any] = {"string": "", "integer": 0, "boolean": False}

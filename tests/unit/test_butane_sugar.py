@@ -8,8 +8,8 @@ import copy
 import gzip
 from typing import Any
 
+from ignition_py.butane.contents import make_data_url
 from ignition_py.butane.sugar import desugar
-from ignition_py.butane.sugar.data_url import make_data_url
 from ignition_py.butane.sugar.grub import user_cfg
 from ignition_py.butane.sugar.keyed import merged_positions
 
@@ -27,12 +27,12 @@ MIRROR_LUKS_GRUB: dict[str, Any] = {
 
 
 def test_data_url_escapes_as_butane_and_prefers_the_shortest() -> None:
-    assert make_data_url(b'a b="c"!\'()*~') == ("data:,a%20b%3D%22c%22!'()*~", "")
-    assert make_data_url(bytes(range(200, 210)))[0].startswith("data:;base64,")
-    url, compression = make_data_url(b"set superusers\n" * 100)
+    assert make_data_url(b'a b="c"!\'()*~', None, True) == ("data:,a%20b%3D%22c%22!'()*~", "")
+    assert make_data_url(bytes(range(200, 210)), None, True)[0].startswith("data:;base64,")
+    url, compression = make_data_url(b"set superusers\n" * 100, None, True)
     assert compression == "gzip"
     assert gzip.decompress(base64.b64decode(url.split(",", 1)[1])) == b"set superusers\n" * 100
-    assert make_data_url(b"set superusers\n" * 100, auto_compress=False)[1] == ""
+    assert make_data_url(b"set superusers\n" * 100, None, auto_compress=False)[1] == ""
 
 
 def test_grub_user_cfg_text() -> None:

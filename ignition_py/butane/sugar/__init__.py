@@ -4,12 +4,14 @@ config and merges ``Sugar.fragment`` as the parent of the user's translated conf
 
 from __future__ import annotations
 
-from typing import Any
-
 from ignition_py.butane.sugar import boot_device, grub, levels, openshift, partition_checks
 from ignition_py.butane.sugar.fragment import combine, fill_sources
 from ignition_py.butane.sugar.shape import Path, Problem, Reader
 from ignition_py.butane.sugar.variant_filters import check as check_variant_filters
+from ignition_py.typecheck import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["Sugar", "desugar"]
 

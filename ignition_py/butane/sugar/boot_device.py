@@ -4,10 +4,13 @@ read, validated and rendered as Butane v0.29.0's config/fcos/v1_*/{validate,tran
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from ignition_py.butane.sugar import levels, messages
 from ignition_py.butane.sugar.shape import Path, Reader
+from ignition_py.typecheck import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
 
 _BASE: Path = ("boot_device",)
 _LUKS: Path = ("boot_device", "luks")

@@ -4,9 +4,11 @@ fragment path gets the YAML path it came from."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from ignition_py.butane.sugar.shape import Path
+from ignition_py.typecheck import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
 
 _GRUB_SOURCE: Path = ("grub", "users")
 
@@ -16,29 +18,23 @@ def combine(
     boot_storage: dict[str, Any],
     boot_sources: dict[Path, Path | None],
 ) -> tuple[dict[str, Any], dict[Path, Path | None]]:
-    """(storage, sources): grub's entries first in each list, boot_device's after them.
+    """(storage, sources): boot_device's storage merged over grub's, as Ignition merges a
+    child config over its parent (ignition_py.butane.tree_merge)."""
+    from ignition_py.butane.tree_merge import CHILD, PARENT, merge_trees, remap
 
-    The two never share a key (grub: the /boot filesystem by label, user.cfg; boot_device:
-    the mirror disks, RAIDs, ESPs, md-boot, root), so the merge is a concatenation.
-    """
-    storage: dict[str, Any] = {}
+    merged, moves = merge_trees({"storage": grub_storage}, {"storage": boot_storage})
     sources: dict[Path, Path | None] = {}
     for key, entries in grub_storage.items():
-        storage[key] = list(entries)
         sources[("storage", key)] = _GRUB_SOURCE
         for i in range(len(entries)):
-            sources[("storage", key, i)] = _GRUB_SOURCE
+            sources[remap(("storage", key, i), PARENT, moves)] = _GRUB_SOURCE
     if grub_storage:
         sources[("storage",)] = _GRUB_SOURCE
     for path, source in boot_sources.items():
-        if len(path) >= 2 and isinstance(path[1], int):
-            path = (path[0], path[1] + len(grub_storage.get(str(path[0]), [])), *path[2:])
         if path == () and grub_storage:
             continue  # boot_device's storage is the child: it keeps the parent's path source
-        sources[("storage", *path)] = source
-    for key, entries in boot_storage.items():
-        storage[key] = storage.get(key, []) + entries
-    return storage, sources
+        sources[remap(("storage", *path), CHILD, moves)] = source
+    return merged.get("storage", {}), sources
 
 
 def fill_sources(fragment: dict[str, Any], sources: dict[Path, Path | None]) -> dict[Path, Path]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from ignition_py.butane.contents import make_data_url
 from ignition_py.butane.sugar import messages
-from ignition_py.butane.sugar.data_url import make_data_url
 from ignition_py.butane.sugar.shape import Reader
+from ignition_py.typecheck import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
 
 USER_CFG = "/boot/grub2/user.cfg"
 
@@ -43,8 +45,9 @@ def render(users: list[tuple[str, str | None]], auto_compress: bool) -> dict[str
     """The storage section Butane generates for grub.users ({} when there are none)."""
     if not users:
         return {}
-    source, compression = make_data_url(user_cfg(users).encode(), auto_compress)
+    source, compression = make_data_url(user_cfg(users).encode(), None, auto_compress)
+    append = [{"compression": compression or "", "source": source}]
     return {
         "filesystems": [{"device": "/dev/disk/by-label/boot", "format": "ext4", "path": "/boot"}],
-        "files": [{"path": USER_CFG, "append": [{"compression": compression, "source": source}]}],
+        "files": [{"path": USER_CFG, "append": append}],
     }

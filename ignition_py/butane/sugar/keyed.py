@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from ignition_py.typecheck import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Hashable, Sequence
 
 
 def merged_positions(parent: Sequence[Hashable], child: Sequence[Hashable]) -> list[int]:

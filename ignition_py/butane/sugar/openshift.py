@@ -4,11 +4,14 @@ metadata and openshift sections checked then dropped, and the MachineConfig chec
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from ignition_py.butane.sugar import messages
 from ignition_py.butane.sugar.keyed import merged_positions
 from ignition_py.butane.sugar.shape import Path, Reader, dicts_at
+from ignition_py.typecheck import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
 
 ROLE_LABEL = "machineconfiguration.openshift.io/role"
 _CEX_KARG = "rd.luks.key=/etc/luks/cex.key"

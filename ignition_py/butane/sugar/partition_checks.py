@@ -4,11 +4,14 @@ reserved partition labels, the root partition's size, reuse by label, mount unit
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from ignition_py.butane.sugar import levels, messages
 from ignition_py.butane.sugar.keyed import merged_positions
 from ignition_py.butane.sugar.shape import Reader, dicts_at
+from ignition_py.typecheck import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
 
 _BOOT_DISK = "/dev/disk/by-id/coreos-boot-disk"
 _MOUNT_UNIT_PATH = re.compile(r"^/(etc|var)(/|$)")

@@ -4,10 +4,12 @@ kernel arguments)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from ignition_py.butane.sugar import messages
 from ignition_py.butane.sugar.shape import Reader, dict_at, dicts_at
+from ignition_py.typecheck import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
 
 _NO_STORAGE_LAYOUT = (
     ("disks", messages.DISK_SUPPORT),

@@ -11,6 +11,7 @@ import json
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -214,17 +215,55 @@ def test_the_payload_alone_translates_a_butane_config(payload: Path, tmp_path: P
     Butane front end: the fetch stage reads a Butane text as it reads JSON."""
     site = payload / "usr" / "lib" / "ignition-py"
     assert (site / "yaml").is_dir() and (site / "ignition_py" / "butane").is_dir()
-    modules = tmp_path / "modules.jsonl"
-    outcome = run_stages(_agent("payload", payload, tmp_path), tmp_path / "work",
-                         ["fetch-offline"], user_config=BUTANE_CONFIG,
-                         env={"PAYLOAD_MODULES": str(modules)})  # fmt: skip
-    assert outcome.returncode == 0, outcome.output
-    cached = outcome.cached
-    assert cached is not None, outcome.output
+    cached, loaded = _fetched(payload, tmp_path, BUTANE_CONFIG)
     (written,) = cached["storage"]["files"]
     assert written["path"] == "/etc/from-butane" and written["mode"] == 0o644
     assert cached["ignition"]["version"] == "3.6.0"  # translated to the newest stable spec
-    (loaded,) = [json.loads(line) for line in modules.read_text().splitlines()]
     assert "yaml" in loaded and "ignition_py.butane.front" in loaded
     if list((site / "yaml").glob("_yaml*.so")):  # the build host has libyaml's parser
         assert "yaml._yaml" in loaded
+
+
+SUGAR_CONFIG = b"""\
+variant: fcos
+version: 1.6.0
+boot_device:
+  mirror:
+    devices: [/dev/vda, /dev/vdb]
+grub:
+  users:
+    - name: root
+      password_hash: grub.pbkdf2.sha512.10000.AAAA.BBBB
+storage:
+  files:
+    - path: /etc/from-butane
+      contents:
+        inline: sugar and user storage
+"""
+
+
+def test_the_payload_alone_translates_butane_sugar(payload: Path, tmp_path: Path) -> None:
+    """The variant sugar (boot_device mirror, grub.users) is staged and runs at boot:
+    the fetched config holds the mirrored root RAID, GRUB's user.cfg and the user's file."""
+    site = payload / "usr" / "lib" / "ignition-py"
+    assert (site / "ignition_py" / "butane" / "sugar").is_dir()
+    cached, loaded = _fetched(payload, tmp_path, SUGAR_CONFIG)
+    paths = [f["path"] for f in cached["storage"]["files"]]
+    assert paths == ["/boot/grub2/user.cfg", "/etc/from-butane"]
+    assert [r["name"] for r in cached["storage"]["raid"]] == ["md-boot", "md-root"]
+    assert "ignition_py.butane.sugar.boot_device" in loaded
+    assert "ignition_py.butane.sugar.grub" in loaded
+    assert "typing" not in loaded  # the Butane path keeps the stage's import budget
+
+
+def _fetched(payload: Path, tmp_path: Path, config: bytes) -> tuple[Any, list[str]]:
+    """The fetch stage of the payload alone on `config`: (the cached config, the modules
+    the stage loaded)."""
+    modules = tmp_path / "modules.jsonl"
+    outcome = run_stages(_agent("payload", payload, tmp_path), tmp_path / "work",
+                         ["fetch-offline"], user_config=config,
+                         env={"PAYLOAD_MODULES": str(modules)})  # fmt: skip
+    assert outcome.returncode == 0, outcome.output
+    assert outcome.cached is not None, outcome.output
+    (loaded,) = [json.loads(line) for line in modules.read_text().splitlines()]
+    return outcome.cached, loaded
