@@ -13,7 +13,8 @@ from ..config.report import Entry, JsonPath, Severity
 from ..frozen import replace
 from ..typecheck import TYPE_CHECKING
 from .problems import Problem, Problems, YamlPath
-from .yaml_tree import MAP, SEQ, Node, YamlError, compose
+from .yaml_graph import plain
+from .yaml_tree import MAP, SEQ, MergedKey, Node, YamlError, compose
 
 if TYPE_CHECKING:
     from typing import Any
@@ -104,10 +105,11 @@ def _translate(
 
     spec = Version.parse(variant.ignition)
     assert spec is not None
-    sugar = desugar(variant.name, variant.version, root.plain(), variant.ignition)
+    plain_of: dict[int, Any] = {}
+    sugar = desugar(variant.name, variant.version, plain(root, plain_of), variant.ignition)
     for severity, path, message in sugar.problems:
         problems.items.append(Problem(severity, path, message))
-    kept = _only(root, sugar.tree)
+    kept = _only(root, sugar.tree, plain_of)
     walk = Walk(load_schema(spec), spec, files_dir, problems)
     tree = walk.root(kept)
     if walk.tree_node is not None:
@@ -141,13 +143,17 @@ def _translate(
     return tree
 
 
-def _only(node: Node, kept: Any) -> Node:
-    """The node without the map keys desugaring removed from the plain tree."""
+def _only(node: Node, kept: Any, plain_of: dict[int, Any]) -> Node:
+    """The node without the map keys desugaring removed from the plain tree; what
+    desugaring left as it was (`plain_of`: id of node -> its plain data) is not copied."""
+    if plain_of.get(id(node)) is kept:
+        return node
     if node.kind == MAP and isinstance(kept, dict):
-        pairs = [(k, kn, _only(v, kept[k])) for k, kn, v in node.value if k in kept]
+        pairs = [(k, kn, _only(v, kept[k], plain_of)) for k, kn, v in node.value if k in kept]
         return Node(MAP, pairs, node.text, node.line, node.column)
     if node.kind == SEQ and isinstance(kept, list) and len(kept) == len(node.value):
-        items = [_only(child, sub) for child, sub in zip(node.value, kept, strict=True)]
+        pairs_ = zip(node.value, kept, strict=True)
+        items = [_only(child, sub, plain_of) for child, sub in pairs_]
         return Node(SEQ, items, node.text, node.line, node.column)
     return node
 
@@ -241,7 +247,8 @@ def _locate(root: Node, path: YamlPath, at_key: bool) -> tuple[int, int] | None:
         found = None
         if node.kind == MAP and isinstance(part, str):
             for key, k_node, value in node.value:
-                if key == part:
+                # a merged pair is not in Butane's tree of the text (vcontext's)
+                if key == part and not isinstance(k_node, MergedKey):
                     found, key_node = value, k_node
         elif node.kind == SEQ and isinstance(part, int) and 0 <= part < len(node.value):
             found, key_node = node.value[part], None

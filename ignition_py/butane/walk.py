@@ -18,7 +18,7 @@ from ..typecheck import TYPE_CHECKING
 from . import messages as msg
 from .contents import LocalFileError, decimal_mode_problem, escape, make_data_url, read_local
 from .problems import Problems, YamlPath
-from .yaml_tree import BOOL, FLOAT, INT, MAP, NULL, SEQ, STR, Node
+from .yaml_tree import BINARY, BOOL, FLOAT, INT, MAP, NULL, SEQ, STR, MergedKey, Node
 
 if TYPE_CHECKING:
     from typing import Any
@@ -122,7 +122,7 @@ class Walk:
                 got = self.value(value, props[camel], (camel,), (key,), self._go_name((), camel))
                 if got is not _ABSENT:
                     out[camel] = got
-            elif key not in names_known:
+            elif key not in names_known and not isinstance(key_node, MergedKey):
                 self.problems.warning((key,), f"unused key {key}", at_key=True)
         ignition = out.setdefault("ignition", {})
         ignition["version"] = str(self.spec)
@@ -143,6 +143,12 @@ class Walk:
         )
 
     def _duplicate(self, key: str, key_node: Node, seen: dict[str, int]) -> bool:
+        """True for a key to skip: a repeated one, or a complex key (`? [a, b]`) that
+        yaml.v3 cannot read as a field name; either is an unmarshal error."""
+        if key_node.kind in (MAP, SEQ):
+            message = f"cannot unmarshal !!{key_node.kind} into string"
+            self.problems.unmarshal(key_node.line, key_node.column, message)
+            return True
         if key in seen:
             self.problems.unmarshal(
                 key_node.line,
@@ -185,7 +191,7 @@ class Walk:
             self._type_error(node, go)
             return _ABSENT
         if kind == "string":
-            return node.value if node.kind == STR else node.text
+            return node.value if node.kind in (STR, BINARY) else node.text
         if kind == "integer":
             if node.kind == INT and node.value < 1 << 63:
                 return node.value
@@ -270,7 +276,7 @@ class Walk:
                     out[camel] = got
             elif key in extras:
                 special[key] = value
-            else:
+            elif not isinstance(key_node, MergedKey):  # yaml.v3 merged it; Butane is silent
                 self.problems.warning((*yp, key), f"unused key {key}", at_key=True)
         for name in schema.get("required", ()):
             if name in props and name not in out:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 Path = tuple[str | int, ...]
 
 NULL, BOOL, INT, FLOAT, STR, MAP, SEQ = "null", "bool", "int", "float", "str", "map", "seq"
+BINARY = "binary"  # a !!binary scalar: value is the decoded bytes as UTF-8 (surrogateescape)
 
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _TRUE = frozenset({"true", "True", "TRUE"})
@@ -54,12 +55,18 @@ class Node:
         self.kind, self.value, self.text, self.line, self.column = kind, value, text, line, column
 
     def plain(self) -> Any:
-        """The node as plain Python data (maps as dicts, last duplicate key wins)."""
-        if self.kind == MAP:
-            return {key: child.plain() for key, _, child in self.value}
-        if self.kind == SEQ:
-            return [child.plain() for child in self.value]
-        return self.value
+        """The node as plain Python data (maps as dicts, last duplicate key wins). Shared
+        nodes give shared objects; a node inside itself reads as None there."""
+        from .yaml_graph import plain
+
+        return plain(self)
+
+
+class MergedKey(Node):
+    """The key of a pair that a merge key (`<<`) brought into a mapping: yaml.v3 decodes
+    it but Butane does not report it when unused."""
+
+    __slots__ = ()
 
 
 def resolve_plain(text: str) -> tuple[str, Any]:
@@ -91,7 +98,7 @@ def resolve_plain(text: str) -> tuple[str, Any]:
     return STR, text
 
 
-_TAG_KINDS = {
+TAG_KINDS = {
     "tag:yaml.org,2002:str": STR,
     "tag:yaml.org,2002:null": NULL,
     "tag:yaml.org,2002:bool": BOOL,
@@ -115,7 +122,14 @@ _Composer.yaml_implicit_resolvers = {}
 def compose(text: str) -> Node | None:
     """The first document of `text` as nodes; None for an empty document.
 
-    Raises YamlError for text that is not YAML (PyYAML's words and place)."""
+    An anchored node is converted once and shared by its aliases (a self-referring anchor
+    makes a cyclic graph: walk it by following a schema, never blindly). Merge keys
+    (`<<`) are applied and `!!binary` scalars decoded, as yaml.v3 does.
+    Raises YamlError for text that is not YAML (PyYAML's words and place, or yaml.v3's
+    for the input's UTF-8)."""
+    from .yaml_checks import check_utf8
+
+    check_utf8(text)
     try:
         loader = _Composer(text)
         try:
@@ -135,24 +149,8 @@ def compose(text: str) -> Node | None:
         raise YamlError(err.problem or str(err), line, column) from None
     except yaml.YAMLError as err:
         raise YamlError(str(err), None, None) from None
-    return None if root is None else _convert(root)
+    if root is None:
+        return None
+    from .yaml_graph import convert
 
-
-def _convert(node: Any) -> Node:
-    line, column = node.start_mark.line + 1, node.start_mark.column + 1
-    if isinstance(node, yaml.MappingNode):
-        pairs: list[tuple[str, Node, Node]] = []
-        for key_node, value_node in node.value:
-            key = _convert(key_node)
-            key_text = key.text if key.kind != MAP and key.kind != SEQ else ""
-            pairs.append((key_text, key, _convert(value_node)))
-        return Node(MAP, pairs, "", line, column)
-    if isinstance(node, yaml.SequenceNode):
-        return Node(SEQ, [_convert(item) for item in node.value], "", line, column)
-    text = str(node.value)
-    if not node.style and node.tag == "tag:yaml.org,2002:str":
-        kind, value = resolve_plain(text)
-    else:
-        kind = _TAG_KINDS.get(node.tag, STR)
-        value = text if kind == STR else resolve_plain(text)[1]
-    return Node(kind, value, text, line, column)
+    return convert(root)

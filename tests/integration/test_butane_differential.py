@@ -35,8 +35,12 @@ DELIBERATE = {
 }
 
 
+def _text(path: Path) -> str:
+    return path.read_bytes().decode("utf-8", "replace")  # some cases are not UTF-8 on purpose
+
+
 def _needs_sugar(path: Path) -> str | None:
-    lines = path.read_text().splitlines()
+    lines = _text(path).splitlines()
     sugar_keys = any(line.startswith(("boot_device:", "grub:")) for line in lines)
     if lines[0] == "variant: openshift" or (lines[0] == "variant: fcos" and sugar_keys):
         return "variant sugar (boot_device, grub, openshift) is the sugar package's"
@@ -84,9 +88,12 @@ def test_corpus_covers_every_variant_version() -> None:
     from ignition_py.butane.variants import VARIANTS
 
     covered = {
-        tuple(line.split(": ", 1)[1] for line in p.read_text().splitlines()[:2])
+        tuple(
+            line.split(": ", 1)[1]
+            for line in p.read_bytes().decode("utf-8", "replace").splitlines()[:2]
+        )
         for p in CORPUS.glob("*.bu")
-        if p.read_text().startswith("variant: ")
+        if p.read_bytes().startswith(b"variant: ")
     }
     missing = {
         key for key in VARIANTS if key not in covered and key[0] != "openshift"
