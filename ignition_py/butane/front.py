@@ -89,9 +89,8 @@ def _translate(
     for key in ("variant", "version"):
         node = fields.get(key)
         if node is not None and node.kind in (MAP, SEQ):
-            problems.unmarshal(
-                node.line, node.column, f"cannot unmarshal !!{node.kind} into string"
-            )
+            message = f"cannot unmarshal !!{node.kind} into string"
+            problems.unmarshal(node.line, node.column, message, (key,))
             return None
         texts[key] = "" if node is None or node.value is None else node.text
     variant, refusal = find_variant(texts["variant"], texts["version"])
@@ -122,7 +121,7 @@ def _translate(
 
         quadlets = read_quadlets(walk, walk.quadlet_node)
     if problems.unmarshal_failed:
-        problems.items = [p for p in problems.items if p.path is None]
+        problems.items = [p for p in problems.items if p.unmarshal]
         return None
     if problems.fatal:
         return None
@@ -234,6 +233,8 @@ def _placed(root: Node | None, problem: Problem, like: Entry | None = None) -> E
         return entry if like is None else replace(like, path=None, line=line, column=None)
     found = _locate(root, problem.path, problem.at_key) if root is not None else None
     line, column = found if found else (None, None)
+    if problem.unmarshal:  # where yaml.v3 read the node (an alias: where it is anchored)
+        line, column = problem.line, problem.column
     if like is not None:
         return replace(like, path=problem.path, line=line, column=column, at_key=False)
     return Entry(severity, problem.message, problem.path, line, column)

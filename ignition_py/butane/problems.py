@@ -1,5 +1,5 @@
 """What a Butane translation found: errors and warnings on YAML paths, and yaml.v3's
-unmarshal errors (fatal, placed by line and column, Butane names no path)."""
+unmarshal errors (fatal, placed by line and column; Butane names no path, we add it)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ YamlPath = tuple[str | int, ...]
 class Problem:
     """One problem: "error" or "warning", the YAML path, the message, whether it points
     at the key itself (unused keys) rather than the value, and a line when yaml.v3 gave
-    only that."""
+    only that; `unmarshal` marks yaml.v3's decoding errors."""
 
-    __slots__ = ("at_key", "column", "line", "message", "path", "severity")
+    __slots__ = ("at_key", "column", "line", "message", "path", "severity", "unmarshal")
 
     def __init__(
         self,
@@ -24,6 +24,7 @@ class Problem:
     ) -> None:
         self.severity, self.path, self.message = severity, path, message
         self.at_key, self.line, self.column = at_key, line, column
+        self.unmarshal = False
 
     def __repr__(self) -> str:
         return f"Problem({self.severity}, {self.path}, {self.message!r}, line={self.line})"
@@ -43,8 +44,12 @@ class Problems:
     def warning(self, path: YamlPath, message: str, *, at_key: bool = False) -> None:
         self.items.append(Problem("warning", path, message, at_key))
 
-    def unmarshal(self, line: int, column: int, message: str) -> None:
-        self.items.append(Problem("error", None, message, line=line, column=column))
+    def unmarshal(self, line: int, column: int, message: str, path: YamlPath | None = None) -> None:
+        """A yaml.v3 decoding error at the node's line and column, on its YAML path when
+        known (Butane prints the line only)."""
+        problem = Problem("error", path, message, line=line, column=column)
+        problem.unmarshal = True
+        self.items.append(problem)
 
     @property
     def fatal(self) -> bool:
@@ -52,4 +57,4 @@ class Problems:
 
     @property
     def unmarshal_failed(self) -> bool:
-        return any(p.path is None and p.severity == "error" for p in self.items)
+        return any(p.unmarshal for p in self.items)

@@ -115,7 +115,7 @@ class Walk:
         self.sources[()] = ()
         seen: dict[str, int] = {}
         for key, key_node, value in node.value:
-            if self._duplicate(key, key_node, seen):
+            if self._duplicate(key, key_node, seen, ()):
                 continue
             if key in names:
                 camel = names[key]
@@ -142,18 +142,19 @@ class Walk:
             "reporting may be inconsistent. Unused keys may not be reported",
         )
 
-    def _duplicate(self, key: str, key_node: Node, seen: dict[str, int]) -> bool:
+    def _duplicate(self, key: str, key_node: Node, seen: dict[str, int], yp: YamlPath) -> bool:
         """True for a key to skip: a repeated one, or a complex key (`? [a, b]`) that
         yaml.v3 cannot read as a field name; either is an unmarshal error."""
         if key_node.kind in (MAP, SEQ):
             message = f"cannot unmarshal !!{key_node.kind} into string"
-            self.problems.unmarshal(key_node.line, key_node.column, message)
+            self.problems.unmarshal(key_node.line, key_node.column, message, yp or None)
             return True
         if key in seen:
             self.problems.unmarshal(
                 key_node.line,
                 key_node.column,
                 f'mapping key "{key}" already defined at line {seen[key]}',
+                (*yp, key),
             )
             return True
         seen[key] = key_node.line
@@ -176,7 +177,7 @@ class Walk:
         if kind == "array":
             return self._array(node, schema["items"], jp, yp, go)
         nullable = isinstance(kinds, list) and "null" in kinds
-        got = self._scalar(node, kind, go or _SCALAR_GO[kind])
+        got = self._scalar(node, kind, go or _SCALAR_GO[kind], yp)
         if got is _ABSENT:
             return _ABSENT
         if not nullable and got in ("", 0, False) and got is not True:
@@ -184,11 +185,11 @@ class Walk:
         self.sources[jp] = yp
         return got
 
-    def _scalar(self, node: Node, kind: str, go: str) -> Any:
+    def _scalar(self, node: Node, kind: str, go: str, yp: YamlPath) -> Any:
         if node.kind == NULL:
             return _ABSENT
         if node.kind in (MAP, SEQ):
-            self._type_error(node, go)
+            self._type_error(node, go, yp)
             return _ABSENT
         if kind == "string":
             return node.value if node.kind in (STR, BINARY) else node.text
@@ -202,16 +203,16 @@ class Walk:
                 return node.value
             if node.kind == STR and (node.value in _YES or node.value in _NO):
                 return node.value in _YES
-        self._type_error(node, go)
+        self._type_error(node, go, yp)
         return _ABSENT
 
-    def _type_error(self, node: Node, go: str) -> None:
+    def _type_error(self, node: Node, go: str, yp: YamlPath) -> None:
         value = ""
         if node.kind not in (MAP, SEQ):
             text = node.text
             value = f" `{text[:7]}...`" if len(text.encode()) > 10 else f" `{text}`"
         self.problems.unmarshal(
-            node.line, node.column, f"cannot unmarshal !!{node.kind}{value} into {go}"
+            node.line, node.column, f"cannot unmarshal !!{node.kind}{value} into {go}", yp
         )
 
     def _array(self, node: Node, items: dict[str, Any], jp: JsonPath, yp: YamlPath, go: str) -> Any:
@@ -221,7 +222,7 @@ class Walk:
         if node.kind == NULL:
             return _ABSENT
         if node.kind != SEQ:
-            self._type_error(node, "[]" + item_go)
+            self._type_error(node, "[]" + item_go, yp)
             return _ABSENT
         out: list[Any] = []
         for i, child in enumerate(node.value):
@@ -236,7 +237,7 @@ class Walk:
             if item_kind == "object":
                 got = self._object(child, items, (*jp, index), (*yp, i), item_go, item=True)
             else:
-                got = self._scalar(child, item_kind, item_go)
+                got = self._scalar(child, item_kind, item_go, (*yp, i))
                 if got is _ABSENT:
                     got = _SCALAR_ZERO[item_kind]
             out.append(got)
@@ -253,7 +254,7 @@ class Walk:
             self._mismatch(yp)
             return _ABSENT
         if node.kind != MAP:
-            self._type_error(node, go)
+            self._type_error(node, go, yp)
             return {} if item else _ABSENT
         props: dict[str, Any] = schema.get("properties", {})
         shape = tuple(p for p in jp if isinstance(p, str))
@@ -265,7 +266,7 @@ class Walk:
         special: dict[str, Node] = {}
         seen: dict[str, int] = {}
         for key, key_node, value in node.value:
-            if self._duplicate(key, key_node, seen):
+            if self._duplicate(key, key_node, seen, yp):
                 continue
             if key in names:
                 camel = names[key]
@@ -304,7 +305,9 @@ class Walk:
         elif "ssh_authorized_keys_local" in special:
             self._keys_local(out, special["ssh_authorized_keys_local"], jp, yp)
         elif "with_mount_unit" in special:
-            enabled = self._scalar(special["with_mount_unit"], "boolean", "bool")
+            enabled = self._scalar(
+                special["with_mount_unit"], "boolean", "bool", (*yp, "with_mount_unit")
+            )
             if enabled is True:
                 self.filesystems.append((int(jp[-1]), out))
                 self._check_mount_unit(out, yp)
@@ -319,7 +322,7 @@ class Walk:
         given = {
             k: special[k] for k in ("local", "inline") if k in special and special[k].kind != NULL
         }
-        texts = {k: self._scalar(v, "string", "string") for k, v in given.items()}
+        texts = {k: self._scalar(v, "string", "string", (*yp, k)) for k, v in given.items()}
         present: list[str] = [
             k for k in ("local", "inline") if k in texts and texts[k] is not _ABSENT
         ]
@@ -356,7 +359,7 @@ class Walk:
             self.sources[(*jp, "compression")] = (*yp, field)
 
     def _contents_local(self, out: dict[str, Any], node: Node, jp: JsonPath, yp: YamlPath) -> None:
-        name = self._scalar(node, "string", "string")
+        name = self._scalar(node, "string", "string", (*yp, "contents_local"))
         if name is _ABSENT:
             return
         if "contents" in out:
@@ -373,10 +376,12 @@ class Walk:
         self.sources[(*jp, "contents")] = (*yp, "contents_local")
 
     def _keys_local(self, out: dict[str, Any], node: Node, jp: JsonPath, yp: YamlPath) -> None:
-        names = self._array(node, {"type": "string"}, (), (), "string")
+        where = (*yp, "ssh_authorized_keys_local")
+        # a JSON path that is in no output, so the sources it records stay unused
+        unused = (*jp, "sshAuthorizedKeysLocal")
+        names = self._array(node, {"type": "string"}, unused, where, "string")
         if names is _ABSENT:
             return
-        where = (*yp, "ssh_authorized_keys_local")
         if not self.files_dir:
             self.problems.error(where, msg.NO_FILES_DIR)
             return

@@ -93,7 +93,8 @@ def test_binary_scalars_are_decoded_bytes() -> None:
     assert _files(text)[0]["contents"] == {"source": "data:,%FF", "compression": ""}
     refused = HEAD + "storage:\n  files:\n    - path: /d\n      mode: !!binary MDY0NA==\n"
     assert _shown(refused) == [
-        "error at line 6 col 13: cannot unmarshal !!binary `MDY0NA==` into int"
+        "error at $.storage.files.0.mode, line 6 col 13: "
+        "cannot unmarshal !!binary `MDY0NA==` into int"
     ]
     assert _shown(HEAD + "x: !!binary 'not base64!'\n") == [
         "error: yaml: !!binary value contains invalid base64 data"
@@ -131,9 +132,40 @@ def test_a_complex_key_is_an_unmarshal_error() -> None:
         "error at line 3 col 3: cannot unmarshal !!seq into string"
     ]
     nested = HEAD + "storage:\n  files:\n    - path: /a\n      ? {a: 1}\n      : c\n"
-    assert _shown(nested) == ["error at line 6 col 9: cannot unmarshal !!map into string"]
+    assert _shown(nested) == [
+        "error at $.storage.files.0, line 6 col 9: cannot unmarshal !!map into string"
+    ]
 
 
 def test_the_translation_is_plain_json() -> None:
     text = "x: &x {path: /s}\nstorage:\n  files: [*x, *x]\n"
     assert json.loads(json.dumps(_files(text))) == [{"path": "/s"}, {"path": "/s"}]
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        (
+            "storage:\n  files:\n    - path: /a\n      mode: '0644'\n",
+            "error at $.storage.files.0.mode, line 6 col 13: "
+            "cannot unmarshal !!str `0644` into int",
+        ),
+        (
+            "passwd:\n  users:\n    - name: a\n      groups: [[x]]\n",
+            "error at $.passwd.users.0.groups.0, line 6 col 16: "
+            "cannot unmarshal !!seq into v0_5.Group",
+        ),
+        (
+            "storage: [1]\n",
+            "error at $.storage, line 3 col 10: cannot unmarshal !!seq into v0_5.Storage",
+        ),
+        (
+            "systemd:\n  units:\n    - name: a\n      name: b\n",
+            'error at $.systemd.units.0.name, line 6 col 7: mapping key "name" already defined '
+            "at line 5",
+        ),
+        ("variant: [x]\n", "error at $.variant, line 3 col 10: cannot unmarshal !!seq into string"),
+    ],
+)
+def test_unmarshal_errors_name_the_butane_path(text: str, shown: str) -> None:
+    assert _shown(HEAD + text) == [shown]
