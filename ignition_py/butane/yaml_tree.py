@@ -149,6 +149,8 @@ def compose(text: str) -> Node | None:
         raise YamlError(err.problem or str(err), line, column) from None
     except yaml.YAMLError as err:
         raise YamlError(str(err), None, None) from None
+    except RecursionError:  # PyYAML's own composer (no libyaml) recurses per level
+        raise YamlError("exceeded maximum nesting depth", None, None) from None
     if root is None:
         return None
     from .yaml_graph import convert

@@ -169,3 +169,25 @@ def test_the_translation_is_plain_json() -> None:
 )
 def test_unmarshal_errors_name_the_butane_path(text: str, shown: str) -> None:
     assert _shown(HEAD + text) == [shown]
+
+
+def test_a_nesting_past_the_readers_limit_is_an_error_not_a_traceback(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import yaml
+
+    from ignition_py.butane import yaml_tree
+
+    deep = HEAD + "x: " + "[" * 5000 + "]" * 5000 + "\n"
+    assert [e.message for e in parse_config(deep).report] == [
+        "yaml: exceeded maximum nesting depth"
+    ]
+
+    class PythonComposer(yaml.SafeLoader):  # no libyaml: PyYAML's recursive composer
+        pass
+
+    PythonComposer.yaml_implicit_resolvers = {}
+    monkeypatch.setattr(yaml_tree, "_Composer", PythonComposer)
+    assert [e.message for e in parse_config(deep).report] == [
+        "yaml: exceeded maximum nesting depth"
+    ]
