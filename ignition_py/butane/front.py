@@ -13,8 +13,8 @@ from ..config.report import Entry, JsonPath, Severity
 from ..frozen import replace
 from ..typecheck import TYPE_CHECKING
 from .problems import Problem, Problems, YamlPath
-from .yaml_graph import plain
-from .yaml_tree import MAP, SEQ, MergedKey, Node, YamlError, compose
+from .yaml_graph import compose, plain
+from .yaml_tree import MAP, SEQ, MergedKey, Node, YamlError
 
 if TYPE_CHECKING:
     from typing import Any

@@ -4,22 +4,21 @@ from __future__ import annotations
 
 import re
 
-from .yaml_tree import YamlError
-
 # bytes that were not UTF-8, as decoding with "surrogateescape" kept them
 _ESCAPED = re.compile("[\udc80-\udcff]")
 
 
-def check_utf8(text: str) -> None:
-    """Raises YamlError with yaml.v3's words for the first byte sequence of `text` (decoded
-    with "surrogateescape") that is not UTF-8; no line, as yaml.v3 gives none."""
+def utf8_problem(text: str) -> str | None:
+    """yaml.v3's words for the first byte sequence of `text` (decoded with
+    "surrogateescape") that is not UTF-8, None when it is all UTF-8."""
     if not _ESCAPED.search(text):
-        return
+        return None
     raw = text.encode("utf-8", "surrogateescape")
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError as err:
-        raise YamlError(_go_reader_problem(raw, err.start), None, None) from None
+        return _go_reader_problem(raw, err.start)
+    return None
 
 
 def _go_reader_problem(raw: bytes, at: int) -> str:

@@ -14,7 +14,18 @@ import binascii
 import yaml
 
 from ..typecheck import TYPE_CHECKING
-from .yaml_tree import BINARY, MAP, SEQ, STR, TAG_KINDS, MergedKey, Node, YamlError, resolve_plain
+from .yaml_tree import (
+    BINARY,
+    MAP,
+    SEQ,
+    STR,
+    TAG_KINDS,
+    Composer,
+    MergedKey,
+    Node,
+    YamlError,
+    resolve_plain,
+)
 
 if TYPE_CHECKING:
     from typing import Any
@@ -22,6 +33,45 @@ if TYPE_CHECKING:
 _BINARY_TAG = "tag:yaml.org,2002:binary"
 _MERGE_TAGS = frozenset({"tag:yaml.org,2002:merge", "!"})
 _WANT_MAP = "map merge requires map or sequence of maps as the value"
+
+
+def compose(text: str) -> Node | None:
+    """The first document of `text` as nodes; None for an empty document.
+
+    An anchored node is converted once and shared by its aliases (a self-referring anchor
+    makes a cyclic graph: walk it by following a schema, never blindly). Merge keys
+    (`<<`) are applied and `!!binary` scalars decoded, as yaml.v3 does.
+    Raises YamlError for text that is not YAML (PyYAML's words and place, or yaml.v3's
+    for the input's UTF-8)."""
+    from .yaml_checks import utf8_problem
+
+    problem = utf8_problem(text)
+    if problem is not None:
+        raise YamlError(problem, None, None)  # yaml.v3 gives no line
+    try:
+        loader = Composer(text)
+        try:
+            # yaml.v3 reads the first document only
+            root = loader.get_node() if loader.check_node() else None
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as err:
+        # yaml.v3's report: the problem alone, on the line of the context mark when
+        # there is one (0-based for parser errors, 1-based for scanner errors).
+        scanner = isinstance(err, yaml.scanner.ScannerError)
+        line = column = None
+        for mark in (err.context_mark, err.problem_mark):
+            if mark is not None and mark.line:
+                line, column = mark.line + (1 if scanner else 0), mark.column + 1
+                break
+        raise YamlError(err.problem or str(err), line, column) from None
+    except yaml.YAMLError as err:
+        raise YamlError(str(err), None, None) from None
+    except RecursionError:  # PyYAML's own composer (no libyaml) recurses per level
+        raise YamlError("exceeded maximum nesting depth", None, None) from None
+    if root is None:
+        return None
+    return convert(root)
 
 
 def convert(root: Any) -> Node:

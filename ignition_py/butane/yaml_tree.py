@@ -54,13 +54,6 @@ class Node:
     def __init__(self, kind: str, value: Any, text: str, line: int, column: int) -> None:
         self.kind, self.value, self.text, self.line, self.column = kind, value, text, line, column
 
-    def plain(self) -> Any:
-        """The node as plain Python data (maps as dicts, last duplicate key wins). Shared
-        nodes give shared objects; a node inside itself reads as None there."""
-        from .yaml_graph import plain
-
-        return plain(self)
-
 
 class MergedKey(Node):
     """The key of a pair that a merge key (`<<`) brought into a mapping: yaml.v3 decodes
@@ -110,49 +103,10 @@ TAG_KINDS = {
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _Composer(_BaseLoader):  # type: ignore[misc,valid-type]
+class Composer(_BaseLoader):  # type: ignore[misc,valid-type]
     """A loader (libyaml's when present) whose implicit resolution is switched off: every
     scalar comes out as a string node unless the text tags it, and we resolve it
     ourselves."""
 
 
-_Composer.yaml_implicit_resolvers = {}
-
-
-def compose(text: str) -> Node | None:
-    """The first document of `text` as nodes; None for an empty document.
-
-    An anchored node is converted once and shared by its aliases (a self-referring anchor
-    makes a cyclic graph: walk it by following a schema, never blindly). Merge keys
-    (`<<`) are applied and `!!binary` scalars decoded, as yaml.v3 does.
-    Raises YamlError for text that is not YAML (PyYAML's words and place, or yaml.v3's
-    for the input's UTF-8)."""
-    from .yaml_checks import check_utf8
-
-    check_utf8(text)
-    try:
-        loader = _Composer(text)
-        try:
-            # yaml.v3 reads the first document only
-            root = loader.get_node() if loader.check_node() else None
-        finally:
-            loader.dispose()
-    except yaml.MarkedYAMLError as err:
-        # yaml.v3's report: the problem alone, on the line of the context mark when
-        # there is one (0-based for parser errors, 1-based for scanner errors).
-        scanner = isinstance(err, yaml.scanner.ScannerError)
-        line = column = None
-        for mark in (err.context_mark, err.problem_mark):
-            if mark is not None and mark.line:
-                line, column = mark.line + (1 if scanner else 0), mark.column + 1
-                break
-        raise YamlError(err.problem or str(err), line, column) from None
-    except yaml.YAMLError as err:
-        raise YamlError(str(err), None, None) from None
-    except RecursionError:  # PyYAML's own composer (no libyaml) recurses per level
-        raise YamlError("exceeded maximum nesting depth", None, None) from None
-    if root is None:
-        return None
-    from .yaml_graph import convert
-
-    return convert(root)
+Composer.yaml_implicit_resolvers = {}

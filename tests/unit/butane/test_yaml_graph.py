@@ -9,7 +9,7 @@ import json
 import pytest
 
 from ignition_py.butane.front import translate_butane
-from ignition_py.butane.yaml_tree import compose
+from ignition_py.butane.yaml_graph import compose
 from ignition_py.config.butane_text import looks_like_butane
 from ignition_py.config.parse import parse_config
 
@@ -176,7 +176,7 @@ def test_a_nesting_past_the_readers_limit_is_an_error_not_a_traceback(
 ) -> None:
     import yaml
 
-    from ignition_py.butane import yaml_tree
+    from ignition_py.butane import yaml_graph
 
     deep = HEAD + "x: " + "[" * 5000 + "]" * 5000 + "\n"
     assert [e.message for e in parse_config(deep).report] == [
@@ -187,7 +187,7 @@ def test_a_nesting_past_the_readers_limit_is_an_error_not_a_traceback(
         pass
 
     PythonComposer.yaml_implicit_resolvers = {}
-    monkeypatch.setattr(yaml_tree, "_Composer", PythonComposer)
+    monkeypatch.setattr(yaml_graph, "Composer", PythonComposer)
     assert [e.message for e in parse_config(deep).report] == [
         "yaml: exceeded maximum nesting depth"
     ]
