@@ -9,8 +9,8 @@ from collections.abc import Sequence
 
 from . import __version__
 from .cli_exit import guarded
-from .config.report import Severity
-from .plan_cli import add_plan_command, load_composed, run_plan
+from .config.report import Entry, Severity
+from .plan_cli import add_files_dir, add_plan_command, load_composed, run_plan
 from .validate_cli import read_input
 
 
@@ -26,6 +26,7 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument(
         "--quiet", "-q", action="store_true", help="print errors only, no warnings"
     )
+    add_files_dir(validate)
     render = commands.add_parser(
         "render",
         help="print the merged, translated config as newest-spec JSON",
@@ -45,22 +46,19 @@ def _parser() -> argparse.ArgumentParser:
         "$IGNITION_SYSTEM_CONFIG_DIR or /usr/lib/ignition; '' for none)",
     )
     render.add_argument("--platform", default="", help="platform whose base configs apply")
-    render.add_argument(
-        "--files-dir",
-        "-d",
-        default=None,
-        help="directory Butane configs' local files and trees are read from (as butane -d)",
-    )
+    add_files_dir(render)
     render.add_argument("--compact", action="store_true", help="one line of JSON")
     add_plan_command(commands)
     commands.add_parser("version", help="print the version")
     return parser
 
 
-def _validate(path: str, quiet: bool) -> int:
+def _validate(path: str, quiet: bool, files_dir: str | None = None) -> int:
     from .config.parse import parse_config
 
-    result = parse_config(read_input(path))
+    result = parse_config(read_input(path), files_dir=files_dir)
+    if result.user_data_note is not None and not quiet:
+        print(Entry(Severity.INFO, result.user_data_note))
     for entry in result.report:
         if not quiet or entry.severity is Severity.ERROR:
             print(entry)
@@ -93,7 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "validate":
-            return _validate(args.config, args.quiet)
+            return _validate(args.config, args.quiet, args.files_dir)
         if args.command == "render":
             return _render(
                 args.configs, args.system_config_dir, args.platform, args.compact, args.files_dir

@@ -27,7 +27,8 @@ def add_plan_command(subparsers: Any) -> None:
         "plan",
         help="print what each stage would do, changing nothing",
         description=(
-            "Parse CONFIG (spec 3.x, or Flatcar's 2.x or 1), merge it over the base configs, "
+            "Parse CONFIG (spec 3.x, Flatcar's 2.x or 1, or Butane YAML), merge it over the "
+            "base configs, "
             "and print for each "
             "stage the actions it would take against ROOT and the host's devices. "
             "Nothing is changed."
@@ -45,6 +46,18 @@ def add_plan_command(subparsers: Any) -> None:
     plan.add_argument(
         "--state-file", default=DEFAULT_STATE_FILE, help="Ignition's state file (read only)"
     )
+    add_files_dir(plan)
+
+
+def add_files_dir(command: Any) -> None:
+    """Add `--files-dir`/`-d` (butane -d: where a Butane config's local files and trees
+    are read from; without it they are refused, as at boot) to an argparse command."""
+    command.add_argument(
+        "--files-dir",
+        "-d",
+        default=None,
+        help="directory Butane configs' local files and trees are read from (as butane -d)",
+    )
 
 
 def run_plan(args: argparse.Namespace) -> int:
@@ -58,7 +71,7 @@ def run_plan(args: argparse.Namespace) -> int:
     from .log import Logger
 
     try:
-        config = load_composed([args.config], args.system_config_dir, args.platform)
+        config = load_composed([args.config], args.system_config_dir, args.platform, args.files_dir)
     except OSError as err:
         print(f"ignition-py: {err.filename}: {err.strerror}", file=sys.stderr)
         return 1
@@ -170,7 +183,10 @@ def _parse_inputs(paths: Sequence[str], files_dir: str | None = None) -> list[Co
 
 
 def _print_report(path: str | Path, parsed: Parsed) -> None:
-    """Every problem of one parsed config on stderr, prefixed by its file."""
+    """Every problem of one parsed config on stderr, prefixed by its file (and the note
+    for cloud-init user data)."""
+    if parsed.user_data_note is not None:
+        print(f"{path}: info: {parsed.user_data_note}", file=sys.stderr)
     for entry in parsed.report:
         print(f"{path}: {entry}", file=sys.stderr)
 

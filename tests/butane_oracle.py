@@ -69,7 +69,9 @@ def run_butane(
         elif syntax:
             problems.append(("error", None, int(syntax.group(2)), None, "yaml: " + syntax.group(3)))
         elif not problems and fatal not in _SUMMARIES:
-            problems.append(("error", None, None, None, fatal))
+            # yaml.v3's reader errors have no line
+            fatal_message = fatal.removeprefix("Error unmarshaling yaml: ")
+            problems.append(("error", None, None, None, fatal_message))
     tree = json.loads(done.stdout) if done.returncode == 0 and done.stdout.strip() else None
     return Answer(tree, problems, fatal)
 
@@ -80,8 +82,9 @@ def run_ours(path: Path, files_dir: Path | None = None) -> Answer:
     from ignition_py.config.parse import parse_config
     from ignition_py.config.report import format_path
 
-    text = path.read_text()
-    parsed = parse_config(text, files_dir=None if files_dir is None else str(files_dir))
+    raw = path.read_bytes()  # as the agent reads it: the YAML reader judges the UTF-8
+    text = raw.decode("utf-8", "surrogateescape")
+    parsed = parse_config(raw, files_dir=None if files_dir is None else str(files_dir))
     problems: list[Problem] = []
     for entry in parsed.report:
         where = None if entry.path is None else format_path(entry.path)

@@ -13,7 +13,8 @@ from ..config.report import Entry, JsonPath, Severity
 from ..frozen import replace
 from ..typecheck import TYPE_CHECKING
 from .problems import Problem, Problems, YamlPath
-from .yaml_tree import MAP, NULL, SEQ, STR, Node, YamlError, compose
+from .yaml_graph import compose, plain
+from .yaml_tree import MAP, NULL, SEQ, STR, MergedKey, Node, YamlError
 
 if TYPE_CHECKING:
     from typing import Any
@@ -88,9 +89,8 @@ def _translate(
     for key in ("variant", "version"):
         node = fields.get(key)
         if node is not None and node.kind in (MAP, SEQ):
-            problems.unmarshal(
-                node.line, node.column, f"cannot unmarshal !!{node.kind} into string"
-            )
+            message = f"cannot unmarshal !!{node.kind} into string"
+            problems.unmarshal(node.line, node.column, message, (key,))
             return None
         texts[key] = "" if node is None or node.value is None else node.text
     variant, refusal = find_variant(texts["variant"], texts["version"])
@@ -104,8 +104,9 @@ def _translate(
 
     spec = Version.parse(variant.ignition)
     assert spec is not None
-    sugar = desugar(variant.name, variant.version, root.plain(), variant.ignition)
-    kept = _only(root, sugar.tree)
+    plain_of: dict[int, Any] = {}
+    sugar = desugar(variant.name, variant.version, plain(root, plain_of), variant.ignition)
+    kept = _only(root, sugar.tree, plain_of)
     walk = Walk(load_schema(spec), spec, files_dir, problems)
     tree = walk.root(kept)
     if walk.tree_node is not None:
@@ -118,7 +119,7 @@ def _translate(
 
         quadlets = read_quadlets(walk, walk.quadlet_node)
     if problems.unmarshal_failed:
-        problems.items = [p for p in problems.items if p.path is None]
+        problems.items = [p for p in problems.items if p.unmarshal]
         return None
     sources = walk.sources
     tree, sources = _with_generated(walk, tree, sources, spec.minor)
@@ -177,18 +178,22 @@ def _section(problem: Problem) -> tuple[str, ...]:
     return tuple(str(part) for part in path[:2] if isinstance(part, str))
 
 
-def _only(node: Node, kept: Any) -> Node:
+def _only(node: Node, kept: Any, plain_of: dict[int, Any]) -> Node:
     """The node as desugaring left it: without the map keys it removed, with what it added
-    (openshift's FIPS cipher on the user's LUKS volumes) placed where its parent is."""
+    (openshift's FIPS cipher on the user's LUKS volumes) placed where its parent is; what
+    desugaring left as it was (`plain_of`: id of node -> its plain data) is not copied, so
+    an alias's shared node is never walked twice."""
+    if plain_of.get(id(node)) is kept:
+        return node
     if node.kind == MAP and isinstance(kept, dict):
-        pairs = [(k, kn, _only(v, kept[k])) for k, kn, v in node.value if k in kept]
+        pairs = [(k, kn, _only(v, kept[k], plain_of)) for k, kn, v in node.value if k in kept]
         present = {k for k, _, _ in node.value}
         for key, value in kept.items():
             if key not in present:
                 pairs.append((key, _added(node, key), _added(node, value)))
         return Node(MAP, pairs, node.text, node.line, node.column)
     if node.kind == SEQ and isinstance(kept, list) and len(kept) >= len(node.value):
-        items = [_only(child, sub) for child, sub in zip(node.value, kept, strict=False)]
+        items = [_only(child, sub, plain_of) for child, sub in zip(node.value, kept, strict=False)]
         items += [_added(node, extra) for extra in kept[len(node.value) :]]
         return Node(SEQ, items, node.text, node.line, node.column)
     if node.kind == NULL and kept is not None:
@@ -254,6 +259,8 @@ def _placed(root: Node | None, problem: Problem, like: Entry | None = None) -> E
         return entry if like is None else replace(like, path=None, line=line, column=None)
     found = _locate(root, problem.path, problem.at_key) if root is not None else None
     line, column = found if found else (None, None)
+    if problem.unmarshal:  # where yaml.v3 read the node (an alias: where it is anchored)
+        line, column = problem.line, problem.column
     if like is not None:
         return replace(like, path=problem.path, line=line, column=column, at_key=False)
     return Entry(severity, problem.message, problem.path, line, column)
@@ -267,7 +274,8 @@ def _locate(root: Node, path: YamlPath, at_key: bool) -> tuple[int, int] | None:
         found = None
         if node.kind == MAP and isinstance(part, str):
             for key, k_node, value in node.value:
-                if key == part:
+                # a merged pair is not in Butane's tree of the text (vcontext's)
+                if key == part and not isinstance(k_node, MergedKey):
                     found, key_node = value, k_node
         elif node.kind == SEQ and isinstance(part, int) and 0 <= part < len(node.value):
             found, key_node = node.value[part], None

@@ -1,5 +1,5 @@
 """What a Butane translation found: errors and warnings on YAML paths, and yaml.v3's
-unmarshal errors (fatal, placed by line and column, Butane names no path)."""
+unmarshal errors (fatal, placed by line and column; Butane names no path, we add it)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,19 @@ class Problem:
     at the key itself (unused keys) rather than the value, and a line when yaml.v3 gave
     only that, and the Butane step reporting it (sugar.shape.STEPS: "decode", "unused",
     "config", "validate", "translate", "filter"), which orders problems and decides where
-    Butane stops."""
+    Butane stops; `unmarshal` marks yaml.v3's decoding errors."""
 
-    __slots__ = ("at_key", "column", "line", "message", "path", "severity", "step", "within")
+    __slots__ = (
+        "at_key",
+        "column",
+        "line",
+        "message",
+        "path",
+        "severity",
+        "step",
+        "unmarshal",
+        "within",
+    )
 
     def __init__(
         self,
@@ -31,6 +41,7 @@ class Problem:
         # the YAML node whose check reported it (an inline config's own problems have
         # paths inside that config)
         self.within = path if within is None else within
+        self.unmarshal = False
 
     def __repr__(self) -> str:
         return f"Problem({self.severity}, {self.path}, {self.message!r}, line={self.line})"
@@ -52,8 +63,12 @@ class Problems:
     ) -> None:
         self.items.append(Problem("warning", path, message, at_key, step=step))
 
-    def unmarshal(self, line: int, column: int, message: str) -> None:
-        self.items.append(Problem("error", None, message, line=line, column=column, step="decode"))
+    def unmarshal(self, line: int, column: int, message: str, path: YamlPath | None = None) -> None:
+        """A yaml.v3 decoding error at the node's line and column, on its YAML path when
+        known (Butane prints the line only)."""
+        problem = Problem("error", path, message, line=line, column=column, step="decode")
+        problem.unmarshal = True
+        self.items.append(problem)
 
     @property
     def fatal(self) -> bool:
@@ -61,4 +76,4 @@ class Problems:
 
     @property
     def unmarshal_failed(self) -> bool:
-        return any(p.path is None and p.severity == "error" for p in self.items)
+        return any(p.unmarshal for p in self.items)

@@ -18,7 +18,7 @@ from ..typecheck import TYPE_CHECKING
 from . import messages as msg
 from .contents import LocalFileError, decimal_mode_problem, escape, make_data_url, read_local
 from .problems import Problems, YamlPath
-from .yaml_tree import BOOL, FLOAT, INT, MAP, NULL, SEQ, STR, Node
+from .yaml_tree import BINARY, BOOL, FLOAT, INT, MAP, NULL, SEQ, STR, MergedKey, Node
 
 if TYPE_CHECKING:
     from typing import Any
@@ -115,14 +115,14 @@ class Walk:
         self.sources[()] = ()
         seen: dict[str, int] = {}
         for key, key_node, value in node.value:
-            if self._duplicate(key, key_node, seen):
+            if self._duplicate(key, key_node, seen, ()):
                 continue
             if key in names:
                 camel = names[key]
                 got = self.value(value, props[camel], (camel,), (key,), self._go_name((), camel))
                 if got is not _ABSENT:
                     out[camel] = got
-            elif key not in names_known:
+            elif key not in names_known and not isinstance(key_node, MergedKey):
                 self.problems.warning((key,), f"unused key {key}", at_key=True, step="unused")
         ignition = out.setdefault("ignition", {})
         ignition["version"] = str(self.spec)
@@ -143,12 +143,19 @@ class Walk:
             step="unused",
         )
 
-    def _duplicate(self, key: str, key_node: Node, seen: dict[str, int]) -> bool:
+    def _duplicate(self, key: str, key_node: Node, seen: dict[str, int], yp: YamlPath) -> bool:
+        """True for a key to skip: a repeated one, or a complex key (`? [a, b]`) that
+        yaml.v3 cannot read as a field name; either is an unmarshal error."""
+        if key_node.kind in (MAP, SEQ):
+            message = f"cannot unmarshal !!{key_node.kind} into string"
+            self.problems.unmarshal(key_node.line, key_node.column, message, yp or None)
+            return True
         if key in seen:
             self.problems.unmarshal(
                 key_node.line,
                 key_node.column,
                 f'mapping key "{key}" already defined at line {seen[key]}',
+                (*yp, key),
             )
             return True
         seen[key] = key_node.line
@@ -171,7 +178,7 @@ class Walk:
         if kind == "array":
             return self._array(node, schema["items"], jp, yp, go)
         nullable = isinstance(kinds, list) and "null" in kinds and jp[-3::2] != _PLAIN_NUMBER
-        got = self._scalar(node, kind, go or _SCALAR_GO[kind])
+        got = self._scalar(node, kind, go or _SCALAR_GO[kind], yp)
         if got is _ABSENT:
             return _ABSENT
         if not nullable and got in ("", 0, False) and got is not True:
@@ -179,14 +186,14 @@ class Walk:
         self.sources[jp] = yp
         return got
 
-    def _scalar(self, node: Node, kind: str, go: str) -> Any:
+    def _scalar(self, node: Node, kind: str, go: str, yp: YamlPath) -> Any:
         if node.kind == NULL:
             return _ABSENT
         if node.kind in (MAP, SEQ):
-            self._type_error(node, go)
+            self._type_error(node, go, yp)
             return _ABSENT
         if kind == "string":
-            return node.value if node.kind == STR else node.text
+            return node.value if node.kind in (STR, BINARY) else node.text
         if kind == "integer":
             if node.kind == INT and node.value < 1 << 63:
                 return node.value
@@ -197,16 +204,16 @@ class Walk:
                 return node.value
             if node.kind == STR and (node.value in _YES or node.value in _NO):
                 return node.value in _YES
-        self._type_error(node, go)
+        self._type_error(node, go, yp)
         return _ABSENT
 
-    def _type_error(self, node: Node, go: str) -> None:
+    def _type_error(self, node: Node, go: str, yp: YamlPath) -> None:
         value = ""
         if node.kind not in (MAP, SEQ):
             text = node.text
             value = f" `{text[:7]}...`" if len(text.encode()) > 10 else f" `{text}`"
         self.problems.unmarshal(
-            node.line, node.column, f"cannot unmarshal !!{node.kind}{value} into {go}"
+            node.line, node.column, f"cannot unmarshal !!{node.kind}{value} into {go}", yp
         )
 
     def _array(self, node: Node, items: dict[str, Any], jp: JsonPath, yp: YamlPath, go: str) -> Any:
@@ -216,7 +223,7 @@ class Walk:
         if node.kind == NULL:
             return _ABSENT
         if node.kind != SEQ:
-            self._type_error(node, "[]" + item_go)
+            self._type_error(node, "[]" + item_go, yp)
             return _ABSENT
         out: list[Any] = []
         for i, child in enumerate(node.value):
@@ -231,7 +238,7 @@ class Walk:
             if item_kind == "object":
                 got = self._object(child, items, (*jp, index), (*yp, i), item_go, item=True)
             else:
-                got = self._scalar(child, item_kind, item_go)
+                got = self._scalar(child, item_kind, item_go, (*yp, i))
                 if got is _ABSENT:
                     got = _SCALAR_ZERO[item_kind]
             out.append(got)
@@ -248,7 +255,7 @@ class Walk:
             self._mismatch(yp)
             return _ABSENT
         if node.kind != MAP:
-            self._type_error(node, go)
+            self._type_error(node, go, yp)
             return {} if item else _ABSENT
         props: dict[str, Any] = schema.get("properties", {})
         shape = tuple(p for p in jp if isinstance(p, str))
@@ -260,7 +267,7 @@ class Walk:
         special: dict[str, Node] = {}
         seen: dict[str, int] = {}
         for key, key_node, value in node.value:
-            if self._duplicate(key, key_node, seen):
+            if self._duplicate(key, key_node, seen, yp):
                 continue
             if key in names:
                 camel = names[key]
@@ -271,7 +278,7 @@ class Walk:
                     out[camel] = got
             elif key in extras:
                 special[key] = value
-            else:
+            elif not isinstance(key_node, MergedKey):  # yaml.v3 merged it; Butane is silent
                 self.problems.warning((*yp, key), f"unused key {key}", at_key=True, step="unused")
         for name in schema.get("required", ()):
             if name in props and name not in out:
@@ -299,7 +306,9 @@ class Walk:
         elif "ssh_authorized_keys_local" in special:
             self._keys_local(out, special["ssh_authorized_keys_local"], jp, yp)
         elif "with_mount_unit" in special:
-            enabled = self._scalar(special["with_mount_unit"], "boolean", "bool")
+            enabled = self._scalar(
+                special["with_mount_unit"], "boolean", "bool", (*yp, "with_mount_unit")
+            )
             if enabled is True:
                 self.filesystems.append((int(jp[-1]), out))
                 self._check_mount_unit(out, yp)
@@ -314,7 +323,7 @@ class Walk:
         given = {
             k: special[k] for k in ("local", "inline") if k in special and special[k].kind != NULL
         }
-        texts = {k: self._scalar(v, "string", "string") for k, v in given.items()}
+        texts = {k: self._scalar(v, "string", "string", (*yp, k)) for k, v in given.items()}
         present: list[str] = [
             k for k in ("local", "inline") if k in texts and texts[k] is not _ABSENT
         ]
@@ -351,7 +360,7 @@ class Walk:
             self.sources[(*jp, "compression")] = (*yp, field)
 
     def _contents_local(self, out: dict[str, Any], node: Node, jp: JsonPath, yp: YamlPath) -> None:
-        name = self._scalar(node, "string", "string")
+        name = self._scalar(node, "string", "string", (*yp, "contents_local"))
         if name is _ABSENT:
             return
         if "contents" in out:
@@ -368,10 +377,12 @@ class Walk:
         self.sources[(*jp, "contents")] = (*yp, "contents_local")
 
     def _keys_local(self, out: dict[str, Any], node: Node, jp: JsonPath, yp: YamlPath) -> None:
-        names = self._array(node, {"type": "string"}, (), (), "string")
+        where = (*yp, "ssh_authorized_keys_local")
+        # a JSON path that is in no output, so the sources it records stay unused
+        unused = (*jp, "sshAuthorizedKeysLocal")
+        names = self._array(node, {"type": "string"}, unused, where, "string")
         if names is _ABSENT:
             return
-        where = (*yp, "ssh_authorized_keys_local")
         if not self.files_dir:
             self.problems.error(where, msg.NO_FILES_DIR, step="translate")
             return

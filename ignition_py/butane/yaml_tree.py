@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 Path = tuple[str | int, ...]
 
 NULL, BOOL, INT, FLOAT, STR, MAP, SEQ = "null", "bool", "int", "float", "str", "map", "seq"
+BINARY = "binary"  # a !!binary scalar: value is the decoded bytes as UTF-8 (surrogateescape)
 
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _TRUE = frozenset({"true", "True", "TRUE"})
@@ -53,13 +54,12 @@ class Node:
     def __init__(self, kind: str, value: Any, text: str, line: int, column: int) -> None:
         self.kind, self.value, self.text, self.line, self.column = kind, value, text, line, column
 
-    def plain(self) -> Any:
-        """The node as plain Python data (maps as dicts, last duplicate key wins)."""
-        if self.kind == MAP:
-            return {key: child.plain() for key, _, child in self.value}
-        if self.kind == SEQ:
-            return [child.plain() for child in self.value]
-        return self.value
+
+class MergedKey(Node):
+    """The key of a pair that a merge key (`<<`) brought into a mapping: yaml.v3 decodes
+    it but Butane does not report it when unused."""
+
+    __slots__ = ()
 
 
 def resolve_plain(text: str) -> tuple[str, Any]:
@@ -91,7 +91,7 @@ def resolve_plain(text: str) -> tuple[str, Any]:
     return STR, text
 
 
-_TAG_KINDS = {
+TAG_KINDS = {
     "tag:yaml.org,2002:str": STR,
     "tag:yaml.org,2002:null": NULL,
     "tag:yaml.org,2002:bool": BOOL,
@@ -103,56 +103,10 @@ _TAG_KINDS = {
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _Composer(_BaseLoader):  # type: ignore[misc,valid-type]
+class Composer(_BaseLoader):  # type: ignore[misc,valid-type]
     """A loader (libyaml's when present) whose implicit resolution is switched off: every
     scalar comes out as a string node unless the text tags it, and we resolve it
     ourselves."""
 
 
-_Composer.yaml_implicit_resolvers = {}
-
-
-def compose(text: str) -> Node | None:
-    """The first document of `text` as nodes; None for an empty document.
-
-    Raises YamlError for text that is not YAML (PyYAML's words and place)."""
-    try:
-        loader = _Composer(text)
-        try:
-            # yaml.v3 reads the first document only
-            root = loader.get_node() if loader.check_node() else None
-        finally:
-            loader.dispose()
-    except yaml.MarkedYAMLError as err:
-        # yaml.v3's report: the problem alone, on the line of the context mark when
-        # there is one (0-based for parser errors, 1-based for scanner errors).
-        scanner = isinstance(err, yaml.scanner.ScannerError)
-        line = column = None
-        for mark in (err.context_mark, err.problem_mark):
-            if mark is not None and mark.line:
-                line, column = mark.line + (1 if scanner else 0), mark.column + 1
-                break
-        raise YamlError(err.problem or str(err), line, column) from None
-    except yaml.YAMLError as err:
-        raise YamlError(str(err), None, None) from None
-    return None if root is None else _convert(root)
-
-
-def _convert(node: Any) -> Node:
-    line, column = node.start_mark.line + 1, node.start_mark.column + 1
-    if isinstance(node, yaml.MappingNode):
-        pairs: list[tuple[str, Node, Node]] = []
-        for key_node, value_node in node.value:
-            key = _convert(key_node)
-            key_text = key.text if key.kind != MAP and key.kind != SEQ else ""
-            pairs.append((key_text, key, _convert(value_node)))
-        return Node(MAP, pairs, "", line, column)
-    if isinstance(node, yaml.SequenceNode):
-        return Node(SEQ, [_convert(item) for item in node.value], "", line, column)
-    text = str(node.value)
-    if not node.style and node.tag == "tag:yaml.org,2002:str":
-        kind, value = resolve_plain(text)
-    else:
-        kind = _TAG_KINDS.get(node.tag, STR)
-        value = text if kind == STR else resolve_plain(text)[1]
-    return Node(kind, value, text, line, column)
+Composer.yaml_implicit_resolvers = {}

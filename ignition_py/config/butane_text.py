@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import re
 
-_LEADING_SPACE = re.compile(r"\s*")
-_LEADING_SPACE_BYTES = re.compile(rb"\s*")
-_TOP_LEVEL_VARIANT = re.compile(r"^variant[ \t]*:", re.MULTILINE)
-_TOP_LEVEL_VARIANT_BYTES = re.compile(rb"^variant[ \t]*:", re.MULTILINE)
+_LEADING_SPACE = re.compile(r"\ufeff?\s*")  # yaml.v3 skips a byte order mark
+_LEADING_SPACE_BYTES = re.compile(rb"(?:\xef\xbb\xbf)?\s*")
+_TOP_LEVEL_VARIANT = re.compile(r"^\ufeff?variant[ \t]*:", re.MULTILINE)
+_TOP_LEVEL_VARIANT_BYTES = re.compile(rb"^(?:\xef\xbb\xbf)?variant[ \t]*:", re.MULTILINE)
 
 
 def looks_like_butane(raw: bytes | str) -> bool:

@@ -71,7 +71,8 @@ def parse_config(raw: bytes | str, files_dir: str | None = None) -> Parsed:
         result.report.add(Entry(Severity.ERROR, "not a config (empty)"))
         return result
     if looks_like_butane(raw):
-        text = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw
+        # bytes that are not UTF-8 stay escaped: the YAML reader refuses them as yaml.v3 does
+        text = raw.decode("utf-8", "surrogateescape") if isinstance(raw, bytes) else raw
         return _parse_butane(text, files_dir)
     decoded = decode(raw)
     result.report.extend(decoded.entries)

@@ -63,8 +63,8 @@ def test_every_type_error_at_once_by_line() -> None:
     text = "variant: fcos\nversion: 1.4.0\nstorage:\n  files:\n    - mode: x\n      overwrite: 7\n"
     shown = [str(e) for e in parse_config(text).report]
     assert shown == [
-        "error at line 5 col 13: cannot unmarshal !!str `x` into int",
-        "error at line 6 col 18: cannot unmarshal !!int `7` into bool",
+        "error at $.storage.files.0.mode, line 5 col 13: cannot unmarshal !!str `x` into int",
+        "error at $.storage.files.0.overwrite, line 6 col 18: cannot unmarshal !!int `7` into bool",
     ]
 
 
