@@ -108,6 +108,31 @@ def append_node(
     return i
 
 
+def _node_for(
+    storage: dict[str, Any],
+    sources: dict[Any, Any],
+    where: Any,
+    kind: str,
+    dest: str,
+    spec: dict[str, Any],
+    found: tuple[str, int] | None,
+    walk: Walk,
+) -> tuple[int, dict[str, Any]] | None:
+    """The `kind` entry a tree's file or link fills: the config's own entry at that path
+    when it leaves the contents (source or target) unset, else a new one; None (with
+    Butane's error) when the path is already something else or already filled."""
+    if found is None:
+        i = append_node(storage, sources, where, kind, _node(dest, spec))
+        return i, storage[kind][i]
+    found_kind, i = found
+    node = storage[found_kind][i]
+    filled = node.get("contents", {}).get("source") if kind == "files" else node.get("target")
+    if found_kind != kind or filled:
+        walk.problems.error(where, msg.NODE_EXISTS, step="translate")
+        return None
+    return i, node
+
+
 def _add_file(
     storage: dict[str, Any],
     sources: dict[Any, Any],
@@ -118,15 +143,10 @@ def _add_file(
     found: tuple[str, int] | None,
     walk: Walk,
 ) -> None:
-    if found is not None:
-        kind, i = found
-        node = storage[kind][i]
-        if kind != "files" or node.get("contents", {}).get("source"):
-            walk.problems.error(where, msg.NODE_EXISTS, step="translate")
-            return
-    else:
-        i = append_node(storage, sources, where, "files", _node(dest, spec))
-        node = storage["files"][i]
+    placed = _node_for(storage, sources, where, "files", dest, spec, found, walk)
+    if placed is None:
+        return
+    i, node = placed
     with open(src, "rb") as handle:
         data = handle.read()
     contents = node.setdefault("contents", {})
@@ -153,14 +173,9 @@ def _add_link(
     found: tuple[str, int] | None,
     walk: Walk,
 ) -> None:
-    if found is not None:
-        kind, i = found
-        node = storage[kind][i]
-        if kind != "links" or node.get("target"):
-            walk.problems.error(where, msg.NODE_EXISTS, step="translate")
-            return
-    else:
-        i = append_node(storage, sources, where, "links", _node(dest, spec))
-        node = storage["links"][i]
+    placed = _node_for(storage, sources, where, "links", dest, spec, found, walk)
+    if placed is None:
+        return
+    i, node = placed
     node["target"] = os.readlink(src)
     sources[("storage", "links", i, "target")] = where
