@@ -10,6 +10,7 @@ from ..report import Entry, JsonPath, Severity
 from .schema import OBJECTS, Kind
 
 _GO_TYPE = {"str": "string", "bool": "bool", "int": "int"}
+_ZERO: dict[str, Any] = {"str": "", "bool": False, "int": 0, "obj": {}, "list": []}
 
 
 def decode_tree(tree: Any, minor: int, root: str = "Config") -> tuple[dict[str, Any], list[Entry]]:
@@ -33,8 +34,7 @@ def _value(value: Any, kind: Kind, minor: int, path: JsonPath, entries: list[Ent
     if isinstance(kind, tuple):
         if not isinstance(value, list):
             return _mismatch(value, "Go value of type []", path, entries)
-        items = [_value(v, kind[1], minor, (*path, i), entries) for i, v in enumerate(value)]
-        return items
+        return [_item(v, kind[1], minor, (*path, i), entries) for i, v in enumerate(value)]
     ok = {
         "str": isinstance(value, str),
         "bool": isinstance(value, bool),
@@ -43,6 +43,14 @@ def _value(value: Any, kind: Kind, minor: int, path: JsonPath, entries: list[Ent
     if not ok:
         return _mismatch(value, f"Go value of type {_GO_TYPE[kind]}", path, entries)
     return value
+
+
+def _item(value: Any, kind: Kind, minor: int, path: JsonPath, entries: list[Entry]) -> Any:
+    # Go decodes a null list item as its type's zero value: {} for a struct, "" / 0 / false.
+    if value is None:
+        zero = _ZERO[kind[0] if isinstance(kind, tuple) else kind]
+        return type(zero)() if isinstance(zero, (dict, list)) else zero
+    return _value(value, kind, minor, path, entries)
 
 
 def _object(
