@@ -4,10 +4,13 @@ filesystem name -> mount path map the translation uses (util.FSGeneration)."""
 from __future__ import annotations
 
 import posixpath
-from typing import Any
 
+from ...typecheck import TYPE_CHECKING
 from ..report import Entry, JsonPath, Severity
 from .rules import check_rules
+
+if TYPE_CHECKING:
+    from typing import Any
 
 _INVALID = "Invalid input config: "
 _CREATE_FORCE = "Config must force filesystem creation in case `mount.create` object is defined."

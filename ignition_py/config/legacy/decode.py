@@ -3,11 +3,15 @@ knows, spelled as the spec spells them, with Go's decoding errors and unknown-ke
 
 from __future__ import annotations
 
-from typing import Any
-
+from ...typecheck import TYPE_CHECKING
 from ..decode import GoNumber, go_kind
 from ..report import Entry, JsonPath, Severity
-from .schema import OBJECTS, Kind
+from .schema import OBJECTS
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from .schema import Kind
 
 _GO_TYPE = {"str": "string", "bool": "bool", "int": "int"}
 _ZERO: dict[str, Any] = {"str": "", "bool": False, "int": 0, "obj": {}, "list": []}

@@ -5,8 +5,8 @@ translate to 3.1. The caller goes on with the 3.x pipeline."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
+from ...typecheck import TYPE_CHECKING
 from ..report import Entry, JsonPath, Severity
 from ..versions import SPEC_1, Version
 from .check import check_translatable, filesystem_paths
@@ -16,6 +16,9 @@ from .rules import check_rules
 from .spec1 import PathMap, from_spec1, spec1_path
 from .upgrade import upgrade
 from .v24tov31 import translate_v24
+
+if TYPE_CHECKING:
+    from typing import Any
 
 Origin = Callable[[JsonPath], "JsonPath | None"]
 

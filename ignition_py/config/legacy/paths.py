@@ -3,9 +3,11 @@ a problem the 3.x rules find is reported at the user's own text."""
 
 from __future__ import annotations
 
-from typing import Any
-
+from ...typecheck import TYPE_CHECKING
 from ..report import JsonPath
+
+if TYPE_CHECKING:
+    from typing import Any
 
 _MOUNT_KEYS = ("device", "format", "wipeFilesystem", "label", "uuid", "options")
 

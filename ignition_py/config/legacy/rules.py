@@ -4,12 +4,15 @@ problem at the JSON path of the declared config; run on decode_tree's output."""
 from __future__ import annotations
 
 import re
-from typing import Any
 from urllib.parse import parse_qs
 
+from ...typecheck import TYPE_CHECKING
 from ..report import Entry, JsonPath, Severity
 from ..semantics.systemd import unit_contents_problem
 from ..semantics.urls import data_url_problem, parse_problem
+
+if TYPE_CHECKING:
+    from typing import Any
 
 _GUID = re.compile(
     r"^(|[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})$"

@@ -3,10 +3,13 @@ version (of 2.x) that introduced them (flatcar/ignition v0.36.2 config/v2_*/type
 
 from __future__ import annotations
 
-from typing import Any
+from ...typecheck import TYPE_CHECKING
 
-# A kind is "str", "bool", "int", ("obj", name) or ("list", kind).
-Kind = Any
+if TYPE_CHECKING:
+    from typing import Any
+
+    # A kind is "str", "bool", "int", ("obj", name) or ("list", kind).
+    Kind = Any
 
 
 def _list(kind: Kind) -> Kind:

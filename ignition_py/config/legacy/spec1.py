@@ -4,10 +4,13 @@ filesystem is named `_translate-filesystem-N` and its files become 2.0 files on 
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import quote
 
+from ...typecheck import TYPE_CHECKING
 from ..report import JsonPath
+
+if TYPE_CHECKING:
+    from typing import Any
 
 PathMap = dict[JsonPath, JsonPath]
 

@@ -5,7 +5,11 @@ of older non-pointer fields become explicit values in the newer pointer fields."
 from __future__ import annotations
 
 import copy
-from typing import Any
+
+from ...typecheck import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def upgrade(tree: dict[str, Any], minor: int) -> dict[str, Any]:

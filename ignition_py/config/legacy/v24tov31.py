@@ -5,10 +5,13 @@ filesystems at generated paths, networkd units written as files, units sharing a
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import quote
 
+from ...typecheck import TYPE_CHECKING
 from .check import go_join, node_path
+
+if TYPE_CHECKING:
+    from typing import Any
 
 _NETWORK_DIR = "/etc/systemd/network"
 
