@@ -11,6 +11,9 @@ from __future__ import annotations
 _GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000" + "".join(
     map(chr, range(0x2000, 0x200B))
 )
+# What the detection reads of gzipped user data: the first line and a MIME header block
+# are a few hundred bytes; the rest (possibly a gzip bomb) is never inflated.
+DETECTION_LIMIT = 64 * 1024
 _TOKEN = frozenset(b"!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
 
@@ -30,14 +33,17 @@ def cloud_init_kind(raw: bytes) -> str | None:
 
 
 def _gunzipped(raw: bytes) -> bytes:
-    # Go's gzip reader: a bad stream after a good header leaves the bytes as they were.
+    """At most DETECTION_LIMIT bytes of `raw` inflated, when it is gzip; `raw` itself when
+    it is not, or when the stream breaks within those bytes (as Go's gzip reader leaves it)."""
     if not raw.startswith(b"\x1f\x8b"):
         return raw
     import gzip
+    import io
     import zlib
 
     try:
-        return gzip.decompress(raw)
+        with gzip.GzipFile(fileobj=io.BytesIO(raw)) as stream:
+            return stream.read(DETECTION_LIMIT)
     except (OSError, EOFError, zlib.error):
         return raw
 

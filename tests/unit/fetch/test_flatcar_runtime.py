@@ -277,3 +277,24 @@ def test_default_build_keeps_upstream_oem_rules(
 def test_an_oem_path_with_a_nul_byte_is_a_fetch_error(oem_dir: Path) -> None:
     with pytest.raises(FetchError, match=r"failed to read oem config: open .*a\\x00b: invalid arg"):
         Fetcher(LOG).open("oem:///a%00b")
+
+
+@pytest.mark.parametrize(
+    ("head", "kind"), [(b"#cloud-config\n", "a cloud-config"), (MIME, "a MIME multipart archive")]
+)
+def test_gzipped_user_data_is_inflated_only_as_far_as_the_detection_reads(
+    head: bytes, kind: str
+) -> None:
+    import tracemalloc
+
+    # 256 MiB of zeros in 16 gzip members (~256 KiB compressed): a gzip bomb.
+    zeros = gzip.compress(bytes(16 << 20))
+    bomb = gzip.compress(head) + zeros * 16
+    tracemalloc.start()
+    try:
+        found = cloud_init_kind(bomb)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert found == kind
+    assert peak < 4 << 20, f"inflated {peak} bytes"
