@@ -13,9 +13,9 @@ import urllib.parse
 from pathlib import Path
 from typing import Any
 
-from testkit.agents import ORACLE_DIR
+from tests.oracles import BUTANE as BUTANE_TOOL
 
-BUTANE = ORACLE_DIR / "butane"
+BUTANE = BUTANE_TOOL.path
 
 _HEADER = re.compile(r"^(error|warning)\[(\$[^\]]*)\]:\n\s+--> [^\n]*:(\d+):(\d+)\n", re.M)
 _CARETS = re.compile(r"^\s*\|\s*\^+ (.*)$", re.M)

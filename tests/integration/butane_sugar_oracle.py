@@ -9,9 +9,9 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from tests.oracles import ORACLE_DIR
+from tests.oracles import BUTANE as BUTANE_TOOL
 
-BUTANE = ORACLE_DIR / "butane"
+BUTANE = BUTANE_TOOL.path
 SUGAR_KEYS = frozenset({"variant", "version", "boot_device", "grub", "metadata", "openshift"})
 
 _HEADER = re.compile(r"^(error|warning)\[\$([^\]]*)\]:(.*)$")

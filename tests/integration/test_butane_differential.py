@@ -26,7 +26,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.butane_oracle import BUTANE, Answer, Problem, comparable, run_butane, run_ours
+from tests.butane_oracle import Answer, Problem, comparable, run_butane, run_ours
+from tests.oracles import BUTANE as BUTANE_TOOL
+from tests.oracles import require
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "butane"
 SUGAR_CORPUS = CORPUS.parent / "butane-sugar"
@@ -51,10 +53,7 @@ def _is_openshift(path: Path) -> bool:
 
 
 def _require_butane() -> None:
-    if not BUTANE.exists():
-        reason = f"no oracle: {BUTANE} is not installed"
-        print(reason)
-        pytest.skip(reason)
+    require(BUTANE_TOOL)
 
 
 # configs whose problems agree but come in another order, and why

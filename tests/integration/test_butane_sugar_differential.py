@@ -18,12 +18,13 @@ import pytest
 from ignition_py.butane.sugar import desugar, messages
 from tests.integration import butane_sugar_random
 from tests.integration.butane_sugar_oracle import (
-    BUTANE,
     SUGAR_KEYS,
     decode_data_urls,
     normalize_unused,
     run_butane,
 )
+from tests.oracles import BUTANE as BUTANE_TOOL
+from tests.oracles import require
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "butane-sugar"
 CONFIGS = sorted(CORPUS.glob("*.bu"))
@@ -45,9 +46,7 @@ def test_the_corpus_covers_every_variant_with_sugar_or_checks() -> None:
 @pytest.mark.parametrize("strict", [False, True], ids=["lax", "strict"])
 @pytest.mark.parametrize("config", CONFIGS, ids=[p.stem for p in CONFIGS])
 def test_desugar_agrees_with_butane(config: Path, strict: bool) -> None:
-    if not BUTANE.exists():
-        print(f"skipped: {BUTANE} (Butane v0.29.0) is not installed")
-        pytest.skip(f"{BUTANE} is not installed")
+    require(BUTANE_TOOL)
     tree = json.loads(config.read_text())
     sugar = desugar(tree["variant"], tree["version"], tree, "")
     answer = run_butane(config, strict=strict, raw=tree["variant"] == "openshift")
@@ -64,9 +63,7 @@ def test_desugar_agrees_with_butane(config: Path, strict: bool) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", range(4))
 def test_desugar_agrees_with_butane_on_random_configs(seed: int, tmp_path: Path) -> None:
-    if not BUTANE.exists():
-        print(f"skipped: {BUTANE} (Butane v0.29.0) is not installed")
-        pytest.skip(f"{BUTANE} is not installed")
+    require(BUTANE_TOOL)
     rng = random.Random(seed)
     ours_only = {v for k, v in vars(messages).items() if k.isupper() and "{}" not in v}
     for n in range(100):

@@ -12,7 +12,6 @@ the expected error), written from the patch's code, and `why` names the patch.""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -22,19 +21,15 @@ import pytest
 from ignition_py.config.build import render
 from ignition_py.config.parse import Parsed, parse_config
 from ignition_py.config.report import Severity
-from tests.oracles import ORACLE_DIR, UPSTREAM, require
+from tests.oracles import IGN_CONVERTER, UPSTREAM, require
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus" / "2.x"
 CONFIGS = sorted(CORPUS.glob("*.ign"))
-CONVERTER = Path(ORACLE_DIR) / "ign-converter"
 
 
 def _converter(config: Path) -> subprocess.CompletedProcess[str]:
-    if not os.access(CONVERTER, os.X_OK):
-        reason = f"no oracle: {CONVERTER} is not installed"
-        print(reason)
-        pytest.skip(reason)
-    args = [str(CONVERTER), "-input", str(config)]
+    require(IGN_CONVERTER)
+    args = [str(IGN_CONVERTER.path), "-input", str(config)]
     fsmap = config.with_suffix(".fsmap")
     if fsmap.exists():
         # The names Flatcar generates for declared filesystems, given to ign-converter.
