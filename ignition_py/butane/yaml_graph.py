@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 
 import yaml
 
 from ..typecheck import TYPE_CHECKING
 from .yaml_tree import (
     BINARY,
+    FLOAT,
+    INT,
     MAP,
     SEQ,
     STR,
@@ -31,6 +34,13 @@ if TYPE_CHECKING:
     from typing import Any
 
 _BINARY_TAG = "tag:yaml.org,2002:binary"
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+# the layouts yaml.v3 tries: 2006-1-2, then a time after T, t or spaces, zone optional
+_TIMESTAMP = re.compile(
+    r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"
+    r"(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(?:\.[0-9]*)?"
+    r"[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?)?)?"
+)
 _MERGE_TAGS = frozenset({"tag:yaml.org,2002:merge", "!"})
 _WANT_MAP = "map merge requires map or sequence of maps as the value"
 
@@ -122,9 +132,26 @@ def _shell(source: Any) -> Node:
     elif source.tag == _BINARY_TAG:
         kind, value = BINARY, _binary(text)
     else:
-        kind = TAG_KINDS.get(source.tag, STR)
-        value = text if kind == STR else resolve_plain(text)[1]
+        kind, value = _tagged(source.tag, text)
     return Node(kind, value, text, line, column)
+
+
+def _tagged(tag: str, text: str) -> tuple[str, Any]:
+    """yaml.v3's resolve() of an explicitly tagged scalar: its text must read as the tag's
+    kind (an int may stand for a float), else "cannot decode !!str `abc` as a !!int"."""
+    if tag == _TIMESTAMP_TAG:
+        if not _TIMESTAMP.fullmatch(text):
+            raise YamlError(f"cannot decode !!str `{text}` as a !!timestamp", None, None)
+        return STR, text
+    kind = TAG_KINDS.get(tag, STR)
+    if kind == STR:
+        return STR, text
+    found, value = resolve_plain(text)
+    if kind == FLOAT and found == INT:
+        return FLOAT, float(value)
+    if found != kind:
+        raise YamlError(f"cannot decode !!{found} `{text}` as a !!{kind}", None, None)
+    return kind, value
 
 
 def _binary(text: str) -> str:

@@ -34,6 +34,7 @@ _SPECIAL_FLOATS = {
     "-.INF": -math.inf, ".nan": math.nan, ".NaN": math.nan, ".NAN": math.nan,
 }  # fmt: skip
 _INT64 = (-(1 << 63), (1 << 63) - 1)
+_UINT64_DIGITS = 20
 
 
 class YamlError(Exception):
@@ -77,6 +78,8 @@ def resolve_plain(text: str) -> tuple[str, Any]:
             body = digits.lstrip("+-")
             if len(body) > 1 and body[0] == "0" and body[1] in "0123456789":
                 number = int(body, 8)
+            elif body[0] in "123456789" and len(body) > _UINT64_DIGITS:
+                number = 1 << 64  # too big anyway; int() refuses over 4300 decimal digits
             else:
                 number = int(body, 0)
             number *= sign
@@ -84,7 +87,8 @@ def resolve_plain(text: str) -> tuple[str, Any]:
             # field, which says so), a float beyond
             if _INT64[0] <= number < 1 << 64:
                 return INT, number
-        if _YAML_FLOAT.fullmatch(digits):
+        if _YAML_FLOAT.fullmatch(digits) and not math.isinf(float(digits)):
+            # Go's ParseFloat fails with ErrRange past float64: yaml.v3 keeps a string
             return FLOAT, float(digits)
         if text in _SPECIAL_FLOATS:
             return FLOAT, _SPECIAL_FLOATS[text]
