@@ -110,3 +110,8 @@ def test_a_mount_unit_the_user_also_names_is_merged_into() -> None:
     assert translated.sources[("systemd", "units", 0, "enabled")] == (
         "systemd", "units", 1, "enabled",
     )  # fmt: skip
+
+
+def test_a_binary_variant_and_version_are_read_decoded_as_butane_reads_them() -> None:
+    tree = translate_butane("variant: !!binary ZmNvcw==\nversion: !!binary MS41LjA=\n").tree
+    assert tree == {"ignition": {"version": "3.4.0"}}
