@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import re
 
 import yaml
 
@@ -20,27 +19,24 @@ from .yaml_tree import (
     FLOAT,
     INT,
     MAP,
+    PLAIN_TAG,
     SEQ,
     STR,
     TAG_KINDS,
+    TIMESTAMP,
     Composer,
     MergedKey,
     Node,
     YamlError,
     resolve_plain,
+    shown_kind,
 )
 
 if TYPE_CHECKING:
     from typing import Any
 
 _BINARY_TAG = "tag:yaml.org,2002:binary"
-_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
-# the layouts yaml.v3 tries: 2006-1-2, then a time after T, t or spaces, zone optional
-_TIMESTAMP = re.compile(
-    r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"
-    r"(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(?:\.[0-9]*)?"
-    r"[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?)?)?"
-)
+_YAML_ORG = "tag:yaml.org,2002:"
 _MERGE_TAGS = frozenset({"tag:yaml.org,2002:merge", "!"})
 _WANT_MAP = "map merge requires map or sequence of maps as the value"
 
@@ -127,7 +123,7 @@ def _shell(source: Any) -> Node:
     if isinstance(source, yaml.SequenceNode):
         return Node(SEQ, [], "", line, column)
     text = str(source.value)
-    if not source.style and source.tag == "tag:yaml.org,2002:str":
+    if source.tag == PLAIN_TAG:
         kind, value = resolve_plain(text)
     elif source.tag == _BINARY_TAG:
         kind, value = BINARY, _binary(text)
@@ -139,18 +135,20 @@ def _shell(source: Any) -> Node:
 def _tagged(tag: str, text: str) -> tuple[str, Any]:
     """yaml.v3's resolve() of an explicitly tagged scalar: its text must read as the tag's
     kind (an int may stand for a float), else "cannot decode !!str `abc` as a !!int"."""
-    if tag == _TIMESTAMP_TAG:
-        if not _TIMESTAMP.fullmatch(text):
-            raise YamlError(f"cannot decode !!str `{text}` as a !!timestamp", None, None)
-        return STR, text
-    kind = TAG_KINDS.get(tag, STR)
+    kind = TAG_KINDS.get(tag)
+    if kind is None:
+        short = tag.replace(_YAML_ORG, "!!", 1) if tag.startswith(_YAML_ORG) else tag
+        return short, text
     if kind == STR:
         return STR, text
     found, value = resolve_plain(text)
+    if found == TIMESTAMP and kind != TIMESTAMP:
+        found = STR  # yaml.v3 tries the timestamp layouts only untagged or so tagged
     if kind == FLOAT and found == INT:
         return FLOAT, float(value)
     if found != kind:
-        raise YamlError(f"cannot decode !!{found} `{text}` as a !!{kind}", None, None)
+        message = f"cannot decode {shown_kind(found)} `{text}` as a {shown_kind(kind)}"
+        raise YamlError(message, None, None)
     return kind, value
 
 
@@ -166,8 +164,7 @@ def _binary(text: str) -> str:
 def _is_merge(source: Any) -> bool:
     if not isinstance(source, yaml.ScalarNode) or source.value != "<<":
         return False
-    plain = not source.style and source.tag == "tag:yaml.org,2002:str"
-    return plain or source.tag in _MERGE_TAGS
+    return source.tag == PLAIN_TAG or source.tag in _MERGE_TAGS
 
 
 def _apply_merges(merges: list[tuple[Node, Node]], merge_keys: set[int]) -> None:

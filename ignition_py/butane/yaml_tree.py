@@ -14,6 +14,7 @@ import re
 import yaml
 
 from ..typecheck import TYPE_CHECKING
+from .yaml_timestamp import is_timestamp
 
 if TYPE_CHECKING:
     from typing import Any
@@ -22,6 +23,8 @@ Path = tuple[str | int, ...]
 
 NULL, BOOL, INT, FLOAT, STR, MAP, SEQ = "null", "bool", "int", "float", "str", "map", "seq"
 BINARY = "binary"  # a !!binary scalar: value is the decoded bytes as UTF-8 (surrogateescape)
+TIMESTAMP = "timestamp"  # value is the text (a string field takes it as is)
+# A scalar with another tag has the tag as its kind ("!!merge", "!foo"), its text as value.
 
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _TRUE = frozenset({"true", "True", "TRUE"})
@@ -71,6 +74,8 @@ def resolve_plain(text: str) -> tuple[str, Any]:
         return BOOL, True
     if text in _FALSE:
         return BOOL, False
+    if text[:1].isdigit() and is_timestamp(text):
+        return TIMESTAMP, text
     if text and text[0] in "+-.0123456789":
         digits = text.replace("_", "")
         if _GO_INT.fullmatch(digits):
@@ -101,16 +106,30 @@ TAG_KINDS = {
     "tag:yaml.org,2002:bool": BOOL,
     "tag:yaml.org,2002:int": INT,
     "tag:yaml.org,2002:float": FLOAT,
+    "tag:yaml.org,2002:timestamp": TIMESTAMP,
 }
 
 
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+PLAIN_TAG = "tag:ignition-py:plain"  # an untagged plain scalar, resolved by resolve_plain
+
+
+def shown_kind(kind: str) -> str:
+    """A node's kind as yaml.v3 names its tag in messages: !!int, !!timestamp, !foo."""
+    return kind if kind.startswith("!") else f"!!{kind}"
+
+
 class Composer(_BaseLoader):  # type: ignore[misc,valid-type]
-    """A loader (libyaml's when present) whose implicit resolution is switched off: every
-    scalar comes out as a string node unless the text tags it, and we resolve it
-    ourselves."""
+    """A loader (libyaml's when present) whose implicit resolution is switched off: an
+    untagged plain scalar comes out tagged PLAIN_TAG (so an explicit !!str stays apart),
+    and we resolve it ourselves."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is yaml.ScalarNode and implicit[0]:
+            return PLAIN_TAG
+        return super().resolve(kind, value, implicit)
 
 
 Composer.yaml_implicit_resolvers = {}

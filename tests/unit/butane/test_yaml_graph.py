@@ -249,3 +249,31 @@ def test_an_int_tag_on_a_float_field_and_huge_ints_read_as_yaml_v3() -> None:
     assert _files("storage:\n  files:\n    - path: /a\n      mode: !!float 420\n")[0]["mode"] == 420
     shown = _shown(f"{HEAD}storage:\n  files:\n    - path: /a\n      mode: 1{'0' * 5000}\n")
     assert any("cannot unmarshal !!str `1000000...` into int" in s for s in shown), shown
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("!!str 420", "!!str `420`"),  # explicit !!str is not a plain scalar
+        ("!!foo 420", "!!foo `420`"),
+        ("!foo 420", "!foo `420`"),
+        ("2001-1-2T3:04:05Z", "!!timestamp `2001-1-...`"),
+        ("!!timestamp 2001-01-01", "!!timestamp `2001-01-01`"),
+        ("2001-02-30", "!!str `2001-02-30`"),  # no such day: a string
+        ("!!map abc", "!!mapabc"),  # yaml.v3 quotes no value under a !!map tag
+    ],
+)
+def test_a_scalar_of_another_kind_names_its_tag_as_yaml_v3(value: str, shown: str) -> None:
+    messages = _shown(f"{HEAD}storage:\n  files:\n    - path: /a\n      mode: {value}\n")
+    assert any(f"cannot unmarshal {shown} into int" in m for m in messages), messages
+
+
+def test_timestamps_and_unknown_tags_fill_string_fields_with_their_text() -> None:
+    for value, name in [
+        ("2001-01-01 10:00:00", "2001-01-01 10:00:00"),
+        ("!!timestamp 2001-01-01", "2001-01-01"),
+        ("!!foo abc", "abc"),
+    ]:
+        tree = translate_butane(f"{HEAD}passwd:\n  users:\n    - name: {value}\n").tree
+        assert tree is not None
+        assert tree["passwd"]["users"][0]["name"] == name
