@@ -14,7 +14,7 @@ from ..frozen import replace
 from ..typecheck import TYPE_CHECKING
 from .problems import Problem, Problems, YamlPath
 from .yaml_graph import compose, plain
-from .yaml_tree import BINARY, MAP, NULL, SEQ, STR, MergedKey, Node, YamlError
+from .yaml_tree import BINARY, MAP, NULL, SEQ, STR, MergedKey, Node, YamlError, shown_kind
 
 if TYPE_CHECKING:
     from typing import Any
@@ -64,7 +64,7 @@ def translate_butane(text: str, files_dir: str | None = None) -> Translated:
         result.entries.append(
             Entry(
                 Severity.ERROR,
-                f"cannot unmarshal !!{kind} into a Butane config",
+                f"cannot unmarshal {shown_kind(kind)} into a Butane config",
                 None,
                 root.line if root else 1,
                 root.column if root else 1,

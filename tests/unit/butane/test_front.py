@@ -123,3 +123,9 @@ def test_a_quoted_variant_key_is_translated_and_a_nested_one_hinted() -> None:
     assert [str(e) for e in parse_config('"variant": fcos\nversion: 1.5.0\n').report] == []
     nested = [str(e) for e in parse_config("  'variant': fcos\n  version: 1.5.0\n").report]
     assert any("`variant:` is not a top-level key" in e for e in nested), nested
+
+
+def test_a_tagged_scalar_document_names_its_tag_once() -> None:
+    for text, tag in [("!!foo abc", "!!foo"), ("!foo abc", "!foo"), ("2001-01-01", "!!timestamp")]:
+        shown = [str(e) for e in translate_butane(text + "\n").entries]
+        assert shown == [f"error at line 1 col 1: cannot unmarshal {tag} into a Butane config"]
