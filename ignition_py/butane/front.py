@@ -14,7 +14,7 @@ from ..frozen import replace
 from ..typecheck import TYPE_CHECKING
 from .problems import Problem, Problems, YamlPath
 from .yaml_graph import compose, plain
-from .yaml_tree import MAP, NULL, SEQ, STR, MergedKey, Node, YamlError
+from .yaml_tree import BINARY, MAP, NULL, SEQ, STR, MergedKey, Node, YamlError, shown_kind
 
 if TYPE_CHECKING:
     from typing import Any
@@ -64,7 +64,7 @@ def translate_butane(text: str, files_dir: str | None = None) -> Translated:
         result.entries.append(
             Entry(
                 Severity.ERROR,
-                f"cannot unmarshal !!{kind} into a Butane config",
+                f"cannot unmarshal {shown_kind(kind)} into a Butane config",
                 None,
                 root.line if root else 1,
                 root.column if root else 1,
@@ -92,7 +92,10 @@ def _translate(
             message = f"cannot unmarshal !!{node.kind} into string"
             problems.unmarshal(node.line, node.column, message, (key,))
             return None
-        texts[key] = "" if node is None or node.value is None else node.text
+        if node is None or node.value is None:
+            texts[key] = ""
+        else:  # yaml.v3 decodes a !!binary string: its bytes, not its base64
+            texts[key] = node.value if node.kind in (STR, BINARY) else node.text
     variant, refusal = find_variant(texts["variant"], texts["version"])
     if variant is None:
         problems.items.append(Problem("error", None, refusal or "", line=0))

@@ -18,7 +18,7 @@ from ..typecheck import TYPE_CHECKING
 from . import messages as msg
 from .contents import LocalFileError, decimal_mode_problem, escape, make_data_url, read_local
 from .problems import Problems, YamlPath
-from .yaml_tree import BINARY, BOOL, FLOAT, INT, MAP, NULL, SEQ, STR, MergedKey, Node
+from .yaml_tree import BINARY, BOOL, FLOAT, INT, MAP, NULL, SEQ, STR, MergedKey, Node, shown_kind
 
 if TYPE_CHECKING:
     from typing import Any
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 _ABSENT = object()
 _YES = frozenset({"y", "Y", "yes", "Yes", "YES", "on", "On", "ON"})
 _NO = frozenset({"n", "N", "no", "No", "NO", "off", "Off", "OFF"})
+_TAGGED_COLLECTIONS = frozenset({"!!map", "!!seq"})  # a scalar so tagged
 
 # Go struct names of Butane's base schema, by JSON key (and by parent for the keys that
 # name two types), for yaml.v3's "cannot unmarshal ... into v0_5.File" errors.
@@ -209,11 +210,13 @@ class Walk:
 
     def _type_error(self, node: Node, go: str, yp: YamlPath) -> None:
         value = ""
-        if node.kind not in (MAP, SEQ):
+        if node.kind in _TAGGED_COLLECTIONS:
+            value = node.text  # yaml.v3's terror quotes no value under a !!map or !!seq tag
+        elif node.kind not in (MAP, SEQ):
             text = node.text
             value = f" `{text[:7]}...`" if len(text.encode()) > 10 else f" `{text}`"
         self.problems.unmarshal(
-            node.line, node.column, f"cannot unmarshal !!{node.kind}{value} into {go}", yp
+            node.line, node.column, f"cannot unmarshal {shown_kind(node.kind)}{value} into {go}", yp
         )
 
     def _array(self, node: Node, items: dict[str, Any], jp: JsonPath, yp: YamlPath, go: str) -> Any:

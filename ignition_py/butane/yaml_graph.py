@@ -16,21 +16,27 @@ import yaml
 from ..typecheck import TYPE_CHECKING
 from .yaml_tree import (
     BINARY,
+    FLOAT,
+    INT,
     MAP,
+    PLAIN_TAG,
     SEQ,
     STR,
     TAG_KINDS,
+    TIMESTAMP,
     Composer,
     MergedKey,
     Node,
     YamlError,
     resolve_plain,
+    shown_kind,
 )
 
 if TYPE_CHECKING:
     from typing import Any
 
 _BINARY_TAG = "tag:yaml.org,2002:binary"
+_YAML_ORG = "tag:yaml.org,2002:"
 _MERGE_TAGS = frozenset({"tag:yaml.org,2002:merge", "!"})
 _WANT_MAP = "map merge requires map or sequence of maps as the value"
 
@@ -117,14 +123,33 @@ def _shell(source: Any) -> Node:
     if isinstance(source, yaml.SequenceNode):
         return Node(SEQ, [], "", line, column)
     text = str(source.value)
-    if not source.style and source.tag == "tag:yaml.org,2002:str":
+    if source.tag == PLAIN_TAG:
         kind, value = resolve_plain(text)
     elif source.tag == _BINARY_TAG:
         kind, value = BINARY, _binary(text)
     else:
-        kind = TAG_KINDS.get(source.tag, STR)
-        value = text if kind == STR else resolve_plain(text)[1]
+        kind, value = _tagged(source.tag, text)
     return Node(kind, value, text, line, column)
+
+
+def _tagged(tag: str, text: str) -> tuple[str, Any]:
+    """yaml.v3's resolve() of an explicitly tagged scalar: its text must read as the tag's
+    kind (an int may stand for a float), else "cannot decode !!str `abc` as a !!int"."""
+    kind = TAG_KINDS.get(tag)
+    if kind is None:
+        short = tag.replace(_YAML_ORG, "!!", 1) if tag.startswith(_YAML_ORG) else tag
+        return short, text
+    if kind == STR:
+        return STR, text
+    found, value = resolve_plain(text)
+    if found == TIMESTAMP and kind != TIMESTAMP:
+        found = STR  # yaml.v3 tries the timestamp layouts only untagged or so tagged
+    if kind == FLOAT and found == INT:
+        return FLOAT, float(value)
+    if found != kind:
+        message = f"cannot decode {shown_kind(found)} `{text}` as a {shown_kind(kind)}"
+        raise YamlError(message, None, None)
+    return kind, value
 
 
 def _binary(text: str) -> str:
@@ -139,8 +164,7 @@ def _binary(text: str) -> str:
 def _is_merge(source: Any) -> bool:
     if not isinstance(source, yaml.ScalarNode) or source.value != "<<":
         return False
-    plain = not source.style and source.tag == "tag:yaml.org,2002:str"
-    return plain or source.tag in _MERGE_TAGS
+    return source.tag == PLAIN_TAG or source.tag in _MERGE_TAGS
 
 
 def _apply_merges(merges: list[tuple[Node, Node]], merge_keys: set[int]) -> None:

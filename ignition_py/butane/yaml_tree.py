@@ -14,6 +14,7 @@ import re
 import yaml
 
 from ..typecheck import TYPE_CHECKING
+from .yaml_timestamp import is_timestamp
 
 if TYPE_CHECKING:
     from typing import Any
@@ -22,6 +23,8 @@ Path = tuple[str | int, ...]
 
 NULL, BOOL, INT, FLOAT, STR, MAP, SEQ = "null", "bool", "int", "float", "str", "map", "seq"
 BINARY = "binary"  # a !!binary scalar: value is the decoded bytes as UTF-8 (surrogateescape)
+TIMESTAMP = "timestamp"  # value is the text (a string field takes it as is)
+# A scalar with another tag has the tag as its kind ("!!merge", "!foo"), its text as value.
 
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _TRUE = frozenset({"true", "True", "TRUE"})
@@ -34,6 +37,7 @@ _SPECIAL_FLOATS = {
     "-.INF": -math.inf, ".nan": math.nan, ".NaN": math.nan, ".NAN": math.nan,
 }  # fmt: skip
 _INT64 = (-(1 << 63), (1 << 63) - 1)
+_UINT64_DIGITS = 20
 
 
 class YamlError(Exception):
@@ -70,6 +74,8 @@ def resolve_plain(text: str) -> tuple[str, Any]:
         return BOOL, True
     if text in _FALSE:
         return BOOL, False
+    if text[:1].isdigit() and is_timestamp(text):
+        return TIMESTAMP, text
     if text and text[0] in "+-.0123456789":
         digits = text.replace("_", "")
         if _GO_INT.fullmatch(digits):
@@ -77,6 +83,8 @@ def resolve_plain(text: str) -> tuple[str, Any]:
             body = digits.lstrip("+-")
             if len(body) > 1 and body[0] == "0" and body[1] in "0123456789":
                 number = int(body, 8)
+            elif body[0] in "123456789" and len(body) > _UINT64_DIGITS:
+                number = 1 << 64  # too big anyway; int() refuses over 4300 decimal digits
             else:
                 number = int(body, 0)
             number *= sign
@@ -84,7 +92,8 @@ def resolve_plain(text: str) -> tuple[str, Any]:
             # field, which says so), a float beyond
             if _INT64[0] <= number < 1 << 64:
                 return INT, number
-        if _YAML_FLOAT.fullmatch(digits):
+        if _YAML_FLOAT.fullmatch(digits) and not math.isinf(float(digits)):
+            # Go's ParseFloat fails with ErrRange past float64: yaml.v3 keeps a string
             return FLOAT, float(digits)
         if text in _SPECIAL_FLOATS:
             return FLOAT, _SPECIAL_FLOATS[text]
@@ -97,16 +106,30 @@ TAG_KINDS = {
     "tag:yaml.org,2002:bool": BOOL,
     "tag:yaml.org,2002:int": INT,
     "tag:yaml.org,2002:float": FLOAT,
+    "tag:yaml.org,2002:timestamp": TIMESTAMP,
 }
 
 
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+PLAIN_TAG = "tag:ignition-py:plain"  # an untagged plain scalar, resolved by resolve_plain
+
+
+def shown_kind(kind: str) -> str:
+    """A node's kind as yaml.v3 names its tag in messages: !!int, !!timestamp, !foo."""
+    return kind if kind.startswith("!") else f"!!{kind}"
+
+
 class Composer(_BaseLoader):  # type: ignore[misc,valid-type]
-    """A loader (libyaml's when present) whose implicit resolution is switched off: every
-    scalar comes out as a string node unless the text tags it, and we resolve it
-    ourselves."""
+    """A loader (libyaml's when present) whose implicit resolution is switched off: an
+    untagged plain scalar comes out tagged PLAIN_TAG (so an explicit !!str stays apart),
+    and we resolve it ourselves."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is yaml.ScalarNode and implicit[0]:
+            return PLAIN_TAG
+        return super().resolve(kind, value, implicit)
 
 
 Composer.yaml_implicit_resolvers = {}

@@ -7,13 +7,17 @@ import re
 
 _LEADING_SPACE = re.compile(r"\ufeff?\s*")  # yaml.v3 skips a byte order mark
 _LEADING_SPACE_BYTES = re.compile(rb"(?:\xef\xbb\xbf)?\s*")
-_TOP_LEVEL_VARIANT = re.compile(r"^\ufeff?variant[ \t]*:", re.MULTILINE)
-_TOP_LEVEL_VARIANT_BYTES = re.compile(rb"^(?:\xef\xbb\xbf)?variant[ \t]*:", re.MULTILINE)
+# the key plain or quoted, as yaml.v3 reads all three alike
+_KEY = r"(?:variant|\"variant\"|'variant')[ \t]*:"
+_TOP_LEVEL_VARIANT = re.compile(r"^\ufeff?" + _KEY, re.MULTILINE)
+_TOP_LEVEL_VARIANT_BYTES = re.compile(rb"^(?:\xef\xbb\xbf)?" + _KEY.encode(), re.MULTILINE)
+_ANY_VARIANT = re.compile(r"^\ufeff?\s*" + _KEY, re.MULTILINE)
 
 
 def looks_like_butane(raw: bytes | str) -> bool:
     """True when the text is not JSON (its first non-space character is not `{` or `[`)
-    and a line starts with a top-level `variant:` key, as every Butane config has."""
+        and a line starts with a top-level `variant:` key (plain or quoted), as every Butane
+    config has."""
     if isinstance(raw, bytes):
         start = _LEADING_SPACE_BYTES.match(raw)
         first = raw[start.end() : start.end() + 1] if start else b""
@@ -21,3 +25,9 @@ def looks_like_butane(raw: bytes | str) -> bool:
     start_text = _LEADING_SPACE.match(raw)
     first_text = raw[start_text.end() : start_text.end() + 1] if start_text else ""
     return first_text not in ("", "{", "[") and bool(_TOP_LEVEL_VARIANT.search(raw))
+
+
+def has_variant_key(text: str) -> bool:
+    """True when a line of `text` holds a `variant:` key at any indentation: a Butane config
+    whose `variant:` is not top-level (the JSON reader's hint when looks_like_butane is not)."""
+    return bool(_ANY_VARIANT.search(text))

@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable
 
 from ..typecheck import TYPE_CHECKING
+from .butane_text import has_variant_key
 from .go_json_syntax import MAX_NESTING_DEPTH, syntax_error
 from .positions import PositionIndex
 from .report import Entry, Severity
@@ -86,7 +87,6 @@ class Decoded:
 
 
 _YAML_KEY_LINE = re.compile(r"^\s*(?:---\s*$|#|[A-Za-z_][\w.-]*\s*:(?:\s|$))", re.MULTILINE)
-_BUTANE_VARIANT = re.compile(r"^\s*variant\s*:", re.MULTILINE)
 
 
 def _object_from_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -246,7 +246,7 @@ def _explain_not_json(raw: bytes | str, text: str, positions: PositionIndex) -> 
     stripped = text.lstrip()
     looks_like_text = "\x00" not in text and "\ufffd" not in text
     if looks_like_text and not stripped.startswith(("{", "[")) and _YAML_KEY_LINE.search(text):
-        if _BUTANE_VARIANT.search(text):
+        if has_variant_key(text):
             # A top-level `variant:` would have made it a Butane config (butane_text.py).
             hint = (
                 "this looks like a Butane config (YAML), but its `variant:` is not a "

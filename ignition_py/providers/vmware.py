@@ -1,10 +1,10 @@
 """`vmware`: the guestinfo variables ignition.config.data and
 ignition.config.data.encoding ("", base64/b64, gz/gzip, gzip+base64 and its spellings),
 read with open-vm-tools' vmware-rpctool; variables set directly win over the same ones
-in the OVF environment (guestinfo.ovfenv); without data, the config at ignition.config.url.
-In the flatcar flavour, as Flatcar's (its patch 0009): without ignition.config.data,
-coreos.config.data and its encoding; without either, the config at ignition.config.url or
-else coreos.config.url."""
+in the OVF environment (guestinfo.ovfenv); without data, no config (upstream v2.26.0 reads
+no URL variable). In the flatcar flavour, as Flatcar's (its patch 0009): without
+ignition.config.data, coreos.config.data and its encoding; without either, the config at
+ignition.config.url or else coreos.config.url."""
 
 from __future__ import annotations
 
@@ -85,9 +85,9 @@ def fetch(context: ProviderContext) -> bytes:
         data = variable(f"{prefix}.config.data")
         if data:
             return decode(data, variable(f"{prefix}.config.data.encoding").strip())
-    url = ""
-    for prefix in prefixes:
-        url = url or variable(f"{prefix}.config.url")
+    if not is_flatcar():
+        return b""  # upstream's provider reads no URL variable: no data is no config
+    url = variable("ignition.config.url") or variable("coreos.config.url")
     if not url:
         log.info("no config URL provided")
         return b""

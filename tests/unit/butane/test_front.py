@@ -40,6 +40,8 @@ def test_plain_scalars_resolve_as_yaml_v3(text: str, kind: str, value: object) -
         ('{"variant": "fcos"}', False),
         ("[]\nvariant: fcos\n", False),
         ("storage:\n  variant: fcos\n", False),  # not top level
+        ('"variant": fcos\nversion: 1.5.0\n', True),  # Butane reads a quoted key alike
+        (b"'variant' : fcos\nversion: 1.5.0\n", True),
         ("", False),
     ],
 )
@@ -110,3 +112,20 @@ def test_a_mount_unit_the_user_also_names_is_merged_into() -> None:
     assert translated.sources[("systemd", "units", 0, "enabled")] == (
         "systemd", "units", 1, "enabled",
     )  # fmt: skip
+
+
+def test_a_binary_variant_and_version_are_read_decoded_as_butane_reads_them() -> None:
+    tree = translate_butane("variant: !!binary ZmNvcw==\nversion: !!binary MS41LjA=\n").tree
+    assert tree == {"ignition": {"version": "3.4.0"}}
+
+
+def test_a_quoted_variant_key_is_translated_and_a_nested_one_hinted() -> None:
+    assert [str(e) for e in parse_config('"variant": fcos\nversion: 1.5.0\n').report] == []
+    nested = [str(e) for e in parse_config("  'variant': fcos\n  version: 1.5.0\n").report]
+    assert any("`variant:` is not a top-level key" in e for e in nested), nested
+
+
+def test_a_tagged_scalar_document_names_its_tag_once() -> None:
+    for text, tag in [("!!foo abc", "!!foo"), ("!foo abc", "!foo"), ("2001-01-01", "!!timestamp")]:
+        shown = [str(e) for e in translate_butane(text + "\n").entries]
+        assert shown == [f"error at line 1 col 1: cannot unmarshal {tag} into a Butane config"]

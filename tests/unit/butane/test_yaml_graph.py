@@ -191,3 +191,89 @@ def test_a_nesting_past_the_readers_limit_is_an_error_not_a_traceback(
     assert [e.message for e in parse_config(deep).report] == [
         "yaml: exceeded maximum nesting depth"
     ]
+
+
+_TAGS = [
+    "!!int",
+    "!!float",
+    "!!bool",
+    "!!null",
+    "!!str",
+    "!!binary",
+    "!!timestamp",
+    "!foo",
+    "!!map",
+]
+_TEXTS = [
+    "abc",
+    "420",
+    "1.5",
+    "true",
+    "~",
+    "x",
+    "NDIw",
+    "2001-01-01",
+    "0x1A4",
+    ".inf",
+    "1" + "0" * 5000,
+]
+
+
+@pytest.mark.parametrize("tag", _TAGS)
+def test_any_tag_on_any_scalar_is_a_report_never_a_traceback(tag: str) -> None:
+    for text in _TEXTS:
+        for field in (
+            "storage:\n  files:\n    - path: /a\n      mode: ",
+            "passwd:\n  users:\n    - name: ",
+        ):
+            parse_config(f"{HEAD}{field}{tag} {text}\n")
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("!!int abc", "yaml: cannot decode !!str `abc` as a !!int"),
+        ("!!float abc", "yaml: cannot decode !!str `abc` as a !!float"),
+        ("!!null x", "yaml: cannot decode !!str `x` as a !!null"),
+        ("!!bool abc", "yaml: cannot decode !!str `abc` as a !!bool"),
+        ("!!int 1.5", "yaml: cannot decode !!float `1.5` as a !!int"),
+        ("!!timestamp abc", "yaml: cannot decode !!str `abc` as a !!timestamp"),
+    ],
+)
+def test_a_tag_the_text_does_not_read_as_is_refused_as_yaml_v3(value: str, message: str) -> None:
+    shown = _shown(f"{HEAD}storage:\n  files:\n    - path: /a\n      mode: {value}\n")
+    assert len(shown) == 1 and message in shown[0], shown
+
+
+def test_an_int_tag_on_a_float_field_and_huge_ints_read_as_yaml_v3() -> None:
+    assert _files("storage:\n  files:\n    - path: /a\n      mode: !!float 420\n")[0]["mode"] == 420
+    shown = _shown(f"{HEAD}storage:\n  files:\n    - path: /a\n      mode: 1{'0' * 5000}\n")
+    assert any("cannot unmarshal !!str `1000000...` into int" in s for s in shown), shown
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("!!str 420", "!!str `420`"),  # explicit !!str is not a plain scalar
+        ("!!foo 420", "!!foo `420`"),
+        ("!foo 420", "!foo `420`"),
+        ("2001-1-2T3:04:05Z", "!!timestamp `2001-1-...`"),
+        ("!!timestamp 2001-01-01", "!!timestamp `2001-01-01`"),
+        ("2001-02-30", "!!str `2001-02-30`"),  # no such day: a string
+        ("!!map abc", "!!mapabc"),  # yaml.v3 quotes no value under a !!map tag
+    ],
+)
+def test_a_scalar_of_another_kind_names_its_tag_as_yaml_v3(value: str, shown: str) -> None:
+    messages = _shown(f"{HEAD}storage:\n  files:\n    - path: /a\n      mode: {value}\n")
+    assert any(f"cannot unmarshal {shown} into int" in m for m in messages), messages
+
+
+def test_timestamps_and_unknown_tags_fill_string_fields_with_their_text() -> None:
+    for value, name in [
+        ("2001-01-01 10:00:00", "2001-01-01 10:00:00"),
+        ("!!timestamp 2001-01-01", "2001-01-01"),
+        ("!!foo abc", "abc"),
+    ]:
+        tree = translate_butane(f"{HEAD}passwd:\n  users:\n    - name: {value}\n").tree
+        assert tree is not None
+        assert tree["passwd"]["users"][0]["name"] == name

@@ -188,3 +188,6 @@ def test_vmware_default_build_ignores_coreos_guestinfo(
     encoded = base64.b64encode(b"{}").decode()
     fake_rpctool(tmp_path, {"coreos.config.data": encoded, "coreos.config.url": "http://h/c"})
     assert get_platform("vmware").fetch(context) == b""
+    # upstream v2.26.0 has no URL variable: Flatcar's ignition.config.url is not read either
+    fake_rpctool(tmp_path, {"ignition.config.url": "http://h/c"})
+    assert get_platform("vmware").fetch(context) == b""
