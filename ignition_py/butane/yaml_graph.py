@@ -123,12 +123,15 @@ def _shell(source: Any) -> Node:
     if isinstance(source, yaml.SequenceNode):
         return Node(SEQ, [], "", line, column)
     text = str(source.value)
-    if source.tag == PLAIN_TAG:
-        kind, value = resolve_plain(text)
-    elif source.tag == _BINARY_TAG:
-        kind, value = BINARY, _binary(text)
-    else:
-        kind, value = _tagged(source.tag, text)
+    try:
+        if source.tag == PLAIN_TAG:
+            kind, value = resolve_plain(text)
+        elif source.tag == _BINARY_TAG:
+            kind, value = BINARY, _binary(text)
+        else:
+            kind, value = _tagged(source.tag, text)
+    except YamlError as err:  # yaml.v3 names no place; the scalar's is known here
+        raise YamlError(err.message, line, column) from None
     return Node(kind, value, text, line, column)
 
 

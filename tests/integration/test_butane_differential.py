@@ -90,8 +90,15 @@ def _compare(path: Path, theirs: Answer, ours: Answer) -> None:
     deliberate = DELIBERATE.get(path.name)
     # Butane prints an unmarshal error by line alone; ignition-py adds its path and column
     by_line = {(p[2], p[4]) for p in theirs.problems if p[1] is None and p[2] is not None}
+    # and a yaml.v3 decoding error without any place; ignition-py names the scalar's
+    unplaced = {p[4] for p in theirs.problems if p[1] is None and p[2] is None}
     shown = [
-        (p[0], None, p[2], None, p[4]) if (p[2], p[4]) in by_line else p for p in ours.problems
+        (p[0], None, p[2], None, p[4])
+        if (p[2], p[4]) in by_line
+        else (p[0], None, None, None, p[4])
+        if p[1] is None and p[4] in unplaced
+        else p
+        for p in ours.problems
     ]
     got = [p for p in shown if not deliberate or p != deliberate[0]]
     if path.name in ORDER_DIFFERS:

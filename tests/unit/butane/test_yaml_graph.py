@@ -97,7 +97,7 @@ def test_binary_scalars_are_decoded_bytes() -> None:
         "cannot unmarshal !!binary `MDY0NA==` into int"
     ]
     assert _shown(HEAD + "x: !!binary 'not base64!'\n") == [
-        "error: yaml: !!binary value contains invalid base64 data"
+        "error at line 3 col 4: yaml: !!binary value contains invalid base64 data"
     ]
 
 
