@@ -80,12 +80,12 @@ def fetch(context: ProviderContext) -> bytes:
 
     from ..flavour import is_flatcar
 
-    prefixes = ("ignition", "coreos") if is_flatcar() else ("ignition",)
-    for prefix in prefixes:
+    flatcar = is_flatcar()  # one read of the flavour file
+    for prefix in ("ignition", "coreos") if flatcar else ("ignition",):
         data = variable(f"{prefix}.config.data")
         if data:
             return decode(data, variable(f"{prefix}.config.data.encoding").strip())
-    if not is_flatcar():
+    if not flatcar:
         return b""  # upstream's provider reads no URL variable: no data is no config
     url = variable("ignition.config.url") or variable("coreos.config.url")
     if not url:
