@@ -6,7 +6,6 @@ Configs are logged by size and SHA-512, never by content."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -24,6 +23,11 @@ from .resources.fetcher import Fetcher, url_needs_net
 from .resources.stream import CONFIG_SIZE_LIMIT, TooLargeError, read_all, read_file_capped
 from .resources.urls import shown_url
 from .state import FetchedConfig
+
+try:  # the digest alone: hashlib loads OpenSSL, for one log line
+    from _sha512 import sha512  # type: ignore[import-not-found]
+except ImportError:  # Python 3.12 and later keep it in _sha2
+    from hashlib import sha512
 
 # Flatcar's patch 0006 adds its own and CoreOS's names (flatcar flavour); the last of any
 # of them wins.
@@ -58,7 +62,7 @@ def cmdline_config_url(log: Logger) -> str | None:
 
 
 def describe(raw: bytes) -> str:
-    return f"{len(raw)} bytes, sha512 {hashlib.sha512(raw).hexdigest()[:32]}..."
+    return f"{len(raw)} bytes, sha512 {sha512(raw).hexdigest()[:32]}..."
 
 
 def parse_user_config(raw: bytes, origin: str, log: Logger) -> Config | None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sys
 import zlib
-from pathlib import Path
 
 import ignition_py.stages.registered  # noqa: F401  (the stages register themselves)
 
@@ -21,7 +20,8 @@ from .state import BASE_SYSTEM
 
 def load_stage_config(options: StageOptions, log: Logger) -> Config:
     try:
-        raw = Path(options.config_cache).read_bytes()
+        with open(options.config_cache, "rb") as cache:
+            raw = cache.read()
     except OSError as err:
         message = f"failed to acquire config: {err.strerror}: {options.config_cache}"
         raise IgnitionError(message) from err
@@ -38,7 +38,8 @@ def cached_config_problem(path: str) -> str | None:
     from .config.parse import parse_config
 
     try:
-        parsed = parse_config(Path(path).read_bytes())
+        with open(path, "rb") as cache:
+            parsed = parse_config(cache.read())
     except OSError as err:
         return f"failed to acquire config: {err.strerror}: {path}"
     if parsed.config is not None and not parsed.report.has_errors:

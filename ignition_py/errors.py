@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Sequence
+
+from .shell_words import join
 
 
 class IgnitionError(Exception):
@@ -22,7 +23,7 @@ class CommandError(IgnitionError):
         self.returncode = returncode
         self.stderr = stderr
         detail = stderr.strip() or "(no output on stderr)"
-        super().__init__(f"{shlex.join(self.argv)} exited with code {returncode}: {detail}")
+        super().__init__(f"{join(self.argv)} exited with code {returncode}: {detail}")
 
 
 class MissingToolError(IgnitionError):

@@ -11,7 +11,6 @@ modules under `stages/` only register.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 from ignition_py.agent_names import PLANNING
 from ignition_py.config.model import Config
@@ -22,6 +21,7 @@ from ignition_py.state import State
 from ignition_py.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Protocol
 else:
     from ignition_py.typecheck import Protocol
@@ -52,6 +52,8 @@ class StageContext:
 
     @property
     def root(self) -> Path:
+        from pathlib import Path  # the kargs stage never asks, and pathlib costs it
+
         return Path(self.options.root)
 
 

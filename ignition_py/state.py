@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from pathlib import Path
 
 from .errors import IgnitionError
 from .frozen import frozen_model, replace
 from .typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Any
 
 
@@ -123,7 +123,8 @@ def load_state(path: str | Path) -> State:
     does not exist. Raises IgnitionError ("reading state file: ..." / "parsing state file:
     ...", upstream's wording) when it cannot be read or is not a state."""
     try:
-        raw = Path(path).read_bytes()
+        with open(path, "rb") as file:
+            raw = file.read()
     except FileNotFoundError:
         return State()
     except OSError as err:
@@ -237,6 +238,8 @@ _GO_ESCAPES = {
 def save_state(path: str | Path, state: State) -> None:
     """Atomically: a new 0600 file renamed over the old, so a full /run leaves the old
     state, never half of one. Raises OSError."""
+    from pathlib import Path
+
     from .system.fs_writes import write_atomic
 
     target = Path(path)

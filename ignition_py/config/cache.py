@@ -8,11 +8,13 @@ jsonschema is deliberately not on it.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-from ..system.fs_writes import write_atomic
+from ..typecheck import TYPE_CHECKING
 from .build import build, render
 from .model import Config
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 CACHE_MODE = 0o640
 
@@ -24,6 +26,10 @@ def config_from_cache(raw: bytes) -> Config:
 
 def write_cached(path: str | Path, config: Config) -> None:
     """Write atomically with upstream's mode: a reader never sees half a config."""
+    from pathlib import Path
+
+    from ..system.fs_writes import write_atomic  # the fetch stages write; the others read
+
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(target, json.dumps(render(config)).encode(), CACHE_MODE)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 from ..errors import ConfigError
 from ..log import Logger
@@ -19,19 +18,27 @@ from ..typecheck import TYPE_CHECKING
 from .model import Config
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from .parse import Parsed
 
 DEFAULT_SYSTEM_CONFIG_DIR = "/usr/lib/ignition"
 
 # Called with each base config file and what parsing it found, before its errors end
 # the composition: the engine logs the file, the commands print the problems.
-OnParsed = Callable[[Path, "Parsed"], None]
+OnParsed = Callable[["Path", "Parsed"], None]
 
 
 def system_config_dir() -> Path:
     """Upstream's distro.SystemConfigDir: $IGNITION_SYSTEM_CONFIG_DIR unless unset or
     empty, else /usr/lib/ignition. The only place that reads it."""
-    return Path(os.environ.get("IGNITION_SYSTEM_CONFIG_DIR") or DEFAULT_SYSTEM_CONFIG_DIR)
+    from pathlib import Path
+
+    return Path(_system_config_dir_name())
+
+
+def _system_config_dir_name() -> str:
+    return os.environ.get("IGNITION_SYSTEM_CONFIG_DIR") or DEFAULT_SYSTEM_CONFIG_DIR
 
 
 def base_config_files(system_dir: Path, platform: str) -> tuple[list[Path], list[Path]]:
@@ -84,6 +91,12 @@ def with_base_configs(user: Config, platform: str, log: Logger) -> Config:
     def logged(path: Path, _: Parsed) -> None:
         log.info(f"using base config {path}")
 
+    directory = _system_config_dir_name()
+    platform_dir = os.path.join(directory, "base.platform.d", platform)
+    if not os.path.isdir(os.path.join(directory, "base.d")) and not (
+        platform and os.path.isdir(platform_dir)
+    ):
+        return user  # nothing to merge (and no pathlib for a stage that has none)
     return compose([user], system_config_dir(), platform, logged, log.info)
 
 

@@ -6,11 +6,10 @@ by the same rules."""
 
 from __future__ import annotations
 
-import shlex
-
 from ..config.model import Disk, Filesystem, Ignition, Luks, Raid
 from ..frozen import frozen_model
 from ..log import Logger
+from ..shell_words import join
 from ..state import State
 from .disk_plan import DiskPlan
 from .fs_plan import FsDecision
@@ -160,7 +159,7 @@ class CreateRaid:
 
         spares = f", {self.raid.spares} spare(s)" if self.raid.spares else ""
         members = ", ".join(self.raid.devices)
-        argv = shlex.join(create_argv(self.raid, list(self.raid.devices)))
+        argv = join(create_argv(self.raid, list(self.raid.devices)))
         return f"creating RAID {self.raid.name} ({self.raid.level} of {members}{spares}): {argv}"
 
     def apply(self, log: Logger) -> None:
@@ -215,7 +214,7 @@ class CreateLuks:
         from .luks_rules import format_argv
 
         wipe = "wipe the volume, then " if self.luks.wipe_volume else "reuse a matching one, or "
-        argv = shlex.join(format_argv(self.luks, "KEYFILE", self.luks.device or ""))
+        argv = join(format_argv(self.luks, "KEYFILE", self.luks.device or ""))
         clevis = ", then bind clevis" if uses_clevis(self.luks) else ""
         return (
             f"creating LUKS2 volume {self.luks.name} on {self.luks.device} with the "

@@ -3,13 +3,12 @@ what blkid found there, whether it is reused, wiped or made, and the mkfs argv."
 
 from __future__ import annotations
 
-import shlex
-
 from ..config.model import Filesystem
 from ..errors import IgnitionError
 from ..frozen import frozen_model
 from ..go_text import go_quote
 from ..log import Logger
+from ..shell_words import join
 from ..system.disk_probe import DiskProbe
 from ..system.filesystems import Probe
 from .fs_rules import Decision, FilesystemRuleError, decide, mkfs_argv
@@ -63,7 +62,7 @@ def describe_filesystem(fs: Filesystem, decided: FsDecision | None) -> str:
         if fs.format == "none":
             how = "wiping signatures of" if fs.wipe_filesystem else "checking there is no fs on"
             return f"{how} {fs.device} (decided when its turn comes)"
-        argv = shlex.join(mkfs_argv(fs, fs.device))
+        argv = join(mkfs_argv(fs, fs.device))
         return f"{how} {fs.format} filesystem on {fs.device} (decided when its turn comes): {argv}"
     found = decided.found
     seen = f"found {found.type or 'no filesystem'}"
@@ -78,6 +77,6 @@ def describe_filesystem(fs: Filesystem, decided: FsDecision | None) -> str:
         Decision.WIPE_AND_CREATE: f"wiping, then making {fs.format}",
         Decision.WIPE_ONLY: "wiping its signatures",
     }[decided.decision]
-    argv = f": {shlex.join(decided.argv)}" if decided.argv else ""
+    argv = f": {join(decided.argv)}" if decided.argv else ""
     where = fs.device if decided.device == fs.device else f"{fs.device} ({decided.device})"
     return f"filesystem on {where}: {seen}; {what}{argv}"

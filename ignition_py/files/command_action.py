@@ -3,17 +3,17 @@ system.commands.run, with secret arguments shown as <redacted> everywhere."""
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Sequence
 
 from ..errors import IgnitionError
 from ..frozen import field, frozen_model
 from ..log import Logger
+from ..shell_words import join
 from ..system.commands import run
 
 
 def shown_command(argv: Sequence[str], redact: Sequence[str] = ()) -> str:
-    return shlex.join("<redacted>" if arg in redact else arg for arg in argv)
+    return join(["<redacted>" if arg in redact else arg for arg in argv])
 
 
 @frozen_model

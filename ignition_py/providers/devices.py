@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -24,6 +23,8 @@ CDS_DISC_OK = 4
 
 @contextlib.contextmanager
 def mounted_readonly(device: str, fstype: str, log: Logger) -> Iterator[Path]:
+    import tempfile  # only a config drive pays for it
+
     mount_point = Path(tempfile.mkdtemp(prefix="ignition-py-config-"))
     try:
         with log.op(f"mounting {device!r} at {str(mount_point)!r}"):

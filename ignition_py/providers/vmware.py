@@ -11,9 +11,9 @@ from __future__ import annotations
 import base64
 import binascii
 import io
-import shutil
 
 from ..errors import ConfigError, IgnitionError
+from ..system.commands import which
 from ..system.guest_properties import RPCTOOL, guestinfo_get
 from .platform import NoProviderError, Platform, ProviderContext, register
 
@@ -61,7 +61,7 @@ def decode(data: str, encoding: str) -> bytes:
 
 def fetch(context: ProviderContext) -> bytes:
     log = context.log
-    if shutil.which(RPCTOOL) is None:
+    if which(RPCTOOL) is None:
         raise NoProviderError("vmware-rpctool (open-vm-tools) not found: cannot read guestinfo")
     ovf: dict[str, str] = {}
     ovfenv = guestinfo_get("ovfenv", log)

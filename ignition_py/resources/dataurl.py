@@ -8,7 +8,6 @@ in chunks so that a large file never exists twice in memory.
 
 from __future__ import annotations
 
-import base64
 import io
 from urllib.parse import unquote_to_bytes
 
@@ -80,4 +79,6 @@ def decode_data_url(url: str) -> bytes:
 
 def encode_data_url(blob: bytes) -> str:
     """The form upstream writes CAs and generated LUKS keys with (dataurl.EncodeBytes)."""
+    import base64
+
     return "data:text/plain;charset=utf-8;base64," + base64.b64encode(blob).decode("ascii")

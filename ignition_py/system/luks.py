@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
@@ -17,6 +16,8 @@ from .commands import run
 @contextmanager
 def key_file(key: bytes) -> Iterator[str]:
     """A 0400 temporary file holding key, removed when the block ends."""
+    import tempfile  # only LUKS volumes pay for it (it imports shutil and random)
+
     fd, path = tempfile.mkstemp(prefix="ignition-luks-")
     try:
         os.fchmod(fd, 0o400)

@@ -81,10 +81,17 @@ STAGE_MODULES = {
 # time), each with what replaced it: frozen_model records, typecheck's TYPE_CHECKING,
 # _socket (socket.py makes enums of every constant), GUIDs by hand (uuid imports
 # platform), os.urandom (secrets imports random and hmac), the build-time schema
-# validators (fastjsonschema's package imports its code generator).
-HEAVY_AT_START = ("dataclasses", "typing", "socket", "uuid", "secrets", "fastjsonschema")
-# The http(s) fetcher's deadline needs sockets: only runs that fetch over http load it.
-ALLOWED = {"fetch": ("socket",)}
+# validators (fastjsonschema's package imports its code generator), os.posix_spawnp and
+# memory files (subprocess brings signal, threading, selectors and locale), our own PATH
+# lookup (shutil tries bz2 and lzma), shell_words (shlex only to quote), _sha512 (hashlib
+# loads OpenSSL), tempfile only for a LUKS key.
+HEAVY_AT_START = (
+    "dataclasses", "typing", "socket", "uuid", "secrets", "fastjsonschema",
+    "subprocess", "shutil", "shlex", "hashlib", "tempfile",
+)  # fmt: skip
+# The http(s) fetcher's deadline needs sockets, AWS signatures hashlib: only runs that
+# fetch over http load them.
+ALLOWED = {"fetch": ("socket", "hashlib")}
 # The venv has no build-time validators: it compiles them with fastjsonschema, which
 # imports typing (tests/integration/fetch/test_payload_runs.py checks the initramfs's run).
 VENV_COMPILES = ("fastjsonschema", "typing")
