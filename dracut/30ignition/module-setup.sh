@@ -161,6 +161,13 @@ install() {
     install_ignition_unit ignition-mount.service
     install_ignition_unit ignition-files.service
 
+    # Our own, with our launcher only: wanted, not required, so the stages never wait for
+    # it nor fail with it.
+    if [[ $(head -c 2 "$moddir/ignition") == "#!" ]]; then
+        inst_simple "$moddir/ignition-py-warm-up.service" "$systemdsystemunitdir/ignition-py-warm-up.service"
+        $SYSTEMCTL -q --root="$initdir" add-wants ignition-complete.target ignition-py-warm-up.service || exit 1
+    fi
+
     # Only with a boot disk.
     install_ignition_unit ignition-remount-sysroot.service ignition-diskful.target
 

@@ -6,9 +6,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_STAGE_START = re.compile(r"systemd\[1\]: Starting ignition-([a-z-]+)\.service")
-_STAGE_END = re.compile(r"systemd\[1\]: Finished ignition-([a-z-]+)\.service")
-_STAGE_FAILED = re.compile(r"systemd\[1\]: Failed to start ignition-([a-z-]+)\.service")
+# upstream's stage units only: ignition-py-warm-up, ignition-py-oem or ignition-remount-sysroot
+# are no stage (every agent's time in stages is the same six units' time)
+_STAGES = r"ignition-(fetch-offline|fetch|kargs|disks|mount|files)\.service"
+_STAGE_START = re.compile(rf"systemd\[1\]: Starting {_STAGES}")
+_STAGE_END = re.compile(rf"systemd\[1\]: Finished {_STAGES}")
+_STAGE_FAILED = re.compile(rf"systemd\[1\]: Failed to start {_STAGES}")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 # journald's forwarded lines carry the guest's own clock: "[    9.208349] systemd[1]: ..."
 _GUEST_STAMP = re.compile(r"^\[\s*(\d+\.\d+)\] ")

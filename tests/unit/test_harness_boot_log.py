@@ -36,3 +36,11 @@ def test_lines_without_a_guest_stamp_keep_their_arrival_time() -> None:
     log.add(3.0, "systemd[1]: Starting ignition-disks.service - Ignition (disks)...")
     log.add(4.0, "systemd[1]: Finished ignition-disks.service - Ignition (disks).")
     assert log.timed_stages()["disks"] == {"start": 3.0, "end": 4.0}
+
+
+def test_only_upstreams_six_stage_units_are_stages() -> None:
+    log = BootLog()
+    for unit in ("py-warm-up", "remount-sysroot", "py-oem", "fetch-offline"):
+        log.add(1.0, f"systemd[1]: Starting ignition-{unit}.service - x...")
+        log.add(2.0, f"systemd[1]: Finished ignition-{unit}.service - x.")
+    assert list(log.timed_stages()) == ["fetch-offline"]
