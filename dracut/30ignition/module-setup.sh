@@ -65,6 +65,14 @@ install_python_agent() {
         fi
     done < <(find "$payload" -type f -print0)
     rm -rf "$payload"
+    # Not upstream's: loads the stages' code at idle priority while the machine boots, so
+    # that the first stage does not pay for it. Wanted by ignition-complete.target, not
+    # required: the stages never wait for it nor fail with it.
+    inst_simple "$moddir/python/ignition-py-warm-up.service" \
+        "$systemdsystemunitdir/ignition-py-warm-up.service"
+    mkdir -p "$initdir$systemdsystemunitdir/ignition-complete.target.wants"
+    ln -sf ../ignition-py-warm-up.service \
+        "$initdir$systemdsystemunitdir/ignition-complete.target.wants/ignition-py-warm-up.service"
 }
 
 install_flatcar_flavour() {
@@ -160,13 +168,6 @@ install() {
     install_ignition_unit ignition-disks.service
     install_ignition_unit ignition-mount.service
     install_ignition_unit ignition-files.service
-
-    # Our own, with our launcher only: wanted, not required, so the stages never wait for
-    # it nor fail with it.
-    if [[ $(head -c 2 "$moddir/ignition") == "#!" ]]; then
-        inst_simple "$moddir/ignition-py-warm-up.service" "$systemdsystemunitdir/ignition-py-warm-up.service"
-        $SYSTEMCTL -q --root="$initdir" add-wants ignition-complete.target ignition-py-warm-up.service || exit 1
-    fi
 
     # Only with a boot disk.
     install_ignition_unit ignition-remount-sysroot.service ignition-diskful.target
