@@ -11,12 +11,13 @@ the module's `ignition` launcher looks), each module byte-compiled with unchecke
 
 from __future__ import annotations
 
-import compileall
+import _imp
+import ast
 import importlib
 import importlib.util
+import marshal
 import modulefinder
 import pkgutil
-import py_compile
 import re
 import shutil
 import sys
@@ -33,6 +34,10 @@ ENTRY_MODULES = [
 DYNAMIC_PACKAGES = ["encodings"]
 # Data files that packages read at run time.
 PACKAGE_DATA = ["ignition_py", "certifi", "jsonschema", "jsonschema_specifications"]
+# The interpreter runs these from the copies frozen into its binary, never from a file.
+# os stays: its file is how the interpreter finds its standard library (getpath's landmark).
+_FROZEN_NAMES: set[str] = set(_imp._frozen_module_names())  # type: ignore[attr-defined]
+FROZEN = (_FROZEN_NAMES - {"os"}) | {"importlib._bootstrap", "importlib._bootstrap_external"}
 # Directories of package data no agent reads (jsonschema ships its benchmarks' inputs).
 SKIPPED_DATA_DIRS = {"__pycache__", "benchmarks", "tests"}
 SITE_DIR = "usr/lib/ignition-py"
@@ -63,6 +68,28 @@ def _multibyte_codec(name: str) -> bool:
     return bool(origin and origin.endswith(".py") and "_multibytecodec" in Path(origin).read_text())
 
 
+def _redundant_charset_detector() -> list[str]:
+    """charset_normalizer when chardet is there too: requests takes chardet then, and
+    imports charset_normalizer only to check its version (and would warn about a
+    chardet-less pairing it does not support, e.g. Debian 12's). The agent never asks
+    either to guess an encoding (it reads bytes)."""
+    if importlib.util.find_spec("chardet") is None:
+        return []
+    return ["charset_normalizer"]
+
+
+def _certifi_bundle_unused() -> bool:
+    """Whether certifi's own cacert.pem is dead weight: Debian's certifi answers
+    where() with the system bundle (/etc/ssl/certs/ca-certificates.crt, which the
+    initramfs carries), so nothing reads the package's copy."""
+    try:
+        import certifi
+    except ImportError:
+        return True
+    package = Path(certifi.__file__).resolve().parent
+    return not Path(certifi.where()).resolve().is_relative_to(package)
+
+
 def find_modules() -> dict[str, str]:
     """Module name -> source file of everything reachable from the agent."""
     dynamic = [
@@ -85,6 +112,10 @@ def find_modules() -> dict[str, str]:
         # uses it only when the ssl module lacks SNI) and decimal's pure-Python fallback
         # (the C _decimal ships). 3.5 MB of the initramfs. No process pools either.
         "cryptography", "OpenSSL", "_pydecimal", "multiprocessing",
+        # The validators are generated at build time (_precompile_schemas): the package
+        # itself (its code generator, urllib.request for remote $refs) is never imported.
+        "fastjsonschema",
+        *_redundant_charset_detector(),
     ]  # fmt: skip
     finder = _Finder(path=[project, *sys.path], excludes=excludes)
     finder.run_script(script.name)
@@ -111,7 +142,7 @@ def stage(out: Path) -> list[Path]:
     stdlib = Path(sysconfig.get_paths()["stdlib"]).resolve()
     copied: list[Path] = []
     for name, file in sorted(find_modules().items()):
-        if name == "__main__":
+        if name == "__main__" or name in FROZEN:
             continue
         source = Path(file).resolve()
         target = destination(name, source, stdlib)
@@ -119,6 +150,8 @@ def stage(out: Path) -> list[Path]:
         shutil.copy2(source, out / target)
         copied.append(target)
     for package in PACKAGE_DATA:
+        if package == "certifi" and _certifi_bundle_unused():
+            continue
         spec = importlib.util.find_spec(package)
         if spec is None or not spec.submodule_search_locations:
             continue
@@ -138,21 +171,62 @@ def stage(out: Path) -> list[Path]:
 
 
 def _compile(out: Path) -> None:
-    """Byte-compile with unchecked hashes (valid whatever the file times in the image).
-
-    ignition-py keeps its sources (tracebacks show the line); the standard library and
-    the dependencies ship as sourceless .pyc in place of the .py, which halves their size.
+    """Byte-compile every staged module as a sourceless .pyc in place of its .py (half the
+    size). ignition-py's own too: a traceback still names the file and line, to read in
+    the sources of the same version (as upstream's binary carries no Go sources either).
     """
     ours = out / SITE_DIR / "ignition_py"
-    mode = py_compile.PycInvalidationMode.UNCHECKED_HASH
-    # the paths tracebacks show are the initramfs's, not this staging directory's
-    compileall.compile_dir(ours, quiet=2, invalidation_mode=mode, ddir=_final(ours, out))
     for source in out.rglob("*.py"):
-        if source.is_relative_to(ours) or source.parent.name == "bin":
+        if source.parent.name == "bin":
             continue
-        py_compile.compile(str(source), cfile=str(source.with_suffix(".pyc")), doraise=True,
-                           dfile=_final(source, out), invalidation_mode=mode)  # fmt: skip
+        keep_decorated = source.is_relative_to(ours)
+        _write_pyc(source, source.with_suffix(".pyc"), _final(source, out), keep_decorated)
         source.unlink()
+
+
+class _DocstringStripper(ast.NodeTransformer):
+    """Drops docstrings (``__doc__`` is None, as under ``python -OO``, which the standard
+    library and the dependencies support) but keeps asserts, which -OO would drop too.
+    With ``keep_decorated``, a decorated class keeps its docstring: ``dataclass`` builds
+    one with ``inspect.signature`` at import for a class without (ignition-py's own)."""
+
+    def __init__(self, keep_decorated: bool) -> None:
+        self.keep_decorated = keep_decorated
+
+    def _strip(self, node: ast.AST) -> ast.AST:
+        self.generic_visit(node)
+        body = getattr(node, "body", [])
+        if (
+            body
+            and isinstance(body[0], ast.Expr)
+            and isinstance(body[0].value, ast.Constant)
+            and isinstance(body[0].value.value, str)
+        ):
+            body[0] = ast.copy_location(ast.Pass(), body[0]) if len(body) == 1 else None
+            node.body = [stmt for stmt in body if stmt is not None]  # type: ignore[attr-defined]
+        return node
+
+    visit_Module = visit_FunctionDef = visit_AsyncFunctionDef = _strip
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> ast.AST:
+        if node.decorator_list and self.keep_decorated:
+            self.generic_visit(node)
+            return node
+        return self._strip(node)
+
+
+def _write_pyc(source: Path, pyc: Path, shown: str, keep_decorated: bool = False) -> None:
+    """``source`` compiled without its docstrings (_DocstringStripper) into ``pyc``, an
+    unchecked-hash .pyc (valid whatever the file times in the image); tracebacks name
+    ``shown``."""
+    data = source.read_bytes()
+    tree = _DocstringStripper(keep_decorated).visit(ast.parse(data, shown))
+    code = compile(tree, shown, "exec", dont_inherit=True)
+    flags = (0b01).to_bytes(4, "little")  # hash-based, not checked
+    pyc.parent.mkdir(parents=True, exist_ok=True)
+    pyc.write_bytes(
+        importlib.util.MAGIC_NUMBER + flags + importlib.util.source_hash(data) + marshal.dumps(code)
+    )
 
 
 def _precompile_schemas(out: Path) -> None:
@@ -171,8 +245,10 @@ def _precompile_schemas(out: Path) -> None:
         assert entry is not None, "fastjsonschema's generated code has no validate function"
         code += f"\n\nvalidate = {entry.group(1)}\n"
         (package / f"{version.schema_name}.py").write_text(code)
-    mode = py_compile.PycInvalidationMode.UNCHECKED_HASH
-    compileall.compile_dir(package, quiet=2, invalidation_mode=mode, ddir=_final(package, out))
+    for module in package.glob("*.py"):
+        # generated code: nobody reads its source in a traceback
+        _write_pyc(module, module.with_suffix(".pyc"), _final(module, out))
+        module.unlink()
 
 
 def _final(path: Path, out: Path) -> str:
