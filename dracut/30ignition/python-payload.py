@@ -41,6 +41,12 @@ FROZEN = (_FROZEN_NAMES - {"os"}) | {"importlib._bootstrap", "importlib._bootstr
 # Directories of package data no agent reads (jsonschema ships its benchmarks' inputs).
 SKIPPED_DATA_DIRS = {"__pycache__", "benchmarks", "tests"}
 SITE_DIR = "usr/lib/ignition-py"
+# ignition-py's modules for the commands that are not the agent (not in the initramfs).
+OTHER_COMMANDS = [
+    "ignition_py.cli", "ignition_py.plan_cli", "ignition_py.validate_cli",
+    "ignition_py.apply_cli", "ignition_py.apply", "ignition_py.rmcfg_cli",
+    "ignition_py.config.schema_gen",
+]  # fmt: skip
 
 
 def all_ignition_py_modules() -> list[str]:
@@ -116,6 +122,20 @@ def find_modules() -> dict[str, str]:
         # itself (its code generator, urllib.request for remote $refs) is never imported.
         "fastjsonschema",
         *_redundant_charset_detector(),
+        # Imported only inside functions the agent never calls (0.25 MB): the other
+        # commands (ignition-validate, -apply, -rmcfg, ignition-py) are not in the
+        # initramfs; argparse, tarfile, pickle, statistics, plistlib, py_compile and
+        # getpass serve stdlib main()s, shutil's archives, random's self-test,
+        # platform.mac_ver, zipfile's writer and urllib.request's prompts; ftplib is
+        # urllib.request's ftp:// (fetches go through requests); netrc is read by requests
+        # only with trust_env, which the agent turns off; importlib.metadata is
+        # jsonschema's and attrs' __version__; email.policy and email.generator are
+        # email.message's as_string/get_content, which http.client's header parsing
+        # does not call; lzma and bz2 are shutil's archive formats (and the bz2 codec).
+        *OTHER_COMMANDS,
+        "argparse", "tarfile", "pickle", "statistics", "plistlib", "py_compile", "getpass",
+        "ftplib", "netrc", "importlib.metadata", "importlib_metadata",
+        "email.policy", "email.generator", "lzma", "bz2",
     ]  # fmt: skip
     finder = _Finder(path=[project, *sys.path], excludes=excludes)
     finder.run_script(script.name)

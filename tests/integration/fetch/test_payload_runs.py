@@ -7,6 +7,7 @@ out (pyOpenSSL, cryptography)."""
 from __future__ import annotations
 
 import base64
+import gzip
 import json
 import subprocess
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ import pytest
 
 from testkit.agents import OURS
 from testkit.stagerun import Outcome, run_stages
+from testkit.trees import make_root
 
 from .servers import Answer, CertAuthority, ScriptedServer
 
@@ -286,6 +288,14 @@ def test_the_payload_leaves_out_what_the_agent_never_reads(payload: Path) -> Non
     assert (site / "ignition_py" / "config" / "fastschema" / "v3_6.pyc").exists()
     assert not (site / "fastjsonschema").exists()
     assert (site / "chardet").is_dir() and not (site / "charset_normalizer").exists()
+    for unused in ("argparse", "tarfile", "pickle", "statistics", "plistlib", "py_compile",
+                   "getpass", "ftplib", "netrc", "lzma", "bz2", "email/policy",
+                   "email/generator"):  # fmt: skip
+        assert not (std / f"{unused}.pyc").exists(), unused
+    assert not (std / "importlib" / "metadata").exists()
+    assert not list(site.glob("importlib_metadata*"))
+    for command in ("cli", "plan_cli", "validate_cli", "apply_cli", "apply", "rmcfg_cli"):
+        assert not (site / "ignition_py" / f"{command}.pyc").exists(), command
     where = subprocess.run([PYTHON, "-c", "import certifi; print(certifi.where())"],
                            capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
     if not where.startswith(str(Path(where).parents[0])) or "/certifi/" not in where:
@@ -330,3 +340,38 @@ def test_the_payload_alone_lists_every_schema_mismatch(payload: Path, tmp_path: 
     assert "error at $.storage.files.0.mode, line 1 col 78" in outcome.output, outcome.output
     (loaded,) = [json.loads(line) for line in modules.read_text().splitlines()]
     assert "jsonschema" in loaded and "decimal" in loaded, loaded
+
+
+def test_the_payload_alone_runs_the_files_stage(payload: Path, tmp_path: Path) -> None:
+    """The files stage from the payload alone (shutil, subprocess, useradd, gzip'ed
+    contents, units and presets): everything it imports is staged."""
+    root = tmp_path / "root"
+    make_root(root)
+    gzipped = base64.b64encode(gzip.compress(b"unzipped\n")).decode()
+    unit = {"name": "x.service", "enabled": True,
+            "contents": "[Service]\nExecStart=/bin/true\n[Install]\nWantedBy=multi-user.target\n",
+            "dropins": [{"name": "a.conf", "contents": "[Unit]\n"}]}  # fmt: skip
+    config = {
+        "ignition": {"version": "3.4.0"},
+        "passwd": {"users": [{"name": "tester", "groups": ["testers"]}],
+                   "groups": [{"name": "testers"}]},
+        "storage": {
+            "files": [{"path": "/etc/gz", "mode": 0o600,
+                       "contents": {"source": "data:;base64," + gzipped, "compression": "gzip"}}],
+            "directories": [{"path": "/var/d"}],
+            "links": [{"path": "/etc/l", "target": "/etc/gz"}],
+        },
+        "systemd": {"units": [unit]},
+    }  # fmt: skip
+    modules = tmp_path / "modules.jsonl"
+    outcome = run_stages(_agent("payload", payload, tmp_path), tmp_path / "work",
+                         ["fetch-offline", "files"], root=root, user_config=config,
+                         env={"PAYLOAD_MODULES": str(modules)})  # fmt: skip
+    assert outcome.returncode == 0, outcome.output
+    assert (root / "etc/gz").read_bytes() == b"unzipped\n"
+    assert (root / "etc/l").is_symlink() and (root / "var/d").is_dir()
+    assert "tester:" in (root / "etc/passwd").read_text()
+    assert (root / "etc/systemd/system/x.service.d/a.conf").exists()
+    assert "enable x.service" in (root / "etc/systemd/system-preset/20-ignition.preset").read_text()
+    files_run = json.loads(modules.read_text().splitlines()[-1])
+    assert "shutil" in files_run or "subprocess" in files_run, files_run
