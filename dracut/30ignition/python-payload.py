@@ -66,12 +66,18 @@ class _Finder(modulefinder.ModuleFinder):
             raise ImportError(name) from err
 
 
-def _multibyte_codec(name: str) -> bool:
-    """A CJK codec (shift_jis, gb18030, big5, ...): nothing the agent reads is declared
-    in one, and with their C tables they are 0.9 MB of the initramfs."""
+def _unused_codec(name: str) -> bool:
+    """A codec no agent decodes with: a CJK one (shift_jis, gb18030, big5, ...; 0.9 MB of
+    the initramfs with their C tables), an 8-bit code page (cp1252, iso8859_15, mac_roman,
+    koi8_r, ...: a table each) or a Windows-only one. The agent reads bytes; it decodes
+    only UTF-8, ASCII and Latin-1 (HTTP headers), and IDNA for host names; the locale of
+    an initramfs without locales is UTF-8."""
     spec = importlib.util.find_spec(name)
     origin = spec.origin if spec else None
-    return bool(origin and origin.endswith(".py") and "_multibytecodec" in Path(origin).read_text())
+    if not (origin and origin.endswith(".py")):
+        return False
+    text = Path(origin).read_text()
+    return any(mark in text for mark in ("_multibytecodec", "decoding_table", "mbcs_", "oem_"))
 
 
 def _redundant_charset_detector() -> list[str]:
@@ -102,7 +108,7 @@ def find_modules() -> dict[str, str]:
         info.name
         for package in DYNAMIC_PACKAGES
         for info in pkgutil.iter_modules(importlib.import_module(package).__path__, f"{package}.")
-        if not _multibyte_codec(info.name)
+        if not _unused_codec(info.name)
     ]
     with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as script:
         for name in [*ENTRY_MODULES, *all_ignition_py_modules(), *dynamic]:
@@ -115,9 +121,14 @@ def find_modules() -> dict[str, str]:
     excludes = [
         "tkinter", "test", "pydoc", "unittest", "doctest", "pdb", "lib2to3", "idlelib",
         # Optional imports the agent never takes: urllib3's pyOpenSSL backend (requests
-        # uses it only when the ssl module lacks SNI) and decimal's pure-Python fallback
-        # (the C _decimal ships). 3.5 MB of the initramfs. No process pools either.
-        "cryptography", "OpenSSL", "_pydecimal", "multiprocessing",
+        # uses it only when the ssl module lacks SNI) and SOCKS (PySocks is not there),
+        # 3.5 MB of the initramfs. No process pools either.
+        "cryptography", "OpenSSL", "urllib3.contrib.pyopenssl", "urllib3.contrib.socks",
+        "multiprocessing",
+        # decimal runs on its pure-Python twin: only jsonschema's listing of a config's
+        # mismatches imports it (through fractions), and _decimal with its libmpdec is
+        # 0.09 MB more in the initramfs.
+        "_decimal",
         # The validators are generated at build time (_precompile_schemas): the package
         # itself (its code generator, urllib.request for remote $refs) is never imported.
         "fastjsonschema",
@@ -131,11 +142,12 @@ def find_modules() -> dict[str, str]:
         # only with trust_env, which the agent turns off; importlib.metadata is
         # jsonschema's and attrs' __version__; email.policy and email.generator are
         # email.message's as_string/get_content, which http.client's header parsing
-        # does not call; lzma and bz2 are shutil's archive formats (and the bz2 codec).
+        # does not call; lzma and bz2 are shutil's archive formats (and the bz2 codec);
+        # getopt serves base64's, quopri's and mimetypes' main().
         *OTHER_COMMANDS,
         "argparse", "tarfile", "pickle", "statistics", "plistlib", "py_compile", "getpass",
         "ftplib", "netrc", "importlib.metadata", "importlib_metadata",
-        "email.policy", "email.generator", "lzma", "bz2",
+        "email.policy", "email.generator", "lzma", "bz2", "getopt",
     ]  # fmt: skip
     finder = _Finder(path=[project, *sys.path], excludes=excludes)
     finder.run_script(script.name)

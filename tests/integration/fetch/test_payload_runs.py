@@ -25,7 +25,7 @@ from .servers import Answer, CertAuthority, ScriptedServer
 REPO = Path(__file__).resolve().parents[3]
 PAYLOAD = REPO / "dracut" / "30ignition" / "python-payload.py"
 PYTHON = "/usr/bin/python3"
-LEFT_OUT = ("cryptography", "OpenSSL", "_pydecimal")
+LEFT_OUT = ("cryptography", "OpenSSL", "_decimal")
 
 _LAUNCHER = """#!{python} -IS
 import atexit, json, os, sys
@@ -290,9 +290,14 @@ def test_the_payload_leaves_out_what_the_agent_never_reads(payload: Path) -> Non
     assert (site / "chardet").is_dir() and not (site / "charset_normalizer").exists()
     for unused in ("argparse", "tarfile", "pickle", "statistics", "plistlib", "py_compile",
                    "getpass", "ftplib", "netrc", "lzma", "bz2", "email/policy",
-                   "email/generator"):  # fmt: skip
+                   "email/generator", "getopt"):  # fmt: skip
         assert not (std / f"{unused}.pyc").exists(), unused
     assert not (std / "importlib" / "metadata").exists()
+    assert (std / "_pydecimal.pyc").exists() and not list(std.rglob("_decimal*.so"))
+    codecs = {path.stem for path in (std / "encodings").glob("*.pyc")}
+    assert codecs >= {"utf_8", "ascii", "latin_1", "idna", "punycode", "aliases"}, codecs
+    assert not codecs & {"cp1252", "iso8859_15", "mac_roman", "koi8_r", "shift_jis"}, codecs
+    assert not list((site / "urllib3" / "contrib").glob("[ps][yo]*.pyc"))  # pyopenssl, socks
     assert not list(site.glob("importlib_metadata*"))
     for command in ("cli", "plan_cli", "validate_cli", "apply_cli", "apply", "rmcfg_cli"):
         assert not (site / "ignition_py" / f"{command}.pyc").exists(), command
@@ -327,8 +332,8 @@ def test_the_interpreter_starts_on_the_payload_alone(payload: Path) -> None:
 
 
 def test_the_payload_alone_lists_every_schema_mismatch(payload: Path, tmp_path: Path) -> None:
-    """An invalid config goes through jsonschema's listing (fractions, decimal, the
-    draft metaschemas) and names each path, as the venv does, without a traceback."""
+    """An invalid config goes through jsonschema's listing (fractions, decimal on
+    _pydecimal, the draft metaschemas) and names each path, without a traceback."""
     config = {"ignition": {"version": "3.4.0"}, "storage": {"files": [{"path": 7, "mode": "x"}]}}
     modules = tmp_path / "modules.jsonl"
     outcome = run_stages(_agent("payload", payload, tmp_path), tmp_path / "work",
@@ -339,7 +344,7 @@ def test_the_payload_alone_lists_every_schema_mismatch(payload: Path, tmp_path: 
     assert "error at $.storage.files.0.path, line 1 col 67" in outcome.output, outcome.output
     assert "error at $.storage.files.0.mode, line 1 col 78" in outcome.output, outcome.output
     (loaded,) = [json.loads(line) for line in modules.read_text().splitlines()]
-    assert "jsonschema" in loaded and "decimal" in loaded, loaded
+    assert "jsonschema" in loaded and "_pydecimal" in loaded, loaded
 
 
 def test_the_payload_alone_runs_the_files_stage(payload: Path, tmp_path: Path) -> None:
