@@ -262,25 +262,51 @@ def _write_pyc(source: Path, pyc: Path, shown: str, keep_decorated: bool = False
 
 
 def _precompile_schemas(out: Path) -> None:
-    """The validator of each spec's schema as Python code, so that no boot compiles it."""
-    import fastjsonschema
-
-    from ignition_py.config.schema_check import PRECOMPILED_PACKAGE, load_schema
-    from ignition_py.config.versions import KNOWN_VERSIONS
+    """The validator of each spec's schema as byte code, so that no boot compiles it."""
+    from ignition_py.config.schema_check import PRECOMPILED_PACKAGE
 
     package = out / SITE_DIR / Path(*PRECOMPILED_PACKAGE.split("."))
+    write_validators(package)
+    for module in package.glob("*.py"):
+        # generated code: nobody reads its source in a traceback
+        _write_pyc(module, module.with_suffix(".pyc"), _final(module, out))
+        module.unlink()
+
+
+def write_validators(package: Path) -> None:
+    """Writes ``package`` (ignition_py.config.fastschema, a directory, created): one module
+    per spec version whose ``validate(tree)`` raises schema_mismatch's exception when
+    the tree does not match our JSON schema of that version (fastjsonschema's code, see
+    _without_package_imports and _without_definitions). Shared by the initramfs and the
+    Debian package build."""
+    import fastjsonschema
+
+    from ignition_py.config.schema_check import load_schema
+    from ignition_py.config.versions import KNOWN_VERSIONS
+
     package.mkdir(parents=True, exist_ok=True)
     (package / "__init__.py").write_text('"""Schema validators generated at build time."""\n')
     for version in KNOWN_VERSIONS:
         code = _without_package_imports(fastjsonschema.compile_to_code(load_schema(version)))
         entry = re.search(r"^def (validate\w*)\(", code, re.MULTILINE)
         assert entry is not None, "fastjsonschema's generated code has no validate function"
-        code += f"\n\nvalidate = {entry.group(1)}\n"
+        code = _without_definitions(code) + f"\n\nvalidate = {entry.group(1)}\n"
         (package / f"{version.schema_name}.py").write_text(code)
-    for module in package.glob("*.py"):
-        # generated code: nobody reads its source in a traceback
-        _write_pyc(module, module.with_suffix(".pyc"), _final(module, out))
-        module.unlink()
+
+
+class _DefinitionDropper(ast.NodeTransformer):
+    def visit_keyword(self, node: ast.keyword) -> ast.keyword:
+        if node.arg == "definition":
+            node.value = ast.Constant(None)
+        return node
+
+
+def _without_definitions(code: str) -> str:
+    """The generated code without the schema fragment each raise carries (the exception's
+    ``definition``, two thirds of the code: the root's is the whole schema). Nothing reads
+    it: a mismatch sends check_schema to jsonschema for the listing."""
+    tree = _DefinitionDropper().visit(ast.parse(code))
+    return ast.unparse(ast.fix_missing_locations(tree)) + "\n"
 
 
 def _final(path: Path, out: Path) -> str:

@@ -51,6 +51,11 @@ for version in KNOWN_VERSIONS:
 for version in KNOWN_VERSIONS:
     bad = {"ignition": {"version": str(version)}, "storage": {"files": [{"path": 7}]}}
     results[str(version)]["bad"] = [(e.message, list(e.path)) for e in check_schema(bad, version)]
+    validate, mismatch = _fast_validator(version)
+    try:
+        validate(bad)
+    except mismatch as err:
+        results[str(version)]["raised"] = [err.name, err.rule, err.definition]
 print(json.dumps(results))
 """
 
@@ -89,6 +94,8 @@ def test_prebuilt_validators_answer_without_fastjsonschemas_package(
         assert result["good"] == [], version
         assert result["loaded"] == [], (version, result["loaded"])
         assert result["bad"] and result["bad"][0][1] == ["storage", "files", 0, "path"], result
+        # the schema fragments are left out of the generated code (nothing reads them)
+        assert result["raised"] == ["data.storage.files[0].path", "type", None], result
 
 
 _MODULE = '''"""module doc"""
