@@ -7,6 +7,9 @@ staging tree: the standard library subset where that interpreter keeps it (e.g.
 usr/lib/python3.11), ignition-py and its dependencies under usr/lib/ignition-py (where
 the module's `ignition` launcher looks), each module byte-compiled with unchecked hashes
 (valid whatever the file times in the image).
+
+`python-payload.py --validators DIR` writes only the generated schema validators (the
+package ignition_py.config.fastschema) into DIR, for the Debian package's build.
 """
 
 from __future__ import annotations
@@ -341,6 +344,9 @@ def _without_package_imports(code: str) -> str:
 
 
 def main() -> int:
+    if sys.argv[1] == "--validators":  # the Debian package's build (debian/rules)
+        write_validators(Path(sys.argv[2]))
+        return 0
     out = Path(sys.argv[1])
     copied = stage(out)
     print(f"python-payload: {len(copied)} modules staged in {out}", file=sys.stderr)
