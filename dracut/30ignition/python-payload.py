@@ -7,16 +7,20 @@ staging tree: the standard library subset where that interpreter keeps it (e.g.
 usr/lib/python3.11), ignition-py and its dependencies under usr/lib/ignition-py (where
 the module's `ignition` launcher looks), each module byte-compiled with unchecked hashes
 (valid whatever the file times in the image).
+
+`python-payload.py --validators DIR` writes only the generated schema validators (the
+package ignition_py.config.fastschema) into DIR, for the Debian package's build.
 """
 
 from __future__ import annotations
 
-import compileall
+import _imp
+import ast
 import importlib
 import importlib.util
+import marshal
 import modulefinder
 import pkgutil
-import py_compile
 import re
 import shutil
 import sys
@@ -33,9 +37,19 @@ ENTRY_MODULES = [
 DYNAMIC_PACKAGES = ["encodings"]
 # Data files that packages read at run time.
 PACKAGE_DATA = ["ignition_py", "certifi", "jsonschema", "jsonschema_specifications"]
+# The interpreter runs these from the copies frozen into its binary, never from a file.
+# os stays: its file is how the interpreter finds its standard library (getpath's landmark).
+_FROZEN_NAMES: set[str] = set(_imp._frozen_module_names())  # type: ignore[attr-defined]
+FROZEN = (_FROZEN_NAMES - {"os"}) | {"importlib._bootstrap", "importlib._bootstrap_external"}
 # Directories of package data no agent reads (jsonschema ships its benchmarks' inputs).
 SKIPPED_DATA_DIRS = {"__pycache__", "benchmarks", "tests"}
 SITE_DIR = "usr/lib/ignition-py"
+# ignition-py's modules for the commands that are not the agent (not in the initramfs).
+OTHER_COMMANDS = [
+    "ignition_py.cli", "ignition_py.plan_cli", "ignition_py.validate_cli",
+    "ignition_py.apply_cli", "ignition_py.apply", "ignition_py.rmcfg_cli",
+    "ignition_py.config.schema_gen",
+]  # fmt: skip
 
 
 def all_ignition_py_modules() -> list[str]:
@@ -55,12 +69,40 @@ class _Finder(modulefinder.ModuleFinder):
             raise ImportError(name) from err
 
 
-def _multibyte_codec(name: str) -> bool:
-    """A CJK codec (shift_jis, gb18030, big5, ...): nothing the agent reads is declared
-    in one, and with their C tables they are 0.9 MB of the initramfs."""
+def _unused_codec(name: str) -> bool:
+    """A codec no agent decodes with: a CJK one (shift_jis, gb18030, big5, ...; 0.9 MB of
+    the initramfs with their C tables), an 8-bit code page (cp1252, iso8859_15, mac_roman,
+    koi8_r, ...: a table each) or a Windows-only one. The agent reads bytes; it decodes
+    only UTF-8, ASCII and Latin-1 (HTTP headers), and IDNA for host names; the locale of
+    an initramfs without locales is UTF-8."""
     spec = importlib.util.find_spec(name)
     origin = spec.origin if spec else None
-    return bool(origin and origin.endswith(".py") and "_multibytecodec" in Path(origin).read_text())
+    if not (origin and origin.endswith(".py")):
+        return False
+    text = Path(origin).read_text()
+    return any(mark in text for mark in ("_multibytecodec", "decoding_table", "mbcs_", "oem_"))
+
+
+def _redundant_charset_detector() -> list[str]:
+    """charset_normalizer when chardet is there too: requests takes chardet then, and
+    imports charset_normalizer only to check its version (and would warn about a
+    chardet-less pairing it does not support, e.g. Debian 12's). The agent never asks
+    either to guess an encoding (it reads bytes)."""
+    if importlib.util.find_spec("chardet") is None:
+        return []
+    return ["charset_normalizer"]
+
+
+def _certifi_bundle_unused() -> bool:
+    """Whether certifi's own cacert.pem is dead weight: Debian's certifi answers
+    where() with the system bundle (/etc/ssl/certs/ca-certificates.crt, which the
+    initramfs carries), so nothing reads the package's copy."""
+    try:
+        import certifi
+    except ImportError:
+        return True
+    package = Path(certifi.__file__).resolve().parent
+    return not Path(certifi.where()).resolve().is_relative_to(package)
 
 
 def find_modules() -> dict[str, str]:
@@ -69,7 +111,7 @@ def find_modules() -> dict[str, str]:
         info.name
         for package in DYNAMIC_PACKAGES
         for info in pkgutil.iter_modules(importlib.import_module(package).__path__, f"{package}.")
-        if not _multibyte_codec(info.name)
+        if not _unused_codec(info.name)
     ]
     with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as script:
         for name in [*ENTRY_MODULES, *all_ignition_py_modules(), *dynamic]:
@@ -82,9 +124,33 @@ def find_modules() -> dict[str, str]:
     excludes = [
         "tkinter", "test", "pydoc", "unittest", "doctest", "pdb", "lib2to3", "idlelib",
         # Optional imports the agent never takes: urllib3's pyOpenSSL backend (requests
-        # uses it only when the ssl module lacks SNI) and decimal's pure-Python fallback
-        # (the C _decimal ships). 3.5 MB of the initramfs. No process pools either.
-        "cryptography", "OpenSSL", "_pydecimal", "multiprocessing",
+        # uses it only when the ssl module lacks SNI) and SOCKS (PySocks is not there),
+        # 3.5 MB of the initramfs. No process pools either.
+        "cryptography", "OpenSSL", "urllib3.contrib.pyopenssl", "urllib3.contrib.socks",
+        "multiprocessing",
+        # decimal runs on its pure-Python twin: only jsonschema's listing of a config's
+        # mismatches imports it (through fractions), and _decimal with its libmpdec is
+        # 0.09 MB more in the initramfs.
+        "_decimal",
+        # The validators are generated at build time (_precompile_schemas): the package
+        # itself (its code generator, urllib.request for remote $refs) is never imported.
+        "fastjsonschema",
+        *_redundant_charset_detector(),
+        # Imported only inside functions the agent never calls (0.25 MB): the other
+        # commands (ignition-validate, -apply, -rmcfg, ignition-py) are not in the
+        # initramfs; argparse, tarfile, pickle, statistics, plistlib, py_compile and
+        # getpass serve stdlib main()s, shutil's archives, random's self-test,
+        # platform.mac_ver, zipfile's writer and urllib.request's prompts; ftplib is
+        # urllib.request's ftp:// (fetches go through requests); netrc is read by requests
+        # only with trust_env, which the agent turns off; importlib.metadata is
+        # jsonschema's and attrs' __version__; email.policy and email.generator are
+        # email.message's as_string/get_content, which http.client's header parsing
+        # does not call; lzma and bz2 are shutil's archive formats (and the bz2 codec);
+        # getopt serves base64's, quopri's and mimetypes' main().
+        *OTHER_COMMANDS,
+        "argparse", "tarfile", "pickle", "statistics", "plistlib", "py_compile", "getpass",
+        "ftplib", "netrc", "importlib.metadata", "importlib_metadata",
+        "email.policy", "email.generator", "lzma", "bz2", "getopt",
     ]  # fmt: skip
     finder = _Finder(path=[project, *sys.path], excludes=excludes)
     finder.run_script(script.name)
@@ -111,7 +177,7 @@ def stage(out: Path) -> list[Path]:
     stdlib = Path(sysconfig.get_paths()["stdlib"]).resolve()
     copied: list[Path] = []
     for name, file in sorted(find_modules().items()):
-        if name == "__main__":
+        if name == "__main__" or name in FROZEN:
             continue
         source = Path(file).resolve()
         target = destination(name, source, stdlib)
@@ -119,6 +185,8 @@ def stage(out: Path) -> list[Path]:
         shutil.copy2(source, out / target)
         copied.append(target)
     for package in PACKAGE_DATA:
+        if package == "certifi" and _certifi_bundle_unused():
+            continue
         spec = importlib.util.find_spec(package)
         if spec is None or not spec.submodule_search_locations:
             continue
@@ -138,41 +206,110 @@ def stage(out: Path) -> list[Path]:
 
 
 def _compile(out: Path) -> None:
-    """Byte-compile with unchecked hashes (valid whatever the file times in the image).
-
-    ignition-py keeps its sources (tracebacks show the line); the standard library and
-    the dependencies ship as sourceless .pyc in place of the .py, which halves their size.
+    """Byte-compile every staged module as a sourceless .pyc in place of its .py (half the
+    size). ignition-py's own too: a traceback still names the file and line, to read in
+    the sources of the same version (as upstream's binary carries no Go sources either).
     """
     ours = out / SITE_DIR / "ignition_py"
-    mode = py_compile.PycInvalidationMode.UNCHECKED_HASH
-    # the paths tracebacks show are the initramfs's, not this staging directory's
-    compileall.compile_dir(ours, quiet=2, invalidation_mode=mode, ddir=_final(ours, out))
     for source in out.rglob("*.py"):
-        if source.is_relative_to(ours) or source.parent.name == "bin":
+        if source.parent.name == "bin":
             continue
-        py_compile.compile(str(source), cfile=str(source.with_suffix(".pyc")), doraise=True,
-                           dfile=_final(source, out), invalidation_mode=mode)  # fmt: skip
+        keep_decorated = source.is_relative_to(ours)
+        _write_pyc(source, source.with_suffix(".pyc"), _final(source, out), keep_decorated)
         source.unlink()
 
 
-def _precompile_schemas(out: Path) -> None:
-    """The validator of each spec's schema as Python code, so that no boot compiles it."""
-    import fastjsonschema
+class _DocstringStripper(ast.NodeTransformer):
+    """Drops docstrings (``__doc__`` is None, as under ``python -OO``, which the standard
+    library and the dependencies support) but keeps asserts, which -OO would drop too.
+    With ``keep_decorated``, a decorated class keeps its docstring: ``dataclass`` builds
+    one with ``inspect.signature`` at import for a class without (ignition-py's own)."""
 
-    from ignition_py.config.schema_check import PRECOMPILED_PACKAGE, load_schema
-    from ignition_py.config.versions import KNOWN_VERSIONS
+    def __init__(self, keep_decorated: bool) -> None:
+        self.keep_decorated = keep_decorated
+
+    def _strip(self, node: ast.AST) -> ast.AST:
+        self.generic_visit(node)
+        body = getattr(node, "body", [])
+        if (
+            body
+            and isinstance(body[0], ast.Expr)
+            and isinstance(body[0].value, ast.Constant)
+            and isinstance(body[0].value.value, str)
+        ):
+            body[0] = ast.copy_location(ast.Pass(), body[0]) if len(body) == 1 else None
+            node.body = [stmt for stmt in body if stmt is not None]  # type: ignore[attr-defined]
+        return node
+
+    visit_Module = visit_FunctionDef = visit_AsyncFunctionDef = _strip
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> ast.AST:
+        if node.decorator_list and self.keep_decorated:
+            self.generic_visit(node)
+            return node
+        return self._strip(node)
+
+
+def _write_pyc(source: Path, pyc: Path, shown: str, keep_decorated: bool = False) -> None:
+    """``source`` compiled without its docstrings (_DocstringStripper) into ``pyc``, an
+    unchecked-hash .pyc (valid whatever the file times in the image); tracebacks name
+    ``shown``."""
+    data = source.read_bytes()
+    tree = _DocstringStripper(keep_decorated).visit(ast.parse(data, shown))
+    code = compile(tree, shown, "exec", dont_inherit=True)
+    flags = (0b01).to_bytes(4, "little")  # hash-based, not checked
+    pyc.parent.mkdir(parents=True, exist_ok=True)
+    pyc.write_bytes(
+        importlib.util.MAGIC_NUMBER + flags + importlib.util.source_hash(data) + marshal.dumps(code)
+    )
+
+
+def _precompile_schemas(out: Path) -> None:
+    """The validator of each spec's schema as byte code, so that no boot compiles it."""
+    from ignition_py.config.schema_check import PRECOMPILED_PACKAGE
 
     package = out / SITE_DIR / Path(*PRECOMPILED_PACKAGE.split("."))
+    write_validators(package)
+    for module in package.glob("*.py"):
+        # generated code: nobody reads its source in a traceback
+        _write_pyc(module, module.with_suffix(".pyc"), _final(module, out))
+        module.unlink()
+
+
+def write_validators(package: Path) -> None:
+    """Writes ``package`` (ignition_py.config.fastschema, a directory, created): one module
+    per spec version whose ``validate(tree)`` raises schema_mismatch's exception when
+    the tree does not match our JSON schema of that version (fastjsonschema's code, see
+    _without_package_imports and _without_definitions). Shared by the initramfs and the
+    Debian package build."""
+    import fastjsonschema
+
+    from ignition_py.config.schema_check import load_schema
+    from ignition_py.config.versions import KNOWN_VERSIONS
+
     package.mkdir(parents=True, exist_ok=True)
     (package / "__init__.py").write_text('"""Schema validators generated at build time."""\n')
     for version in KNOWN_VERSIONS:
         code = _without_package_imports(fastjsonschema.compile_to_code(load_schema(version)))
         entry = re.search(r"^def (validate\w*)\(", code, re.MULTILINE)
         assert entry is not None, "fastjsonschema's generated code has no validate function"
-        code += f"\n\nvalidate = {entry.group(1)}\n"
+        code = _without_definitions(code) + f"\n\nvalidate = {entry.group(1)}\n"
         (package / f"{version.schema_name}.py").write_text(code)
-    mode = py_compile.PycInvalidationMode.UNCHECKED_HASH
-    compileall.compile_dir(package, quiet=2, invalidation_mode=mode, ddir=_final(package, out))
+
+
+class _DefinitionDropper(ast.NodeTransformer):
+    def visit_keyword(self, node: ast.keyword) -> ast.keyword:
+        if node.arg == "definition":
+            node.value = ast.Constant(None)
+        return node
+
+
+def _without_definitions(code: str) -> str:
+    """The generated code without the schema fragment each raise carries (the exception's
+    ``definition``, two thirds of the code: the root's is the whole schema). Nothing reads
+    it: a mismatch sends check_schema to jsonschema for the listing."""
+    tree = _DefinitionDropper().visit(ast.parse(code))
+    return ast.unparse(ast.fix_missing_locations(tree)) + "\n"
 
 
 def _final(path: Path, out: Path) -> str:
@@ -207,6 +344,9 @@ def _without_package_imports(code: str) -> str:
 
 
 def main() -> int:
+    if sys.argv[1] == "--validators":  # the Debian package's build (debian/rules)
+        write_validators(Path(sys.argv[2]))
+        return 0
     out = Path(sys.argv[1])
     copied = stage(out)
     print(f"python-payload: {len(copied)} modules staged in {out}", file=sys.stderr)

@@ -63,3 +63,28 @@ def test_it_installs_agent_commands_module_and_units(deb: Path) -> None:
     for script in ("module-setup.sh", "flatcar/ignition-py-oem-setup"):
         lines = [line for line in listing.splitlines() if line.endswith(module + script)]
         assert lines and lines[0].startswith("-rwx"), script
+
+
+_VALIDATE = """
+import sys
+from ignition_py.config.schema_check import _fast_validator, check_schema
+from ignition_py.config.versions import KNOWN_VERSIONS
+for version in KNOWN_VERSIONS:
+    validate, mismatch = _fast_validator(version)
+    assert mismatch.__module__ == "ignition_py.config.schema_mismatch", mismatch
+    assert check_schema({"ignition": {"version": str(version)}}, version) == []
+print(sorted(m for m in ("fastjsonschema", "decimal") if m in sys.modules))
+"""
+
+
+def test_it_ships_the_schema_validators_generated(deb: Path, tmp_path: Path) -> None:
+    """The build generates the validators as the initramfs's (python-payload.py
+    --validators): the installed agent imports them, not fastjsonschema's compiler."""
+    subprocess.run(["dpkg-deb", "-x", str(deb), str(tmp_path)], check=True)
+    site = tmp_path / "usr/lib/python3/dist-packages"
+    generated = sorted(p.name for p in (site / "ignition_py/config/fastschema").glob("v3_*.py"))
+    assert {"v3_0.py", "v3_6.py", "v3_7_experimental.py"} <= set(generated), generated
+    done = subprocess.run(["/usr/bin/python3", "-c", _VALIDATE], capture_output=True, text=True,
+                          env={"PYTHONPATH": str(site)}, cwd=tmp_path, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]", done.stdout

@@ -7,6 +7,7 @@ out (pyOpenSSL, cryptography)."""
 from __future__ import annotations
 
 import base64
+import gzip
 import json
 import subprocess
 from collections.abc import Iterator
@@ -17,13 +18,14 @@ import pytest
 
 from testkit.agents import OURS
 from testkit.stagerun import Outcome, run_stages
+from testkit.trees import make_root
 
 from .servers import Answer, CertAuthority, ScriptedServer
 
 REPO = Path(__file__).resolve().parents[3]
 PAYLOAD = REPO / "dracut" / "30ignition" / "python-payload.py"
 PYTHON = "/usr/bin/python3"
-LEFT_OUT = ("cryptography", "OpenSSL", "_pydecimal")
+LEFT_OUT = ("cryptography", "OpenSSL", "_decimal")
 
 _LAUNCHER = """#!{python} -IS
 import atexit, json, os, sys
@@ -189,7 +191,7 @@ def test_the_byte_code_names_the_initramfs_paths(payload: Path) -> None:
     compiled = [
         payload / "usr/lib/python3.11/subprocess.pyc",
         payload / "usr/lib/ignition-py/requests/__init__.pyc",
-        *(payload / "usr/lib/ignition-py/ignition_py/__pycache__").glob("engine.*.pyc"),
+        payload / "usr/lib/ignition-py/ignition_py/engine.pyc",
     ]
     assert len(compiled) == 3 and all(path.exists() for path in compiled), compiled
     for path in compiled:
@@ -267,3 +269,114 @@ def _fetched(payload: Path, tmp_path: Path, config: bytes) -> tuple[Any, list[st
     assert outcome.cached is not None, outcome.output
     (loaded,) = [json.loads(line) for line in modules.read_text().splitlines()]
     return outcome.cached, loaded
+
+
+def test_the_payload_leaves_out_what_the_agent_never_reads(payload: Path) -> None:
+    """Each cut of the initramfs's payload holds: no sources (sourceless byte code), no
+    file for a module the interpreter has frozen in (os excepted: its file is the
+    standard library's landmark), no fastjsonschema package (the validators are
+    generated), no charset_normalizer beside chardet, no certifi bundle that Debian's
+    certifi does not point to."""
+    lib = payload / "usr" / "lib"
+    site = lib / "ignition-py"
+    assert [p for p in lib.rglob("*.py")] == []
+    assert list(lib.rglob("__pycache__")) == []
+    std = lib / "python3.11"
+    assert (std / "os.pyc").exists() and (std / "importlib" / "__init__.pyc").exists()
+    for frozen in ("codecs.pyc", "abc.pyc", "stat.pyc", "importlib/_bootstrap.pyc"):
+        assert not (std / frozen).exists(), frozen
+    assert (site / "ignition_py" / "config" / "fastschema" / "v3_6.pyc").exists()
+    assert not (site / "fastjsonschema").exists()
+    assert (site / "chardet").is_dir() and not (site / "charset_normalizer").exists()
+    for unused in ("argparse", "tarfile", "pickle", "statistics", "plistlib", "py_compile",
+                   "getpass", "ftplib", "netrc", "lzma", "bz2", "email/policy",
+                   "email/generator", "getopt"):  # fmt: skip
+        assert not (std / f"{unused}.pyc").exists(), unused
+    assert not (std / "importlib" / "metadata").exists()
+    assert (std / "_pydecimal.pyc").exists() and not list(std.rglob("_decimal*.so"))
+    codecs = {path.stem for path in (std / "encodings").glob("*.pyc")}
+    assert codecs >= {"utf_8", "ascii", "latin_1", "idna", "punycode", "aliases"}, codecs
+    assert not codecs & {"cp1252", "iso8859_15", "mac_roman", "koi8_r", "shift_jis"}, codecs
+    assert not list((site / "urllib3" / "contrib").glob("[ps][yo]*.pyc"))  # pyopenssl, socks
+    assert not list(site.glob("importlib_metadata*"))
+    for command in ("cli", "plan_cli", "validate_cli", "apply_cli", "apply", "rmcfg_cli"):
+        assert not (site / "ignition_py" / f"{command}.pyc").exists(), command
+    where = subprocess.run([PYTHON, "-c", "import certifi; print(certifi.where())"],
+                           capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+    if not where.startswith(str(Path(where).parents[0])) or "/certifi/" not in where:
+        assert not list(site.rglob("cacert.pem")), where
+    else:
+        assert (site / "certifi" / "cacert.pem").exists(), where
+
+
+_STARTUP = """
+import sys
+import ignition_py.engine, requests, jsonschema
+print(sys.prefix, requests.__doc__, ignition_py.engine.__doc__, sep="\\n")
+print(ignition_py.engine.__file__)
+"""
+
+
+def test_the_interpreter_starts_on_the_payload_alone(payload: Path) -> None:
+    """The payload as the initramfs's standard library (PYTHONHOME): the interpreter finds
+    it (os.pyc is the landmark), says nothing at start, and the modules import without
+    their docstrings."""
+    env = {"PYTHONHOME": str(payload / "usr"), "PYTHONPATH": str(payload / "usr/lib/ignition-py"),
+           "PATH": "/usr/bin:/bin"}  # fmt: skip
+    done = subprocess.run([PYTHON, "-S", "-c", _STARTUP], capture_output=True, text=True,
+                          env=env, cwd=payload, check=False)  # fmt: skip
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    prefix, *docs, engine, _ = done.stdout.split("\n")
+    assert prefix == str(payload / "usr") and docs == ["None", "None"], done.stdout
+    assert Path(engine).is_relative_to(payload), engine
+
+
+def test_the_payload_alone_lists_every_schema_mismatch(payload: Path, tmp_path: Path) -> None:
+    """An invalid config goes through jsonschema's listing (fractions, decimal on
+    _pydecimal, the draft metaschemas) and names each path, without a traceback."""
+    config = {"ignition": {"version": "3.4.0"}, "storage": {"files": [{"path": 7, "mode": "x"}]}}
+    modules = tmp_path / "modules.jsonl"
+    outcome = run_stages(_agent("payload", payload, tmp_path), tmp_path / "work",
+                         ["fetch-offline"], user_config=config,
+                         env={"PAYLOAD_MODULES": str(modules)})  # fmt: skip
+    assert outcome.returncode == 1, outcome.output
+    assert "Traceback" not in outcome.output, outcome.output
+    assert "error at $.storage.files.0.path, line 1 col 67" in outcome.output, outcome.output
+    assert "error at $.storage.files.0.mode, line 1 col 78" in outcome.output, outcome.output
+    (loaded,) = [json.loads(line) for line in modules.read_text().splitlines()]
+    assert "jsonschema" in loaded and "_pydecimal" in loaded, loaded
+
+
+def test_the_payload_alone_runs_the_files_stage(payload: Path, tmp_path: Path) -> None:
+    """The files stage from the payload alone (shutil, subprocess, useradd, gzip'ed
+    contents, units and presets): everything it imports is staged."""
+    root = tmp_path / "root"
+    make_root(root)
+    gzipped = base64.b64encode(gzip.compress(b"unzipped\n")).decode()
+    unit = {"name": "x.service", "enabled": True,
+            "contents": "[Service]\nExecStart=/bin/true\n[Install]\nWantedBy=multi-user.target\n",
+            "dropins": [{"name": "a.conf", "contents": "[Unit]\n"}]}  # fmt: skip
+    config = {
+        "ignition": {"version": "3.4.0"},
+        "passwd": {"users": [{"name": "tester", "groups": ["testers"]}],
+                   "groups": [{"name": "testers"}]},
+        "storage": {
+            "files": [{"path": "/etc/gz", "mode": 0o600,
+                       "contents": {"source": "data:;base64," + gzipped, "compression": "gzip"}}],
+            "directories": [{"path": "/var/d"}],
+            "links": [{"path": "/etc/l", "target": "/etc/gz"}],
+        },
+        "systemd": {"units": [unit]},
+    }  # fmt: skip
+    modules = tmp_path / "modules.jsonl"
+    outcome = run_stages(_agent("payload", payload, tmp_path), tmp_path / "work",
+                         ["fetch-offline", "files"], root=root, user_config=config,
+                         env={"PAYLOAD_MODULES": str(modules)})  # fmt: skip
+    assert outcome.returncode == 0, outcome.output
+    assert (root / "etc/gz").read_bytes() == b"unzipped\n"
+    assert (root / "etc/l").is_symlink() and (root / "var/d").is_dir()
+    assert "tester:" in (root / "etc/passwd").read_text()
+    assert (root / "etc/systemd/system/x.service.d/a.conf").exists()
+    assert "enable x.service" in (root / "etc/systemd/system-preset/20-ignition.preset").read_text()
+    files_run = json.loads(modules.read_text().splitlines()[-1])
+    assert "shutil" in files_run or "subprocess" in files_run, files_run
