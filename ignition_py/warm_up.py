@@ -10,7 +10,6 @@ stages import and nothing else: it reads no config and changes nothing on the ho
 from __future__ import annotations
 
 import importlib
-import sys
 
 MODULES = (
     "ignition_py.agent_cli",
@@ -33,9 +32,3 @@ def main() -> int:
         except Exception:
             continue
     return 0
-
-
-if __name__ == "__main__":
-    # run as a file with -I: the package's parent is not on sys.path by itself
-    sys.path.insert(0, __file__.rsplit("/", 2)[0])
-    sys.exit(main())

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+import shlex
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -379,4 +380,31 @@ def test_the_payload_alone_runs_the_files_stage(payload: Path, tmp_path: Path) -
     assert (root / "etc/systemd/system/x.service.d/a.conf").exists()
     assert "enable x.service" in (root / "etc/systemd/system-preset/20-ignition.preset").read_text()
     files_run = json.loads(modules.read_text().splitlines()[-1])
-    assert "shutil" in files_run or "subprocess" in files_run, files_run
+    # useradd ran through system.commands: posix_spawnp, neither subprocess nor shutil
+    assert "ignition_py.system.commands" in files_run, files_run
+    assert not {"shutil", "subprocess"} & set(files_run), files_run
+
+
+WARM_UP_UNIT = REPO / "dracut" / "30ignition" / "python" / "ignition-py-warm-up.service"
+
+
+def test_the_warm_up_unit_imports_every_stage_module_from_the_payload(payload: Path) -> None:
+    """ignition-py-warm-up.service's command, on the payload alone (sourceless byte code):
+    it imports each module warm_up lists, prints nothing and changes nothing."""
+    (command,) = [
+        line.removeprefix("ExecStart=-")
+        for line in WARM_UP_UNIT.read_text().splitlines()
+        if line.startswith("ExecStart=")
+    ]
+    argv = shlex.split(command)
+    assert argv[:3] == [PYTHON, "-IS", "-c"], argv
+    code = argv[3].replace("/usr/lib/ignition-py", str(payload / "usr/lib/ignition-py"))
+    code += (
+        "\nfrom ignition_py.warm_up import MODULES\nprint(sorted(set(MODULES) - set(sys.modules)))"
+    )
+    before = sorted(p.relative_to(payload) for p in payload.rglob("*"))
+    done = subprocess.run([PYTHON, "-IS", "-c", code], capture_output=True, text=True,
+                          cwd=payload, check=False)  # fmt: skip
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    assert done.stdout == "[]\n", done.stdout
+    assert sorted(p.relative_to(payload) for p in payload.rglob("*")) == before
