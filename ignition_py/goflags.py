@@ -111,7 +111,8 @@ class FlagSet:
         return values, args
 
 
-_DURATION_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)")
+# a pattern, compiled (and cached by re) at its first use: most runs never need it
+_DURATION_PART = r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)"
 _UNIT_SECONDS = {
     "ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0,
 }  # fmt: skip
@@ -123,7 +124,7 @@ def parse_duration(text: str) -> float:
     if body == "0":
         return 0.0
     position, total = 0, 0.0
-    for match in _DURATION_PART.finditer(body):
+    for match in re.finditer(_DURATION_PART, body):
         if match.start() != position:
             break
         total += float(match.group(1)) * _UNIT_SECONDS[match.group(2)]

@@ -86,7 +86,8 @@ class Decoded:
         return not any(e.severity is Severity.ERROR for e in self.entries)
 
 
-_YAML_KEY_LINE = re.compile(r"^\s*(?:---\s*$|#|[A-Za-z_][\w.-]*\s*:(?:\s|$))", re.MULTILINE)
+# a pattern, compiled (and cached by re) at its first use: most runs never need it
+_YAML_KEY_LINE = r"(?m)^\s*(?:---\s*$|#|[A-Za-z_][\w.-]*\s*:(?:\s|$))"
 
 
 def _object_from_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -245,7 +246,7 @@ def _explain_not_json(raw: bytes | str, text: str, positions: PositionIndex) -> 
     entries = [Entry(Severity.ERROR, message, None, line, column)]
     stripped = text.lstrip()
     looks_like_text = "\x00" not in text and "\ufffd" not in text
-    if looks_like_text and not stripped.startswith(("{", "[")) and _YAML_KEY_LINE.search(text):
+    if looks_like_text and not stripped.startswith(("{", "[")) and re.search(_YAML_KEY_LINE, text):
         if has_variant_key(text):
             # A top-level `variant:` would have made it a Butane config (butane_text.py).
             hint = (

@@ -9,15 +9,16 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
-_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+# a pattern, compiled (and cached by re) at its first use: most runs never need it
+_TOKEN = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
+_CONTROL = r"[\x00-\x08\x0a-\x1f\x7f]"
 
 
 def header_problem(name: str, value: str) -> str | None:
     """Why the header ``name: value`` cannot be sent, or None. Never quotes ``value``."""
-    if not _TOKEN.fullmatch(name):
+    if not re.fullmatch(_TOKEN, name):
         return f"invalid HTTP header name {name!r}"
-    if _CONTROL.search(value):
+    if re.search(_CONTROL, value):
         return f"the value of HTTP header {name!r} holds a control character (CR, LF, NUL, ...)"
     return None
 

@@ -14,10 +14,8 @@ from ..frozen import replace
 from .report import Entry, JsonPath, PathPart
 from .surrogates import as_go_reads
 
-_TOKEN = re.compile(
-    r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null',
-    re.DOTALL,
-)
+# a pattern, compiled (and cached by re) at its first use: most runs never need it
+_TOKEN = r'(?s)"(?:[^"\\]|\\.)*"|[{}\[\]:,]|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null'
 
 # No report names a path deeper than the spec's objects and one unknown key beneath them;
 # not recording deeper values keeps the index linear in a text nested 10000 levels deep.
@@ -73,7 +71,7 @@ def _index(text: str) -> _Positions:
     # Each frame: [path of the container, is_object, next array index, pending key]
     stack: list[list[object]] = []
     pending_key: tuple[str, int] | None = None
-    for match in _TOKEN.finditer(text):
+    for match in re.finditer(_TOKEN, text):
         token = match.group()
         start = match.start()
         first = token[0]

@@ -11,7 +11,8 @@ import re
 
 from ..config.model import Storage
 
-_PARTITION_SUFFIX = re.compile(r"p?\d+$")
+# a pattern, compiled (and cached by re) at its first use: most runs never need it
+_PARTITION_SUFFIX = r"p?\d+$"
 
 
 def made_by_the_stage(device: str, storage: Storage) -> bool:
@@ -20,7 +21,7 @@ def made_by_the_stage(device: str, storage: Storage) -> bool:
     array or a LUKS mapping it creates."""
     for disk in storage.disks:
         if device != disk.device and device.startswith(disk.device):
-            if _PARTITION_SUFFIX.fullmatch(device[len(disk.device) :]):
+            if re.fullmatch(_PARTITION_SUFFIX, device[len(disk.device) :]):
                 return True
             if (
                 disk.device.startswith("/dev/disk/by-")

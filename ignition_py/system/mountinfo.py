@@ -9,7 +9,8 @@ import re
 
 from ..frozen import frozen_model
 
-_OCTAL = re.compile(rb"\\([0-7]{3})")
+# a pattern, compiled (and cached by re) at its first use: most runs never need it
+_OCTAL = rb"\\([0-7]{3})"
 
 
 @frozen_model
@@ -20,7 +21,7 @@ class Mount:
 
 
 def _unescape(field: bytes) -> str:
-    return os.fsdecode(_OCTAL.sub(lambda m: bytes([int(m.group(1), 8)]), field))
+    return os.fsdecode(re.sub(_OCTAL, lambda m: bytes([int(m.group(1), 8)]), field))
 
 
 def mounts() -> list[Mount]:
