@@ -44,6 +44,19 @@ def _lstat(path: Path) -> os.stat_result | None:
         return None
 
 
+def _shapes_paths(path: Path) -> bool:
+    """Whether replacing what is at `path` may change where other paths resolve: only a
+    link or a directory (what was below it goes) does; a new node where none was, or over
+    a file, does not (a path through it resolved the same way before). Unknown: it may."""
+    try:
+        mode = os.lstat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError:
+        return True
+    return stat.S_ISLNK(mode) or stat.S_ISDIR(mode)
+
+
 def _clean(target: str) -> str:
     """Go's filepath.Clean, for comparing link targets."""
     cleaned = os.path.normpath(target) if target else "."
@@ -102,8 +115,10 @@ class FileAction:
         uid, gid = self.ctx.owner(node.user, node.group, (0, 0))
         mode = DEFAULT_FILE_MODE if node.mode is None else node.mode & 0o7777
         contents = node.contents if node.contents and node.contents.source else _EMPTY
+        reshapes = node.overwrite and _shapes_paths(path)
         replace_file(path, [self._opener(contents), *appends], uid=uid, gid=gid, mode=mode)
-        self.ctx.reshaped()
+        if reshapes:
+            self.ctx.reshaped()
 
     def _opener(self, resource: Resource) -> Opener:
         return lambda: self.ctx.contents(resource)
@@ -137,7 +152,8 @@ class DirectoryAction:
         if existing is None or node.overwrite:
             make_parents(self.ctx.root, path)
             new_directory(path, DEFAULT_DIRECTORY_MODE)
-            self.ctx.reshaped()
+            if existing is not None:  # replaced (overwrite)
+                self.ctx.reshaped()
         elif not stat.S_ISDIR(existing.st_mode):
             raise IgnitionError(
                 f'error creating directory "{node.path}": a non-directory already exists '

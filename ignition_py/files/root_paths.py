@@ -18,6 +18,7 @@ from ..errors import IgnitionError
 from ..system.fs_writes import make_directories
 
 MAX_SYMLINKS = 40  # the kernel's own limit (ELOOP)
+LinkMemo = dict[str, "str | None"]
 
 
 class PathResolutionError(IgnitionError):
@@ -28,9 +29,15 @@ def _components(path: str) -> list[str]:
     return [part for part in path.split("/") if part not in ("", ".")]
 
 
-def resolve_in_root(root: Path, *parts: str, follow_last: bool = False) -> Path:
+def resolve_in_root(
+    root: Path, *parts: str, follow_last: bool = False, known: LinkMemo | None = None
+) -> Path:
     """`root` joined with `parts`, every symlink among the parents (and, with
-    `follow_last`, the last component too, as for reading) followed inside `root`."""
+    `follow_last`, the last component too, as for reading) followed inside `root`.
+
+    `known` remembers what lstat/readlink said of each path looked at (its link target,
+    None for anything else or nothing): the caller clears it whenever the tree may have
+    changed shape."""
     pending: deque[str] = deque()
     for part in parts:
         pending.extend(_components(part))
@@ -47,25 +54,34 @@ def resolve_in_root(root: Path, *parts: str, follow_last: bool = False) -> Path:
             resolved.append(name)
             break
         candidate = "/".join([base, *resolved, name])
-        try:
-            info = os.lstat(candidate)
-        except (FileNotFoundError, NotADirectoryError):
-            resolved.append(name)
-            continue
-        except OSError as err:
-            raise PathResolutionError(f"cannot resolve {candidate}: {err.strerror}") from err
-        if not stat.S_ISLNK(info.st_mode):
+        if known is not None and candidate in known:
+            target = known[candidate]
+        else:
+            target = _link_target(candidate)
+            if known is not None:
+                known[candidate] = target
+        if target is None:
             resolved.append(name)
             continue
         links_followed += 1
         if links_followed > MAX_SYMLINKS:
             joined = "/" + "/".join(parts).lstrip("/")
             raise PathResolutionError(f"too many levels of symbolic links resolving {joined}")
-        target = os.readlink(candidate)
         if target.startswith("/"):
             resolved = []
         pending.extendleft(reversed(_components(target)))
     return Path("/".join([base, *resolved]) or "/")
+
+
+def _link_target(candidate: str) -> str | None:
+    """What the symlink `candidate` points to; None when it is anything else or nothing."""
+    try:
+        info = os.lstat(candidate)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as err:
+        raise PathResolutionError(f"cannot resolve {candidate}: {err.strerror}") from err
+    return os.readlink(candidate) if stat.S_ISLNK(info.st_mode) else None
 
 
 def read_in_root(root: Path, path: str) -> bytes | None:

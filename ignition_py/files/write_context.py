@@ -15,7 +15,7 @@ from ..resources.urls import scheme_of
 from ..system.fs_writes import set_mode_and_owner
 from ..typecheck import TYPE_CHECKING
 from .accounts import RootAccounts, UserEntry
-from .root_paths import resolve_in_root
+from .root_paths import LinkMemo, resolve_in_root
 
 if TYPE_CHECKING:
     from typing import BinaryIO
@@ -28,8 +28,8 @@ def _no_fetcher() -> Fetch | None:
 class WriteContext:
     """The stage's one mutable context (not a record): the root, its accounts, the fetcher
     made on first use, and a generation bumped whenever the tree may have changed shape
-    (a link made, a path removed, a tool run): paths resolved before are then resolved
-    again."""
+    (a link made, a link or directory replaced or removed, a tool run): paths resolved
+    before are then resolved again, and what resolving learnt of the tree is forgotten."""
 
     def __init__(
         self,
@@ -42,6 +42,7 @@ class WriteContext:
         self.make_fetcher = make_fetcher
         self.generation = 0
         self._fetcher: Fetch | None = None
+        self._links: LinkMemo = {}
 
     @classmethod
     def at(
@@ -51,10 +52,11 @@ class WriteContext:
         return cls(absolute, RootAccounts(absolute), make_fetcher)
 
     def path(self, *parts: str) -> Path:
-        return resolve_in_root(self.root, *parts)
+        return resolve_in_root(self.root, *parts, known=self._links)
 
     def reshaped(self) -> None:
         self.generation += 1
+        self._links.clear()
 
     def current(self, planned: Path, generation: int, path: str) -> Path:
         """`planned` if nothing changed shape since it was resolved, else resolved again."""
