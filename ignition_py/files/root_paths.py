@@ -84,6 +84,14 @@ def _link_target(candidate: str) -> str | None:
     return os.readlink(candidate) if stat.S_ISLNK(info.st_mode) else None
 
 
+def _lstat(path: Path) -> os.stat_result | None:
+    """lstat, or None where os.path.lexists says False (nothing there, or unreadable)."""
+    try:
+        return os.lstat(path)
+    except (OSError, ValueError):
+        return None
+
+
 def read_in_root(root: Path, path: str) -> bytes | None:
     """The bytes of the file at `path` in the root, every link on the way (the last one
     too) followed inside `root`, never out of it; None when there is none.
@@ -112,15 +120,17 @@ def make_parents(root: Path, path: Path) -> None:
     parent = path.parent
     missing: list[Path] = []
     current = parent
-    while current != root and not os.path.lexists(current):
+    found = _lstat(current) if current != root else None
+    while current != root and found is None:
         missing.append(current)
         current = current.parent
+        found = _lstat(current) if current != root else None
     while current == root and not os.path.lexists(current):
         # a root that does not exist yet is made too, with its parents, as upstream's
         # MkdirAll of the whole path makes it
         missing.append(current)
         root = current = current.parent
-    if current != root and not stat.S_ISDIR(os.lstat(current).st_mode):
+    if found is not None and not stat.S_ISDIR(found.st_mode):
         shown = relative_to_root(root, current)
         raise IgnitionError(f"cannot create {path}: {shown} exists and is not a directory")
     make_directories(reversed(missing), 0o755)

@@ -75,10 +75,12 @@ def remove_all(path: Path) -> bool:
     return True
 
 
-def place(temporary: Path, path: Path) -> None:
+def place(temporary: Path, path: Path, *, fresh: bool = False) -> None:
     """Move the complete node `temporary` to `path` over whatever is there: one rename, or,
     where rename cannot replace (a directory, or a non-directory over one), the old node
-    removed right before. `temporary` is gone afterwards, whatever happened."""
+    removed right before. `temporary` is gone afterwards, whatever happened (`fresh`: it
+    is a new inode, so no hard link to the node at `path`, which rename would leave)."""
+    placed = False
     try:
         try:
             os.rename(temporary, path)
@@ -87,8 +89,9 @@ def place(temporary: Path, path: Path) -> None:
                 raise
             remove_all(path)
             os.rename(temporary, path)
+        placed = True
     finally:
-        if os.path.lexists(temporary):  # rename of two links to one inode does nothing
+        if not (fresh and placed) and os.path.lexists(temporary):
             remove_all(temporary)
 
 
@@ -124,7 +127,7 @@ def replace_file(path: Path, parts: Iterable[Opener], *, uid: int, gid: int, mod
         os.unlink(temporary)
         raise
     os.close(fd)
-    place(temporary, path)
+    place(temporary, path, fresh=True)
 
 
 def append_file(path: Path, parts: Iterable[Opener], *, mode: int = DEFAULT_FILE_MODE) -> None:
@@ -190,7 +193,7 @@ def new_directory(path: Path, mode: int) -> None:
     temporary = temporary_beside(path)
     os.mkdir(temporary, mode)
     os.chmod(temporary, mode)
-    place(temporary, path)
+    place(temporary, path, fresh=True)
 
 
 def new_symlink(path: Path, target: str, owner: tuple[int, int] | None = None) -> None:
@@ -203,7 +206,7 @@ def new_symlink(path: Path, target: str, owner: tuple[int, int] | None = None) -
     except BaseException:
         os.unlink(temporary)
         raise
-    place(temporary, path)
+    place(temporary, path, fresh=True)
 
 
 def new_hard_link(path: Path, existing: Path) -> None:
