@@ -84,7 +84,7 @@ def _link_target(candidate: str) -> str | None:
     return os.readlink(candidate) if stat.S_ISLNK(info.st_mode) else None
 
 
-def _lstat(path: Path) -> os.stat_result | None:
+def _lstat(path: str) -> os.stat_result | None:
     """lstat, or None where os.path.lexists says False (nothing there, or unreadable)."""
     try:
         return os.lstat(path)
@@ -117,20 +117,21 @@ def make_parents(root: Path, path: Path) -> None:
     `path` comes from a fresh resolve_in_root, so every existing parent is a real
     directory and every missing one is created as a directory, never through a link.
     """
-    parent = path.parent
-    missing: list[Path] = []
-    current = parent
-    found = _lstat(current) if current != root else None
-    while current != root and found is None:
+    top = os.fspath(root)
+    missing: list[str] = []
+    current = os.path.dirname(os.fspath(path))
+    found = _lstat(current) if current != top else None
+    while current != top and found is None:
         missing.append(current)
-        current = current.parent
-        found = _lstat(current) if current != root else None
-    while current == root and not os.path.lexists(current):
+        current = os.path.dirname(current)
+        found = _lstat(current) if current != top else None
+    while current == top and not os.path.lexists(current):
         # a root that does not exist yet is made too, with its parents, as upstream's
         # MkdirAll of the whole path makes it
         missing.append(current)
-        root = current = current.parent
+        top = current = os.path.dirname(current)
     if found is not None and not stat.S_ISDIR(found.st_mode):
-        shown = relative_to_root(root, current)
+        shown = relative_to_root(Path(top), Path(current))
         raise IgnitionError(f"cannot create {path}: {shown} exists and is not a directory")
-    make_directories(reversed(missing), 0o755)
+    if missing:
+        make_directories([Path(directory) for directory in reversed(missing)], 0o755)

@@ -43,6 +43,7 @@ class WriteContext:
         self.generation = 0
         self._fetcher: Fetch | None = None
         self._links: LinkMemo = {}
+        self._root_text = os.path.normpath(root)
 
     @classmethod
     def at(
@@ -66,7 +67,7 @@ class WriteContext:
         """Raises IgnitionError when `path` is the root itself: no entry removes,
         replaces, links or chmods/chowns it (v2.26.0 does, and deletes the root or turns
         it into a symlink to the host)."""
-        if os.path.normpath(path) == os.path.normpath(self.root):
+        if os.path.normpath(path) == self._root_text:
             raise IgnitionError(
                 f"{what}: the path is the root itself, which is never removed, "
                 "replaced, linked or given another mode or owner"

@@ -38,7 +38,7 @@ class WriteError(IgnitionError):
 def temporary_beside(path: Path) -> Path:
     """A fresh name in `path`'s directory, 16 bytes whatever the length of `path`'s own
     name (a name of 255 bytes still gets one)."""
-    return path.parent / f"{TEMPORARY_PREFIX}{os.urandom(6).hex()}"
+    return Path(f"{os.path.dirname(path)}/{TEMPORARY_PREFIX}{os.urandom(6).hex()}")
 
 
 def mounts_at_or_below(path: Path) -> list[str]:
