@@ -32,7 +32,7 @@ def _object(
     report: Report,
 ) -> dict[str, Any]:
     known = keys_by_folded_name(cls, version)
-    too_new = {key for key, since in later if not version.at_least(since)}
+    too_new = {key for key, since in later if not version.at_least(since)} if later else ()
     if isinstance(raw, DuplicateKeys):
         for key in raw.duplicated:
             report.warning(
@@ -51,39 +51,57 @@ def _object(
             # cannot look beneath it: nothing inside is reported.
             report.warning(f"unused key {key}", (*path, key), at_key=True)
             inner = Report()
-        here = (*path, spec.key)
         if value is None:
             if spec.kind is Kind.OBJECT:
-                report.warning(NULL_OBJECT, here)
+                report.warning(NULL_OBJECT, (*path, spec.key))
             out.pop(spec.key, None)
             if spec.required and spec.kind is Kind.STRING:
                 out[spec.key] = ""  # Go reads null into a plain string as ""
             continue
-        if spec.kind is Kind.OBJECT and isinstance(value, dict):
-            assert spec.cls is not None
-            value = _object(value, spec.cls, version, spec.nested_since, here, inner)
-        elif spec.item_kind is Kind.OBJECT and isinstance(value, list):
-            assert spec.cls is not None
-            items = []
-            for i, item in enumerate(value):
-                if item is None:
-                    # Go decodes a null list item into an empty struct.
-                    inner.warning(NULL_OBJECT, (*here, i))
-                    item = {}
-                if isinstance(item, dict):
-                    item = _object(item, spec.cls, version, spec.nested_since, (*here, i), inner)
-                else:
-                    item = _kind_only(item)
-                items.append(item)
-            value = items
-        elif spec.kind is Kind.LIST and isinstance(value, list):
-            # Go decodes a null string in a list as "".
-            value = ["" if item is None else _kind_only(item) for item in value]
-        elif spec.kind is not Kind.OBJECT or not isinstance(value, dict):
-            value = _kind_only(value)
-        out.pop(spec.key, None)
+        if isinstance(value, dict):
+            if spec.kind is Kind.OBJECT:
+                assert spec.cls is not None
+                here = (*path, spec.key)
+                value = _object(value, spec.cls, version, spec.nested_since, here, inner)
+            else:
+                value = {}  # see _kind_only
+        elif isinstance(value, list):
+            if spec.item_kind is Kind.OBJECT:
+                assert spec.cls is not None
+                value = _objects(
+                    value, spec.cls, version, spec.nested_since, (*path, spec.key), inner
+                )
+            elif spec.kind is Kind.LIST:
+                # Go decodes a null string in a list as "".
+                value = ["" if item is None else _kind_only(item) for item in value]
+            else:
+                value = []  # see _kind_only
+        if spec.key in out:
+            del out[spec.key]
         out[spec.key] = value
     return out
+
+
+def _objects(
+    raw: list[Any],
+    cls: type,
+    version: Version,
+    later: tuple[tuple[str, Version], ...],
+    here: JsonPath,
+    report: Report,
+) -> list[Any]:
+    items = []
+    for i, item in enumerate(raw):
+        if item is None:
+            # Go decodes a null list item into an empty struct.
+            report.warning(NULL_OBJECT, (*here, i))
+            item = {}
+        if isinstance(item, dict):
+            item = _object(item, cls, version, later, (*here, i), report)
+        else:
+            item = _kind_only(item)
+        items.append(item)
+    return items
 
 
 def _kind_only(value: Any) -> Any:
