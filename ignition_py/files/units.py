@@ -20,7 +20,7 @@ from ..plan_tools import missing_on_path
 from ..stage import Action
 from ..system.fs_writes import (
     DEFAULT_FILE_MODE,
-    append_file,
+    append_bytes,
     new_symlink,
     remove_node,
     replace_file,
@@ -155,7 +155,7 @@ class PresetAction:
         try:
             make_parents(self.ctx.root, path)
             line = (self.preset.line() + "\n").encode()
-            append_file(path, [lambda: io.BytesIO(line)])
+            append_bytes(path, line)
         except OSError as err:
             raise os_failure(f"failed to write {PRESET_PATH}", err) from err
 
