@@ -18,7 +18,6 @@ from ..errors import IgnitionError
 from ..system.fs_writes import make_directories
 
 MAX_SYMLINKS = 40  # the kernel's own limit (ELOOP)
-LinkMemo = dict[str, "str | None"]
 
 
 class PathResolutionError(IgnitionError):
@@ -29,19 +28,53 @@ def _components(path: str) -> list[str]:
     return [part for part in path.split("/") if part not in ("", ".")]
 
 
+class ResolveMemo:
+    """What resolving learnt of a tree, for a caller that knows when the tree changes
+    shape (and then clears it): each path looked at -> its link target (None for
+    anything else or nothing), and each parent path as given -> as resolved."""
+
+    def __init__(self) -> None:
+        self.links: dict[str, str | None] = {}
+        self.parents: dict[str, tuple[str, ...]] = {}
+
+    def clear(self) -> None:
+        self.links.clear()
+        self.parents.clear()
+
+
 def resolve_in_root(
-    root: Path, *parts: str, follow_last: bool = False, known: LinkMemo | None = None
+    root: Path, *parts: str, follow_last: bool = False, known: ResolveMemo | None = None
 ) -> Path:
     """`root` joined with `parts`, every symlink among the parents (and, with
     `follow_last`, the last component too, as for reading) followed inside `root`.
+    `known`: what earlier calls learnt of the same tree (see ResolveMemo).
 
-    `known` remembers what lstat/readlink said of each path looked at (its link target,
-    None for anything else or nothing): the caller clears it whenever the tree may have
-    changed shape."""
-    pending: deque[str] = deque()
-    for part in parts:
-        pending.extend(_components(part))
+    Raises PathResolutionError (a link loop, an unreadable path), OSError (readlink)."""
+    components = [name for part in parts for name in _components(part)]
     base = os.fspath(root).rstrip("/")
+    if known is None:
+        resolved = _walk(base, components, follow_last, parts, None)
+    elif not follow_last and components and components[-1] != "..":
+        # The parents resolve the same whatever the last name is (it is never followed).
+        key = "/".join(components[:-1])
+        parent = known.parents.get(key)
+        if parent is None:
+            parent = tuple(_walk(base, components[:-1], True, parts, known.links))
+            known.parents[key] = parent
+        resolved = [*parent, components[-1]]
+    else:
+        resolved = _walk(base, components, follow_last, parts, known.links)
+    return Path("/".join([base, *resolved]) or "/")
+
+
+def _walk(
+    base: str,
+    components: list[str],
+    follow_last: bool,
+    parts: tuple[str, ...],
+    links: dict[str, str | None] | None,
+) -> list[str]:
+    pending = deque(components)
     resolved: list[str] = []
     links_followed = 0
     while pending:
@@ -54,12 +87,12 @@ def resolve_in_root(
             resolved.append(name)
             break
         candidate = "/".join([base, *resolved, name])
-        if known is not None and candidate in known:
-            target = known[candidate]
+        if links is not None and candidate in links:
+            target = links[candidate]
         else:
             target = _link_target(candidate)
-            if known is not None:
-                known[candidate] = target
+            if links is not None:
+                links[candidate] = target
         if target is None:
             resolved.append(name)
             continue
@@ -70,7 +103,7 @@ def resolve_in_root(
         if target.startswith("/"):
             resolved = []
         pending.extendleft(reversed(_components(target)))
-    return Path("/".join([base, *resolved]) or "/")
+    return resolved
 
 
 def _link_target(candidate: str) -> str | None:

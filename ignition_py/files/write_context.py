@@ -15,7 +15,7 @@ from ..resources.urls import scheme_of
 from ..system.fs_writes import set_mode_and_owner
 from ..typecheck import TYPE_CHECKING
 from .accounts import RootAccounts, UserEntry
-from .root_paths import LinkMemo, resolve_in_root
+from .root_paths import ResolveMemo, resolve_in_root
 
 if TYPE_CHECKING:
     from typing import BinaryIO
@@ -42,7 +42,7 @@ class WriteContext:
         self.make_fetcher = make_fetcher
         self.generation = 0
         self._fetcher: Fetch | None = None
-        self._links: LinkMemo = {}
+        self._known = ResolveMemo()
         self._root_text = os.path.normpath(root)
 
     @classmethod
@@ -53,11 +53,11 @@ class WriteContext:
         return cls(absolute, RootAccounts(absolute), make_fetcher)
 
     def path(self, *parts: str) -> Path:
-        return resolve_in_root(self.root, *parts, known=self._links)
+        return resolve_in_root(self.root, *parts, known=self._known)
 
     def reshaped(self) -> None:
         self.generation += 1
-        self._links.clear()
+        self._known.clear()
 
     def current(self, planned: Path, generation: int, path: str) -> Path:
         """`planned` if nothing changed shape since it was resolved, else resolved again."""

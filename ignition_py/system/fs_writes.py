@@ -39,10 +39,14 @@ class WriteError(IgnitionError):
 def temporary_beside(path: Path) -> Path:
     """A fresh name in `path`'s directory, 16 bytes whatever the length of `path`'s own
     name (a name of 255 bytes still gets one)."""
-    return Path(f"{os.path.dirname(path)}/{TEMPORARY_PREFIX}{os.urandom(6).hex()}")
+    return Path(_temporary_name(path))
 
 
-def mounts_at_or_below(path: Path) -> list[str]:
+def _temporary_name(path: Path) -> str:
+    return f"{os.path.dirname(path)}/{TEMPORARY_PREFIX}{os.urandom(6).hex()}"
+
+
+def mounts_at_or_below(path: str | Path) -> list[str]:
     """The mount points (from /proc/self/mountinfo) that are `path` or lie below it."""
     from ..system.mountinfo import mounts
 
@@ -54,7 +58,7 @@ def mounts_at_or_below(path: Path) -> list[str]:
     ]
 
 
-def remove_all(path: Path) -> bool:
+def remove_all(path: str | Path) -> bool:
     """Upstream's os.RemoveAll: whatever is at `path` goes, a directory with its tree;
     except that a tree holding a mount point is refused whole (v2.26.0 empties the
     mounted filesystem before failing on the mount point).
@@ -76,7 +80,7 @@ def remove_all(path: Path) -> bool:
     return True
 
 
-def place(temporary: Path, path: Path, *, fresh: bool = False) -> None:
+def place(temporary: str | Path, path: Path, *, fresh: bool = False) -> None:
     """Move the complete node `temporary` to `path` over whatever is there: one rename, or,
     where rename cannot replace (a directory, or a non-directory over one), the old node
     removed right before. `temporary` is gone afterwards, whatever happened (`fresh`: it
@@ -107,7 +111,7 @@ def _copy(source: BinaryIO, fd: int) -> None:
         _write_all(fd, chunk)
 
 
-def _new_file(temporary: Path) -> int:
+def _new_file(temporary: str) -> int:
     flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
     return os.open(temporary, flags, 0o600)
 
@@ -115,7 +119,7 @@ def _new_file(temporary: Path) -> int:
 def replace_file(path: Path, parts: Iterable[Opener], *, uid: int, gid: int, mode: int) -> None:
     """`path` becomes a new regular file holding each of `parts` in turn (every one read to
     its end, so verified), owned uid:gid with `mode`: written beside, then renamed over."""
-    temporary = temporary_beside(path)
+    temporary = _temporary_name(path)
     fd = _new_file(temporary)
     try:
         for part in parts:
@@ -138,7 +142,7 @@ def append_file(path: Path, parts: Iterable[Opener], *, mode: int = DEFAULT_FILE
     if not os.path.lexists(path):
         replace_file(path, parts, uid=0, gid=0, mode=mode)
         return
-    temporary = temporary_beside(path)
+    temporary = _temporary_name(path)
     staged = _new_file(temporary)
     try:
         os.unlink(temporary)
@@ -191,7 +195,7 @@ def write_atomic(path: Path, data: bytes, mode: int = 0o600) -> None:
     by the caller: written beside under a fresh name (O_EXCL, never following a link),
     then renamed over the old one, so a reader or a full disk never sees half of it.
     Raises OSError; the temporary file is gone whatever happened."""
-    temporary = temporary_beside(path)
+    temporary = _temporary_name(path)
     fd = _new_file(temporary)
     try:
         try:
@@ -209,7 +213,7 @@ def write_atomic(path: Path, data: bytes, mode: int = 0o600) -> None:
 def new_directory(path: Path, mode: int) -> None:
     """A new empty directory with `mode` (umask aside) placed at `path` over whatever
     is there (see place)."""
-    temporary = temporary_beside(path)
+    temporary = _temporary_name(path)
     os.mkdir(temporary, mode)
     os.chmod(temporary, mode)
     place(temporary, path, fresh=True)
@@ -217,7 +221,7 @@ def new_directory(path: Path, mode: int) -> None:
 
 def new_symlink(path: Path, target: str, owner: tuple[int, int] | None = None) -> None:
     """A symlink to `target` (owned by `owner` when given) placed at `path`."""
-    temporary = temporary_beside(path)
+    temporary = _temporary_name(path)
     os.symlink(target, temporary)
     try:
         if owner is not None:
@@ -231,7 +235,7 @@ def new_symlink(path: Path, target: str, owner: tuple[int, int] | None = None) -
 def new_hard_link(path: Path, existing: Path) -> None:
     """A hard link to the node `existing` (a link itself is not followed) placed at
     `path`."""
-    temporary = temporary_beside(path)
+    temporary = _temporary_name(path)
     os.link(existing, temporary, follow_symlinks=False)
     place(temporary, path)
 
