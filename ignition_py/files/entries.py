@@ -30,7 +30,7 @@ from ..system.fs_writes import (
     new_symlink,
     replace_file,
 )
-from .root_paths import make_parents
+from .root_paths import shapes_paths
 from .write_context import WriteContext, os_failure
 
 DEFAULT_DIRECTORY_MODE = 0o755
@@ -42,19 +42,6 @@ def _lstat(path: Path) -> os.stat_result | None:
         return os.lstat(path)
     except FileNotFoundError:
         return None
-
-
-def _shapes_paths(path: Path) -> bool:
-    """Whether replacing what is at `path` may change where other paths resolve: only a
-    link or a directory (what was below it goes) does; a new node where none was, or over
-    a file, does not (a path through it resolved the same way before). Unknown: it may."""
-    try:
-        mode = os.lstat(path).st_mode
-    except (FileNotFoundError, NotADirectoryError):
-        return False
-    except OSError:
-        return True
-    return stat.S_ISLNK(mode) or stat.S_ISDIR(mode)
 
 
 def _clean(target: str) -> str:
@@ -111,11 +98,11 @@ class FileAction:
                 append_file(path, appends)
             self.ctx.set_permissions(path, node.mode, node.user, node.group)
             return
-        make_parents(self.ctx.root, path)
+        self.ctx.make_parents(path)
         uid, gid = self.ctx.owner(node.user, node.group, (0, 0))
         mode = DEFAULT_FILE_MODE if node.mode is None else node.mode & 0o7777
         contents = node.contents if node.contents and node.contents.source else _EMPTY
-        reshapes = node.overwrite and _shapes_paths(path)
+        reshapes = node.overwrite and shapes_paths(path)
         replace_file(path, [self._opener(contents), *appends], uid=uid, gid=gid, mode=mode)
         if reshapes:
             self.ctx.reshaped()
@@ -150,7 +137,7 @@ class DirectoryAction:
         node = self.node
         existing = _lstat(path)
         if existing is None or node.overwrite:
-            make_parents(self.ctx.root, path)
+            self.ctx.make_parents(path)
             new_directory(path, DEFAULT_DIRECTORY_MODE)
             if existing is not None:  # replaced (overwrite)
                 self.ctx.reshaped()
@@ -179,7 +166,7 @@ class LinkAction:
             self.ctx.refuse_root(path, f'failed to create link "{self.node.path}"')
             if not self.node.overwrite and self._already_there(path, log):
                 return
-            make_parents(self.ctx.root, path)
+            self.ctx.make_parents(path)
             target = self.node.target or ""
             if self.node.hard:
                 new_hard_link(path, self.ctx.path(target))

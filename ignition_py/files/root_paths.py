@@ -31,15 +31,18 @@ def _components(path: str) -> list[str]:
 class ResolveMemo:
     """What resolving learnt of a tree, for a caller that knows when the tree changes
     shape (and then clears it): each path looked at -> its link target (None for
-    anything else or nothing), and each parent path as given -> as resolved."""
+    anything else or nothing), each parent path as given -> as resolved, and the
+    directories make_parents found or made."""
 
     def __init__(self) -> None:
         self.links: dict[str, str | None] = {}
         self.parents: dict[str, tuple[str, ...]] = {}
+        self.directories: set[str] = set()
 
     def clear(self) -> None:
         self.links.clear()
         self.parents.clear()
+        self.directories.clear()
 
 
 def resolve_in_root(
@@ -144,15 +147,36 @@ def relative_to_root(root: Path, path: Path) -> str:
     return "/" + str(path.relative_to(root)).removeprefix(".").lstrip("/")
 
 
-def make_parents(root: Path, path: Path) -> None:
+def shapes_paths(path: Path) -> bool:
+    """Whether replacing what is at `path` may change where other paths resolve: only a
+    link or a directory (what was below it goes) does; a new node where none was, or over
+    a file, does not (a path through it resolved the same way before). Unknown: it may."""
+    try:
+        mode = os.lstat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError:
+        return True
+    return stat.S_ISLNK(mode) or stat.S_ISDIR(mode)
+
+
+def make_parents(root: Path, path: Path, known: ResolveMemo | None = None) -> None:
     """Create the missing directories between `root` and `path`, 0755 owned by root.
+    `known`: as for resolve_in_root (a parent found or made there is not looked at again).
 
     `path` comes from a fresh resolve_in_root, so every existing parent is a real
     directory and every missing one is created as a directory, never through a link.
     """
-    top = os.fspath(root)
+    parent = os.path.dirname(os.fspath(path))
+    if known is not None and parent in known.directories:
+        return
+    _make_parents(os.fspath(root), parent, path)
+    if known is not None:
+        known.directories.add(parent)
+
+
+def _make_parents(top: str, current: str, path: Path) -> None:
     missing: list[str] = []
-    current = os.path.dirname(os.fspath(path))
     found = _lstat(current) if current != top else None
     while current != top and found is None:
         missing.append(current)

@@ -12,10 +12,10 @@ from ..errors import IgnitionError
 from ..resources.contents import Fetch, read_contents
 from ..resources.errors import UnsupportedSchemeError
 from ..resources.urls import scheme_of
-from ..system.fs_writes import set_mode_and_owner
+from ..system.fs_writes import Opener, replace_file, set_mode_and_owner
 from ..typecheck import TYPE_CHECKING
 from .accounts import RootAccounts, UserEntry
-from .root_paths import ResolveMemo, resolve_in_root
+from .root_paths import ResolveMemo, make_parents, resolve_in_root, shapes_paths
 
 if TYPE_CHECKING:
     from typing import BinaryIO
@@ -54,6 +54,19 @@ class WriteContext:
 
     def path(self, *parts: str) -> Path:
         return resolve_in_root(self.root, *parts, known=self._known)
+
+    def make_parents(self, path: Path) -> None:
+        """root_paths.make_parents in the root, remembering (until reshaped) what it saw."""
+        make_parents(self.root, path, self._known)
+
+    def write_file(self, path: Path, parts: list[Opener], *, uid: int, gid: int, mode: int) -> None:
+        """fs_writes.replace_file (parents made first); the tree has changed shape when it
+        replaced a link or a directory."""
+        self.make_parents(path)
+        reshapes = shapes_paths(path)
+        replace_file(path, parts, uid=uid, gid=gid, mode=mode)
+        if reshapes:
+            self.reshaped()
 
     def reshaped(self) -> None:
         self.generation += 1
