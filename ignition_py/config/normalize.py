@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..typecheck import TYPE_CHECKING
 from .decode import DuplicateKeys
-from .fields import Kind, keys_by_folded_name
+from .fields import FieldSpec, Kind, keys_by_folded_name
 from .report import JsonPath, Report
 from .versions import Version
 
@@ -17,10 +17,11 @@ if TYPE_CHECKING:
     from typing import Any
 
 NULL_OBJECT = "null where an object is expected: read as an empty object"
+_Tables = dict[type, dict[str, FieldSpec]]
 
 
 def normalize(tree: dict[str, Any], cls: type, version: Version, report: Report) -> dict[str, Any]:
-    return _object(tree, cls, version, (), (), report)
+    return _object(tree, cls, version, (), (), report, {})
 
 
 def _object(
@@ -30,8 +31,11 @@ def _object(
     later: tuple[tuple[str, Version], ...],
     path: JsonPath,
     report: Report,
+    tables: _Tables,
 ) -> dict[str, Any]:
-    known = keys_by_folded_name(cls, version)
+    known = tables.get(cls)
+    if known is None:  # keys_by_folded_name hashes the version: once per class here
+        known = tables[cls] = keys_by_folded_name(cls, version)
     too_new = {key for key, since in later if not version.at_least(since)} if later else ()
     if isinstance(raw, DuplicateKeys):
         for key in raw.duplicated:
@@ -62,15 +66,14 @@ def _object(
             if spec.kind is Kind.OBJECT:
                 assert spec.cls is not None
                 here = (*path, spec.key)
-                value = _object(value, spec.cls, version, spec.nested_since, here, inner)
+                value = _object(value, spec.cls, version, spec.nested_since, here, inner, tables)
             else:
                 value = {}  # see _kind_only
         elif isinstance(value, list):
             if spec.item_kind is Kind.OBJECT:
                 assert spec.cls is not None
-                value = _objects(
-                    value, spec.cls, version, spec.nested_since, (*path, spec.key), inner
-                )
+                here = (*path, spec.key)
+                value = _objects(value, spec.cls, version, spec.nested_since, here, inner, tables)
             elif spec.kind is Kind.LIST:
                 # Go decodes a null string in a list as "".
                 value = ["" if item is None else _kind_only(item) for item in value]
@@ -89,6 +92,7 @@ def _objects(
     later: tuple[tuple[str, Version], ...],
     here: JsonPath,
     report: Report,
+    tables: _Tables,
 ) -> list[Any]:
     items = []
     for i, item in enumerate(raw):
@@ -97,7 +101,7 @@ def _objects(
             report.warning(NULL_OBJECT, (*here, i))
             item = {}
         if isinstance(item, dict):
-            item = _object(item, cls, version, later, (*here, i), report)
+            item = _object(item, cls, version, later, (*here, i), report, tables)
         else:
             item = _kind_only(item)
         items.append(item)
