@@ -16,7 +16,7 @@ from .config.model import Config, Ignition, Resource, Tang
 from .config.report import Severity
 from .config.versions import NEWEST_STABLE
 from .errors import ConfigError
-from .frozen import fields_of, is_frozen_record
+from .frozen import is_frozen_record
 from .log import Logger
 from .providers import NoProviderError, Platform, ProviderContext
 from .resources.fetcher import Fetcher, url_needs_net
@@ -197,12 +197,20 @@ def acquire_config(
 
 def config_needs_net(node: object) -> bool:
     """Whether any resource of the config needs the network (or any Tang server)."""
-    if isinstance(node, Resource):
-        return bool(node.source) and url_needs_net(node.source or "")
-    if isinstance(node, Tang):
-        return True
-    if isinstance(node, tuple):
-        return any(config_needs_net(item) for item in node)
-    if is_frozen_record(node):
-        return any(config_needs_net(getattr(node, f.name)) for f in fields_of(node))
+    pending = [node]
+    while pending:
+        item = pending.pop()
+        if type(item) is Resource:
+            if item.source and url_needs_net(item.source):
+                return True
+        elif type(item) is Tang:
+            return True
+        elif type(item) is tuple:
+            pending.extend(value for value in item if type(value) not in _LEAVES)
+        elif is_frozen_record(item):
+            pending.extend(value for value in vars(item).values() if type(value) not in _LEAVES)
     return False
+
+
+# What a config holds that can never be (or hold) a resource.
+_LEAVES = frozenset({str, int, bool, float, type(None)})

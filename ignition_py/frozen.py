@@ -92,17 +92,21 @@ def _init_for(
             if len(args) > len(names):
                 raise TypeError(f"{type(self).__name__}() takes {len(names)} positional arguments")
             values.update(zip(names, args, strict=False))
-        unknown = values.keys() - known
-        if unknown:
-            raise TypeError(f"{type(self).__name__}() got unexpected arguments {sorted(unknown)}")
-        missing = required - values.keys()
-        if missing:
+        given = values.keys()
+        if not (given <= known and given >= required):
+            unknown = given - known
+            if unknown:
+                raise TypeError(
+                    f"{type(self).__name__}() got unexpected arguments {sorted(unknown)}"
+                )
+            missing = required - given
             raise TypeError(f"{type(self).__name__}() missing arguments {sorted(missing)}")
         state = self.__dict__
         state.update(defaults)
-        for name, factory in factories.items():
-            if name not in values:
-                state[name] = factory()
+        if factories:
+            for name, factory in factories.items():
+                if name not in values:
+                    state[name] = factory()
         state.update(values)
 
     return __init__

@@ -3,7 +3,7 @@ system.commands.run, with secret arguments shown as <redacted> everywhere."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from ..errors import IgnitionError
 from ..frozen import field, frozen_model
@@ -19,18 +19,24 @@ def shown_command(argv: Sequence[str], redact: Sequence[str] = ()) -> str:
 @frozen_model
 class CommandAction:
     """One command the files stage runs (useradd, groupmod, ...): `what` it does, its argv, and
-    the argv items (password hashes) shown as <redacted> in descriptions and logs. Raises
+    the argv items (password hashes) shown as <redacted> in descriptions and logs, and
+    what to call once it ran (`after`: the tool may have changed the tree's shape). Raises
     CommandError when the command fails."""
 
     what: str
     argv: list[str]
     redact: list[str] = field(default_factory=list)
+    after: Callable[[], None] | None = None
 
     def describe(self) -> str:
         return f"{self.what}: {shown_command(self.argv, self.redact)}"
 
     def apply(self, log: Logger) -> None:
-        run(self.argv, log, redact=self.redact)  # the plan checked the tool is there
+        try:
+            run(self.argv, log, redact=self.redact)  # the plan checked the tool is there
+        finally:
+            if self.after is not None:
+                self.after()
 
 
 def operand(value: str, what: str) -> str:

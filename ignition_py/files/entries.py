@@ -30,7 +30,7 @@ from ..system.fs_writes import (
     new_symlink,
     replace_file,
 )
-from .root_paths import make_parents
+from .root_paths import shapes_paths
 from .write_context import WriteContext, os_failure
 
 DEFAULT_DIRECTORY_MODE = 0o755
@@ -98,12 +98,14 @@ class FileAction:
                 append_file(path, appends)
             self.ctx.set_permissions(path, node.mode, node.user, node.group)
             return
-        make_parents(self.ctx.root, path)
+        self.ctx.make_parents(path)
         uid, gid = self.ctx.owner(node.user, node.group, (0, 0))
         mode = DEFAULT_FILE_MODE if node.mode is None else node.mode & 0o7777
         contents = node.contents if node.contents and node.contents.source else _EMPTY
+        reshapes = node.overwrite and shapes_paths(path)
         replace_file(path, [self._opener(contents), *appends], uid=uid, gid=gid, mode=mode)
-        self.ctx.reshaped()
+        if reshapes:
+            self.ctx.reshaped()
 
     def _opener(self, resource: Resource) -> Opener:
         return lambda: self.ctx.contents(resource)
@@ -135,9 +137,10 @@ class DirectoryAction:
         node = self.node
         existing = _lstat(path)
         if existing is None or node.overwrite:
-            make_parents(self.ctx.root, path)
+            self.ctx.make_parents(path)
             new_directory(path, DEFAULT_DIRECTORY_MODE)
-            self.ctx.reshaped()
+            if existing is not None:  # replaced (overwrite)
+                self.ctx.reshaped()
         elif not stat.S_ISDIR(existing.st_mode):
             raise IgnitionError(
                 f'error creating directory "{node.path}": a non-directory already exists '
@@ -163,7 +166,7 @@ class LinkAction:
             self.ctx.refuse_root(path, f'failed to create link "{self.node.path}"')
             if not self.node.overwrite and self._already_there(path, log):
                 return
-            make_parents(self.ctx.root, path)
+            self.ctx.make_parents(path)
             target = self.node.target or ""
             if self.node.hard:
                 new_hard_link(path, self.ctx.path(target))

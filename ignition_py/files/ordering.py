@@ -6,11 +6,11 @@ itself is refused here, before anything is written."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from ..config.model import Storage
 from ..errors import IgnitionError
-from ..path_depth import depth
 from .entries import DirectoryAction, FileAction, LinkAction
 from .write_context import WriteContext
 
@@ -47,5 +47,7 @@ def plan_entries(storage: Storage | None, ctx: WriteContext) -> list[EntryAction
     for link in storage.links:
         path = resolve("Link", link.path)
         (hard_links if link.hard else entries).append(LinkAction(ctx, link, path, ctx.generation))
-    entries.sort(key=lambda action: depth(action.path))  # stable: config order within a depth
+    # stable: config order within a depth; resolved paths are clean (no ., .., //), so
+    # counting slashes is path_depth.depth without normpath
+    entries.sort(key=lambda action: os.fspath(action.path).count("/"))
     return entries + hard_links

@@ -12,9 +12,8 @@ from pathlib import Path
 from ..errors import IgnitionError
 from ..frozen import frozen_model
 from ..log import Logger
-from ..system.fs_writes import replace_file
 from ..typecheck import TYPE_CHECKING
-from .root_paths import make_parents, read_in_root
+from .root_paths import read_in_root
 from .write_context import WriteContext, os_failure
 
 if TYPE_CHECKING:
@@ -71,9 +70,8 @@ class ResultFileAction:
         date = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         text = result_json(_boot_id(), date, self.user_config_provided, previous)
         try:
-            make_parents(self.ctx.root, path)
             data = text.encode()
-            replace_file(path, [lambda: io.BytesIO(data)], uid=0, gid=0, mode=0o600)
+            self.ctx.write_file(path, [lambda: io.BytesIO(data)], uid=0, gid=0, mode=0o600)
         except OSError as err:
             raise os_failure("creating result file", err) from err
 

@@ -28,13 +28,56 @@ def _components(path: str) -> list[str]:
     return [part for part in path.split("/") if part not in ("", ".")]
 
 
-def resolve_in_root(root: Path, *parts: str, follow_last: bool = False) -> Path:
+class ResolveMemo:
+    """What resolving learnt of a tree, for a caller that knows when the tree changes
+    shape (and then clears it): each path looked at -> its link target (None for
+    anything else or nothing), each parent path as given -> as resolved, and the
+    directories make_parents found or made."""
+
+    def __init__(self) -> None:
+        self.links: dict[str, str | None] = {}
+        self.parents: dict[str, tuple[str, ...]] = {}
+        self.directories: set[str] = set()
+
+    def clear(self) -> None:
+        self.links.clear()
+        self.parents.clear()
+        self.directories.clear()
+
+
+def resolve_in_root(
+    root: Path, *parts: str, follow_last: bool = False, known: ResolveMemo | None = None
+) -> Path:
     """`root` joined with `parts`, every symlink among the parents (and, with
-    `follow_last`, the last component too, as for reading) followed inside `root`."""
-    pending: deque[str] = deque()
-    for part in parts:
-        pending.extend(_components(part))
+    `follow_last`, the last component too, as for reading) followed inside `root`.
+    `known`: what earlier calls learnt of the same tree (see ResolveMemo).
+
+    Raises PathResolutionError (a link loop, an unreadable path), OSError (readlink)."""
+    components = [name for part in parts for name in _components(part)]
     base = os.fspath(root).rstrip("/")
+    if known is None:
+        resolved = _walk(base, components, follow_last, parts, None)
+    elif not follow_last and components and components[-1] != "..":
+        # The parents resolve the same whatever the last name is (it is never followed).
+        key = "/".join(components[:-1])
+        parent = known.parents.get(key)
+        if parent is None:
+            parent = tuple(_walk(base, components[:-1], True, parts, known.links))
+            known.parents[key] = parent
+        resolved = [*parent, components[-1]]
+    else:
+        resolved = _walk(base, components, follow_last, parts, known.links)
+    return Path("/".join([base, *resolved]) or "/")
+
+
+def _walk(
+    base: str,
+    components: list[str],
+    follow_last: bool,
+    parts: tuple[str, ...],
+    links: dict[str, str | None] | None,
+) -> list[str]:
+    pending = deque(components)
     resolved: list[str] = []
     links_followed = 0
     while pending:
@@ -47,25 +90,42 @@ def resolve_in_root(root: Path, *parts: str, follow_last: bool = False) -> Path:
             resolved.append(name)
             break
         candidate = "/".join([base, *resolved, name])
-        try:
-            info = os.lstat(candidate)
-        except (FileNotFoundError, NotADirectoryError):
-            resolved.append(name)
-            continue
-        except OSError as err:
-            raise PathResolutionError(f"cannot resolve {candidate}: {err.strerror}") from err
-        if not stat.S_ISLNK(info.st_mode):
+        if links is not None and candidate in links:
+            target = links[candidate]
+        else:
+            target = _link_target(candidate)
+            if links is not None:
+                links[candidate] = target
+        if target is None:
             resolved.append(name)
             continue
         links_followed += 1
         if links_followed > MAX_SYMLINKS:
             joined = "/" + "/".join(parts).lstrip("/")
             raise PathResolutionError(f"too many levels of symbolic links resolving {joined}")
-        target = os.readlink(candidate)
         if target.startswith("/"):
             resolved = []
         pending.extendleft(reversed(_components(target)))
-    return Path("/".join([base, *resolved]) or "/")
+    return resolved
+
+
+def _link_target(candidate: str) -> str | None:
+    """What the symlink `candidate` points to; None when it is anything else or nothing."""
+    try:
+        info = os.lstat(candidate)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as err:
+        raise PathResolutionError(f"cannot resolve {candidate}: {err.strerror}") from err
+    return os.readlink(candidate) if stat.S_ISLNK(info.st_mode) else None
+
+
+def _lstat(path: str) -> os.stat_result | None:
+    """lstat, or None where os.path.lexists says False (nothing there, or unreadable)."""
+    try:
+        return os.lstat(path)
+    except (OSError, ValueError):
+        return None
 
 
 def read_in_root(root: Path, path: str) -> bytes | None:
@@ -87,24 +147,48 @@ def relative_to_root(root: Path, path: Path) -> str:
     return "/" + str(path.relative_to(root)).removeprefix(".").lstrip("/")
 
 
-def make_parents(root: Path, path: Path) -> None:
+def shapes_paths(path: Path) -> bool:
+    """Whether replacing what is at `path` may change where other paths resolve: only a
+    link or a directory (what was below it goes) does; a new node where none was, or over
+    a file, does not (a path through it resolved the same way before). Unknown: it may."""
+    try:
+        mode = os.lstat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError:
+        return True
+    return stat.S_ISLNK(mode) or stat.S_ISDIR(mode)
+
+
+def make_parents(root: Path, path: Path, known: ResolveMemo | None = None) -> None:
     """Create the missing directories between `root` and `path`, 0755 owned by root.
+    `known`: as for resolve_in_root (a parent found or made there is not looked at again).
 
     `path` comes from a fresh resolve_in_root, so every existing parent is a real
     directory and every missing one is created as a directory, never through a link.
     """
-    parent = path.parent
-    missing: list[Path] = []
-    current = parent
-    while current != root and not os.path.lexists(current):
+    parent = os.path.dirname(os.fspath(path))
+    if known is not None and parent in known.directories:
+        return
+    _make_parents(os.fspath(root), parent, path)
+    if known is not None:
+        known.directories.add(parent)
+
+
+def _make_parents(top: str, current: str, path: Path) -> None:
+    missing: list[str] = []
+    found = _lstat(current) if current != top else None
+    while current != top and found is None:
         missing.append(current)
-        current = current.parent
-    while current == root and not os.path.lexists(current):
+        current = os.path.dirname(current)
+        found = _lstat(current) if current != top else None
+    while current == top and not os.path.lexists(current):
         # a root that does not exist yet is made too, with its parents, as upstream's
         # MkdirAll of the whole path makes it
         missing.append(current)
-        root = current = current.parent
-    if current != root and not stat.S_ISDIR(os.lstat(current).st_mode):
-        shown = relative_to_root(root, current)
+        top = current = os.path.dirname(current)
+    if found is not None and not stat.S_ISDIR(found.st_mode):
+        shown = relative_to_root(Path(top), Path(current))
         raise IgnitionError(f"cannot create {path}: {shown} exists and is not a directory")
-    make_directories(reversed(missing), 0o755)
+    if missing:
+        make_directories([Path(directory) for directory in reversed(missing)], 0o755)

@@ -20,13 +20,11 @@ from ..plan_tools import missing_on_path
 from ..stage import Action
 from ..system.fs_writes import (
     DEFAULT_FILE_MODE,
-    append_file,
+    append_bytes,
     new_symlink,
     remove_node,
-    replace_file,
 )
 from .command_action import operand
-from .root_paths import make_parents
 from .write_context import WriteContext, os_failure
 
 UNITS_DIR = "/etc/systemd/system"
@@ -55,9 +53,10 @@ class UnitFileAction:
         path = self.ctx.path(*self._parts())
         try:
             self.ctx.refuse_root(path, f'failed to write unit "{self.unit}"')
-            make_parents(self.ctx.root, path)
             data = self.contents.encode()
-            replace_file(path, [lambda: io.BytesIO(data)], uid=0, gid=0, mode=DEFAULT_FILE_MODE)
+            self.ctx.write_file(
+                path, [lambda: io.BytesIO(data)], uid=0, gid=0, mode=DEFAULT_FILE_MODE
+            )
         except OSError as err:
             raise os_failure(f'failed to write unit "{self.unit}"', err) from err
 
@@ -76,7 +75,7 @@ class MaskAction:
         try:
             self.ctx.refuse_root(path, f'failed to mask unit "{self.unit}"')
             if self.mask:
-                make_parents(self.ctx.root, path)
+                self.ctx.make_parents(path)
                 new_symlink(path, "/dev/null")
                 self.ctx.reshaped()
             elif _is_masked(path):
@@ -153,9 +152,9 @@ class PresetAction:
                 self.ctx.reshaped()
         path = self.ctx.path(PRESET_PATH)
         try:
-            make_parents(self.ctx.root, path)
+            self.ctx.make_parents(path)
             line = (self.preset.line() + "\n").encode()
-            append_file(path, [lambda: io.BytesIO(line)])
+            append_bytes(path, line)
         except OSError as err:
             raise os_failure(f"failed to write {PRESET_PATH}", err) from err
 

@@ -11,6 +11,7 @@ would take it as an option (`useradd --help` exits 0)."""
 from __future__ import annotations
 
 from ..config.model import Passwd, PasswdGroup, PasswdUser
+from ..frozen import replace
 from ..stage import Action
 from .command_action import CommandAction, operand
 from .home_dirs import HomeDirPermissionsAction, HomesExistAction
@@ -43,7 +44,11 @@ def plan_passwd(
     homes = [u.name for u in passwd.users if u.should_exist is not False and not u.no_create_home]
     if homes:
         actions.append(HomesExistAction(ctx, tuple(homes)))
-    return actions
+    # useradd may make links (from /etc/skel) or remove a home: what was resolved is stale
+    return [
+        replace(action, after=ctx.reshaped) if isinstance(action, CommandAction) else action
+        for action in actions
+    ]
 
 
 def group_command(group: PasswdGroup, exists: bool, root: str) -> list[str]:

@@ -12,10 +12,10 @@ from ..errors import IgnitionError
 from ..resources.contents import Fetch, read_contents
 from ..resources.errors import UnsupportedSchemeError
 from ..resources.urls import scheme_of
-from ..system.fs_writes import set_mode_and_owner
+from ..system.fs_writes import Opener, replace_file, set_mode_and_owner
 from ..typecheck import TYPE_CHECKING
 from .accounts import RootAccounts, UserEntry
-from .root_paths import resolve_in_root
+from .root_paths import ResolveMemo, make_parents, resolve_in_root, shapes_paths
 
 if TYPE_CHECKING:
     from typing import BinaryIO
@@ -28,8 +28,8 @@ def _no_fetcher() -> Fetch | None:
 class WriteContext:
     """The stage's one mutable context (not a record): the root, its accounts, the fetcher
     made on first use, and a generation bumped whenever the tree may have changed shape
-    (a link made, a path removed, a tool run): paths resolved before are then resolved
-    again."""
+    (a link made, a link or directory replaced or removed, a tool run): paths resolved
+    before are then resolved again, and what resolving learnt of the tree is forgotten."""
 
     def __init__(
         self,
@@ -42,6 +42,8 @@ class WriteContext:
         self.make_fetcher = make_fetcher
         self.generation = 0
         self._fetcher: Fetch | None = None
+        self._known = ResolveMemo()
+        self._root_text = os.path.normpath(root)
 
     @classmethod
     def at(
@@ -51,10 +53,24 @@ class WriteContext:
         return cls(absolute, RootAccounts(absolute), make_fetcher)
 
     def path(self, *parts: str) -> Path:
-        return resolve_in_root(self.root, *parts)
+        return resolve_in_root(self.root, *parts, known=self._known)
+
+    def make_parents(self, path: Path) -> None:
+        """root_paths.make_parents in the root, remembering (until reshaped) what it saw."""
+        make_parents(self.root, path, self._known)
+
+    def write_file(self, path: Path, parts: list[Opener], *, uid: int, gid: int, mode: int) -> None:
+        """fs_writes.replace_file (parents made first); the tree has changed shape when it
+        replaced a link or a directory."""
+        self.make_parents(path)
+        reshapes = shapes_paths(path)
+        replace_file(path, parts, uid=uid, gid=gid, mode=mode)
+        if reshapes:
+            self.reshaped()
 
     def reshaped(self) -> None:
         self.generation += 1
+        self._known.clear()
 
     def current(self, planned: Path, generation: int, path: str) -> Path:
         """`planned` if nothing changed shape since it was resolved, else resolved again."""
@@ -64,7 +80,7 @@ class WriteContext:
         """Raises IgnitionError when `path` is the root itself: no entry removes,
         replaces, links or chmods/chowns it (v2.26.0 does, and deletes the root or turns
         it into a symlink to the host)."""
-        if os.path.normpath(path) == os.path.normpath(self.root):
+        if os.path.normpath(path) == self._root_text:
             raise IgnitionError(
                 f"{what}: the path is the root itself, which is never removed, "
                 "replaced, linked or given another mode or owner"

@@ -11,6 +11,7 @@ costs one call instead of ~0.5 ms per file."""
 from __future__ import annotations
 
 import errno
+import io
 import os
 import stat
 from collections.abc import Callable, Iterable
@@ -38,10 +39,14 @@ class WriteError(IgnitionError):
 def temporary_beside(path: Path) -> Path:
     """A fresh name in `path`'s directory, 16 bytes whatever the length of `path`'s own
     name (a name of 255 bytes still gets one)."""
-    return path.parent / f"{TEMPORARY_PREFIX}{os.urandom(6).hex()}"
+    return Path(_temporary_name(path))
 
 
-def mounts_at_or_below(path: Path) -> list[str]:
+def _temporary_name(path: Path) -> str:
+    return f"{os.path.dirname(path)}/{TEMPORARY_PREFIX}{os.urandom(6).hex()}"
+
+
+def mounts_at_or_below(path: str | Path) -> list[str]:
     """The mount points (from /proc/self/mountinfo) that are `path` or lie below it."""
     from ..system.mountinfo import mounts
 
@@ -53,7 +58,7 @@ def mounts_at_or_below(path: Path) -> list[str]:
     ]
 
 
-def remove_all(path: Path) -> bool:
+def remove_all(path: str | Path) -> bool:
     """Upstream's os.RemoveAll: whatever is at `path` goes, a directory with its tree;
     except that a tree holding a mount point is refused whole (v2.26.0 empties the
     mounted filesystem before failing on the mount point).
@@ -75,10 +80,12 @@ def remove_all(path: Path) -> bool:
     return True
 
 
-def place(temporary: Path, path: Path) -> None:
+def place(temporary: str | Path, path: Path, *, fresh: bool = False) -> None:
     """Move the complete node `temporary` to `path` over whatever is there: one rename, or,
     where rename cannot replace (a directory, or a non-directory over one), the old node
-    removed right before. `temporary` is gone afterwards, whatever happened."""
+    removed right before. `temporary` is gone afterwards, whatever happened (`fresh`: it
+    is a new inode, so no hard link to the node at `path`, which rename would leave)."""
+    placed = False
     try:
         try:
             os.rename(temporary, path)
@@ -87,8 +94,9 @@ def place(temporary: Path, path: Path) -> None:
                 raise
             remove_all(path)
             os.rename(temporary, path)
+        placed = True
     finally:
-        if os.path.lexists(temporary):  # rename of two links to one inode does nothing
+        if not (fresh and placed) and os.path.lexists(temporary):
             remove_all(temporary)
 
 
@@ -103,7 +111,7 @@ def _copy(source: BinaryIO, fd: int) -> None:
         _write_all(fd, chunk)
 
 
-def _new_file(temporary: Path) -> int:
+def _new_file(temporary: str) -> int:
     flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
     return os.open(temporary, flags, 0o600)
 
@@ -111,7 +119,7 @@ def _new_file(temporary: Path) -> int:
 def replace_file(path: Path, parts: Iterable[Opener], *, uid: int, gid: int, mode: int) -> None:
     """`path` becomes a new regular file holding each of `parts` in turn (every one read to
     its end, so verified), owned uid:gid with `mode`: written beside, then renamed over."""
-    temporary = temporary_beside(path)
+    temporary = _temporary_name(path)
     fd = _new_file(temporary)
     try:
         for part in parts:
@@ -124,7 +132,7 @@ def replace_file(path: Path, parts: Iterable[Opener], *, uid: int, gid: int, mod
         os.unlink(temporary)
         raise
     os.close(fd)
-    place(temporary, path)
+    place(temporary, path, fresh=True)
 
 
 def append_file(path: Path, parts: Iterable[Opener], *, mode: int = DEFAULT_FILE_MODE) -> None:
@@ -134,34 +142,52 @@ def append_file(path: Path, parts: Iterable[Opener], *, mode: int = DEFAULT_FILE
     if not os.path.lexists(path):
         replace_file(path, parts, uid=0, gid=0, mode=mode)
         return
-    temporary = temporary_beside(path)
+    temporary = _temporary_name(path)
     staged = _new_file(temporary)
     try:
         os.unlink(temporary)
         for part in parts:
             with part() as contents:
                 _copy(contents, staged)
-        try:
-            target = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC)
-        except OSError as err:
-            if os.path.islink(path):
-                raise WriteError(f"can only append to files: {path} is a symlink") from err
-            raise
-        try:
-            info = os.fstat(target)
-            if not stat.S_ISREG(info.st_mode):
-                raise WriteError(f"can only append to files: {path}")
-            os.lseek(staged, 0, os.SEEK_SET)
-            try:
-                while chunk := os.read(staged, COPY_SIZE):
-                    _write_all(target, chunk)
-            except BaseException:
-                os.ftruncate(target, info.st_size)
-                raise
-        finally:
-            os.close(target)
+        os.lseek(staged, 0, os.SEEK_SET)
+
+        def copy_staged(target: int) -> None:
+            while chunk := os.read(staged, COPY_SIZE):
+                _write_all(target, chunk)
+
+        _append_to(path, copy_staged)
     finally:
         os.close(staged)
+
+
+def append_bytes(path: Path, data: bytes, *, mode: int = DEFAULT_FILE_MODE) -> None:
+    """append_file of bytes already in memory (nothing to fetch, so nothing to stage)."""
+    if not os.path.lexists(path):
+        replace_file(path, [lambda: io.BytesIO(data)], uid=0, gid=0, mode=mode)
+        return
+    _append_to(path, lambda target: _write_all(target, data))
+
+
+def _append_to(path: Path, write: Callable[[int], None]) -> None:
+    """`write` into the regular file `path` opened for appending (a link there is
+    refused), its length restored when the write fails."""
+    try:
+        target = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError as err:
+        if os.path.islink(path):
+            raise WriteError(f"can only append to files: {path} is a symlink") from err
+        raise
+    try:
+        info = os.fstat(target)
+        if not stat.S_ISREG(info.st_mode):
+            raise WriteError(f"can only append to files: {path}")
+        try:
+            write(target)
+        except BaseException:
+            os.ftruncate(target, info.st_size)
+            raise
+    finally:
+        os.close(target)
 
 
 def write_atomic(path: Path, data: bytes, mode: int = 0o600) -> None:
@@ -169,7 +195,7 @@ def write_atomic(path: Path, data: bytes, mode: int = 0o600) -> None:
     by the caller: written beside under a fresh name (O_EXCL, never following a link),
     then renamed over the old one, so a reader or a full disk never sees half of it.
     Raises OSError; the temporary file is gone whatever happened."""
-    temporary = temporary_beside(path)
+    temporary = _temporary_name(path)
     fd = _new_file(temporary)
     try:
         try:
@@ -187,15 +213,15 @@ def write_atomic(path: Path, data: bytes, mode: int = 0o600) -> None:
 def new_directory(path: Path, mode: int) -> None:
     """A new empty directory with `mode` (umask aside) placed at `path` over whatever
     is there (see place)."""
-    temporary = temporary_beside(path)
+    temporary = _temporary_name(path)
     os.mkdir(temporary, mode)
     os.chmod(temporary, mode)
-    place(temporary, path)
+    place(temporary, path, fresh=True)
 
 
 def new_symlink(path: Path, target: str, owner: tuple[int, int] | None = None) -> None:
     """A symlink to `target` (owned by `owner` when given) placed at `path`."""
-    temporary = temporary_beside(path)
+    temporary = _temporary_name(path)
     os.symlink(target, temporary)
     try:
         if owner is not None:
@@ -203,13 +229,13 @@ def new_symlink(path: Path, target: str, owner: tuple[int, int] | None = None) -
     except BaseException:
         os.unlink(temporary)
         raise
-    place(temporary, path)
+    place(temporary, path, fresh=True)
 
 
 def new_hard_link(path: Path, existing: Path) -> None:
     """A hard link to the node `existing` (a link itself is not followed) placed at
     `path`."""
-    temporary = temporary_beside(path)
+    temporary = _temporary_name(path)
     os.link(existing, temporary, follow_symlinks=False)
     place(temporary, path)
 

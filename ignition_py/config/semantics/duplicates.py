@@ -23,7 +23,7 @@ def _walk(obj: Any, path: JsonPath, problems: Problems) -> None:
         value = getattr(obj, spec.attr)
         if spec.kind is Kind.OBJECT and value is not None:
             _walk(value, (*path, spec.key), problems)
-        if spec.kind is not Kind.LIST:
+        if spec.kind is not Kind.LIST or not value:
             continue
         here = (*path, spec.key)
         if spec.item_kind is Kind.OBJECT:

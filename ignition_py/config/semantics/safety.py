@@ -13,8 +13,6 @@ does damage with: refusing them at validation changes nothing on disk.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from ...typecheck import TYPE_CHECKING
 from ..fields import Kind, field_specs
 from ..model import Config, Directory, File, Link, Storage
@@ -147,23 +145,28 @@ def _check_argument_names(config: Config, problems: Problems) -> None:
             problems.error(path, DOT_DEVICE_NAME.format(name=name, where=where))
 
 
-def _strings_with_nul(obj: Any, path: JsonPath) -> Iterator[JsonPath]:
+def _strings_with_nul(obj: Any, path: JsonPath) -> list[JsonPath]:
     """The path of every string field of the model holding a NUL, contents aside."""
+    found: list[JsonPath] = []
+    _collect_nul(obj, path, found)
+    return found
+
+
+def _collect_nul(obj: Any, path: JsonPath, found: list[JsonPath]) -> None:
     cls: type = type(obj)
     for spec in field_specs(cls):
         value = getattr(obj, spec.attr)
         if value is None or (cls.__name__, spec.key) in _CONTENTS:
             continue
-        here = (*path, spec.key)
         if spec.kind is Kind.STRING:
             if "\x00" in value:
-                yield here
+                found.append((*path, spec.key))
         elif spec.kind is Kind.OBJECT:
-            yield from _strings_with_nul(value, here)
+            _collect_nul(value, (*path, spec.key), found)
         elif spec.item_kind is Kind.OBJECT:
             for i, item in enumerate(value):
-                yield from _strings_with_nul(item, (*here, i))
+                _collect_nul(item, (*path, spec.key, i), found)
         elif spec.item_kind is Kind.STRING:
             for i, item in enumerate(value):
                 if "\x00" in item:
-                    yield (*here, i)
+                    found.append((*path, spec.key, i))

@@ -1,0 +1,77 @@
+"""The files stage remembers what resolving paths inside the root learnt (which
+components are links) until the tree may change shape: a node replacing a link or a
+directory, or a tool (useradd, from /etc/skel) run. Each test fails when what changed
+the shape is not noticed, and the remembered answer is used instead of the root's."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from testkit.stagerun import noop_setfiles
+
+from .support import NOT_ROOT, make_root, run_ours, work_dir
+
+pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason=NOT_ROOT)
+
+
+@pytest.fixture
+def root() -> Iterator[Path]:
+    with work_dir() as work:
+        made = work / "root"
+        make_root(made)
+        (made / "srv/data").mkdir(parents=True)
+        (made / "data").symlink_to("/srv/data")
+        yield made
+
+
+def _config(**sections: Any) -> dict[str, Any]:
+    return {"ignition": {"version": "3.4.0"}, **sections}
+
+
+def test_a_directory_replacing_a_link_takes_the_entries_below_it(root: Path) -> None:
+    storage = {
+        "directories": [{"path": "/data", "overwrite": True}],
+        "files": [{"path": "/data/x", "contents": {"source": "data:,x"}}],
+    }
+    run = run_ours(_config(storage=storage), root, root.parent / "scratch")
+    assert run.returncode == 0, run.output
+    assert (root / "data").is_dir() and not (root / "data").is_symlink()
+    assert (root / "data/x").read_text() == "x"
+    assert not (root / "srv/data/x").exists()
+
+
+def test_a_file_replacing_a_link_is_not_gone_through(root: Path) -> None:
+    storage = {
+        "files": [
+            {"path": "/data", "overwrite": True, "contents": {"source": "data:,f"}},
+            {"path": "/data/x", "contents": {"source": "data:,x"}},
+        ]
+    }
+    run = run_ours(_config(storage=storage), root, root.parent / "scratch")
+    assert run.returncode != 0
+    assert 'failed to create file "/data/x"' in run.output
+    assert not (root / "srv/data/x").exists()
+
+
+def test_links_useradd_copies_from_skel_are_followed(root: Path) -> None:
+    # An SELinux policy makes the plan resolve every entry's path before useradd runs.
+    (root / "etc/selinux/config").write_text("SELINUX=enforcing\nSELINUXTYPE=small\n")
+    contexts = root / "etc/selinux/small/contexts/files/file_contexts"
+    contexts.parent.mkdir(parents=True)
+    contexts.write_text("/.*\tsystem_u:object_r:default_t:s0\n")
+    (root / "etc/skel/.config").symlink_to("/srv/data")
+    config = _config(
+        passwd={"users": [{"name": "alice"}]},
+        storage={"files": [{"path": "/home/alice/.config/x", "contents": {"source": "data:,x"}}]},
+    )
+    scratch = root.parent / "scratch"
+    path = f"{noop_setfiles(scratch / 'bin')}:{os.environ.get('PATH', '/usr/sbin:/usr/bin')}"
+    run = run_ours(config, root, scratch, env={"PATH": path})
+    assert run.returncode == 0, run.output
+    assert (root / "home/alice/.config").is_symlink()
+    assert (root / "srv/data/x").read_text() == "x"
