@@ -19,6 +19,7 @@ key material. Keys upstream does not know are dropped, as Go's decoder drops the
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Mapping
 
 from .errors import IgnitionError
@@ -238,13 +239,10 @@ _GO_ESCAPES = {
 def save_state(path: str | Path, state: State) -> None:
     """Atomically: a new 0600 file renamed over the old, so a full /run leaves the old
     state, never half of one. Raises OSError."""
-    from pathlib import Path
-
     from .system.fs_writes import write_atomic
 
-    target = Path(path)
-    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    write_atomic(target, state_json(state).encode("utf-8"), 0o600)
+    os.makedirs(os.path.dirname(path) or ".", mode=0o700, exist_ok=True)
+    write_atomic(path, state_json(state).encode("utf-8"), 0o600)
 
 
 def update_state(path: str | Path, change: Callable[[State], State]) -> None:

@@ -16,12 +16,12 @@ import os
 import stat
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
-from pathlib import Path
 
 from ..errors import IgnitionError
 from ..typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import BinaryIO
 
 COPY_SIZE = 1 << 16
@@ -39,11 +39,14 @@ class WriteError(IgnitionError):
 def temporary_beside(path: Path) -> Path:
     """A fresh name in `path`'s directory, 16 bytes whatever the length of `path`'s own
     name (a name of 255 bytes still gets one)."""
+    from pathlib import Path
+
     return Path(_temporary_name(path))
 
 
-def _temporary_name(path: Path) -> str:
-    return f"{os.path.dirname(path)}/{TEMPORARY_PREFIX}{os.urandom(6).hex()}"
+def _temporary_name(path: str | Path) -> str:
+    # join: a bare relative name gets its temporary in the working directory, not in /
+    return os.path.join(os.path.dirname(path), f"{TEMPORARY_PREFIX}{os.urandom(6).hex()}")
 
 
 def mounts_at_or_below(path: str | Path) -> list[str]:
@@ -190,7 +193,7 @@ def _append_to(path: Path, write: Callable[[int], None]) -> None:
         os.close(target)
 
 
-def write_atomic(path: Path, data: bytes, mode: int = 0o600) -> None:
+def write_atomic(path: str | Path, data: bytes, mode: int = 0o600) -> None:
     """`path` becomes a new regular file holding `data` with `mode` (umask aside), owned
     by the caller: written beside under a fresh name (O_EXCL, never following a link),
     then renamed over the old one, so a reader or a full disk never sees half of it.

@@ -106,3 +106,23 @@ def test_a_referenced_config_is_recorded_by_its_url_path_as_go_parses_it(
 ) -> None:
     """No query, no user info: what upstream puts in IGNITION_CONFIG_SRC and the state."""
     assert go_url_path(source) == recorded
+
+
+def test_a_relative_state_file_is_written_beside_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`-state-file state` (no directory): the temporary file is made in the working
+    directory and renamed over `state`, not made in `/` (on a tmpfs working directory
+    that rename would cross filesystems and fail)."""
+    import shutil
+    import tempfile
+
+    work = Path(tempfile.mkdtemp(dir="/dev/shm"))
+    try:
+        monkeypatch.chdir(work)
+        save_state("state", State())
+        assert load_state("state") == State()
+        assert sorted(os.listdir(work)) == ["state"]
+        save_state("sub/state", State())
+        assert sorted(os.listdir(work / "sub")) == ["state"]
+        assert oct(os.stat(work / "sub").st_mode & 0o777) == oct(0o700)
+    finally:
+        shutil.rmtree(work)

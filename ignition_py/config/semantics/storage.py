@@ -14,9 +14,8 @@ from .problems import Problems
 from .resources import check_resource
 from .urls import optional_url_problem, parse_problem
 
-_GUID = re.compile(
-    r"^(|[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})$"
-)
+# a pattern, compiled (and cached by re) at its first use: most configs never need it
+_GUID = r"^(|[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})$"
 _RAID_LEVELS_NO_SPARES = {"linear", "raid0", "0", "stripe"}
 _RAID_LEVELS = _RAID_LEVELS_NO_SPARES | {
     "raid1", "1", "mirror", "raid4", "4", "raid5", "5", "raid6", "6", "raid10", "10",
@@ -107,7 +106,7 @@ def check_partition(partition: Partition, path: JsonPath, problems: Problems) ->
         elif ":" in partition.label:
             problems.error((*path, "label"), messages.LABEL_CONTAINS_COLON)
     for key, guid in (("guid", partition.guid), ("typeGuid", partition.type_guid)):
-        if guid is not None and not _GUID.match(guid):
+        if guid is not None and not re.match(_GUID, guid):
             problems.error((*path, key), messages.GUID_FORM)
 
 

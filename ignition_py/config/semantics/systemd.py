@@ -67,7 +67,8 @@ def unit_contents_problem(contents: str | None) -> tuple[set[str], str | None]:
         return set(), f"invalid unit content: {err}"
 
 
-_INSTANCE = re.compile(r"^(.+?)@(.+?)\.service$", re.DOTALL)
+# a pattern, compiled (and cached by re) at its first use: most configs never need it
+_INSTANCE = r"(?s)^(.+?)@(.+?)\.service$"
 
 
 def check_systemd(systemd: Systemd, path: JsonPath, problems: Problems) -> None:
@@ -88,7 +89,7 @@ def check_systemd(systemd: Systemd, path: JsonPath, problems: Problems) -> None:
     # Upstream's second pass: an enabled instance of a template whose contents have no
     # [Install] section (the instance's own contents do not matter).
     for i, unit in enumerate(systemd.units):
-        match = _INSTANCE.match(unit.name)
+        match = re.match(_INSTANCE, unit.name) if "@" in unit.name else None
         if match is None or unit.enabled is not True:
             continue
         template = by_name.get(f"{match.group(1)}@.service")

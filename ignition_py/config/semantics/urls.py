@@ -17,7 +17,8 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _HOST_ASCII = frozenset(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:[]<>\"%"
 )
-_ARN = re.compile(r"^arn:([^:]*):([^:]*):([^:]*):([^:]*):(.+)$")
+# a pattern, compiled (and cached by re) at its first use: most configs never need it
+_ARN = r"^arn:([^:]*):([^:]*):([^:]*):([^:]*):(.+)$"
 
 
 def parse_problem(url: str) -> tuple[str | None, str | None]:
@@ -90,7 +91,7 @@ def _version_id_problem(url: str) -> str | None:
 
 def _arn_problem(url: str) -> str | None:
     full = url.partition("?")[0]
-    match = _ARN.match(full)
+    match = re.match(_ARN, full)
     if match is None or match.group(2) != "s3":
         return messages.INVALID_S3_ARN
     resource = match.group(5)
