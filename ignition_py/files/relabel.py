@@ -21,7 +21,6 @@ built with relabelling, fails the stage instead when the config or the type is m
 
 from __future__ import annotations
 
-import glob
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -115,6 +114,8 @@ class RelabelAction:
         yield from self.paths
         if not self.accounts:
             return
+        import glob  # only a root with a policy whose accounts changed pays for it
+
         etc = resolve_in_root(self.ctx.root, "/etc", follow_last=True)
         for pattern in ACCOUNT_GLOBS:
             yield from (etc / match for match in glob.glob(pattern, root_dir=etc))

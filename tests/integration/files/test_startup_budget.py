@@ -84,10 +84,10 @@ STAGE_MODULES = {
 # validators (fastjsonschema's package imports its code generator), os.posix_spawnp and
 # memory files (subprocess brings signal, threading, selectors and locale), our own PATH
 # lookup (shutil tries bz2 and lzma), shell_words (shlex only to quote), _sha512 (hashlib
-# loads OpenSSL), tempfile only for a LUKS key.
+# loads OpenSSL), tempfile only for a LUKS key, glob only to relabel account files.
 HEAVY_AT_START = (
     "dataclasses", "typing", "socket", "uuid", "secrets", "fastjsonschema",
-    "subprocess", "shutil", "shlex", "hashlib", "tempfile",
+    "subprocess", "shutil", "shlex", "hashlib", "tempfile", "glob",
 )  # fmt: skip
 # The http(s) fetcher's deadline needs sockets, AWS signatures hashlib: only runs that
 # fetch over http load them.
