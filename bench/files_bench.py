@@ -11,6 +11,7 @@ host's filesystem, whose cost per created file depends on what earlier runs dele
 
 from __future__ import annotations
 
+import os
 import resource
 import statistics
 import tempfile
@@ -124,6 +125,8 @@ def time_all(
 
 
 def main() -> None:
+    if os.geteuid() != 0:
+        raise SystemExit("files bench: run it as root (it mounts a fresh ext4 for each run)")
     with tempfile.TemporaryDirectory(prefix="ign-bench-payload-") as staging:
         launcher = stage_payload(Path(staging))
         print(f"files bench: ignition-py is the staged initramfs payload, run by {launcher}")
@@ -140,15 +143,16 @@ def compare(ours: Path) -> None:
             print(f"files bench: no {label}: {oracle.missing_reason()}")
     if len(agents) == 1:
         return
-    print("fetch-offline + files stage processes: median wall time (disk-bound, noisy on a")
-    print("shared machine) and median CPU time (user+system); ratios are ignition-py / Go")
+    print("fetch-offline + files stage processes: median wall time (noisy on a shared")
+    print("machine) and median CPU time (user+system); ratios are ignition-py / Go")
     for name, config, runs in (
         ("typical node config", typical_config(), 7),
         ("10,000 files + 1,000 units", large_config(), 5),
     ):
         result = time_all(agents, config, runs)
         ours_wall, ours_cpu = result["ignition-py"]
-        print(f"  {name}: ignition-py wall {ours_wall * 1000:.0f} ms, cpu {ours_cpu * 1000:.0f} ms")
+        print(f"  {name} (median of {runs}): ignition-py wall {ours_wall * 1000:.0f} ms, "
+              f"cpu {ours_cpu * 1000:.0f} ms")  # fmt: skip
         for label in agents:
             if label == "ignition-py":
                 continue

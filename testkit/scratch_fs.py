@@ -23,8 +23,10 @@ def fresh_ext4(mount_point: Path, size_mib: int = 512, inodes: int = 65536) -> I
     handle, name = tempfile.mkstemp(prefix="ign-bench-", suffix=".img", dir=IMAGE_DIR)
     image = Path(name)
     try:
-        os.ftruncate(handle, size_mib * 1024 * 1024)
-        os.close(handle)
+        try:
+            os.ftruncate(handle, size_mib * 1024 * 1024)
+        finally:
+            os.close(handle)
         sh("mkfs.ext4", "-q", "-F", "-N", str(inodes), str(image))
         mount_point.mkdir(parents=True, exist_ok=True)
         with attached(image) as device:

@@ -343,7 +343,27 @@ def _without_package_imports(code: str) -> str:
     return code
 
 
+# What the agent imports at run time for some configs only (https, Butane, a schema
+# mismatch) and the build itself: modulefinder skips a missing module without a word, so a
+# build interpreter without one would stage a payload that fails at boot.
+REQUIRED = {
+    "requests": "python3-requests", "urllib3": "python3-urllib3", "yaml": "python3-yaml",
+    "jsonschema": "python3-jsonschema", "fastjsonschema": "python3-fastjsonschema",
+}  # fmt: skip
+
+
+def missing_requirements() -> list[str]:
+    """The Debian packages (as named in REQUIRED) whose module this interpreter lacks."""
+    return [package for name, package in REQUIRED.items() if importlib.util.find_spec(name) is None]
+
+
 def main() -> int:
+    missing = missing_requirements()
+    if missing:
+        print(f"python-payload: {sys.executable} cannot import what the agent needs: install "
+              f"{' '.join(missing)} (or run this with the interpreter that has them)",
+              file=sys.stderr)  # fmt: skip
+        return 1
     if sys.argv[1] == "--validators":  # the Debian package's build (debian/rules)
         write_validators(Path(sys.argv[2]))
         return 0

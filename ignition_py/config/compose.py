@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from .parse import Parsed
 
 DEFAULT_SYSTEM_CONFIG_DIR = "/usr/lib/ignition"
+BASE_DIR = "base.d"
+PLATFORM_BASE_DIR = "base.platform.d"
 
 # Called with each base config file and what parsing it found, before its errors end
 # the composition: the engine logs the file, the commands print the problems.
@@ -44,8 +46,8 @@ def _system_config_dir_name() -> str:
 def base_config_files(system_dir: Path, platform: str) -> tuple[list[Path], list[Path]]:
     """(files of base.d, files of base.platform.d/PLATFORM), each in name order; a
     missing directory has none, and an empty platform has no platform directory."""
-    platform_dir = system_dir / "base.platform.d" / platform
-    return _files_in(system_dir / "base.d"), _files_in(platform_dir) if platform else []
+    platform_dir = system_dir / PLATFORM_BASE_DIR / platform
+    return _files_in(system_dir / BASE_DIR), _files_in(platform_dir) if platform else []
 
 
 def _files_in(directory: Path) -> list[Path]:
@@ -92,8 +94,8 @@ def with_base_configs(user: Config, platform: str, log: Logger) -> Config:
         log.info(f"using base config {path}")
 
     directory = _system_config_dir_name()
-    platform_dir = os.path.join(directory, "base.platform.d", platform)
-    if not os.path.isdir(os.path.join(directory, "base.d")) and not (
+    platform_dir = os.path.join(directory, PLATFORM_BASE_DIR, platform)
+    if not os.path.isdir(os.path.join(directory, BASE_DIR)) and not (
         platform and os.path.isdir(platform_dir)
     ):
         return user  # nothing to merge (and no pathlib for a stage that has none)

@@ -51,4 +51,8 @@ class SSHKeysAction:
             write_as_user(entry.uid, entry.gid, path, text.encode())
         except OSError as err:
             raise IgnitionError(f"failed to set SSH key: {err.strerror} ({err.filename})") from err
+        finally:
+            # written outside WriteContext: what it replaced may have been a link or a
+            # directory that later paths were resolved through
+            self.ctx.reshaped()
         ssh_keys_written(log, self.user, str(path))

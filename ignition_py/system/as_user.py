@@ -17,6 +17,9 @@ def write_as_user(uid: int, gid: int, path: Path, data: bytes) -> None:
     """mkdir -p (0700) and write (0600, a new file renamed over the old) as uid:gid, in a
     child process. Raises IgnitionError ("failed to set SSH key: ...", upstream's words:
     its one use) with the child's OSError."""
+    from .commands import restore_child_signal
+
+    restore_child_signal()
     reader, writer = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never returns

@@ -1,16 +1,21 @@
 """Run external tools: log a copy-pasteable command line, parse output in the C locale,
 and turn a failure into a CommandError that carries argv, exit code and stderr.
 
-Processes start with os.posix_spawnp and their output lands in memory files, not pipes:
+Processes start with os.posix_spawn and their output lands in memory files, not pipes:
 `subprocess` (with signal, threading, selectors, locale) and `shutil` cost each stage more
 to import than most of its commands take to run under emulation, and a spawn copies no
-page tables. The child gets what subprocess.run would give it: the C locale added to the
-environment, SIGPIPE and SIGXFSZ back to their defaults, our stdin unless input is given.
+page tables. As with subprocess.run, the program is looked up in the PATH of the
+environment it gets (ours with the C locale added), SIGPIPE and SIGXFSZ are back to their
+defaults in it, it reads our stdin unless input is given, and an exception while waiting
+(an interrupt) kills and reaps it. Unlike subprocess.run, and as Go's os/exec, descriptors
+we inherited without close-on-exec stay open in it (systemd gives the stages only 0-2),
+and a grandchild holding its output open does not keep us waiting.
 """
 
 from __future__ import annotations
 
 import _signal  # type: ignore[import-not-found]  # signal without its enum conversion
+import errno
 import os
 from collections.abc import Mapping, Sequence
 
@@ -55,8 +60,20 @@ def run(
     args = list(argv)
     returncode, stdout, stderr = _spawn(args, stdin, environment)
     if check and returncode != 0:
+        # a tool may repeat a secret argument in its complaint (useradd: invalid field '...')
+        for secret in redact:
+            if secret:
+                stderr = stderr.replace(secret, "<redacted>")
         raise CommandError(shown, returncode, stderr)
     return Completed(args, returncode, stdout, stderr)
+
+
+def restore_child_signal() -> None:
+    """SIGCHLD back to its default: a parent that ignored it (inherited across exec) would
+    have the kernel reap our children before we can wait for them. Call before a fork or a
+    spawn whose status matters (the agent is single-threaded: signal() needs the main
+    thread)."""
+    _signal.signal(_signal.SIGCHLD, _signal.SIG_DFL)
 
 
 def _spawn(argv: list[str], stdin: bytes | None, env: dict[str, str]) -> tuple[int, str, str]:
@@ -70,9 +87,18 @@ def _spawn(argv: list[str], stdin: bytes | None, env: dict[str, str]) -> tuple[i
             _write_all(given, stdin)
             os.lseek(given, 0, os.SEEK_SET)
             actions.insert(0, (os.POSIX_SPAWN_DUP2, given, 0))
-        pid = os.posix_spawnp(argv[0], argv, env, file_actions=actions,
-                              setsigdef=_DEFAULT_SIGNALS)  # fmt: skip
-        _, status = os.waitpid(pid, 0)
+        program = which(argv[0], env.get("PATH"))
+        if program is None:
+            raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), argv[0])
+        restore_child_signal()
+        pid = os.posix_spawn(program, argv, env, file_actions=actions,
+                             setsigdef=_DEFAULT_SIGNALS)  # fmt: skip
+        try:
+            _, status = os.waitpid(pid, 0)
+        except BaseException:
+            os.kill(pid, _signal.SIGKILL)
+            os.waitpid(pid, 0)
+            raise
         return os.waitstatus_to_exitcode(status), _read(out), _read(err)
     finally:
         for fd in (out, err, given):
@@ -99,12 +125,17 @@ def _read(fd: int) -> str:
     return b"".join(chunks).decode("utf-8", "replace")
 
 
-def which(name: str) -> str | None:
-    """shutil.which(name) for a bare name or a path: the first executable, non-directory
-    file on $PATH (os.defpath when unset), or None."""
+def which(name: str, path: str | None = None) -> str | None:
+    """shutil.which(name, path=path) for a bare name or a path: the first executable,
+    non-directory file on `path` (None: $PATH, or os.defpath when unset; empty: nowhere),
+    or None."""
     if os.sep in name:
         return name if _executable(name) else None
-    for directory in os.environ.get("PATH", os.defpath).split(os.pathsep):
+    if path is None:
+        path = os.environ.get("PATH", os.defpath)
+    if not path:
+        return None
+    for directory in path.split(os.pathsep):
         candidate = os.path.join(directory, name)
         if _executable(candidate):
             return candidate

@@ -36,14 +36,6 @@ class WriteError(IgnitionError):
     """A file could not be written."""
 
 
-def temporary_beside(path: Path) -> Path:
-    """A fresh name in `path`'s directory, 16 bytes whatever the length of `path`'s own
-    name (a name of 255 bytes still gets one)."""
-    from pathlib import Path
-
-    return Path(_temporary_name(path))
-
-
 def _temporary_name(path: str | Path) -> str:
     # join: a bare relative name gets its temporary in the working directory, not in /
     return os.path.join(os.path.dirname(path), f"{TEMPORARY_PREFIX}{os.urandom(6).hex()}")
@@ -164,7 +156,9 @@ def append_file(path: Path, parts: Iterable[Opener], *, mode: int = DEFAULT_FILE
 
 
 def append_bytes(path: Path, data: bytes, *, mode: int = DEFAULT_FILE_MODE) -> None:
-    """append_file of bytes already in memory (nothing to fetch, so nothing to stage)."""
+    """append_file of bytes already in memory (nothing to fetch, so nothing to stage): a
+    new root-owned file with `mode` when nothing is at `path`. Raises WriteError when
+    `path` is a link or not a regular file, OSError when it cannot be written."""
     if not os.path.lexists(path):
         replace_file(path, [lambda: io.BytesIO(data)], uid=0, gid=0, mode=mode)
         return

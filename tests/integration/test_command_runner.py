@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -64,3 +66,47 @@ def test_which_matches_shutil(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     for name in ("tool", "data", "dir", "x", "sh", "no-such", str(runnable), str(plain)):
         assert which(name) == shutil.which(name), name
     assert missing_tools(["sh", "no-such", "tool"]) == ["no-such"]
+
+
+def _in_python(code: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, check=False)  # fmt: skip
+
+
+def test_a_parent_that_ignores_sigchld_still_gets_the_exit_status() -> None:
+    done = _in_python(
+        "import signal\nsignal.signal(signal.SIGCHLD, signal.SIG_IGN)\n"
+        "from ignition_py.system.commands import run\n"
+        "print(run(['sh', '-c', 'exit 4'], check=False).returncode, run(['true']).returncode)\n"
+    )
+    assert done.stdout == "4 0\n", done.stdout + done.stderr
+
+
+def test_an_interrupted_wait_kills_and_reaps_the_child() -> None:
+    done = _in_python(
+        "import os, signal\n"
+        "def stop(*_): raise KeyboardInterrupt\n"
+        "signal.signal(signal.SIGALRM, stop)\nsignal.setitimer(signal.ITIMER_REAL, 0.3)\n"
+        "from ignition_py.system.commands import run\n"
+        "try:\n    run(['sleep', '30'])\nexcept KeyboardInterrupt:\n    pass\n"
+        "try:\n    os.waitpid(-1, os.WNOHANG)\n    print('a child is left')\n"
+        "except ChildProcessError:\n    print('no child left')\n"
+    )
+    assert done.stdout == "no child left\n", done.stdout + done.stderr
+
+
+def test_a_secret_the_tool_repeats_on_stderr_is_redacted() -> None:
+    with pytest.raises(CommandError) as caught:
+        run(["sh", "-c", 'echo "invalid field $0" >&2; exit 3', "$6$SECRET:HASH"],
+            redact=["$6$SECRET:HASH"])  # fmt: skip
+    assert "SECRET" not in str(caught.value), str(caught.value)
+    assert "invalid field <redacted>" in str(caught.value)
+
+
+def test_the_program_is_looked_up_in_the_given_environment(tmp_path: Path) -> None:
+    (tmp_path / "only-here").write_text("#!/bin/sh\necho found\n")
+    (tmp_path / "only-here").chmod(0o755)
+    assert run(["only-here"], env={"PATH": str(tmp_path)}).stdout == "found\n"
+    with pytest.raises(FileNotFoundError):
+        run(["sh"], env={"PATH": str(tmp_path)})
+    assert which("sh", "") is None and shutil.which("sh", path="") is None

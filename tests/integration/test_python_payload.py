@@ -152,3 +152,20 @@ def test_the_byte_code_drops_docstrings_and_keeps_asserts(
                           text=True, check=True)  # fmt: skip
     record = "class doc" if keep_decorated else "Record(x: int)"
     assert done.stdout.strip() == str([None, None, record, None, "asserts stay"])
+
+
+def test_an_interpreter_without_the_agents_packages_builds_nothing(tmp_path: Path) -> None:
+    """A build with a python3 that cannot import requests, yaml, jsonschema... fails at
+    once, naming the packages to install, instead of staging a payload that breaks at boot
+    on the first https or Butane config."""
+    subprocess.run(["/usr/bin/python3", "-m", "venv", "--without-pip", str(tmp_path / "bare")],
+                   check=True)  # fmt: skip
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [str(tmp_path / "bare/bin/python"), str(PAYLOAD), str(out)],
+        capture_output=True, text=True, env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"},
+        check=False,
+    )  # fmt: skip
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert "python3-requests" in done.stderr and "python3-yaml" in done.stderr, done.stderr
+    assert not out.exists()

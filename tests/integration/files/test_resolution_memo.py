@@ -75,3 +75,40 @@ def test_links_useradd_copies_from_skel_are_followed(root: Path) -> None:
     assert run.returncode == 0, run.output
     assert (root / "home/alice/.config").is_symlink()
     assert (root / "srv/data/x").read_text() == "x"
+
+
+def test_ssh_keys_written_over_a_link_take_the_paths_below_it() -> None:
+    """The SSH keys are written as the user, outside the write context: a link they replace
+    (found while a home directory below it was resolved) must not be followed afterwards
+    for a storage file under the same path."""
+    import io
+
+    from ignition_py.config.model import File, Resource
+    from ignition_py.files.entries import FileAction
+    from ignition_py.files.home_dirs import HomeDirPermissionsAction
+    from ignition_py.files.ssh_keys import SSHKeysAction
+    from ignition_py.files.write_context import WriteContext
+    from ignition_py.log import Logger
+
+    with work_dir() as work:
+        root = work / "root"
+        (root / "etc").mkdir(parents=True)
+        (root / "etc/passwd").write_text(
+            "root:x:0:0::/root:/bin/sh\nu:x:1000:1000::/home/u:/bin/sh\n"
+        )
+        (root / "etc/group").write_text("root:x:0:\nu:x:1000:\n")
+        ssh = root / "home/u/.ssh"
+        ssh.mkdir(parents=True)
+        for owned in (root / "home/u", ssh):
+            os.chown(owned, 1000, 1000)
+        (root / "srv/keys/mnt").mkdir(parents=True)
+        (ssh / "authorized_keys").symlink_to("/srv/keys")
+        log = Logger("files", stream=io.StringIO())
+        ctx = WriteContext.at(root)
+        HomeDirPermissionsAction(ctx, "u", ("/home/u/.ssh/authorized_keys/mnt",)).apply(log)
+        SSHKeysAction(ctx, "u", ("ssh-ed25519 AAAAC3 k",), False).apply(log)
+        assert (ssh / "authorized_keys").is_file()
+        node = File(path="/home/u/.ssh/authorized_keys/mnt/x", contents=Resource(source="data:,x"))
+        with pytest.raises(Exception, match=r"[Nn]ot a directory"):
+            FileAction(ctx, node, ctx.path(node.path), ctx.generation).apply(log)
+        assert not (root / "srv/keys/mnt/x").exists(), "written through a link that is gone"

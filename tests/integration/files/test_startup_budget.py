@@ -89,6 +89,8 @@ HEAVY_AT_START = (
     "dataclasses", "typing", "socket", "uuid", "secrets", "fastjsonschema",
     "subprocess", "shutil", "shlex", "hashlib", "tempfile", "glob",
 )  # fmt: skip
+if sys.version_info >= (3, 12):  # no _sha512 module there: the digest comes from hashlib
+    HEAVY_AT_START = tuple(m for m in HEAVY_AT_START if m != "hashlib")
 # The http(s) fetcher's deadline needs sockets, AWS signatures hashlib: only runs that
 # fetch over http load them.
 ALLOWED = {"fetch": ("socket", "hashlib")}
