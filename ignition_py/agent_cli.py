@@ -71,7 +71,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from ignition_py.stage import StageOptions
 
     from .engine import run_stage
+    from .system.commands import restore_child_signal
 
+    restore_child_signal()  # here, in the main thread: tools may run from other threads
     options = StageOptions(
         platform=values["platform"],
         root=values["root"],

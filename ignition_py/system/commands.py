@@ -15,6 +15,7 @@ and a grandchild holding its output open does not keep us waiting.
 from __future__ import annotations
 
 import _signal  # type: ignore[import-not-found]  # signal without its enum conversion
+import contextlib
 import errno
 import os
 from collections.abc import Mapping, Sequence
@@ -69,11 +70,15 @@ def run(
 
 
 def restore_child_signal() -> None:
-    """SIGCHLD back to its default: a parent that ignored it (inherited across exec) would
-    have the kernel reap our children before we can wait for them. Call before a fork or a
-    spawn whose status matters (the agent is single-threaded: signal() needs the main
+    """SIGCHLD back to its default when it is ignored (inherited across exec): the kernel
+    would reap our children before we can wait for them. The agent calls it at its start,
+    in the main thread; a spawn or fork calls it again, and from another thread (the
+    providers' race) it can only leave the disposition as it is (signal() needs the main
     thread)."""
-    _signal.signal(_signal.SIGCHLD, _signal.SIG_DFL)
+    if _signal.getsignal(_signal.SIGCHLD) != _signal.SIG_IGN:
+        return
+    with contextlib.suppress(ValueError):
+        _signal.signal(_signal.SIGCHLD, _signal.SIG_DFL)
 
 
 def _spawn(argv: list[str], stdin: bytes | None, env: dict[str, str]) -> tuple[int, str, str]:

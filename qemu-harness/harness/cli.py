@@ -70,9 +70,7 @@ def _summary(
         name: {k: round(v, 3) for k, v in times.items()}
         for name, times in log.timed_stages().items()
     }
-    stage_seconds = sum(
-        t["end"] - t["start"] for t in stages.values() if "start" in t and "end" in t
-    )
+    stage_seconds = log.stage_seconds()
     return {
         "agent": args.agent,
         "platform": args.platform,

@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-# upstream's stage units only: ignition-py-warm-up, ignition-py-oem or ignition-remount-sysroot
-# are no stage (every agent's time in stages is the same six units' time)
-_STAGES = r"ignition-(fetch-offline|fetch|kargs|disks|mount|files)\.service"
-_STAGE_START = re.compile(rf"systemd\[1\]: Starting {_STAGES}")
-_STAGE_END = re.compile(rf"systemd\[1\]: Finished {_STAGES}")
-_STAGE_FAILED = re.compile(rf"systemd\[1\]: Failed to start {_STAGES}")
+_STAGE_START = re.compile(r"systemd\[1\]: Starting ignition-([a-z-]+)\.service")
+_STAGE_END = re.compile(r"systemd\[1\]: Finished ignition-([a-z-]+)\.service")
+_STAGE_FAILED = re.compile(r"systemd\[1\]: Failed to start ignition-([a-z-]+)\.service")
+# Upstream's stage units: "time in the stages" is theirs alone, for every agent (the other
+# ignition-* units timed above, remount-sysroot, py-warm-up, py-oem, are no stage).
+STAGE_UNITS = ("fetch-offline", "fetch", "kargs", "disks", "mount", "files")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 # journald's forwarded lines carry the guest's own clock: "[    9.208349] systemd[1]: ..."
 _GUEST_STAMP = re.compile(r"^\[\s*(\d+\.\d+)\] ")
@@ -85,6 +85,14 @@ class BootLog:
             stage: {k: self._timed((stage, k), v) for k, v in times.items()}
             for stage, times in self.stages.items()
         }
+
+    def stage_seconds(self) -> float:
+        """Time in upstream's stage units (STAGE_UNITS), on the guest's clock."""
+        return sum(
+            times["end"] - times["start"]
+            for name, times in self.timed_stages().items()
+            if name in STAGE_UNITS and "start" in times and "end" in times
+        )
 
     def text(self) -> str:
         return "\n".join(f"[{when:8.3f}] {line}" for when, line in self.lines)

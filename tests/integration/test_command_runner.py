@@ -110,3 +110,19 @@ def test_the_program_is_looked_up_in_the_given_environment(tmp_path: Path) -> No
     with pytest.raises(FileNotFoundError):
         run(["sh"], env={"PATH": str(tmp_path)})
     assert which("sh", "") is None and shutil.which("sh", path="") is None
+
+
+def test_a_tool_run_from_another_thread_works_whatever_sigchld_is() -> None:
+    """The providers race their sources in threads: a spawn there cannot change signal
+    dispositions (signal() is for the main thread) and must still run and be waited for."""
+    done = _in_python(
+        "import signal, threading\n"
+        "from ignition_py.system.commands import restore_child_signal, run\n"
+        "results = []\n"
+        "def go(): results.append(run(['sh', '-c', 'exit 5'], check=False).returncode)\n"
+        "thread = threading.Thread(target=go)\nthread.start()\nthread.join()\n"
+        "signal.signal(signal.SIGCHLD, signal.SIG_IGN)\nrestore_child_signal()\n"
+        "thread = threading.Thread(target=go)\nthread.start()\nthread.join()\n"
+        "print(results)\n"
+    )
+    assert done.stdout == "[5, 5]\n", done.stdout + done.stderr
