@@ -14,7 +14,6 @@ from ..errors import IgnitionError
 from ..frozen import frozen_model
 from ..log import Logger
 from ..log_records import ssh_keys_written
-from ..system.as_user import write_as_user
 from .write_context import WriteContext
 
 FRAGMENT_ENV = "IGNITION_WRITE_AUTHORIZED_KEYS_FRAGMENT"
@@ -48,11 +47,7 @@ class SSHKeysAction:
         tail = ("authorized_keys.d", "ignition") if self.fragment else ("authorized_keys",)
         try:
             path = self.ctx.path(entry.home, ".ssh", *tail)
-            write_as_user(entry.uid, entry.gid, path, text.encode())
+            self.ctx.write_as_user(path, entry.uid, entry.gid, text.encode())
         except OSError as err:
             raise IgnitionError(f"failed to set SSH key: {err.strerror} ({err.filename})") from err
-        finally:
-            # written outside WriteContext: what it replaced may have been a link or a
-            # directory that later paths were resolved through
-            self.ctx.reshaped()
         ssh_keys_written(log, self.user, str(path))

@@ -68,6 +68,17 @@ class WriteContext:
         if reshapes:
             self.reshaped()
 
+    def write_as_user(self, path: Path, uid: int, gid: int, data: bytes) -> None:
+        """system.as_user.write_as_user (its parents made as the user, the file written
+        by a child process as uid:gid); as write_file, the tree has changed shape when it
+        replaced a link or a directory. Raises IgnitionError."""
+        from ..system.as_user import write_as_user
+
+        reshapes = shapes_paths(path)
+        write_as_user(uid, gid, path, data)
+        if reshapes:
+            self.reshaped()
+
     def reshaped(self) -> None:
         self.generation += 1
         self._known.clear()
