@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ..config.build import build
 from ..config.fields import Kind, field_specs
-from ..config.merge import _ALWAYS_FROM_CHILD
+from ..config.merge import ALWAYS_FROM_CHILD
 from ..config.model import Config
 from ..typecheck import TYPE_CHECKING
 
@@ -77,7 +77,7 @@ def _merge(
             out[key] = _merge_list(
                 spec, p or [], c or [], (*pp, key), (*cp, key), child_index, moves
             )
-        elif c is not None or key in _ALWAYS_FROM_CHILD:
+        elif c is not None or key in ALWAYS_FROM_CHILD:
             out[key] = c
         else:
             out[key] = p

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 # Upstream's one plain (non-pointer) scalar that is not required: the child's zero value
 # wins even when the child leaves it unset. (Required ones are never unset here.)
-_ALWAYS_FROM_CHILD = frozenset({"number"})
+ALWAYS_FROM_CHILD = frozenset({"number"})
 
 
 def merge_configs(parent: T, child: T) -> T:
@@ -46,7 +46,7 @@ def merge_configs(parent: T, child: T) -> T:
                 values[spec.attr] = _merge_keyed_list(spec, parent_value, child_value, child_index)
         elif spec.kind is Kind.OBJECT and parent_value is not None and child_value is not None:
             values[spec.attr] = merge_configs(parent_value, child_value)
-        elif spec.key in _ALWAYS_FROM_CHILD or child_value is not None:
+        elif spec.key in ALWAYS_FROM_CHILD or child_value is not None:
             values[spec.attr] = child_value
         else:
             values[spec.attr] = parent_value
