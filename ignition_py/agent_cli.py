@@ -58,6 +58,10 @@ FLAGS = FlagSet(
 
 @guarded
 def main(argv: Sequence[str] | None = None) -> int:
+    """Upstream's `ignition` command line: `argv` (default sys.argv[1:]) in Go's flag
+    syntax; runs one stage (or prints the version) and returns the exit status: 0, 1 when
+    the stage failed, 2 for a bad command line. Raises nothing; the launcher and the fork
+    server's stand-ins (fork_server) call it alike."""
     values, _ = FLAGS.parse(sys.argv[1:] if argv is None else argv)
     if values["version"]:
         from .version import version_line

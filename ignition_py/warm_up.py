@@ -1,11 +1,12 @@
-"""Load the stages' code once, early in the initramfs and at idle priority, so that the
-first stage does not pay for it (ignition-py-warm-up.service).
+"""What the fork server (ignition_py.fork_server, ignition-py-warm-up.service) loads
+before it serves: the modules every stage imports on a config that needs no network, so
+that the stages forked from it import only what a particular config or platform needs
+(its provider, HTTP and TLS, the Butane or YAML front ends, jsonschema's listing of a bad
+config's errors).
 
-Under emulation (QEMU's TCG) the first process to run the interpreter's code and read
-the payload's byte code pays for translating and paging them in: ~1 s of the first
-stage's start, against ~0.15 s for each stage after it. This module imports what the
-stages import (the platform's provider aside: the platform is not known here) and
-nothing else: it reads no config and changes nothing on the host.
+Under emulation (QEMU's TCG) starting the interpreter and importing a stage's code costs
+a stage more than its work (~0.15 s each, and ~1 s for the first process to page the
+byte code in). Loading reads no config and changes nothing on the host.
 """
 
 from __future__ import annotations
@@ -36,9 +37,9 @@ MODULES = (
 )
 
 
-def main() -> int:
-    """Import MODULES and the build's schema validators; 0 whatever happens (a module that
-    fails to import is the stage's to report)."""
+def load() -> None:
+    """Import MODULES and the build's schema validators; a module that fails to import is
+    skipped (it is the stage's to report). Raises nothing."""
     from ignition_py.config.schema_check import PRECOMPILED_PACKAGE
     from ignition_py.config.versions import KNOWN_VERSIONS
 
@@ -48,4 +49,3 @@ def main() -> int:
             importlib.import_module(name)
         except Exception:
             continue
-    return 0

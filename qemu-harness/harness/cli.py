@@ -167,7 +167,10 @@ def _boot(args: argparse.Namespace, out: Path) -> int:
     if not failed and user_data:
         checks = verify_user_data_boot([root, data])
     elif not failed and parsed.config is not None:
-        checks = verify(parsed.config, [root, data, *disks[2:]], pristine_image, oem_tree)
+        # --profile runs the stages under the profiler, in their own processes
+        fork_server = args.agent == "ignition-py" and not args.profile
+        checks = verify(parsed.config, [root, data, *disks[2:]], pristine_image, oem_tree,
+                        fork_server)  # fmt: skip
         for check in checks:
             print(check)
     summary["checks"] = [{"what": c.what, "ok": c.ok, "detail": c.detail} for c in checks]

@@ -275,7 +275,7 @@ def _contents_problems(
     return [f"contents differ ({len(found)} bytes, expected {len(expected)})"]
 
 
-def check_tree(config: Config, trees: Trees) -> Iterator[Check]:
+def check_tree(config: Config, trees: Trees, fork_server: bool = False) -> Iterator[Check]:
     storage = config.storage
     root = trees.root
     for file in storage.files if storage else ():
@@ -309,6 +309,8 @@ def check_tree(config: Config, trees: Trees) -> Iterator[Check]:
     yield from _check_passwd(config, root)
     yield from _check_units(config, root)
     yield from _check_journal(config, root)
+    if fork_server:
+        yield _check_fork_server(root)
     if has_policy(root):
         yield from _check_labels(config, trees)
 
@@ -391,6 +393,10 @@ def _check_journal(config: Config, root: Path) -> Iterator[Check]:
     ok = finished and "6" in priorities
     detail = "" if ok else f"{len(lines)} lines, priorities {sorted(map(str, priorities))}"
     yield Check("journal: ignition's lines (identifier ignition, info priority)", ok, detail)
+    units = {str(entry.get("_SYSTEMD_UNIT")) for entry in lines}
+    stray = sorted(u for u in units if not u.startswith("ignition-") or u.startswith("ignition-py"))
+    ok = {"ignition-fetch-offline.service", "ignition-files.service"} <= units and not stray
+    yield Check("journal: each stage's lines under its own unit", ok, f"units {sorted(units)}")
     fetched = _journal(root, f"MESSAGE_ID={FETCHED_CONFIG_ID}")
     kinds = {entry.get("IGNITION_CONFIG_TYPE") for entry in fetched}
     yield Check("journal: fetched-config records (MESSAGE_ID)", {"base", "user"} <= kinds,
@@ -405,6 +411,23 @@ def _check_journal(config: Config, root: Path) -> Iterator[Check]:
         yield Check(
             "journal: SSH-keys records (MESSAGE_ID)", ok, f"users {sorted(map(str, named))}"
         )
+
+
+# Every first boot starts these, seconds after the server has loaded; an earlier stage
+# may start before (it then runs in its own process), and kargs (MountFlags=slave)
+# always runs in its own.
+_SERVED_STAGES = {"ignition-mount.service", "ignition-files.service"}
+
+
+def _check_fork_server(root: Path) -> Check:
+    """ignition-py's fork server (ignition-py-warm-up.service) ran the later stages in
+    processes that joined each stage's unit, and declined kargs."""
+    lines = _journal(root, "_SYSTEMD_UNIT=ignition-py-warm-up.service")
+    messages = [str(entry.get("MESSAGE")) for entry in lines]
+    served = {m.rsplit("/", 1)[-1] for m in messages if "stands in for pid" in m}
+    ok = served >= _SERVED_STAGES and "ignition-kargs.service" not in served
+    return Check("fork server: the stages ran in processes forked from it", ok,
+                 f"served {sorted(served)}")  # fmt: skip
 
 
 def _check_labels(config: Config, trees: Trees) -> Iterator[Check]:
@@ -427,10 +450,12 @@ def verify(
     images: list[Path],
     pristine_image: Path | None = None,
     oem_tree: Path | None = None,
+    fork_server: bool = False,
 ) -> list[Check]:
     """Checks of what ``config`` asked for, on the VM's disk ``images`` (the root first);
     ``pristine_image``: the target image as it was before the boot; ``oem_tree``: the files
-    the OEM disk was made of, what oem:// sources read."""
+    the OEM disk was made of, what oem:// sources read; ``fork_server``: also check that
+    ignition-py's fork server ran the stages (our launcher's boots)."""
     disks = Disks(images)
     checks = list(check_storage_devices(config, disks))
     with ExitStack() as stack:
@@ -439,7 +464,7 @@ def verify(
         checks.insert(
             0, Check("target system booted (marker written after multi-user)", marker.exists())
         )
-        checks.extend(check_tree(config, trees))
+        checks.extend(check_tree(config, trees, fork_server))
     return checks
 
 

@@ -11,6 +11,7 @@ import gzip
 import json
 import shlex
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -386,12 +387,24 @@ def test_the_payload_alone_runs_the_files_stage(payload: Path, tmp_path: Path) -
 
 
 WARM_UP_UNIT = REPO / "dracut" / "30ignition" / "python" / "ignition-py-warm-up.service"
+LAUNCHER = REPO / "dracut" / "30ignition" / "ignition"
 
 
-def test_the_warm_up_unit_imports_every_stage_module_from_the_payload(payload: Path) -> None:
-    """ignition-py-warm-up.service's command, on the payload alone (sourceless byte code):
-    it imports each module warm_up lists and the schema validators, prints nothing and
-    changes nothing."""
+def _payload_paths(payload: Path, text: str) -> str:
+    """`text` (a command or the launcher) with the payload's trees on sys.path alone."""
+    paths = [str(payload / p) for p in ("usr/lib/ignition-py", "usr/lib/python3.11",
+                                        "usr/lib/python3.11/lib-dynload")]  # fmt: skip
+    for insert in ("sys.path.insert(0, '/usr/lib/ignition-py')",
+                   'sys.path.insert(0, "/usr/lib/ignition-py")'):  # fmt: skip
+        text = text.replace(insert, f"sys.path[:] = {paths!r}")
+    return text
+
+
+def test_the_warm_up_unit_serves_the_stages_from_the_payload(payload: Path, tmp_path: Path) -> None:
+    """ignition-py-warm-up.service's command and /usr/bin/ignition, on the payload alone
+    (sourceless byte code): the server loads every module warm_up lists and the schema
+    validators, listens, and the stages fetch-offline and files run in processes forked
+    from it (its log names each), with the outcome of a stage run in place."""
     (command,) = [
         line.removeprefix("ExecStart=-")
         for line in WARM_UP_UNIT.read_text().splitlines()
@@ -399,15 +412,60 @@ def test_the_warm_up_unit_imports_every_stage_module_from_the_payload(payload: P
     ]
     argv = shlex.split(command)
     assert argv[:3] == [PYTHON, "-IS", "-c"], argv
-    code = argv[3].replace("/usr/lib/ignition-py", str(payload / "usr/lib/ignition-py"))
-    code += (
-        "\nfrom ignition_py.warm_up import MODULES\n"
+    assert argv[3].endswith("from ignition_py.fork_server import main; main()"), argv
+    socket = tmp_path / "run" / "fork-server.sock"
+    code = _payload_paths(payload, argv[3]).replace(
+        "from ignition_py.fork_server import main; main()",
+        "from ignition_py.warm_up import MODULES, load; load()\n"
         "wanted = {*MODULES, 'ignition_py.config.fastschema.v3_4'}\n"
-        "print(sorted(wanted - set(sys.modules)))"
+        "print(sorted(wanted - set(sys.modules)), flush=True)\n"
+        f"from ignition_py.fork_server import serve; serve({str(socket)!r})",
     )
     before = sorted(p.relative_to(payload) for p in payload.rglob("*"))
-    done = subprocess.run([PYTHON, "-IS", "-c", code], capture_output=True, text=True,
-                          cwd=payload, check=False)  # fmt: skip
-    assert done.returncode == 0 and done.stderr == "", done.stderr
-    assert done.stdout == "[]\n", done.stdout
+    log = tmp_path / "server.log"
+    with log.open("w") as errors:
+        server = subprocess.Popen(
+            [PYTHON, "-IS", "-c", code],
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+            cwd=payload,
+            env={"PATH": "/usr/bin:/bin"},
+        )  # as run_stages' clients
+    try:
+        assert server.stdout is not None
+        assert server.stdout.readline() == "[]\n", log.read_text()
+        for _ in range(600):
+            if socket.exists():
+                break
+            time.sleep(0.05)
+        assert socket.exists(), log.read_text()
+        launcher = tmp_path / "ignition"
+        launcher.write_text(_payload_paths(payload, LAUNCHER.read_text()))
+        launcher.chmod(0o755)
+        root = tmp_path / "root"
+        make_root(root)
+        served_file = {"path": "/etc/served", "contents": {"source": "data:,x"}}
+        unit = {
+            "name": "x.service",
+            "enabled": True,
+            "contents": "[Service]\nExecStart=/bin/true\n[Install]\nWantedBy=multi-user.target\n",
+        }
+        config = {"ignition": {"version": "3.4.0"}, "passwd": {"users": [{"name": "tester"}]},
+                  "storage": {"files": [served_file]}, "systemd": {"units": [unit]}}  # fmt: skip
+        outcome = run_stages(launcher, tmp_path / "work", ["fetch-offline", "files"], root=root,
+                             user_config=config,
+                             env={"IGNITION_PY_FORK_SERVER": str(socket)})  # fmt: skip
+        assert outcome.returncode == 0, outcome.output + log.read_text()
+        assert (root / "etc/served").read_text() == "x"
+        assert "tester:" in (root / "etc/passwd").read_text()  # useradd's status reached us
+        assert (
+            "enable x.service"
+            in (root / "etc/systemd/system-preset/20-ignition.preset").read_text()
+        )
+        served = [line for line in log.read_text().splitlines() if "stands in for pid" in line]
+        assert len(served) == 2, log.read_text()
+    finally:
+        server.kill()
+        server.wait()
     assert sorted(p.relative_to(payload) for p in payload.rglob("*")) == before

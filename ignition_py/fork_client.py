@@ -1,0 +1,152 @@
+"""The client half of the fork server (ignition_py.fork_server): hand this command line to
+an interpreter that has already loaded the agent, and exit as the stage it forks exits.
+
+Every stage is its own process, started by its own unit, and under emulation (QEMU's TCG)
+starting the interpreter and importing the stage's code costs it more than its work. The
+unit still runs upstream's command line (/usr/bin/ignition ...) and still fails when the
+stage fails: only the process that does the work differs, and it joins this one's control
+group, so systemd and the journal see it as the unit's.
+
+This module runs first in every command's process and imports only what the interpreter
+has already loaded or must load anyway (_socket, which the journal's logger needs).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from .typecheck import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+SOCKET_PATH = "/run/ignition-py/fork-server.sock"
+# Set (even empty) in the environment, it replaces SOCKET_PATH; empty: never delegate.
+SOCKET_VARIABLE = "IGNITION_PY_FORK_SERVER"
+PROTOCOL = 1
+RUNNING = b"R"  # the server's child took the command and runs it; then its pid, 4 bytes
+DECLINED = b"D"  # it cannot stand in for this process: run the command here
+EXITED = b"X"  # followed by the exit status, 4 bytes, little-endian, signed
+STANDARD_FDS = (0, 1, 2)
+
+
+def delegate(argv: Sequence[str]) -> int | None:
+    """Run the command line `argv` (sys.argv: the program, then its arguments) in a
+    process forked from the fork server and return its exit status; None when no server
+    answers, it declines or this process cannot be stood in for (a standard descriptor
+    closed, a mount namespace of its own): the caller then runs the command itself.
+    Raises nothing."""
+    path = os.environ.get(SOCKET_VARIABLE, SOCKET_PATH)
+    if not path or not os.path.exists(path) or _own_mount_namespace():
+        return None
+    try:
+        import _socket
+    except ImportError:
+        return None
+    try:
+        for fd in STANDARD_FDS:
+            os.fstat(fd)
+        connection = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
+    except OSError:
+        return None
+    try:
+        connection.connect(path)
+        if not _trusted_server(connection):
+            return None
+        connection.sendmsg(
+            [_request(list(argv))],
+            [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, _fd_array(STANDARD_FDS))],
+        )
+        running = connection.recv(1) == RUNNING
+    except OSError:
+        running = False
+    if not running:
+        connection.close()
+        return None
+    # From here on the command runs over there: whatever happens, it must not run here too.
+    try:
+        stand_in = _receive(connection, 4)
+        if len(stand_in) == 4:
+            _forward_signals(int.from_bytes(stand_in, "little"))
+        return _exit_status(connection)
+    finally:
+        connection.close()
+
+
+def _forward_signals(pid: int) -> None:
+    """Ctrl-C, a hangup or a kill aimed at this process reaches the stand-in (in a session
+    of its own), which ends as the command would here."""
+    import _signal  # type: ignore[import-not-found]  # signal without its enum conversion
+
+    def forward(signal_number: int, _: object) -> None:
+        try:  # noqa: SIM105 (contextlib is one import more, in every stage's process)
+            os.kill(pid, signal_number)
+        except OSError:
+            pass
+
+    for name in ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"):
+        _signal.signal(getattr(_signal, name), forward)
+
+
+def _own_mount_namespace() -> bool:
+    """True when this process has a mount namespace of its own (a unit with MountFlags=,
+    as ignition-kargs.service): the server, in init's, would decline it. False when
+    init's cannot be read (a container): then the server's is compared after connecting."""
+    try:
+        return os.readlink("/proc/self/ns/mnt") != os.readlink("/proc/1/ns/mnt")
+    except OSError:
+        return False
+
+
+def _trusted_server(connection: object) -> bool:
+    """Whether the socket's peer runs as root in this process's mount namespace (when
+    that namespace cannot be read from here, the server compares it again)."""
+    import _socket
+
+    credentials: bytes = connection.getsockopt(  # type: ignore[attr-defined]
+        _socket.SOL_SOCKET, _socket.SO_PEERCRED, 12
+    )
+    server, uid = (int.from_bytes(credentials[i : i + 4], sys.byteorder) for i in (0, 4))
+    if uid != 0:
+        return False
+    try:
+        return os.readlink("/proc/self/ns/mnt") == os.readlink(f"/proc/{server}/ns/mnt")
+    except OSError:
+        return True
+
+
+def _request(argv: list[str]) -> bytes:
+    import marshal
+
+    umask = os.umask(0o022)
+    os.umask(umask)
+    body = marshal.dumps((PROTOCOL, argv, dict(os.environb), os.getcwdb(), umask))
+    return len(body).to_bytes(4, "little") + body
+
+
+def _fd_array(fds: Sequence[int]) -> bytes:
+    return b"".join(fd.to_bytes(4, sys.byteorder, signed=True) for fd in fds)
+
+
+def _receive(connection: object, size: int) -> bytes:
+    """Up to `size` bytes: fewer when the peer closed the connection (or it failed)."""
+    received = b""
+    while len(received) < size:
+        try:
+            chunk: bytes = connection.recv(size - len(received))  # type: ignore[attr-defined]
+        except OSError:
+            break
+        if not chunk:
+            break
+        received += chunk
+    return received
+
+
+def _exit_status(connection: object) -> int:
+    received = _receive(connection, 5)
+    if len(received) == 5 and received[:1] == EXITED:
+        return int.from_bytes(received[1:], "little", signed=True)
+    # The stage's process ended without saying how (killed, or it crashed): a failure.
+    sys.stderr.write("ignition: the stage's process ended without an exit status\n")
+    return 1

@@ -1,0 +1,366 @@
+"""The fork server (ignition-py-warm-up.service in the initramfs): load the stages' code
+once, then for each command line a stage's process hands over (ignition_py.fork_client)
+fork a process that takes that process's place and runs it.
+
+The forked process stands in for the client only when nothing but the code would differ:
+same namespaces, root, capabilities, no_new_privs, seccomp, security label and resource
+limits; it then joins the client's control group (systemd and the journal count it as
+the unit's, and stopping the unit stops it), takes the client's CPU affinity,
+scheduling, nice value, OOM score, descriptors 0-2, environment, working directory and
+umask, and reports its exit status to the client, which exits with it. Anything else, or
+any step that fails, declines: the client then runs the command itself, as it would
+without a server.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import io
+import os
+import signal
+import socket
+import sys
+import traceback
+
+from .fork_client import DECLINED, EXITED, PROTOCOL, RUNNING, SOCKET_PATH, STANDARD_FDS
+from .typecheck import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import NoReturn
+
+_REQUEST_LIMIT = 1 << 20  # bytes: a command line and an environment
+_REQUEST_SECONDS = 5.0  # a client that connects and says nothing is dropped after this
+_NAMESPACES = ("mnt", "net", "uts", "ipc", "pid", "user", "cgroup")
+_STATUS_FIELDS = ("Uid:", "Gid:", "Groups:", "CapInh:", "CapPrm:", "CapEff:", "CapBnd:",
+                  "CapAmb:", "NoNewPrivs:", "Seccomp:", "Seccomp_filters:")  # fmt: skip
+# What the interpreter read at the server's start (stdout's encoding, the locale, the
+# time zone, its own settings): a client that sets them otherwise runs itself.
+_INTERPRETER_VARIABLES = (b"LANG", b"LANGUAGE", b"TZ")
+_INTERPRETER_PREFIXES = (b"LC_", b"PYTHON")
+
+
+class Declined(Exception):
+    """This process cannot stand in for the client; the message says why."""
+
+
+def main() -> NoReturn:
+    """The unit's command: load the stages' code (warm_up.load), then serve SOCKET_PATH
+    until stopped. Never returns."""
+    from .warm_up import load
+
+    load()
+    # Loaded at idle priority (the unit's); the forks that follow must not wait for idle.
+    os.sched_setscheduler(0, os.SCHED_OTHER, os.sched_param(0))
+    serve(SOCKET_PATH)
+
+
+def serve(path: str) -> NoReturn:
+    """Listen on the Unix socket `path` (its directory made 0700 when missing, the socket
+    0600, a stale one replaced) and fork a stand-in for each request; only root's requests
+    are read. Raises OSError when the socket cannot be made; never returns otherwise."""
+    os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(path)
+    os.chmod(path, 0o600)
+    listener.listen(16)
+    # The kernel reaps the stand-ins; each puts SIGCHLD back for the tools it runs.
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    gc.freeze()  # the loaded code stays shared with the stand-ins: no collection touches it
+    while True:
+        connection, _ = listener.accept()
+        try:
+            _take(listener, connection)
+        except Exception as error:  # a bad request must not end the server
+            _log(f"request dropped: {error}")
+        finally:
+            connection.close()
+
+
+def _take(listener: socket.socket, connection: socket.socket) -> None:
+    connection.settimeout(_REQUEST_SECONDS)
+    peer, uid, _ = _peer(connection)
+    if uid != 0:
+        _decline(connection, peer, Declined(f"uid {uid} is not root"))
+        return
+    received = _receive(connection)
+    if received is None:
+        return  # the client looked and left (another mount namespace: it runs itself)
+    fds, body = received
+    try:
+        try:
+            _check_context(peer)
+            group, procs = _control_group(peer)
+            request = _parse(body)
+        except (Declined, OSError, ValueError, EOFError, TypeError) as reason:
+            _decline(connection, peer, reason)
+            return
+        verdict_reader, verdict_writer = os.pipe()
+        child = os.fork()
+        if child == 0:
+            status = 1
+            try:  # whatever happens here, this process must never return to the loop
+                listener.close()
+                os.close(verdict_reader)
+                status = _stand_in(connection, peer, procs, fds, request, verdict_writer)
+            finally:
+                os._exit(status)
+        os.close(verdict_writer)
+        verdict = _read_to_end(verdict_reader)
+        # Logged from here, not by the stand-in: the journal files a process under the
+        # unit its control group was in when it first heard from it.
+        if verdict == RUNNING:
+            _log(f"pid {child} stands in for pid {peer} in {group}")
+        elif verdict.startswith(DECLINED):
+            _log(f"pid {peer} runs its command itself: {verdict[1:].decode(errors='replace')}")
+        else:
+            _log(f"pid {child} ended before it stood in for pid {peer}")
+    finally:
+        for fd in fds:
+            os.close(fd)
+
+
+def _peer(connection: socket.socket) -> tuple[int, int, int]:
+    credentials = connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12)
+    pid, uid, gid = (int.from_bytes(credentials[i : i + 4], sys.byteorder) for i in (0, 4, 8))
+    return pid, uid, gid
+
+
+def _receive(connection: socket.socket) -> tuple[list[int], bytes] | None:
+    """The descriptors and the request's bytes (not yet read as a request); None when
+    the client sent nothing."""
+    data, ancillary, _, _ = connection.recvmsg(
+        65536, socket.CMSG_SPACE(4 * len(STANDARD_FDS)), socket.MSG_CMSG_CLOEXEC
+    )
+    fds: list[int] = []
+    for level, kind, payload in ancillary:
+        if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+            usable = len(payload) - len(payload) % 4
+            fds += [int.from_bytes(payload[i : i + 4], sys.byteorder, signed=True)
+                    for i in range(0, usable, 4)]  # fmt: skip
+    if not data and not fds:
+        return None
+    try:
+        if len(data) < 4:
+            raise ValueError("no request")
+        size = int.from_bytes(data[:4], "little")
+        if size > _REQUEST_LIMIT:
+            raise ValueError(f"a request of {size} bytes")
+        body = data[4:]
+        while len(body) < size:
+            chunk = connection.recv(size - len(body))
+            if not chunk:
+                raise ValueError("a request cut short")
+            body += chunk
+        return fds, body
+    except BaseException:
+        for fd in fds:
+            os.close(fd)
+        raise
+
+
+def _parse(body: bytes) -> tuple[list[str], dict[bytes, bytes], bytes, int]:
+    """A request's argv, environment, working directory and umask. Raises ValueError (or
+    EOFError, TypeError) when it is not one; Declined when its environment sets what the
+    server's interpreter has already read otherwise."""
+    import marshal
+
+    request = marshal.loads(body)
+    if not (isinstance(request, tuple) and len(request) == 5 and request[0] == PROTOCOL):
+        raise ValueError("a request of another protocol")
+    _, argv, environment, cwd, umask = request
+    if not (isinstance(argv, list) and argv and all(isinstance(a, str) for a in argv)):
+        raise ValueError("no command line")
+    if not (isinstance(environment, dict) and isinstance(cwd, bytes) and isinstance(umask, int)):
+        raise ValueError("a malformed request")
+    if _interpreter_settings(environment) != _interpreter_settings(os.environb):
+        raise Declined("its locale, time zone or Python settings differ")
+    return argv, environment, cwd, umask
+
+
+def _interpreter_settings(environment: Mapping[bytes, bytes]) -> dict[bytes, bytes]:
+    return {
+        name: value
+        for name, value in environment.items()
+        if name in _INTERPRETER_VARIABLES or name.startswith(_INTERPRETER_PREFIXES)
+    }
+
+
+def _stand_in(
+    connection: socket.socket,
+    peer: int,
+    procs: str,
+    fds: list[int],
+    request: tuple[list[str], dict[bytes, bytes], bytes, int],
+    verdict: int,
+) -> int:
+    """In the forked process: become the client's stand-in (`procs`: its control group's
+    cgroup.procs), tell the server through `verdict` (RUNNING, or DECLINED and why) and
+    run the command; the exit status for os._exit."""
+    try:
+        _become(peer, procs, fds, request)
+    except (Declined, OSError, ValueError) as reason:
+        _tell(verdict, DECLINED + str(reason).encode())
+        _send(connection, DECLINED)
+        return 0
+    if not _send(connection, RUNNING + os.getpid().to_bytes(4, "little")):
+        _tell(verdict, DECLINED + b"it left before its command started")
+        return 0
+    _tell(verdict, RUNNING)
+    status = _run(request[0])
+    _send(connection, EXITED + status.to_bytes(4, "little", signed=True))
+    return status & 0xFF
+
+
+def _become(
+    peer: int,
+    procs: str,
+    fds: list[int],
+    request: tuple[list[str], dict[bytes, bytes], bytes, int],
+) -> None:
+    argv, environment, cwd, umask = request
+    if len(fds) != len(STANDARD_FDS):
+        raise Declined(f"{len(fds)} descriptors instead of {len(STANDARD_FDS)}")
+    # First, before a line reaches the journal: it files each process under the unit of
+    # the control group it was in when it first heard from it.
+    with open(procs, "w") as members:
+        members.write(str(os.getpid()))
+    os.setsid()  # a session and process group of its own, as a unit's main process has
+    with open("/proc/self/comm", "w") as comm:
+        comm.write(os.path.basename(argv[0])[:15])  # `ignition`, as the launcher's process
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    _take_scheduling(peer)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    for target, fd in zip(STANDARD_FDS, fds, strict=True):
+        os.dup2(fd, target)
+    for fd in fds:
+        os.close(fd)
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(line_buffering=os.isatty(1))  # as at an interpreter's start
+    os.chdir(cwd)
+    os.umask(umask)
+    os.environ.clear()
+    for name, value in environment.items():
+        os.environb[name] = value
+
+
+def _check_context(peer: int) -> None:
+    for name in _NAMESPACES:
+        mine, theirs = (os.readlink(f"/proc/{p}/ns/{name}") for p in ("self", str(peer)))
+        if mine != theirs:
+            raise Declined(f"its {name} namespace differs")
+    if os.readlink(f"/proc/{peer}/root") != "/":
+        raise Declined("its root directory differs")
+    mine_status, theirs_status = (_status_fields(p) for p in ("self", str(peer)))
+    if mine_status != theirs_status:
+        raise Declined("its credentials, capabilities, no_new_privs or seccomp differ")
+    if _label("self") != _label(str(peer)):
+        raise Declined("its security label differs")
+    if _read(f"/proc/{peer}/limits") != _read("/proc/self/limits"):
+        raise Declined("its resource limits differ")
+
+
+def _status_fields(pid: str) -> list[str]:
+    with open(f"/proc/{pid}/status") as status:
+        return [line for line in status if line.startswith(_STATUS_FIELDS)]
+
+
+def _label(pid: str) -> bytes:
+    try:
+        return _read(f"/proc/{pid}/attr/current")
+    except OSError:
+        return b""
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as file:
+        return file.read()
+
+
+def _read_to_end(fd: int) -> bytes:
+    try:
+        chunks = []
+        while chunk := os.read(fd, 4096):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def _tell(fd: int, message: bytes) -> None:
+    with contextlib.suppress(OSError):
+        os.write(fd, message)
+    os.close(fd)
+
+
+def _control_group(peer: int) -> tuple[str, str]:
+    """`peer`'s unified control group: its path and its cgroup.procs file."""
+    with open(f"/proc/{peer}/cgroup") as cgroups:
+        unified = [line[3:].rstrip("\n") for line in cgroups if line.startswith("0::")]
+    with open("/proc/self/mounts") as mounts:
+        roots = [fields[1] for fields in map(str.split, mounts) if fields[2:3] == ["cgroup2"]]
+    if not unified or not roots:
+        raise Declined("no unified control group hierarchy")
+    return unified[0], os.path.join(roots[0], unified[0].lstrip("/"), "cgroup.procs")
+
+
+def _take_scheduling(peer: int) -> None:
+    os.sched_setaffinity(0, os.sched_getaffinity(peer))
+    os.sched_setscheduler(0, os.sched_getscheduler(peer), os.sched_getparam(peer))
+    os.setpriority(os.PRIO_PROCESS, 0, os.getpriority(os.PRIO_PROCESS, peer))
+    with open(f"/proc/{peer}/oom_score_adj") as theirs:
+        score = theirs.read()
+    with open("/proc/self/oom_score_adj", "w") as mine:
+        mine.write(score)
+
+
+def _run(argv: list[str]) -> int:
+    """agent_cli.main on argv, ended as the interpreter would end the launcher."""
+    try:
+        from .agent_cli import main as agent_main
+
+        sys.argv = argv
+        status: object = agent_main(argv[1:])
+    except SystemExit as leaving:
+        status = leaving.code
+    except BaseException:
+        traceback.print_exc()
+        status = 1
+    if status is None:
+        status = 0
+    elif not isinstance(status, int):
+        sys.stderr.write(f"{status}\n")
+        status = 1
+    threading = sys.modules.get("threading")
+    if threading is not None:
+        getattr(threading, "_shutdown", lambda: None)()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    return status
+
+
+def _log(line: str) -> None:
+    """One line to the server's own output (its unit's journal); never raises."""
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.write(f"ignition-py fork server: {line}\n")
+        sys.stderr.flush()
+
+
+def _decline(connection: socket.socket, peer: int, reason: Exception) -> None:
+    _log(f"pid {peer} runs its command itself: {reason}")
+    _send(connection, DECLINED)
+
+
+def _send(connection: socket.socket, message: bytes) -> bool:
+    """Send `message`; False when the client is gone (its unit ended, or it was killed)."""
+    try:
+        connection.settimeout(None)
+        connection.sendall(message)
+    except OSError:
+        return False
+    return True

@@ -1,0 +1,303 @@
+"""The fork server (ignition_py.fork_server) and its client (ignition_py.fork_client), as
+ignition-py-warm-up.service and /usr/bin/ignition use them in the initramfs: a real server
+process on a Unix socket, the real launcher (dracut/30ignition/ignition) as the client,
+real forks, descriptors passed over the socket and a real control group to join."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+LAUNCHER = REPO / "dracut" / "30ignition" / "ignition"
+STAND_IN = "stands in for pid"
+# The server's environment: the tests' clients differ from it only where they mean to.
+SERVER_ENVIRONMENT = {"PATH": os.environ["PATH"], "LANG": "C.UTF-8"}
+
+
+class Server:
+    def __init__(self, process: subprocess.Popen[str], socket: Path, log: Path) -> None:
+        self.process = process
+        self.socket = socket
+        self.log = log
+
+    def lines(self) -> list[str]:
+        return self.log.read_text().splitlines()
+
+    def wait_for(self, text: str, count: int = 1) -> list[str]:
+        """The log's lines holding `text`, once there are `count` of them (the server logs
+        a request after answering it: a client may be done first)."""
+        deadline = time.monotonic() + 30
+        while True:
+            found = [line for line in self.lines() if text in line]
+            if len(found) >= count or time.monotonic() > deadline:
+                return found
+            time.sleep(0.02)
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    socket = tmp_path / "run" / "fork-server.sock"
+    log = tmp_path / "server.log"
+    code = (
+        f"import sys; sys.path.insert(0, {str(REPO)!r})\n"
+        "from ignition_py.warm_up import load\n"
+        "load()\n"
+        "from ignition_py.fork_server import serve\n"
+        f"serve({str(socket)!r})\n"
+    )
+    with log.open("w") as errors:
+        process = subprocess.Popen([sys.executable, "-I", "-c", code], stdin=subprocess.DEVNULL,
+                                   stderr=errors, text=True, env=SERVER_ENVIRONMENT)  # fmt: skip
+    deadline = time.monotonic() + 60
+    while not socket.exists():
+        assert process.poll() is None, log.read_text()
+        assert time.monotonic() < deadline, "the server did not listen within 60 s"
+        time.sleep(0.05)
+    yield Server(process, socket, log)
+    process.kill()
+    process.wait()
+
+
+@pytest.fixture
+def launcher(tmp_path: Path) -> Path:
+    """The launcher as installed, with this checkout in place of /usr/lib/ignition-py."""
+    script = tmp_path / "bin" / "ignition"
+    script.parent.mkdir()
+    text = LAUNCHER.read_text().replace("/usr/lib/ignition-py", str(REPO))
+    script.write_text(text.replace("#!/usr/bin/python3 -IS", f"#!{sys.executable} -I", 1))
+    script.chmod(0o755)
+    return script
+
+
+def _environment(socket: Path | str, env: dict[str, str] | None) -> dict[str, str]:
+    return {**SERVER_ENVIRONMENT, "IGNITION_PY_FORK_SERVER": str(socket), **(env or {})}
+
+
+def _launch(
+    launcher: Path, args: list[str], socket: Path | str, cwd: Path,
+    env: dict[str, str] | None = None, prefix: list[str] | None = None,
+    preexec: Callable[[], None] | None = None,
+) -> subprocess.CompletedProcess[str]:  # fmt: skip
+    return subprocess.run(
+        [*(prefix or []), str(launcher), *args], cwd=cwd, env=_environment(socket, env),
+        capture_output=True, text=True, timeout=120, preexec_fn=preexec,
+    )  # fmt: skip
+
+
+def _pids(line: str) -> tuple[int, int]:
+    """The stand-in's and the client's pids in a "pid N stands in for pid M" line."""
+    words = line.split()
+    return int(words[words.index("stands") - 1]), int(words[words.index("for") + 2])
+
+
+def test_a_stand_in_runs_the_command_with_the_clients_output(
+    server: Server, launcher: Path, tmp_path: Path
+) -> None:
+    done = _launch(launcher, ["-version"], server.socket, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Ignition ignition-py "), done.stdout
+    (line,) = server.wait_for(STAND_IN)
+    stand_in, client = _pids(line)
+    assert stand_in not in (client, server.process.pid)
+
+
+def test_exit_status_errors_environment_and_working_directory_are_the_clients(
+    server: Server, launcher: Path, tmp_path: Path
+) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    config = work / "user.ign"
+    written = {"path": "/etc/x", "contents": {"source": "data:,x"}}
+    config.write_text(
+        json.dumps({"ignition": {"version": "3.4.0"}, "storage": {"files": [written]}})
+    )
+    args = ["-platform", "file", "-stage", "fetch-offline", "-log-to-stdout", "-config-cache",
+            "cache.json", "-neednet", "neednet", "-state-file", "state"]  # fmt: skip
+    env = {"IGNITION_CONFIG_FILE": str(config),
+           "IGNITION_SYSTEM_CONFIG_DIR": str(tmp_path / "none")}  # fmt: skip
+    done = _launch(launcher, args, server.socket, work, env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    # the relative cache path was taken from the client's working directory
+    cached = json.loads((work / "cache.json").read_text())
+    assert [f["path"] for f in cached["storage"]["files"]] == ["/etc/x"]
+    assert "Ignition finished successfully" in done.stdout
+    config.write_text("{not json")
+    (work / "cache.json").unlink()
+    failed = _launch(launcher, args, server.socket, work, env)
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert "CRITICAL" in failed.stdout and "user.ign" in failed.stdout, failed.stdout
+    assert not (work / "cache.json").exists()
+    usage = _launch(launcher, ["-stage", "files"], server.socket, work, env)
+    assert usage.returncode == 2 and "'--platform' must be provided" in usage.stderr
+    assert len(server.wait_for(STAND_IN, 3)) == 3
+
+
+def _cgroup2_root() -> Path:
+    with open("/proc/self/mounts") as mounts:
+        roots = [fields[1] for fields in map(str.split, mounts) if fields[2:3] == ["cgroup2"]]
+    if not roots:
+        pytest.fail("no cgroup2 hierarchy is mounted: the fork server cannot be tested here")
+    return Path(roots[0])
+
+
+def test_a_stand_in_takes_the_clients_place(server: Server, launcher: Path, tmp_path: Path) -> None:
+    """A stand-in caught while its stage blocks (reading a FIFO): it is in the client's
+    control group and a session of its own, named `ignition`, with the client's working
+    directory, umask and standard descriptors, SIGCHLD not ignored (the server's is) and
+    the client's environment (the FIFO it blocks on came from it). Killed, the client
+    fails (its unit fails) without running the stage a second time itself."""
+    group = _cgroup2_root() / f"ignition-py-test-{os.getpid()}"
+    group.mkdir()
+    fifo = tmp_path / "config.ign"
+    os.mkfifo(fifo)  # the stage blocks opening it
+    args = ["-platform", "file", "-stage", "fetch-offline", "-config-cache", "cache.json",
+            "-neednet", "neednet", "-state-file", "state"]  # fmt: skip
+    env = {"IGNITION_CONFIG_FILE": str(fifo), "IGNITION_SYSTEM_CONFIG_DIR": str(tmp_path / "none")}
+
+    def enter() -> None:
+        (group / "cgroup.procs").write_text(str(os.getpid()))
+        os.umask(0o027)
+
+    client = subprocess.Popen(
+        [str(launcher), *args], cwd=tmp_path, env=_environment(server.socket, env),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=enter,
+    )  # fmt: skip
+    stand_in = 0
+    try:
+        (line,) = server.wait_for(STAND_IN)
+        stand_in, peer = _pids(line)
+        assert peer == client.pid and line.endswith(f" in /{group.name}"), line
+        proc = Path(f"/proc/{stand_in}")
+        assert (proc / "cgroup").read_text().endswith(f"::/{group.name}\n")
+        assert (proc / "comm").read_text() == "ignition\n"
+        assert os.getsid(stand_in) == stand_in
+        assert Path(os.readlink(proc / "cwd")) == tmp_path
+        status = dict(line.split(":\t", 1) for line in (proc / "status").read_text().splitlines())
+        assert status["Umask"] == "0027"
+        assert not int(status["SigIgn"], 16) & 1 << (signal.SIGCHLD - 1)
+        for fd in (1, 2):  # the client's pipes, not the server's log
+            assert os.readlink(proc / "fd" / str(fd)) == os.readlink(f"/proc/{client.pid}/fd/{fd}")
+        os.kill(stand_in, signal.SIGKILL)
+        out, err = client.communicate(timeout=60)
+    finally:
+        client.kill()
+        client.wait()
+        if stand_in:  # still blocked on the FIFO when an assertion failed
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(stand_in, signal.SIGKILL)
+        for _ in range(50):  # the stand-in may still be leaving the group
+            try:
+                group.rmdir()
+                break
+            except OSError:
+                time.sleep(0.1)
+    assert client.returncode == 1, out + err
+    assert "ended without an exit status" in err
+    assert len(server.wait_for(STAND_IN)) == 1
+    assert not (tmp_path / "cache.json").exists()
+
+
+@pytest.mark.parametrize("served", [True, False])
+def test_ctrl_c_ends_the_command_as_it_would_in_place(
+    server: Server, launcher: Path, tmp_path: Path, served: bool
+) -> None:
+    """SIGINT to the launcher while its stage blocks (reading a FIFO) reaches the stand-in
+    (in a session of its own): exit 130 and "interrupted", as without a server."""
+    fifo = tmp_path / "config.ign"
+    os.mkfifo(fifo)
+    args = ["-platform", "file", "-stage", "fetch-offline", "-config-cache", "cache.json",
+            "-neednet", "neednet", "-state-file", "state"]  # fmt: skip
+    env = {"IGNITION_CONFIG_FILE": str(fifo), "IGNITION_SYSTEM_CONFIG_DIR": str(tmp_path / "none")}
+    socket = server.socket if served else ""
+    client = subprocess.Popen(
+        [str(launcher), *args], cwd=tmp_path, env=_environment(socket, env),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        if served:
+            assert server.wait_for(STAND_IN), server.lines()
+        time.sleep(1.5)  # in place: the interpreter is loading, then it blocks on the FIFO
+        client.send_signal(signal.SIGINT)
+        out, err = client.communicate(timeout=60)
+    finally:
+        client.kill()
+        client.wait()
+    assert client.returncode == 130, out + err
+    assert err.strip().endswith("interrupted"), err
+    assert len([line for line in server.lines() if STAND_IN in line]) == int(served)
+
+
+@pytest.mark.parametrize(
+    ("how", "reason"),
+    [
+        (["unshare", "--uts"], "its uts namespace differs"),
+        (["prlimit", "--nofile=512:512"], "its resource limits differ"),
+        (["env", "TZ=Pacific/Auckland"], "its locale, time zone or Python settings differ"),
+    ],
+)
+def test_a_client_unlike_the_server_runs_the_command_itself(
+    server: Server, launcher: Path, tmp_path: Path, how: list[str], reason: str
+) -> None:
+    """Another UTS namespace (its hostname may differ), other resource limits (a unit's
+    LimitNOFILE=), another time zone (the server's interpreter has read its own): the
+    server declines, and the client runs the command itself with the same result."""
+    done = _launch(launcher, ["-version"], server.socket, tmp_path, prefix=how)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Ignition ignition-py "), done.stdout
+    assert server.wait_for(f"runs its command itself: {reason}"), server.lines()
+    assert not [line for line in server.lines() if STAND_IN in line]
+
+
+def test_a_client_in_another_mount_namespace_does_not_ask(
+    server: Server, launcher: Path, tmp_path: Path
+) -> None:
+    """ignition-kargs.service runs with MountFlags=slave: its launcher sees that the
+    server's mount namespace is not its own and leaves without asking."""
+    done = _launch(launcher, ["-version"], server.socket, tmp_path, prefix=["unshare", "--mount"])
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Ignition ignition-py ")
+    time.sleep(0.3)
+    assert server.lines() == []
+
+
+def test_without_a_server_the_command_runs_in_place(launcher: Path, tmp_path: Path) -> None:
+    for socket in (tmp_path / "absent.sock", ""):
+        done = _launch(launcher, ["-version"], socket, tmp_path)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.startswith("Ignition ignition-py ")
+
+
+# What the client may load before it knows whether a server takes the command: it runs
+# first in every stage's process, where each module costs 15-20x under TCG.
+# (os and what it brings are frozen into the interpreter, and the launcher needs them.)
+CLIENT_MAY_LOAD = {"__future__", "ignition_py", "ignition_py.fork_client", "ignition_py.typecheck",
+                   "_socket", "_signal", "marshal", "os", "os.path", "posixpath", "genericpath",
+                   "stat", "_stat", "_collections_abc"}  # fmt: skip
+
+
+def test_the_client_loads_next_to_nothing(server: Server, tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        f"sys.path.insert(0, {str(REPO)!r})\n"
+        "before = set(sys.modules)\n"
+        "from ignition_py.fork_client import delegate\n"
+        "status = delegate([sys.argv[0], '-version'])\n"
+        "print(status, sorted(set(sys.modules) - before), file=sys.stderr)\n"
+    )
+    environment = _environment(server.socket, None)
+    done = subprocess.run([sys.executable, "-IS", "-c", code], capture_output=True, text=True,
+                          env=environment, cwd=tmp_path, check=True)  # fmt: skip
+    assert done.stdout.startswith("Ignition ignition-py "), done.stdout
+    status, _, loaded = done.stderr.strip().partition(" ")
+    assert status == "0", done.stderr
+    assert set(eval(loaded)) <= CLIENT_MAY_LOAD, loaded
