@@ -29,6 +29,7 @@ RUNNING = b"R"  # the server's child took the command and runs it; then its pid,
 DECLINED = b"D"  # it cannot stand in for this process: run the command here
 EXITED = b"X"  # followed by the exit status, 4 bytes, little-endian, signed
 STANDARD_FDS = (0, 1, 2)
+FORWARDED_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT")
 
 
 def delegate(argv: Sequence[str]) -> int | None:
@@ -36,11 +37,13 @@ def delegate(argv: Sequence[str]) -> int | None:
     process forked from the fork server and return its exit status; None when no server
     answers, it declines or this process cannot be stood in for (a standard descriptor
     closed, a mount namespace of its own): the caller then runs the command itself.
-    Raises nothing."""
+    Raises nothing of its own: once a stand-in runs, Ctrl-C and the like are forwarded to
+    it, and this waits for its exit status."""
     path = os.environ.get(SOCKET_VARIABLE, SOCKET_PATH)
     if not path or not os.path.exists(path) or _own_mount_namespace():
         return None
     try:
+        import _signal  # type: ignore[import-not-found]  # signal without its enum conversion
         import _socket
     except ImportError:
         return None
@@ -50,34 +53,42 @@ def delegate(argv: Sequence[str]) -> int | None:
         connection = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
     except OSError:
         return None
+    forwarded = {getattr(_signal, name) for name in FORWARDED_SIGNALS}
+    # Held until the stand-in's pid is known (then forwarded to it) or this process runs
+    # the command itself (then delivered here): none is lost in between.
+    mask = _signal.pthread_sigmask(_signal.SIG_BLOCK, forwarded)
+    stand_in = b""
     try:
         connection.connect(path)
-        if not _trusted_server(connection):
-            return None
-        connection.sendmsg(
-            [_request(list(argv))],
-            [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, _fd_array(STANDARD_FDS))],
-        )
-        running = connection.recv(1) == RUNNING
+        if _trusted_server(connection):
+            connection.sendmsg(
+                [_request(list(argv))],
+                [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, _fd_array(STANDARD_FDS))],
+            )
+            if connection.recv(1) == RUNNING:
+                stand_in = _receive(connection, 4) or b"?"
     except OSError:
-        running = False
-    if not running:
+        pass
+    if not stand_in:
         connection.close()
+        _signal.pthread_sigmask(_signal.SIG_SETMASK, mask)
         return None
     # From here on the command runs over there: whatever happens, it must not run here too.
     try:
-        stand_in = _receive(connection, 4)
         if len(stand_in) == 4:
-            _forward_signals(int.from_bytes(stand_in, "little"))
-        return _exit_status(connection)
+            _forward_signals(int.from_bytes(stand_in, "little"), forwarded)
+        _signal.pthread_sigmask(_signal.SIG_SETMASK, mask)
+        status = _exit_status(connection)
+        _signal.pthread_sigmask(_signal.SIG_BLOCK, forwarded)  # its pid may be reused now
+        return status
     finally:
         connection.close()
 
 
-def _forward_signals(pid: int) -> None:
+def _forward_signals(pid: int, signals: set[int]) -> None:
     """Ctrl-C, a hangup or a kill aimed at this process reaches the stand-in (in a session
     of its own), which ends as the command would here."""
-    import _signal  # type: ignore[import-not-found]  # signal without its enum conversion
+    import _signal
 
     def forward(signal_number: int, _: object) -> None:
         try:  # noqa: SIM105 (contextlib is one import more, in every stage's process)
@@ -85,8 +96,8 @@ def _forward_signals(pid: int) -> None:
         except OSError:
             pass
 
-    for name in ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"):
-        _signal.signal(getattr(_signal, name), forward)
+    for number in signals:
+        _signal.signal(number, forward)
 
 
 def _own_mount_namespace() -> bool:

@@ -21,15 +21,26 @@ import os
 import signal
 import socket
 import sys
+import time
 import traceback
 
-from .fork_client import DECLINED, EXITED, PROTOCOL, RUNNING, SOCKET_PATH, STANDARD_FDS
+from .cli_exit import EXIT_INTERRUPTED
+from .fork_client import (
+    DECLINED,
+    EXITED,
+    FORWARDED_SIGNALS,
+    PROTOCOL,
+    RUNNING,
+    SOCKET_PATH,
+    STANDARD_FDS,
+)
 from .typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from typing import NoReturn
 
+_FORWARDED = {getattr(signal, name) for name in FORWARDED_SIGNALS}
 _REQUEST_LIMIT = 1 << 20  # bytes: a command line and an environment
 _REQUEST_SECONDS = 5.0  # a client that connects and says nothing is dropped after this
 _NAMESPACES = ("mnt", "net", "uts", "ipc", "pid", "user", "cgroup")
@@ -71,7 +82,12 @@ def serve(path: str) -> NoReturn:
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
     gc.freeze()  # the loaded code stays shared with the stand-ins: no collection touches it
     while True:
-        connection, _ = listener.accept()
+        try:
+            connection, _ = listener.accept()
+        except OSError as error:  # out of descriptors, say: wait rather than end
+            _log(f"cannot accept a request: {error}")
+            time.sleep(0.1)
+            continue
         try:
             _take(listener, connection)
         except Exception as error:  # a bad request must not end the server
@@ -99,7 +115,12 @@ def _take(listener: socket.socket, connection: socket.socket) -> None:
             _decline(connection, peer, reason)
             return
         verdict_reader, verdict_writer = os.pipe()
-        child = os.fork()
+        try:
+            child = os.fork()
+        except OSError:
+            os.close(verdict_reader)
+            os.close(verdict_writer)
+            raise
         if child == 0:
             status = 1
             try:  # whatever happens here, this process must never return to the loop
@@ -110,10 +131,10 @@ def _take(listener: socket.socket, connection: socket.socket) -> None:
                 os._exit(status)
         os.close(verdict_writer)
         verdict = _read_to_end(verdict_reader)
-        # Logged from here, not by the stand-in: the journal files a process under the
-        # unit its control group was in when it first heard from it.
+        # Logged here, once the stand-in has said how it went (and by the server, whose
+        # output the journal files under its own unit).
         if verdict == RUNNING:
-            _log(f"pid {child} stands in for pid {peer} in {group}")
+            _log(f"pid {child} stands in for pid {peer} (stage {_stage(request[0])}) in {group}")
         elif verdict.startswith(DECLINED):
             _log(f"pid {peer} runs its command itself: {verdict[1:].decode(errors='replace')}")
         else:
@@ -181,6 +202,17 @@ def _parse(body: bytes) -> tuple[list[str], dict[bytes, bytes], bytes, int]:
     return argv, environment, cwd, umask
 
 
+def _stage(argv: list[str]) -> str:
+    """The value of -stage/--stage (Go's flag syntax) in `argv`, for the log; "-" if none."""
+    for index, argument in enumerate(argv):
+        name, equals, value = argument.lstrip("-").partition("=")
+        if name == "stage" and argument.startswith("-"):
+            if equals:
+                return value
+            return argv[index + 1] if index + 1 < len(argv) else "-"
+    return "-"
+
+
 def _interpreter_settings(environment: Mapping[bytes, bytes]) -> dict[bytes, bytes]:
     return {
         name: value
@@ -206,6 +238,9 @@ def _stand_in(
         _tell(verdict, DECLINED + str(reason).encode())
         _send(connection, DECLINED)
         return 0
+    # What the client forwards from now on must land inside _run (as KeyboardInterrupt,
+    # say), not before it.
+    signal.pthread_sigmask(signal.SIG_BLOCK, _FORWARDED)
     if not _send(connection, RUNNING + os.getpid().to_bytes(4, "little")):
         _tell(verdict, DECLINED + b"it left before its command started")
         return 0
@@ -324,9 +359,13 @@ def _run(argv: list[str]) -> int:
         from .agent_cli import main as agent_main
 
         sys.argv = argv
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _FORWARDED)
         status: object = agent_main(argv[1:])
     except SystemExit as leaving:
         status = leaving.code
+    except KeyboardInterrupt:  # forwarded as main was about to start: as main would end
+        sys.stderr.write("interrupted\n")
+        status = EXIT_INTERRUPTED
     except BaseException:
         traceback.print_exc()
         status = 1

@@ -413,21 +413,26 @@ def _check_journal(config: Config, root: Path) -> Iterator[Check]:
         )
 
 
-# Every first boot starts these, seconds after the server has loaded; an earlier stage
-# may start before (it then runs in its own process), and kargs (MountFlags=slave)
+# Every first boot runs these stages, seconds after the server has loaded; an earlier
+# one may start before (it then runs in its own process), and kargs (MountFlags=slave)
 # always runs in its own.
-_SERVED_STAGES = {"ignition-mount.service", "ignition-files.service"}
+_SERVED_STAGES = {"mount", "files"}
 
 
 def _check_fork_server(root: Path) -> Check:
     """ignition-py's fork server (ignition-py-warm-up.service) ran the later stages in
-    processes that joined each stage's unit, and declined kargs."""
+    processes that joined each stage's unit; kargs never asked it."""
     lines = _journal(root, "_SYSTEMD_UNIT=ignition-py-warm-up.service")
-    messages = [str(entry.get("MESSAGE")) for entry in lines]
-    served = {m.rsplit("/", 1)[-1] for m in messages if "stands in for pid" in m}
-    ok = served >= _SERVED_STAGES and "ignition-kargs.service" not in served
-    return Check("fork server: the stages ran in processes forked from it", ok,
-                 f"served {sorted(served)}")  # fmt: skip
+    served: dict[str, str] = {}  # stage -> control group
+    for entry in lines:
+        message = str(entry.get("MESSAGE"))
+        if "stands in for pid" in message and "(stage " in message:
+            stage, _, group = message.partition("(stage ")[2].partition(") in ")
+            served[stage] = group
+    ok = served.keys() >= _SERVED_STAGES and "kargs" not in served
+    ok = ok and all(served[s] == f"/system.slice/ignition-{s}.service" for s in _SERVED_STAGES)
+    detail = ", ".join(f"{stage} in {group}" for stage, group in sorted(served.items()))
+    return Check("fork server: the stages ran in processes forked from it", ok, detail)
 
 
 def _check_labels(config: Config, trees: Trees) -> Iterator[Check]:

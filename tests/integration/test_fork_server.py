@@ -6,6 +6,7 @@ real forks, descriptors passed over the socket and a real control group to join.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import signal
@@ -223,18 +224,25 @@ def test_ctrl_c_ends_the_command_as_it_would_in_place(
         [str(launcher), *args], cwd=tmp_path, env=_environment(socket, env),
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
+    writer = -1
     try:
-        if served:
-            assert server.wait_for(STAND_IN), server.lines()
-        time.sleep(1.5)  # in place: the interpreter is loading, then it blocks on the FIFO
+        deadline = time.monotonic() + 60
+        while writer < 0:  # until the stage has opened the FIFO: then it blocks reading it
+            try:
+                writer = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+            except OSError as error:
+                assert error.errno == errno.ENXIO and time.monotonic() < deadline, error
+                time.sleep(0.05)
         client.send_signal(signal.SIGINT)
         out, err = client.communicate(timeout=60)
     finally:
         client.kill()
         client.wait()
+        if writer >= 0:
+            os.close(writer)
     assert client.returncode == 130, out + err
     assert err.strip().endswith("interrupted"), err
-    assert len([line for line in server.lines() if STAND_IN in line]) == int(served)
+    assert len(server.wait_for(STAND_IN) if served else server.lines()) == int(served)
 
 
 @pytest.mark.parametrize(

@@ -463,8 +463,15 @@ def test_the_warm_up_unit_serves_the_stages_from_the_payload(payload: Path, tmp_
             "enable x.service"
             in (root / "etc/systemd/system-preset/20-ignition.preset").read_text()
         )
-        served = [line for line in log.read_text().splitlines() if "stands in for pid" in line]
-        assert len(served) == 2, log.read_text()
+        for _ in range(300):  # the server logs each stand-in as the stage starts
+            served = [line for line in log.read_text().splitlines() if "stands in" in line]
+            if len(served) == 2:
+                break
+            time.sleep(0.02)
+        assert [line.split("(stage ")[1].split(")")[0] for line in served] == [
+            "fetch-offline",
+            "files",
+        ], log.read_text()
     finally:
         server.kill()
         server.wait()
