@@ -21,7 +21,7 @@ from .qemu import Machine, boot
 from .rootfs import base_root_image, fresh_copy
 from .selinux import install_policy
 from .shell import HarnessError, run, say
-from .verify import verify, verify_user_data_boot
+from .verify import FORK_SERVER_UNIT, verify, verify_user_data_boot
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -167,8 +167,10 @@ def _boot(args: argparse.Namespace, out: Path) -> int:
     if not failed and user_data:
         checks = verify_user_data_boot([root, data])
     elif not failed and parsed.config is not None:
-        # --profile runs the stages under the profiler, in their own processes
-        fork_server = args.agent == "ignition-py" and not args.profile
+        # --profile runs the stages under the profiler, in their own processes; a masked
+        # server (an A/B comparison) serves nothing
+        masked = f"rd.systemd.mask={FORK_SERVER_UNIT}" in machine.kernel_args
+        fork_server = args.agent == "ignition-py" and not args.profile and not masked
         checks = verify(parsed.config, [root, data, *disks[2:]], pristine_image, oem_tree,
                         fork_server)  # fmt: skip
         for check in checks:

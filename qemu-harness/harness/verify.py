@@ -419,10 +419,14 @@ def _check_journal(config: Config, root: Path) -> Iterator[Check]:
 _SERVED_STAGES = {"mount", "files"}
 
 
+FORK_SERVER_UNIT = "ignition-py-warm-up.service"
+
+
 def _check_fork_server(root: Path) -> Check:
-    """ignition-py's fork server (ignition-py-warm-up.service) ran the later stages in
-    processes that joined each stage's unit; kargs never asked it."""
-    lines = _journal(root, "_SYSTEMD_UNIT=ignition-py-warm-up.service")
+    """ignition-py's fork server (FORK_SERVER_UNIT) ran the mount and files stages in
+    processes that joined each stage's unit; kargs (a mount namespace of its own) was
+    never served."""
+    lines = _journal(root, f"_SYSTEMD_UNIT={FORK_SERVER_UNIT}")
     served: dict[str, str] = {}  # stage -> control group
     for entry in lines:
         message = str(entry.get("MESSAGE"))
@@ -432,7 +436,7 @@ def _check_fork_server(root: Path) -> Check:
     ok = served.keys() >= _SERVED_STAGES and "kargs" not in served
     ok = ok and all(served[s] == f"/system.slice/ignition-{s}.service" for s in _SERVED_STAGES)
     detail = ", ".join(f"{stage} in {group}" for stage, group in sorted(served.items()))
-    return Check("fork server: the stages ran in processes forked from it", ok, detail)
+    return Check("fork server: mount and files ran in processes forked from it", ok, detail)
 
 
 def _check_labels(config: Config, trees: Trees) -> Iterator[Check]:
