@@ -113,18 +113,25 @@ def _own_mount_namespace() -> bool:
 def _trusted_server(connection: object) -> bool:
     """Whether the socket's peer runs as root in this process's mount namespace (when
     that namespace cannot be read from here, the server compares it again)."""
-    import _socket
-
-    credentials: bytes = connection.getsockopt(  # type: ignore[attr-defined]
-        _socket.SOL_SOCKET, _socket.SO_PEERCRED, 12
-    )
-    server, uid = (int.from_bytes(credentials[i : i + 4], sys.byteorder) for i in (0, 4))
+    server, uid, _ = peer_credentials(connection)
     if uid != 0:
         return False
     try:
         return os.readlink("/proc/self/ns/mnt") == os.readlink(f"/proc/{server}/ns/mnt")
     except OSError:
         return True
+
+
+def peer_credentials(connection: object) -> tuple[int, int, int]:
+    """The pid, uid and gid of the process at the other end of the Unix socket
+    `connection` (SO_PEERCRED: as it was when it connected). Raises OSError."""
+    import _socket
+
+    credentials: bytes = connection.getsockopt(  # type: ignore[attr-defined]
+        _socket.SOL_SOCKET, _socket.SO_PEERCRED, 12
+    )
+    pid, uid, gid = (int.from_bytes(credentials[i : i + 4], sys.byteorder) for i in (0, 4, 8))
+    return pid, uid, gid
 
 
 def _request(argv: list[str]) -> bytes:

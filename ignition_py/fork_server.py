@@ -33,6 +33,7 @@ from .fork_client import (
     RUNNING,
     SOCKET_PATH,
     STANDARD_FDS,
+    peer_credentials,
 )
 from .typecheck import TYPE_CHECKING
 
@@ -98,7 +99,7 @@ def serve(path: str) -> NoReturn:
 
 def _take(listener: socket.socket, connection: socket.socket) -> None:
     connection.settimeout(_REQUEST_SECONDS)
-    peer, uid, _ = _peer(connection)
+    peer, uid, _ = peer_credentials(connection)
     if uid != 0:
         _decline(connection, peer, Declined(f"uid {uid} is not root"))
         return
@@ -142,12 +143,6 @@ def _take(listener: socket.socket, connection: socket.socket) -> None:
     finally:
         for fd in fds:
             os.close(fd)
-
-
-def _peer(connection: socket.socket) -> tuple[int, int, int]:
-    credentials = connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12)
-    pid, uid, gid = (int.from_bytes(credentials[i : i + 4], sys.byteorder) for i in (0, 4, 8))
-    return pid, uid, gid
 
 
 def _receive(connection: socket.socket) -> tuple[list[int], bytes] | None:
@@ -336,8 +331,9 @@ def _control_group(peer: int) -> tuple[str, str]:
     """`peer`'s unified control group: its path and its cgroup.procs file."""
     with open(f"/proc/{peer}/cgroup") as cgroups:
         unified = [line[3:].rstrip("\n") for line in cgroups if line.startswith("0::")]
-    with open("/proc/self/mounts") as mounts:
-        roots = [fields[1] for fields in map(str.split, mounts) if fields[2:3] == ["cgroup2"]]
+    from .system.mountinfo import mounts
+
+    roots = [mount.mount_point for mount in mounts() if mount.fs_type == "cgroup2"]
     if not unified or not roots:
         raise Declined("no unified control group hierarchy")
     return unified[0], os.path.join(roots[0], unified[0].lstrip("/"), "cgroup.procs")

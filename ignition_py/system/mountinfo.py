@@ -18,6 +18,7 @@ class Mount:
     device: str  # major:minor
     mount_point: str
     source: str  # the mounted device or what stands for it ("tmpfs", "none", ...)
+    fs_type: str  # "ext4", "cgroup2", ...
 
 
 def _unescape(field: bytes) -> str:
@@ -38,6 +39,9 @@ def mounts() -> list[Mount]:
         if len(fields) < 5 or b"-" not in fields[5:]:
             continue
         separator = fields.index(b"-", 5)
+        fs_type = fields[separator + 1] if separator + 1 < len(fields) else b""
         source = fields[separator + 2] if separator + 2 < len(fields) else b""
-        found.append(Mount(fields[2].decode(), _unescape(fields[4]), _unescape(source)))
+        found.append(
+            Mount(fields[2].decode(), _unescape(fields[4]), _unescape(source), fs_type.decode())
+        )
     return found

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from ignition_py.system.mountinfo import mounts
+
 REPO = Path(__file__).resolve().parents[2]
 LAUNCHER = REPO / "dracut" / "30ignition" / "ignition"
 STAND_IN = "stands in for pid"
@@ -144,8 +146,7 @@ def test_exit_status_errors_environment_and_working_directory_are_the_clients(
 
 
 def _cgroup2_root() -> Path:
-    with open("/proc/self/mounts") as mounts:
-        roots = [fields[1] for fields in map(str.split, mounts) if fields[2:3] == ["cgroup2"]]
+    roots = [mount.mount_point for mount in mounts() if mount.fs_type == "cgroup2"]
     if not roots:
         pytest.fail("no cgroup2 hierarchy is mounted: the fork server cannot be tested here")
     return Path(roots[0])
@@ -154,9 +155,10 @@ def _cgroup2_root() -> Path:
 def test_a_stand_in_takes_the_clients_place(server: Server, launcher: Path, tmp_path: Path) -> None:
     """A stand-in caught while its stage blocks (reading a FIFO): it is in the client's
     control group and a session of its own, named `ignition`, with the client's working
-    directory, umask and standard descriptors, SIGCHLD not ignored (the server's is) and
-    the client's environment (the FIFO it blocks on came from it). Killed, the client
-    fails (its unit fails) without running the stage a second time itself."""
+    directory, umask, nice value, CPU affinity, OOM score and standard descriptors,
+    SIGCHLD not ignored (the server's is) and the client's environment (the FIFO it
+    blocks on came from it). Killed, the client fails (its unit fails) without running
+    the stage a second time itself."""
     group = _cgroup2_root() / f"ignition-py-test-{os.getpid()}"
     group.mkdir()
     fifo = tmp_path / "config.ign"
@@ -165,9 +167,14 @@ def test_a_stand_in_takes_the_clients_place(server: Server, launcher: Path, tmp_
             "-neednet", "neednet", "-state-file", "state"]  # fmt: skip
     env = {"IGNITION_CONFIG_FILE": str(fifo), "IGNITION_SYSTEM_CONFIG_DIR": str(tmp_path / "none")}
 
+    cpu = min(os.sched_getaffinity(0))
+
     def enter() -> None:
         (group / "cgroup.procs").write_text(str(os.getpid()))
         os.umask(0o027)
+        os.nice(5)
+        os.sched_setaffinity(0, {cpu})
+        Path("/proc/self/oom_score_adj").write_text("300")
 
     client = subprocess.Popen(
         [str(launcher), *args], cwd=tmp_path, env=_environment(server.socket, env),
@@ -185,6 +192,9 @@ def test_a_stand_in_takes_the_clients_place(server: Server, launcher: Path, tmp_
         assert Path(os.readlink(proc / "cwd")) == tmp_path
         status = dict(line.split(":\t", 1) for line in (proc / "status").read_text().splitlines())
         assert status["Umask"] == "0027"
+        assert os.getpriority(os.PRIO_PROCESS, stand_in) == os.getpriority(os.PRIO_PROCESS, 0) + 5
+        assert os.sched_getaffinity(stand_in) == {cpu}
+        assert (proc / "oom_score_adj").read_text() == "300\n"
         assert not int(status["SigIgn"], 16) & 1 << (signal.SIGCHLD - 1)
         for fd in (1, 2):  # the client's pipes, not the server's log
             assert os.readlink(proc / "fd" / str(fd)) == os.readlink(f"/proc/{client.pid}/fd/{fd}")
@@ -250,6 +260,7 @@ def test_ctrl_c_ends_the_command_as_it_would_in_place(
     [
         (["unshare", "--uts"], "its uts namespace differs"),
         (["prlimit", "--nofile=512:512"], "its resource limits differ"),
+        (["setpriv", "--no-new-privs"], "its credentials, capabilities, no_new_privs or seccomp"),
         (["env", "TZ=Pacific/Auckland"], "its locale, time zone or Python settings differ"),
     ],
 )
@@ -257,8 +268,9 @@ def test_a_client_unlike_the_server_runs_the_command_itself(
     server: Server, launcher: Path, tmp_path: Path, how: list[str], reason: str
 ) -> None:
     """Another UTS namespace (its hostname may differ), other resource limits (a unit's
-    LimitNOFILE=), another time zone (the server's interpreter has read its own): the
-    server declines, and the client runs the command itself with the same result."""
+    LimitNOFILE=), no_new_privs (NoNewPrivileges=), another time zone (the server's
+    interpreter has read its own): the server declines, and the client runs the command
+    itself with the same result."""
     done = _launch(launcher, ["-version"], server.socket, tmp_path, prefix=how)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("Ignition ignition-py "), done.stdout
