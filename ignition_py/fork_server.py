@@ -33,6 +33,8 @@ from .fork_client import (
     RUNNING,
     SOCKET_PATH,
     STANDARD_FDS,
+    flag_value,
+    mounts_nothing,
     peer_credentials,
 )
 from .typecheck import TYPE_CHECKING
@@ -109,9 +111,11 @@ def _take(listener: socket.socket, connection: socket.socket) -> None:
     fds, body = received
     try:
         try:
-            _check_context(peer)
+            other_mounts = _check_context(peer)
             group, procs = _control_group(peer)
             request = _parse(body)
+            if other_mounts and not _mounts_nothing(request[0]):
+                raise Declined("its mnt namespace differs")
         except (Declined, OSError, ValueError, EOFError, TypeError) as reason:
             _decline(connection, peer, reason)
             return
@@ -135,7 +139,8 @@ def _take(listener: socket.socket, connection: socket.socket) -> None:
         # Logged here, once the stand-in has said how it went (and by the server, whose
         # output the journal files under its own unit).
         if verdict == RUNNING:
-            _log(f"pid {child} stands in for pid {peer} (stage {_stage(request[0])}) in {group}")
+            stage = flag_value(request[0], "stage") or "-"
+            _log(f"pid {child} stands in for pid {peer} (stage {stage}) in {group}")
         elif verdict.startswith(DECLINED):
             _log(f"pid {peer} runs its command itself: {verdict[1:].decode(errors='replace')}")
         else:
@@ -197,15 +202,16 @@ def _parse(body: bytes) -> tuple[list[str], dict[bytes, bytes], bytes, int]:
     return argv, environment, cwd, umask
 
 
-def _stage(argv: list[str]) -> str:
-    """The value of -stage/--stage (Go's flag syntax) in `argv`, for the log; "-" if none."""
-    for index, argument in enumerate(argv):
-        name, equals, value = argument.lstrip("-").partition("=")
-        if name == "stage" and argument.startswith("-"):
-            if equals:
-                return value
-            return argv[index + 1] if index + 1 < len(argv) else "-"
-    return "-"
+def _mounts_nothing(argv: list[str]) -> bool:
+    """fork_client.mounts_nothing for `argv` as the agent reads its flags."""
+    from .agent_cli import FLAGS
+
+    try:
+        with contextlib.redirect_stderr(io.StringIO()):  # the parser's complaint and usage
+            values, _ = FLAGS.parse(argv[1:])
+    except SystemExit:  # a bad command line, or -help: the client runs it itself
+        return False
+    return mounts_nothing(values["stage"], values["config-cache"])
 
 
 def _interpreter_settings(environment: Mapping[bytes, bytes]) -> dict[bytes, bytes]:
@@ -278,10 +284,16 @@ def _become(
         os.environb[name] = value
 
 
-def _check_context(peer: int) -> None:
+def _check_context(peer: int) -> bool:
+    """Raises Declined when the peer's context differs from this process's in anything
+    but its mount namespace; returns whether that differs (fork_client.mounts_nothing
+    then decides)."""
+    other_mounts = False
     for name in _NAMESPACES:
         mine, theirs = (os.readlink(f"/proc/{p}/ns/{name}") for p in ("self", str(peer)))
-        if mine != theirs:
+        if mine != theirs and name == "mnt":
+            other_mounts = True
+        elif mine != theirs:
             raise Declined(f"its {name} namespace differs")
     if os.readlink(f"/proc/{peer}/root") != "/":
         raise Declined("its root directory differs")
@@ -292,6 +304,7 @@ def _check_context(peer: int) -> None:
         raise Declined("its security label differs")
     if _read(f"/proc/{peer}/limits") != _read("/proc/self/limits"):
         raise Declined("its resource limits differ")
+    return other_mounts
 
 
 def _status_fields(pid: str) -> list[str]:

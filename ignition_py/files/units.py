@@ -122,11 +122,13 @@ class PresetAction:
     is-enabled` says it is enabled (a unit that is missing or not enabled is left alone,
     and so are instances: upstream asks about `foo@.service a b` as one name).
     `systemctl` False: the plan found none to ask, so a disable does nothing (v2.26.0
-    takes the failed exec for "not enabled")."""
+    takes the failed exec for "not enabled"). `asked_with`: the units of the disables
+    after this one, asked about in the same systemctl call (see WriteContext.is_enabled)."""
 
     ctx: WriteContext
     preset: Preset
     systemctl: bool = True
+    asked_with: tuple[str, ...] = ()
 
     def describe(self) -> str:
         if not self.preset.enabled and not self.systemctl:
@@ -144,7 +146,7 @@ class PresetAction:
         if not self.preset.enabled:
             if not self.systemctl:
                 return
-            if not systemctl.is_enabled(root, units, log):
+            if not self.ctx.is_enabled(units, self.asked_with, log):
                 log.debug(f'"{units}" is not enabled: no preset line')
                 return
             with log.op(f'removing enablement symlink(s) for "{units}"'):
@@ -201,7 +203,15 @@ def plan_units(
             actions.append(MaskAction(ctx, unit.name, unit.mask))
     # upstream sorts its map keys (unit-enabled, unit-disabled), bytewise
     keys = sorted(presets, key=lambda key: key.encode())
-    actions.extend(PresetAction(ctx, presets[key], systemctl) for key in keys)
+    disables = tuple(presets[key].units() for key in keys if not presets[key].enabled)
+    asked = 0
+    for key in keys:
+        preset = presets[key]
+        if preset.enabled:
+            actions.append(PresetAction(ctx, preset, systemctl))
+        else:
+            asked += 1
+            actions.append(PresetAction(ctx, preset, systemctl, disables[asked:]))
     return actions
 
 

@@ -4,11 +4,12 @@ path resolution, the root's accounts, ownership and permission changes, and the 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..config.model import NodeGroup, NodeUser, Resource
 from ..errors import IgnitionError
+from ..log import Logger
 from ..resources.contents import Fetch, read_contents
 from ..resources.errors import UnsupportedSchemeError
 from ..resources.urls import scheme_of
@@ -44,6 +45,8 @@ class WriteContext:
         self._fetcher: Fetch | None = None
         self._known = ResolveMemo()
         self._root_text = os.path.normpath(root)
+        self._enablement: dict[str, bool] = {}
+        self._enablement_generation = -1
 
     @classmethod
     def at(
@@ -78,6 +81,18 @@ class WriteContext:
         write_as_user(uid, gid, path, data)
         if reshapes:
             self.reshaped()
+
+    def is_enabled(self, unit: str, asked_with: Sequence[str], log: Logger) -> bool:
+        """What `systemctl --root ROOT is-enabled UNIT` says of `unit`, remembered until
+        the tree changes shape (a disable removes links): the first question asks about
+        `asked_with` in the same call (system.systemctl.enabled_states). Raises OSError
+        without systemctl."""
+        if self._enablement_generation != self.generation or unit not in self._enablement:
+            from ..system.systemctl import enabled_states
+
+            self._enablement = enabled_states(str(self.root), [unit, *asked_with], log)
+            self._enablement_generation = self.generation
+        return self._enablement[unit]
 
     def reshaped(self) -> None:
         self.generation += 1

@@ -310,7 +310,7 @@ def check_tree(config: Config, trees: Trees, fork_server: bool = False) -> Itera
     yield from _check_units(config, root)
     yield from _check_journal(config, root)
     if fork_server:
-        yield _check_fork_server(root)
+        yield _check_fork_server(root, kargs_served=not _names_kernel_arguments(config))
     if has_policy(root):
         yield from _check_labels(config, trees)
 
@@ -414,18 +414,24 @@ def _check_journal(config: Config, root: Path) -> Iterator[Check]:
 
 
 # Every first boot runs these stages, seconds after the server has loaded; an earlier
-# one may start before (it then runs in its own process), and kargs (MountFlags=slave)
-# always runs in its own.
+# one may start before (it then runs in its own process). kargs (MountFlags=slave) is
+# served only when the config names no kernel arguments.
 _SERVED_STAGES = {"mount", "files"}
 
 
 FORK_SERVER_UNIT = "ignition-py-warm-up.service"
 
 
-def _check_fork_server(root: Path) -> Check:
-    """ignition-py's fork server (FORK_SERVER_UNIT) ran the mount and files stages in
-    processes that joined each stage's unit; kargs (a mount namespace of its own) was
-    never served."""
+def _names_kernel_arguments(config: Config) -> bool:
+    kargs = config.kernel_arguments
+    return kargs is not None and bool(kargs.should_exist or kargs.should_not_exist)
+
+
+def _check_fork_server(root: Path, kargs_served: bool) -> Check:
+    """ignition-py's fork server (FORK_SERVER_UNIT) ran the mount and files stages, and
+    kargs when `kargs_served` (no kernel arguments: it mounts nothing), in processes that
+    joined each stage's unit; with kernel arguments kargs (a mount namespace of its own)
+    was not served."""
     lines = _journal(root, f"_SYSTEMD_UNIT={FORK_SERVER_UNIT}")
     served: dict[str, str] = {}  # stage -> control group
     for entry in lines:
@@ -433,10 +439,12 @@ def _check_fork_server(root: Path) -> Check:
         if "stands in for pid" in message and "(stage " in message:
             stage, _, group = message.partition("(stage ")[2].partition(") in ")
             served[stage] = group
-    ok = served.keys() >= _SERVED_STAGES and "kargs" not in served
-    ok = ok and all(served[s] == f"/system.slice/ignition-{s}.service" for s in _SERVED_STAGES)
+    wanted = _SERVED_STAGES | ({"kargs"} if kargs_served else set())
+    ok = served.keys() >= wanted and ("kargs" in served) == kargs_served
+    ok = ok and all(served[s] == f"/system.slice/ignition-{s}.service" for s in wanted)
     detail = ", ".join(f"{stage} in {group}" for stage, group in sorted(served.items()))
-    return Check("fork server: mount and files ran in processes forked from it", ok, detail)
+    names = ", ".join(sorted(wanted))
+    return Check(f"fork server: {names} ran in processes forked from it", ok, detail)
 
 
 def _check_labels(config: Config, trees: Trees) -> Iterator[Check]:

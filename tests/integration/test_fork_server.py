@@ -290,6 +290,72 @@ def test_a_client_in_another_mount_namespace_does_not_ask(
     assert server.lines() == []
 
 
+def _kargs_args(tmp_path: Path, config: dict[str, object]) -> list[str]:
+    """The kargs stage's arguments, on a cache holding `config`."""
+    cache = tmp_path / "ignition.json"
+    cache.write_text(json.dumps(config))
+    (tmp_path / "root").mkdir(exist_ok=True)
+    return ["-platform", "file", "-stage", "kargs", "-config-cache", str(cache),
+            "-state-file", str(tmp_path / "state"), "-root", str(tmp_path / "root"),
+            "-neednet", str(tmp_path / "neednet"), "-log-to-stdout"]  # fmt: skip
+
+
+KARGS = {"shouldExist": ["quiet"]}
+
+
+def test_kargs_without_kernel_arguments_is_served_from_its_own_mount_namespace(
+    server: Server, launcher: Path, tmp_path: Path
+) -> None:
+    """ignition-kargs.service has a mount namespace of its own for the /boot its helper
+    mounts. A cached config that names no kernel arguments runs no helper: the stand-in,
+    in the server's namespace, does the same, and the unit is served."""
+    args = _kargs_args(tmp_path, {"ignition": {"version": "3.4.0"}})
+    done = _launch(launcher, args, server.socket, tmp_path, prefix=["unshare", "--mount"])
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "kargs passed" in done.stdout, done.stdout
+    assert server.wait_for(f"{STAND_IN}"), server.lines()
+    assert "(stage kargs)" in server.wait_for(STAND_IN)[0]
+
+
+@pytest.mark.parametrize(
+    "cache",
+    [
+        '{"ignition": {"version": "3.4.0"}, "kernelArguments": {"shouldExist": ["quiet"]}}',
+        # the key spelt with an escape is still the key
+        '{"ignition": {"version": "3.4.0"}, "kernel\\u0041rguments": {"shouldExist": ["quiet"]}}',
+    ],
+)
+def test_kargs_with_kernel_arguments_runs_in_its_own_mount_namespace(
+    server: Server, launcher: Path, tmp_path: Path, cache: str
+) -> None:
+    """With kernel arguments the stage runs its helper (absent here: the stage fails the
+    same way in place), so the launcher in its own mount namespace never asks."""
+    args = _kargs_args(tmp_path, {})
+    (tmp_path / "ignition.json").write_text(cache)
+    done = _launch(launcher, args, server.socket, tmp_path, prefix=["unshare", "--mount"])
+    assert "ignition-kargs-helper" in done.stdout + done.stderr, done.stdout + done.stderr
+    time.sleep(0.3)
+    assert server.lines() == []
+
+
+def test_the_server_checks_the_kargs_cache_itself(server: Server, tmp_path: Path) -> None:
+    """A client in another mount namespace that asks anyway for a kargs stage whose
+    config names kernel arguments is declined: the server reads the cache too."""
+    args = _kargs_args(tmp_path, {"ignition": {"version": "3.4.0"}, "kernelArguments": KARGS})
+    code = (
+        "import sys\n"
+        f"sys.path.insert(0, {str(REPO)!r})\n"
+        "import ignition_py.fork_client as client\n"
+        "client._mounts_nothing = lambda argv: True\n"
+        f"print(client.delegate(['ignition', *{args!r}]))\n"
+    )
+    done = subprocess.run(["unshare", "--mount", sys.executable, "-IS", "-c", code],
+                          capture_output=True, text=True, env=_environment(server.socket, None),
+                          cwd=tmp_path, timeout=60)  # fmt: skip
+    assert done.stdout.strip() == "None", done.stdout + done.stderr
+    assert server.wait_for("runs its command itself: its mnt namespace differs"), server.lines()
+
+
 def test_without_a_server_the_command_runs_in_place(launcher: Path, tmp_path: Path) -> None:
     for socket in (tmp_path / "absent.sock", ""):
         done = _launch(launcher, ["-version"], socket, tmp_path)

@@ -112,3 +112,39 @@ def test_preset_file_is_sorted_as_upstream_writes_it() -> None:
         )
         assert (pair.ours_root / UNITS / "multi-user.target.wants/echo@a.service").is_symlink()
         pair.assert_same_tree(also_bytes=(PRESET,))
+
+
+def _also_enabled_units(root: Path) -> None:
+    """a-lead.service (Also=z-follow.service) and z-follow.service, both enabled, and
+    three disabled units: disabling a-lead, which is asked about first (the keys are
+    sorted), disables z-follow too."""
+    units = root / UNITS
+    (units / "multi-user.target.wants").mkdir(parents=True)
+    also = "[Service]\nExecStart=/bin/true\n[Install]\nWantedBy=multi-user.target\n"
+    (units / "a-lead.service").write_text(also + "Also=z-follow.service\n")
+    for name in ("z-follow.service", "off-1.service", "off-2.service", "off-3.service"):
+        (units / name).write_text(f"[Service]\nExecStart=/bin/true\n{INSTALL}")
+    for name in ("a-lead.service", "z-follow.service"):
+        (units / "multi-user.target.wants" / name).symlink_to(f"/{UNITS}/{name}")
+
+
+def test_disables_asked_in_one_call_see_what_an_earlier_disable_changed() -> None:
+    """ignition-py asks `is-enabled` about all the disables in one systemctl call, and asks
+    again after a disable removed links: disabling lead (Also=follow) leaves follow not
+    enabled, so, as v2.26.0, no `disable z-follow.service` line is written."""
+    config = {
+        "ignition": {"version": "3.4.0"},
+        "systemd": {"units": [
+            {"name": name, "enabled": False}
+            for name in ("off-1.service", "a-lead.service", "z-follow.service", "off-2.service",
+                         "off-3.service")
+        ]},
+    }  # fmt: skip
+    with work_dir() as work:
+        pair = run_both(work, config, _also_enabled_units, SCRIPTS)
+        assert pair.ours.returncode == 0, pair.ours.output
+        wants = pair.ours_root / UNITS / "multi-user.target.wants"
+        assert not (wants / "a-lead.service").exists()
+        assert not (wants / "z-follow.service").exists()
+        assert (pair.ours_root / PRESET).read_text() == "disable a-lead.service\n"
+        pair.assert_same_tree(also_bytes=(PRESET,))
