@@ -12,14 +12,25 @@ from .agents import REPO
 
 PAYLOAD = REPO / "dracut" / "30ignition" / "python-payload.py"
 PYTHON = "/usr/bin/python3"
+# dracut/30ignition/ignition on the staged payload's path: a fork server named by
+# IGNITION_PY_FORK_SERVER (none when it is empty) runs the command, or it runs here.
 _LAUNCHER = """#!{python} -IS
 import sys
-root = {root!r}
-sys.path[:] = [root + "/usr/lib/ignition-py", root + "/usr/lib/python{major}.{minor}",
-               root + "/usr/lib/python{major}.{minor}/lib-dynload"]
-from ignition_py.agent_cli import main
-sys.exit(main())
+sys.path[:] = {path!r}
+from ignition_py.fork_client import delegate
+status = delegate(sys.argv)
+if status is None:
+    from ignition_py.agent_cli import main
+    status = main()
+sys.exit(status)
 """
+
+
+def payload_path(root: Path) -> list[str]:
+    """sys.path for code in the payload staged at `root`: its site directory and its
+    standard library (usr/lib/python3.N), nothing of the host's."""
+    (stdlib,) = (root / "usr" / "lib").glob("python3.*")
+    return [str(root / "usr" / "lib" / "ignition-py"), str(stdlib), str(stdlib / "lib-dynload")]
 
 
 def stage_payload(directory: Path) -> Path:
@@ -29,13 +40,7 @@ def stage_payload(directory: Path) -> Path:
     root = directory / "payload"
     subprocess.run([PYTHON, "-X", "no_debug_ranges", str(PAYLOAD), str(root)], check=True,
                    env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})  # fmt: skip
-    version = subprocess.run(
-        [PYTHON, "-c", "import sys; print(*sys.version_info[:2])"],
-        check=True, capture_output=True, text=True,
-    ).stdout.split()  # fmt: skip
     launcher = directory / "ignition"
-    launcher.write_text(
-        _LAUNCHER.format(python=PYTHON, root=str(root), major=version[0], minor=version[1])
-    )
+    launcher.write_text(_LAUNCHER.format(python=PYTHON, path=payload_path(root)))
     launcher.chmod(0o755)
     return launcher
