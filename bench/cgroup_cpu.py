@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -48,4 +49,15 @@ def cpu_group(name: str) -> Iterator[CpuGroup]:
     try:
         yield CpuGroup(path)
     finally:
+        _wait_until_empty(path)
         path.rmdir()
+
+
+def _wait_until_empty(path: Path, seconds: float = 5) -> None:
+    """Until no process is left in the group (one that ran a stage may still be exiting
+    when its client is done), or `seconds` have passed (rmdir then fails: EBUSY)."""
+    deadline = time.monotonic() + seconds
+    while "populated 1" in (path / "cgroup.events").read_text():
+        if time.monotonic() > deadline:
+            return
+        time.sleep(0.01)

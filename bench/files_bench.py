@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from testkit.agents import DEBIAN, UPSTREAM
-from testkit.payload import PYTHON, payload_path, stage_payload
+from testkit.payload import PYTHON, stage_payload, warm_up_code
 from testkit.scratch_fs import fresh_ext4
 from testkit.stagerun import DEFAULT_PATH, run_stages
 from testkit.trees import make_root, work_dir
@@ -105,31 +105,38 @@ def large_config(files: int = 10_000, units: int = 1_000) -> dict[str, Any]:
 
 
 class ForkServer:
-    """The payload's fork server (ignition-py-warm-up.service's), serving `socket`, in a
-    control group of its own: `env` points a launcher at it, `seconds` is the CPU it and
-    its stand-ins (until they join their client's group) have used."""
+    """The payload's fork server, ignition-py-warm-up.service's command serving `socket`,
+    in a control group of its own: `env` points a launcher at it, `seconds` is the CPU it
+    and its stand-ins (until they join their client's group) have used, `stood_in` how
+    many commands it has taken."""
 
-    def __init__(self, payload: Path, socket: Path, group: CpuGroup) -> None:
-        code = (
-            f"import sys; sys.path[:] = {payload_path(payload)!r}\n"
-            "from ignition_py.warm_up import load\n"
-            "load()\n"
-            "from ignition_py.fork_server import serve\n"
-            f"serve({str(socket)!r})\n"
-        )
+    def __init__(self, payload: Path, socket: Path, group: CpuGroup, log: Path) -> None:
+        code = warm_up_code(payload, socket)
         # the stages' environment (stagerun's) sets no locale: nor does the server's
         environment = {"PATH": os.environ.get("PATH", DEFAULT_PATH)}
-        self.process = subprocess.Popen(
-            [*group.prefix, PYTHON, "-IS", "-c", code], env=environment,
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        self.group, self.env = group, {"IGNITION_PY_FORK_SERVER": str(socket)}
+        with log.open("w") as errors:
+            self.process = subprocess.Popen(
+                [*group.prefix, PYTHON, "-IS", "-c", code], env=environment,
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors,
+            )  # fmt: skip
+        self.group, self.log = group, log
+        self.env = {"IGNITION_PY_FORK_SERVER": str(socket)}
         deadline = time.monotonic() + 60
         while not socket.exists():
             if self.process.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit("files bench: the fork server did not start")
+                raise SystemExit(f"files bench: the fork server did not start:\n{log.read_text()}")
             time.sleep(0.05)
         self.load_seconds = group.seconds()
+
+    def stood_in(self, at_least: int = 0) -> int:
+        """Commands it took: waits up to 2 s for `at_least` (it logs each one as the
+        stand-in starts, so a short command may end first)."""
+        deadline = time.monotonic() + 2
+        while True:
+            count = self.log.read_text().count("stands in for pid")
+            if count >= at_least or time.monotonic() > deadline:
+                return count
+            time.sleep(0.01)
 
     def stop(self) -> None:
         self.process.kill()
@@ -148,6 +155,7 @@ def time_once(
     ):
         make_root(root)
         served_before = server.group.seconds() if server else 0.0
+        stood_in_before = server.stood_in() if server else 0
         start = time.perf_counter()
         stages = ["fetch-offline", "files"]
         done = run_stages(agent, work / "scratch", stages, root=root, user_config=config,
@@ -156,6 +164,10 @@ def time_once(
         if done.returncode != 0:
             raise SystemExit(f"{agent} failed:\n{done.output[-2000:]}")
         cpu = group.seconds() + (server.group.seconds() - served_before if server else 0.0)
+        wanted = stood_in_before + len(stages)
+        if server is not None and server.stood_in(wanted) != wanted:
+            tail = server.log.read_text()[-2000:]
+            raise SystemExit(f"files bench: the fork server did not take every stage:\n{tail}")
         return elapsed, cpu
 
 
@@ -183,7 +195,8 @@ def main() -> None:
         print(f"files bench: ignition-py is the staged initramfs payload, run by {launcher}")
         print("files bench: each run's root is a freshly made ext4 (loop device on /dev/shm)")
         with cpu_group("ignition-py-fork-server") as group:
-            server = ForkServer(Path(staging) / "payload", Path(staging) / "fork.sock", group)
+            server = ForkServer(Path(staging) / "payload", Path(staging) / "fork.sock", group,
+                                Path(staging) / "fork-server.log")  # fmt: skip
             try:
                 compare(launcher, server)
             finally:

@@ -18,11 +18,16 @@ class ConfigError(IgnitionError):
 class CommandError(IgnitionError):
     """An external tool failed: carries what was run, how it ended and what it said."""
 
-    def __init__(self, argv: Sequence[str], returncode: int, stderr: str) -> None:
+    def __init__(self, argv: Sequence[str], returncode: int, stderr: str, stdout: str = "") -> None:
         self.argv = list(argv)
         self.returncode = returncode
         self.stderr = stderr
-        detail = stderr.strip() or "(no output on stderr)"
+        self.stdout = stdout
+        # a tool that explains itself on stdout (ignition-kargs-helper's stub) is heard
+        # too, as upstream's error shows both streams
+        detail = stderr.strip() or (
+            f"{stdout.strip()} (on stdout)" if stdout.strip() else "(no output on stderr)"
+        )
         super().__init__(f"{join(self.argv)} exited with code {returncode}: {detail}")
 
 

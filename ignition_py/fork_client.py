@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
 SOCKET_PATH = "/run/ignition-py/fork-server.sock"
-DEFAULT_CONFIG_CACHE = "/run/ignition.json"  # the agent's -config-cache default
 # Set (even empty) in the environment, it replaces SOCKET_PATH; empty: never delegate.
 SOCKET_VARIABLE = "IGNITION_PY_FORK_SERVER"
 PROTOCOL = 1
@@ -36,15 +35,12 @@ FORWARDED_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT")
 def delegate(argv: Sequence[str]) -> int | None:
     """Run the command line `argv` (sys.argv: the program, then its arguments) in a
     process forked from the fork server and return its exit status; None when no server
-    answers, it declines or this process cannot be stood in for (a standard descriptor
-    closed, a mount namespace of its own unless mounts_nothing): the caller then runs
-    the command itself.
+    answers, it declines (fork_server._check_context) or this process cannot be stood in
+    for (a standard descriptor closed): the caller then runs the command itself.
     Raises nothing of its own: once a stand-in runs, Ctrl-C and the like are forwarded to
     it, and this waits for its exit status."""
     path = os.environ.get(SOCKET_VARIABLE, SOCKET_PATH)
     if not path or not os.path.exists(path):
-        return None
-    if _own_mount_namespace() and not _mounts_nothing(argv):
         return None
     try:
         import _signal  # type: ignore[import-not-found]  # signal without its enum conversion
@@ -64,7 +60,7 @@ def delegate(argv: Sequence[str]) -> int | None:
     stand_in = b""
     try:
         connection.connect(path)
-        if _trusted_server(connection, argv):
+        if _trusted_server(connection):
             connection.sendmsg(
                 [_request(list(argv))],
                 [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, _fd_array(STANDARD_FDS))],
@@ -104,75 +100,11 @@ def _forward_signals(pid: int, signals: set[int]) -> None:
         _signal.signal(number, forward)
 
 
-def _own_mount_namespace() -> bool:
-    """True when this process has a mount namespace of its own (a unit with MountFlags=,
-    as ignition-kargs.service): the server, in init's, would decline it. False when
-    init's cannot be read (a container): then the server's is compared after connecting."""
-    try:
-        return os.readlink("/proc/self/ns/mnt") != os.readlink("/proc/1/ns/mnt")
-    except OSError:
-        return False
-
-
-def _trusted_server(connection: object, argv: Sequence[str]) -> bool:
-    """Whether the socket's peer runs as root in this process's mount namespace, or in
-    another when the command mounts nothing (when the namespaces cannot be read from
-    here, the server compares them)."""
-    server, uid, _ = peer_credentials(connection)
-    if uid != 0:
-        return False
-    try:
-        same = os.readlink("/proc/self/ns/mnt") == os.readlink(f"/proc/{server}/ns/mnt")
-    except OSError:
-        return True
-    return same or _mounts_nothing(argv)
-
-
-def mounts_nothing(stage: str | None, cache: str | None) -> bool:
-    """Whether the stage `stage` on the cached config at `cache` (None: the default) is
-    the kargs stage on a config that names no kernel arguments. ignition-kargs.service
-    runs in a mount namespace of its own (MountFlags=slave) for the /boot that
-    ignition-kargs-helper mounts; without kernel arguments the stage runs no helper and
-    mounts nothing, so a stand-in in init's namespace does what it would do there.
-    Conservative: a cache that is missing, named by a relative path or holding a \\u
-    escape (which could spell the key) counts as naming them."""
-    cache = cache or DEFAULT_CONFIG_CACHE
-    if stage != "kargs" or not cache.startswith("/"):
-        return False
-    try:
-        fd = os.open(cache, os.O_RDONLY | os.O_CLOEXEC)
-    except OSError:
-        return False
-    try:
-        chunks = []
-        while chunk := os.read(fd, 1 << 20):
-            chunks.append(chunk)
-    except OSError:
-        return False
-    finally:
-        os.close(fd)
-    data = b"".join(chunks)
-    return b"kernelArguments" not in data and b"\\u" not in data
-
-
-def _mounts_nothing(argv: Sequence[str]) -> bool:
-    """mounts_nothing for a command line, read as the launcher can without the agent's
-    flag parser (the server reads it again with that parser)."""
-    return mounts_nothing(flag_value(argv, "stage"), flag_value(argv, "config-cache"))
-
-
-def flag_value(argv: Sequence[str], name: str) -> str | None:
-    """The value of -NAME/--NAME in `argv` (Go's flag syntax: `-name=v`, `--name v`; the
-    last one given counts), or None when it is not given."""
-    found = None
-    for index, argument in enumerate(argv[1:], start=1):
-        flag, equals, value = argument.lstrip("-").partition("=")
-        if flag == name and argument.startswith("-"):
-            if equals:
-                found = value
-            elif index + 1 < len(argv):
-                found = argv[index + 1]
-    return found
+def _trusted_server(connection: object) -> bool:
+    """Whether the socket's peer runs as root (the server compares everything else,
+    namespaces included)."""
+    _, uid, _ = peer_credentials(connection)
+    return uid == 0
 
 
 def peer_credentials(connection: object) -> tuple[int, int, int]:
@@ -217,6 +149,9 @@ def _receive(connection: object, size: int) -> bytes:
 def _exit_status(connection: object) -> int:
     received = _receive(connection, 5)
     if len(received) == 5 and received[:1] == EXITED:
+        # and the end of the connection, as the stand-in exits: the unit's main process
+        # must not end while the process that ran its stage is still in its control group
+        _receive(connection, 1)
         return int.from_bytes(received[1:], "little", signed=True)
     # The stage's process ended without saying how (killed, or it crashed): a failure.
     sys.stderr.write("ignition: the stage's process ended without an exit status\n")

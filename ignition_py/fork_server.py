@@ -33,15 +33,13 @@ from .fork_client import (
     RUNNING,
     SOCKET_PATH,
     STANDARD_FDS,
-    flag_value,
-    mounts_nothing,
     peer_credentials,
 )
 from .typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
-    from typing import NoReturn
+    from typing import Any, NoReturn
 
 _FORWARDED = {getattr(signal, name) for name in FORWARDED_SIGNALS}
 _REQUEST_LIMIT = 1 << 20  # bytes: a command line and an environment
@@ -59,15 +57,15 @@ class Declined(Exception):
     """This process cannot stand in for the client; the message says why."""
 
 
-def main() -> NoReturn:
-    """The unit's command: load the stages' code (warm_up.load), then serve SOCKET_PATH
-    until stopped. Never returns."""
+def main(path: str = SOCKET_PATH) -> NoReturn:
+    """The unit's command: load the stages' code (warm_up.load), then serve `path` until
+    stopped. Never returns."""
     from .warm_up import load
 
     load()
     # Loaded at idle priority (the unit's); the forks that follow must not wait for idle.
     os.sched_setscheduler(0, os.SCHED_OTHER, os.sched_param(0))
-    serve(SOCKET_PATH)
+    serve(path)
 
 
 def serve(path: str) -> NoReturn:
@@ -114,7 +112,7 @@ def _take(listener: socket.socket, connection: socket.socket) -> None:
             other_mounts = _check_context(peer)
             group, procs = _control_group(peer)
             request = _parse(body)
-            if other_mounts and not _mounts_nothing(request[0]):
+            if other_mounts and not kargs_mounts_nothing(request[0], request[1]):
                 raise Declined("its mnt namespace differs")
         except (Declined, OSError, ValueError, EOFError, TypeError) as reason:
             _decline(connection, peer, reason)
@@ -139,7 +137,7 @@ def _take(listener: socket.socket, connection: socket.socket) -> None:
         # Logged here, once the stand-in has said how it went (and by the server, whose
         # output the journal files under its own unit).
         if verdict == RUNNING:
-            stage = flag_value(request[0], "stage") or "-"
+            stage = (_flags(request[0]) or {}).get("stage") or "-"
             _log(f"pid {child} stands in for pid {peer} (stage {stage}) in {group}")
         elif verdict.startswith(DECLINED):
             _log(f"pid {peer} runs its command itself: {verdict[1:].decode(errors='replace')}")
@@ -202,16 +200,47 @@ def _parse(body: bytes) -> tuple[list[str], dict[bytes, bytes], bytes, int]:
     return argv, environment, cwd, umask
 
 
-def _mounts_nothing(argv: list[str]) -> bool:
-    """fork_client.mounts_nothing for `argv` as the agent reads its flags."""
+def _flags(argv: list[str]) -> dict[str, Any] | None:
+    """The agent's flags in the command line `argv` (argv[0] the program), read by its
+    own parser; None when it would refuse them (or print its usage)."""
     from .agent_cli import FLAGS
 
     try:
         with contextlib.redirect_stderr(io.StringIO()):  # the parser's complaint and usage
             values, _ = FLAGS.parse(argv[1:])
-    except SystemExit:  # a bad command line, or -help: the client runs it itself
+    except SystemExit:
+        return None
+    return values
+
+
+def kargs_mounts_nothing(argv: list[str], environment: Mapping[bytes, bytes]) -> bool:
+    """Whether the command line `argv`, with `environment`, is the kargs stage on a config
+    that names no kernel arguments: its cache (absolute path) holds none or empty lists,
+    and the system config dir holds no base configs, which the stage would merge under
+    it. ignition-kargs.service runs in a mount namespace of its own (MountFlags=slave) for
+    the /boot that ignition-kargs-helper mounts; without kernel arguments the stage runs
+    no helper and mounts nothing, so a stand-in in this namespace does what it would do
+    there. Anything unreadable counts as naming them."""
+    import json
+
+    from .config.compose import has_base_configs
+
+    values = _flags(argv)
+    if values is None or values["stage"] != "kargs":
         return False
-    return mounts_nothing(values["stage"], values["config-cache"])
+    cache = str(values["config-cache"])
+    try:
+        if not cache.startswith("/"):
+            return False
+        with open(cache, "rb") as file:
+            config = json.loads(file.read())
+    except (OSError, ValueError):
+        return False
+    kargs = config.get("kernelArguments") if isinstance(config, dict) else None
+    if kargs and (not isinstance(kargs, dict) or any(kargs.values())):
+        return False
+    decoded = {os.fsdecode(name): os.fsdecode(value) for name, value in environment.items()}
+    return not has_base_configs(str(values["platform"] or ""), decoded)
 
 
 def _interpreter_settings(environment: Mapping[bytes, bytes]) -> dict[bytes, bytes]:
@@ -286,8 +315,8 @@ def _become(
 
 def _check_context(peer: int) -> bool:
     """Raises Declined when the peer's context differs from this process's in anything
-    but its mount namespace; returns whether that differs (fork_client.mounts_nothing
-    then decides)."""
+    but its mount namespace; returns whether that differs (kargs_mounts_nothing then
+    decides)."""
     other_mounts = False
     for name in _NAMESPACES:
         mine, theirs = (os.readlink(f"/proc/{p}/ns/{name}") for p in ("self", str(peer)))

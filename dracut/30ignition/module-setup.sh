@@ -16,9 +16,10 @@
 # an is-live-image command the distribution provides (Flatcar's generator writes one).
 #
 # $moddir/ignition is the agent as upstream expects a distribution to drop it there. When it
-# is our Python launcher (a script), the initramfs also gets the build host's python3 (3.11 or
-# newer, the interpreter that has ignition_py importable; IGNITION_PY_PYTHON overrides) with
-# the subset of the standard library and of the dependencies the agent imports.
+# is our launcher (the package's compiled one, or the script in the source tree), the
+# initramfs also gets the build host's python3 (3.11 or newer, the interpreter that has
+# ignition_py importable; IGNITION_PY_PYTHON overrides) with the subset of the standard
+# library and of the dependencies the agent imports.
 
 check() {
     return 255
@@ -140,9 +141,11 @@ install() {
 
     inst_script "$moddir/ignition-kargs-helper.sh" "/usr/sbin/ignition-kargs-helper"
 
-    # A script is our Python launcher: it needs the interpreter and the payload. Anything
-    # else (upstream's Go binary, for comparison) goes in alone.
-    if [[ $(head -c 2 "$moddir/ignition") == "#!" ]]; then
+    # Our launcher (the Debian package's, built from launcher/ignition.c, or the script
+    # dracut/30ignition/ignition) names the fork server's variable: it needs the
+    # interpreter and the payload. Anything else (upstream's Go binary, for comparison)
+    # goes in alone.
+    if grep -qsF IGNITION_PY_FORK_SERVER "$moddir/ignition"; then
         install_python_agent
     fi
     inst_simple "$moddir/ignition" \

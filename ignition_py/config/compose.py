@@ -10,7 +10,7 @@ always has a platform; an empty one here means no platform base configs.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from ..errors import ConfigError
 from ..log import Logger
@@ -39,8 +39,19 @@ def system_config_dir() -> Path:
     return Path(_system_config_dir_name())
 
 
-def _system_config_dir_name() -> str:
-    return os.environ.get("IGNITION_SYSTEM_CONFIG_DIR") or DEFAULT_SYSTEM_CONFIG_DIR
+def _system_config_dir_name(environment: Mapping[str, str] | None = None) -> str:
+    values = os.environ if environment is None else environment
+    return values.get("IGNITION_SYSTEM_CONFIG_DIR") or DEFAULT_SYSTEM_CONFIG_DIR
+
+
+def has_base_configs(platform: str, environment: Mapping[str, str] | None = None) -> bool:
+    """Whether a stage on `platform` would merge base configs: the system config dir (of
+    `environment`, default this process's) has base.d or base.platform.d/PLATFORM."""
+    directory = _system_config_dir_name(environment)
+    platform_dir = os.path.join(directory, PLATFORM_BASE_DIR, platform)
+    return os.path.isdir(os.path.join(directory, BASE_DIR)) or bool(
+        platform and os.path.isdir(platform_dir)
+    )
 
 
 def base_config_files(system_dir: Path, platform: str) -> tuple[list[Path], list[Path]]:
@@ -93,11 +104,7 @@ def with_base_configs(user: Config, platform: str, log: Logger) -> Config:
     def logged(path: Path, _: Parsed) -> None:
         log.info(f"using base config {path}")
 
-    directory = _system_config_dir_name()
-    platform_dir = os.path.join(directory, PLATFORM_BASE_DIR, platform)
-    if not os.path.isdir(os.path.join(directory, BASE_DIR)) and not (
-        platform and os.path.isdir(platform_dir)
-    ):
+    if not has_base_configs(platform):
         return user  # nothing to merge (and no pathlib for a stage that has none)
     return compose([user], system_config_dir(), platform, logged, log.info)
 

@@ -47,6 +47,7 @@ class WriteContext:
         self._root_text = os.path.normpath(root)
         self._enablement: dict[str, bool] = {}
         self._enablement_generation = -1
+        self._batching = True
 
     @classmethod
     def at(
@@ -83,16 +84,23 @@ class WriteContext:
             self.reshaped()
 
     def is_enabled(self, unit: str, asked_with: Sequence[str], log: Logger) -> bool:
-        """What `systemctl --root ROOT is-enabled UNIT` says of `unit`, remembered until
-        the tree changes shape (a disable removes links): the first question asks about
-        `asked_with` in the same call (system.systemctl.enabled_states). Raises OSError
-        without systemctl."""
-        if self._enablement_generation != self.generation or unit not in self._enablement:
-            from ..system.systemctl import enabled_states
+        """What `systemctl --root ROOT is-enabled UNIT` says of `unit`. The answers of one
+        call about `unit` and `asked_with` (system.systemctl.batch_states) are remembered
+        until the tree changes shape (a disable removes links); once such a call could not
+        answer, each unit is asked on its own, as v2.26.0 asks. Raises OSError without
+        systemctl."""
+        from ..system import systemctl
 
-            self._enablement = enabled_states(str(self.root), [unit, *asked_with], log)
-            self._enablement_generation = self.generation
-        return self._enablement[unit]
+        fresh = self._enablement_generation == self.generation
+        if fresh and unit in self._enablement:
+            return self._enablement[unit]
+        if self._batching and asked_with:
+            answers = systemctl.batch_states(str(self.root), [unit, *asked_with], log)
+            if answers is not None:
+                self._enablement, self._enablement_generation = answers, self.generation
+                return answers[unit]
+            self._batching = False
+        return systemctl.is_enabled(str(self.root), unit, log)
 
     def reshaped(self) -> None:
         self.generation += 1

@@ -290,7 +290,7 @@ def _partx(
     argv = ["partx", action, "--nr", str(number), disk]
     result = run(argv, log, check=False)
     if result.returncode != 0 and kernel_partitions(disk).get(number) != wanted:
-        raise CommandError(argv, result.returncode, result.stderr)
+        raise CommandError(argv, result.returncode, result.stderr, result.stdout)
 
 
 def partition_node(disk: str, number: int) -> str:

@@ -62,10 +62,11 @@ def run(
     returncode, stdout, stderr = _spawn(args, stdin, environment)
     if check and returncode != 0:
         # a tool may repeat a secret argument in its complaint (useradd: invalid field '...')
+        said = [stderr, stdout]
         for secret in redact:
             if secret:
-                stderr = stderr.replace(secret, "<redacted>")
-        raise CommandError(shown, returncode, stderr)
+                said = [text.replace(secret, "<redacted>") for text in said]
+        raise CommandError(shown, returncode, *said)
     return Completed(args, returncode, stdout, stderr)
 
 

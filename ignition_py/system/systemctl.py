@@ -26,39 +26,37 @@ ENABLED_STATES = frozenset(
     ("enabled", "enabled-runtime", "static", "alias", "indirect", "generated")
 )
 NOT_FOUND = "not-found"
-_UNPLAIN = frozenset("*?[]\\ \t\n")
+_UNPLAIN = frozenset("*?[ \t\n")  # a glob, or a name systemctl would refuse or split
+_NOTES_ON_STDERR = {"SYSTEMD_LOG_LEVEL": "info", "SYSTEMD_LOG_TARGET": "console"}
 KNOWN_STATES = ENABLED_STATES | {
     "disabled", "masked", "masked-runtime", "linked", "linked-runtime", "transient", "bad",
     NOT_FOUND,
 }  # fmt: skip
 
 
-def enabled_states(root: str, units: Sequence[str], log: Logger) -> dict[str, bool]:
-    """For each of `units`, what is_enabled(root, unit) says, asked in one
-    `systemctl --root ROOT is-enabled UNIT...` (each of which costs a process start, a
-    tenth of a second under emulation) when that call prints a known state for every
-    unit, writes no error and exits as those states imply; otherwise (a missing or
-    refused name stops systemctl at that unit) each unit is asked on its own, as v2.26.0
-    asks. Raises OSError as is_enabled does."""
+def batch_states(root: str, units: Sequence[str], log: Logger) -> dict[str, bool] | None:
+    """For each of `units`, what is_enabled(root, unit) would say, from one
+    `systemctl --root ROOT is-enabled UNIT...` (each call is a process start: a tenth of
+    a second under emulation); None when that call cannot answer for every unit: a name
+    that is a glob or holds spaces (it may stand for several units, or none), a missing
+    unit (systemd < 254 stops there), a SysV script (systemd answers for those first, out
+    of order: its note on stderr, at the info level forced here, gives it away), output
+    that is not one known state per unit, or an exit status those states do not imply.
+    Raises OSError as is_enabled does."""
     asked = list(dict.fromkeys(units))
-    # a glob can stand for several units, a name with spaces for none
-    plain = [unit for unit in asked if not _UNPLAIN.intersection(unit)]
-    answers: dict[str, bool] = {}
-    if len(plain) > 1:
-        done = run(["systemctl", "--root", root, "is-enabled", *plain], log, check=False)
-        states = done.stdout.splitlines()
-        if (
-            not done.stderr
-            and len(states) == len(plain)
-            and all(state in KNOWN_STATES for state in states)
-            and done.returncode == _is_enabled_status(states)
-        ):
-            answers = {
-                unit: state in ENABLED_STATES for unit, state in zip(plain, states, strict=True)
-            }
-    return {
-        unit: answers[unit] if unit in answers else is_enabled(root, unit, log) for unit in asked
-    }
+    if any(_UNPLAIN.intersection(unit) for unit in asked):
+        return None
+    done = run(["systemctl", "--root", root, "is-enabled", *asked], log, check=False,
+               env=_NOTES_ON_STDERR)  # fmt: skip
+    states = done.stdout.splitlines()
+    if (
+        done.stderr
+        or len(states) != len(asked)
+        or not all(state in KNOWN_STATES for state in states)
+        or done.returncode != _is_enabled_status(states)
+    ):
+        return None
+    return {unit: state in ENABLED_STATES for unit, state in zip(asked, states, strict=True)}
 
 
 def _is_enabled_status(states: Sequence[str]) -> int:

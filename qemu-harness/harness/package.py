@@ -48,14 +48,14 @@ def _tree_hash(files: list[Path]) -> str:
 
 
 def build_deb() -> Path:
-    """ignition-py_VERSION_all.deb for the current source tree (cached by its hash).
+    """ignition-py_VERSION_ARCH.deb for the current source tree (cached by its hash).
 
     Raises HarnessError when dpkg-buildpackage fails (its output in the message)."""
     files = source_files()
     where = cache_dir("deb", _tree_hash(files))
     with (where / "lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # another boot may be building the same tree
-        built = sorted(where.glob("ignition-py_*_all.deb"))
+        built = sorted(where.glob("ignition-py_*.deb"))
         return built[0] if built else _build(files, where)
 
 
@@ -73,7 +73,7 @@ def _build(files: list[Path], where: Path) -> Path:
             shutil.copy2(REPO / name, target)
     run(["env", f"PATH={SYSTEM_PATH}", "dpkg-buildpackage", "-b", "-us", "-uc"], cwd=source)
     shutil.rmtree(source)
-    built = sorted(where.glob("ignition-py_*_all.deb"))
+    built = sorted(where.glob("ignition-py_*.deb"))
     if not built:
-        raise HarnessError(f"dpkg-buildpackage left no ignition-py_*_all.deb in {where}")
+        raise HarnessError(f"dpkg-buildpackage left no ignition-py_*.deb in {where}")
     return built[0]

@@ -126,3 +126,17 @@ def test_a_tool_run_from_another_thread_works_whatever_sigchld_is() -> None:
         "print(results)\n"
     )
     assert done.stdout == "[5, 5]\n", done.stdout + done.stderr
+
+
+def test_a_tool_that_explains_itself_on_stdout_is_heard() -> None:
+    """ignition-kargs-helper's stub says why it failed on stdout: the error carries it
+    (upstream's shows both streams), with secrets redacted there too; stderr comes first."""
+    with pytest.raises(CommandError) as caught:
+        run(["sh", "-c", 'echo "not supported ($0)"; exit 1', "hidden"], redact=["hidden"])
+    assert str(caught.value).endswith("exited with code 1: not supported (<redacted>) (on stdout)")
+    with pytest.raises(CommandError) as caught:
+        run(["sh", "-c", "echo out; echo err >&2; exit 3"])
+    assert str(caught.value).endswith("exited with code 3: err")
+    with pytest.raises(CommandError) as caught:
+        run(["sh", "-c", "exit 4"])
+    assert str(caught.value).endswith("exited with code 4: (no output on stderr)")

@@ -88,3 +88,17 @@ def test_it_ships_the_schema_validators_generated(deb: Path, tmp_path: Path) -> 
                           env={"PYTHONPATH": str(site)}, cwd=tmp_path, check=False)  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]", done.stdout
+
+
+def test_its_launcher_is_the_compiled_client(deb: Path, tmp_path: Path) -> None:
+    """$moddir/ignition (the initramfs's /usr/bin/ignition) is launcher/ignition.c built
+    for the package's architecture, not the source tree's script: it starts without an
+    interpreter when the fork server takes the command."""
+    architecture = subprocess.run(["dpkg", "--print-architecture"], capture_output=True,
+                                  text=True, check=True).stdout.strip()  # fmt: skip
+    assert _field(deb, "Architecture") == architecture
+    subprocess.run(["dpkg-deb", "-x", str(deb), str(tmp_path)], check=True)
+    launcher = tmp_path / "usr/lib/dracut/modules.d" / "30ignition" / "ignition"  # $moddir
+    assert launcher.read_bytes()[:4] == b"\x7fELF"
+    assert launcher.stat().st_mode & 0o111
+    assert b"IGNITION_PY_FORK_SERVER" in launcher.read_bytes()  # module-setup.sh looks for it

@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import sysconfig
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -19,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from ignition_py.system.mountinfo import mounts
+from testkit.launcher import build_launcher
 
 REPO = Path(__file__).resolve().parents[2]
 LAUNCHER = REPO / "dracut" / "30ignition" / "ignition"
@@ -71,15 +73,19 @@ def server(tmp_path: Path) -> Iterator[Server]:
     process.wait()
 
 
-@pytest.fixture
-def launcher(tmp_path: Path) -> Path:
-    """The launcher as installed, with this checkout in place of /usr/lib/ignition-py."""
-    script = tmp_path / "bin" / "ignition"
-    script.parent.mkdir()
+@pytest.fixture(params=["compiled", "script"])
+def launcher(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
+    """/usr/bin/ignition with this checkout in place of /usr/lib/ignition-py: the Debian
+    package's (launcher/ignition.c, compiled), and the module's script."""
+    target = tmp_path / "bin" / "ignition"
+    if request.param == "compiled":
+        site = [str(REPO), sysconfig.get_paths()["purelib"]]  # this checkout, its libraries
+        return build_launcher(target, sys.executable, site, prepend=True)
+    target.parent.mkdir()
     text = LAUNCHER.read_text().replace("/usr/lib/ignition-py", str(REPO))
-    script.write_text(text.replace("#!/usr/bin/python3 -IS", f"#!{sys.executable} -I", 1))
-    script.chmod(0o755)
-    return script
+    target.write_text(text.replace("#!/usr/bin/python3 -IS", f"#!{sys.executable} -I", 1))
+    target.chmod(0o755)
+    return target
 
 
 def _environment(socket: Path | str, env: dict[str, str] | None) -> dict[str, str]:
@@ -278,16 +284,22 @@ def test_a_client_unlike_the_server_runs_the_command_itself(
     assert not [line for line in server.lines() if STAND_IN in line]
 
 
-def test_a_client_in_another_mount_namespace_does_not_ask(
+def _declined_for_its_mounts(server: Server) -> bool:
+    """The client asked and the server stood in for nobody: it declined for the mount
+    namespace (the server decides; a launcher asks whatever its namespace)."""
+    declined = server.wait_for("runs its command itself: its mnt namespace differs")
+    return bool(declined) and len(declined) == len(server.lines())
+
+
+def test_a_client_in_another_mount_namespace_runs_the_command_itself(
     server: Server, launcher: Path, tmp_path: Path
 ) -> None:
-    """ignition-kargs.service runs with MountFlags=slave: its launcher sees that the
-    server's mount namespace is not its own and leaves without asking."""
+    """ignition-kargs.service runs with MountFlags=slave: a command that may mount
+    something runs in its own process, in its own namespace."""
     done = _launch(launcher, ["-version"], server.socket, tmp_path, prefix=["unshare", "--mount"])
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("Ignition ignition-py ")
-    time.sleep(0.3)
-    assert server.lines() == []
+    assert _declined_for_its_mounts(server), server.lines()
 
 
 def _kargs_args(tmp_path: Path, config: dict[str, object]) -> list[str]:
@@ -303,6 +315,11 @@ def _kargs_args(tmp_path: Path, config: dict[str, object]) -> list[str]:
 KARGS = {"shouldExist": ["quiet"]}
 
 
+def _kargs_env(tmp_path: Path) -> dict[str, str]:
+    """A system config dir of the test's own (empty unless a test fills it)."""
+    return {"IGNITION_SYSTEM_CONFIG_DIR": str(tmp_path / "system")}
+
+
 def test_kargs_without_kernel_arguments_is_served_from_its_own_mount_namespace(
     server: Server, launcher: Path, tmp_path: Path
 ) -> None:
@@ -310,7 +327,8 @@ def test_kargs_without_kernel_arguments_is_served_from_its_own_mount_namespace(
     mounts. A cached config that names no kernel arguments runs no helper: the stand-in,
     in the server's namespace, does the same, and the unit is served."""
     args = _kargs_args(tmp_path, {"ignition": {"version": "3.4.0"}})
-    done = _launch(launcher, args, server.socket, tmp_path, prefix=["unshare", "--mount"])
+    done = _launch(launcher, args, server.socket, tmp_path, _kargs_env(tmp_path),
+                   prefix=["unshare", "--mount"])  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     assert "kargs passed" in done.stdout, done.stdout
     assert server.wait_for(f"{STAND_IN}"), server.lines()
@@ -329,31 +347,32 @@ def test_kargs_with_kernel_arguments_runs_in_its_own_mount_namespace(
     server: Server, launcher: Path, tmp_path: Path, cache: str
 ) -> None:
     """With kernel arguments the stage runs its helper (absent here: the stage fails the
-    same way in place), so the launcher in its own mount namespace never asks."""
+    same way in place), so it runs in the launcher's own mount namespace: the server
+    declines."""
     args = _kargs_args(tmp_path, {})
     (tmp_path / "ignition.json").write_text(cache)
-    done = _launch(launcher, args, server.socket, tmp_path, prefix=["unshare", "--mount"])
+    done = _launch(launcher, args, server.socket, tmp_path, _kargs_env(tmp_path),
+                   prefix=["unshare", "--mount"])  # fmt: skip
     assert "ignition-kargs-helper" in done.stdout + done.stderr, done.stdout + done.stderr
-    time.sleep(0.3)
-    assert server.lines() == []
+    assert _declined_for_its_mounts(server), server.lines()
 
 
-def test_the_server_checks_the_kargs_cache_itself(server: Server, tmp_path: Path) -> None:
-    """A client in another mount namespace that asks anyway for a kargs stage whose
-    config names kernel arguments is declined: the server reads the cache too."""
-    args = _kargs_args(tmp_path, {"ignition": {"version": "3.4.0"}, "kernelArguments": KARGS})
-    code = (
-        "import sys\n"
-        f"sys.path.insert(0, {str(REPO)!r})\n"
-        "import ignition_py.fork_client as client\n"
-        "client._mounts_nothing = lambda argv: True\n"
-        f"print(client.delegate(['ignition', *{args!r}]))\n"
-    )
-    done = subprocess.run(["unshare", "--mount", sys.executable, "-IS", "-c", code],
-                          capture_output=True, text=True, env=_environment(server.socket, None),
-                          cwd=tmp_path, timeout=60)  # fmt: skip
-    assert done.stdout.strip() == "None", done.stdout + done.stderr
-    assert server.wait_for("runs its command itself: its mnt namespace differs"), server.lines()
+@pytest.mark.parametrize("where", ["base.d", "base.platform.d/file"])
+def test_kargs_with_kernel_arguments_in_a_base_config_runs_in_its_own_mount_namespace(
+    server: Server, launcher: Path, tmp_path: Path, where: str
+) -> None:
+    """Every stage merges the system's base configs under the cache (the flatcar flavour
+    copies one from the OEM partition at boot): one that names kernel arguments keeps
+    kargs in its own namespace although the cache names none. The server decides."""
+    base = tmp_path / "system" / where
+    base.mkdir(parents=True)
+    config = {"ignition": {"version": "3.4.0"}, "KernelArguments": KARGS}  # keys: any case
+    (base / "10-kargs.ign").write_text(json.dumps(config))
+    args = _kargs_args(tmp_path, {"ignition": {"version": "3.4.0"}})
+    done = _launch(launcher, args, server.socket, tmp_path, _kargs_env(tmp_path),
+                   prefix=["unshare", "--mount"])  # fmt: skip
+    assert "ignition-kargs-helper" in done.stdout + done.stderr, done.stdout + done.stderr
+    assert _declined_for_its_mounts(server), server.lines()
 
 
 def test_without_a_server_the_command_runs_in_place(launcher: Path, tmp_path: Path) -> None:

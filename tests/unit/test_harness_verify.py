@@ -80,3 +80,43 @@ def test_a_hash_mismatch_in_the_config_is_an_error_not_a_pass() -> None:
 def test_overwrite_without_contents_drops_what_was_there() -> None:
     file = File(path="/etc/x", overwrite=True, append=(Resource(source="data:,new"),))
     assert expected_contents(file, b"old") == b"new"
+
+
+def _served(monkeypatch: pytest.MonkeyPatch, stages: dict[str, str]) -> None:
+    """The fork server's journal lines (the harness reads them with journalctl) naming
+    each stage it stood in for, in that control group."""
+    import harness.verify as verify
+
+    entries = [
+        {"MESSAGE": f"ignition-py fork server: pid {10 + i} stands in for pid {i} "
+                    f"(stage {stage}) in {group}"}
+        for i, (stage, group) in enumerate(stages.items())
+    ]  # fmt: skip
+    monkeypatch.setattr(verify, "_journal", lambda root, match: entries)
+
+
+def _unit(stage: str) -> str:
+    return f"/system.slice/ignition-{stage}.service"
+
+
+@pytest.mark.parametrize(
+    ("stages", "kargs_may_be_served", "ok"),
+    [
+        ({"mount": _unit("mount"), "files": _unit("files")}, True, True),
+        ({"kargs": _unit("kargs"), "mount": _unit("mount"), "files": _unit("files")}, True, True),
+        # kernel arguments: kargs has a mount namespace of its own
+        ({"kargs": _unit("kargs"), "mount": _unit("mount"), "files": _unit("files")}, False, False),
+        ({"mount": _unit("mount"), "files": _unit("files")}, False, True),
+        ({"kargs": _unit("mount"), "mount": _unit("mount"), "files": _unit("files")}, True, False),
+        ({"mount": _unit("mount")}, True, False),
+        ({"mount": _unit("mount"), "files": "/system.slice/ignition-py-warm-up.service"}, True,
+         False),
+    ],
+)  # fmt: skip
+def test_the_fork_server_check(
+    monkeypatch: pytest.MonkeyPatch, stages: dict[str, str], kargs_may_be_served: bool, ok: bool
+) -> None:
+    from harness.verify import _check_fork_server
+
+    _served(monkeypatch, stages)
+    assert _check_fork_server(Path("/nonexistent"), kargs_may_be_served).ok is ok

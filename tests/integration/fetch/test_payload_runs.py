@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import gzip
 import json
-import shlex
 import subprocess
 import time
 from collections.abc import Iterator
@@ -19,6 +18,8 @@ from typing import Any
 import pytest
 
 from testkit.agents import OURS
+from testkit.launcher import build_launcher
+from testkit.payload import payload_path, warm_up_code, warm_up_command
 from testkit.stagerun import Outcome, run_stages
 from testkit.trees import make_root
 
@@ -386,36 +387,29 @@ def test_the_payload_alone_runs_the_files_stage(payload: Path, tmp_path: Path) -
     assert not {"shutil", "subprocess"} & set(files_run), files_run
 
 
-WARM_UP_UNIT = REPO / "dracut" / "30ignition" / "python" / "ignition-py-warm-up.service"
 LAUNCHER = REPO / "dracut" / "30ignition" / "ignition"
 
 
 def _payload_paths(payload: Path, text: str) -> str:
-    """`text` (a command or the launcher) with the payload's trees on sys.path alone."""
-    paths = [str(payload / p) for p in ("usr/lib/ignition-py", "usr/lib/python3.11",
-                                        "usr/lib/python3.11/lib-dynload")]  # fmt: skip
-    for insert in ("sys.path.insert(0, '/usr/lib/ignition-py')",
-                   'sys.path.insert(0, "/usr/lib/ignition-py")'):  # fmt: skip
-        text = text.replace(insert, f"sys.path[:] = {paths!r}")
-    return text
+    """The launcher script `text` with the payload's trees on sys.path alone."""
+    return text.replace('sys.path.insert(0, "/usr/lib/ignition-py")',
+                        f"sys.path[:] = {payload_path(payload)!r}")  # fmt: skip
 
 
-def test_the_warm_up_unit_serves_the_stages_from_the_payload(payload: Path, tmp_path: Path) -> None:
-    """ignition-py-warm-up.service's command and /usr/bin/ignition, on the payload alone
-    (sourceless byte code): the server loads every module warm_up lists and the schema
-    validators, listens, and the stages fetch-offline and files run in processes forked
-    from it (its log names each), with the outcome of a stage run in place."""
-    (command,) = [
-        line.removeprefix("ExecStart=-")
-        for line in WARM_UP_UNIT.read_text().splitlines()
-        if line.startswith("ExecStart=")
-    ]
-    argv = shlex.split(command)
-    assert argv[:3] == [PYTHON, "-IS", "-c"], argv
-    assert argv[3].endswith("from ignition_py.fork_server import main; main()"), argv
+@pytest.mark.parametrize("kind", ["compiled", "script"])
+def test_the_warm_up_unit_serves_the_stages_from_the_payload(
+    payload: Path, tmp_path: Path, kind: str
+) -> None:
+    """ignition-py-warm-up.service's command and /usr/bin/ignition (the package's compiled
+    launcher, and the module's script), on the payload alone (sourceless byte code): the
+    server loads every module warm_up lists and the schema validators, listens, and the
+    stages fetch-offline and files run in processes forked from it (its log names each),
+    with the outcome of a stage run in place."""
+    assert warm_up_command()[:3] == [PYTHON, "-IS", "-c"], warm_up_command()
     socket = tmp_path / "run" / "fork-server.sock"
-    code = _payload_paths(payload, argv[3]).replace(
-        "from ignition_py.fork_server import main; main()",
+    code = warm_up_code(
+        payload,
+        socket,
         "from ignition_py.warm_up import MODULES, load; load()\n"
         "wanted = {*MODULES, 'ignition_py.config.fastschema.v3_4'}\n"
         "print(sorted(wanted - set(sys.modules)), flush=True)\n"
@@ -441,8 +435,11 @@ def test_the_warm_up_unit_serves_the_stages_from_the_payload(payload: Path, tmp_
             time.sleep(0.05)
         assert socket.exists(), log.read_text()
         launcher = tmp_path / "ignition"
-        launcher.write_text(_payload_paths(payload, LAUNCHER.read_text()))
-        launcher.chmod(0o755)
+        if kind == "compiled":
+            build_launcher(launcher, PYTHON, payload_path(payload))
+        else:
+            launcher.write_text(_payload_paths(payload, LAUNCHER.read_text()))
+            launcher.chmod(0o755)
         root = tmp_path / "root"
         make_root(root)
         served_file = {"path": "/etc/served", "contents": {"source": "data:,x"}}

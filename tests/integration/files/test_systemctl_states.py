@@ -1,7 +1,6 @@
-"""system.systemctl.enabled_states against the real `systemctl --root`: its answers are
-those of one `is-enabled` call per unit, in one call when every name is plain and found,
-and unit by unit when systemctl stops early (a missing unit, on systemd < 254) or a name
-is a glob or holds spaces."""
+"""system.systemctl.batch_states against the real `systemctl --root`, and the files stage's
+use of it: the answers of one `is-enabled` call for all the disabled units are those of one
+call per unit, or there are none (then each unit is asked on its own, as v2.26.0 asks)."""
 
 from __future__ import annotations
 
@@ -12,28 +11,36 @@ from pathlib import Path
 
 import pytest
 
+from ignition_py.config.model import Systemd, Unit
+from ignition_py.files.units import PresetAction, plan_units
+from ignition_py.files.write_context import WriteContext
 from ignition_py.log import Logger
-from ignition_py.system.systemctl import enabled_states, is_enabled
+from ignition_py.system.systemctl import batch_states, is_enabled
 
 SYSTEMCTL = shutil.which("systemctl")
 pytestmark = pytest.mark.skipif(SYSTEMCTL is None, reason="no systemctl on this machine")
 
 INSTALL = "[Install]\nWantedBy=multi-user.target\n"
+UNITS = "etc/systemd/system"
 # what one `is-enabled` call each says of these (static counts as enabled)
 KNOWN = {"on.service": True, "plain.service": True, "off.service": False,
          "hidden.service": False, "ghost.service": False}  # fmt: skip
 
 
 def _root(root: Path) -> None:
-    """on (enabled), off (disabled), plain (static: no [Install]), hidden (masked),
-    echo@ (a template)."""
-    units = root / "etc/systemd/system"
+    """on (enabled), off and off-N (disabled), plain (static: no [Install]), hidden
+    (masked), echo@ (a template), and a SysV script `legacy` with no unit file."""
+    units = root / UNITS
     (units / "multi-user.target.wants").mkdir(parents=True)
-    for name in ("on.service", "off.service", "echo@.service"):
+    for name in ("on.service", "off.service", "echo@.service",
+                 *(f"off-{i}.service" for i in range(4))):  # fmt: skip
         (units / name).write_text(f"[Service]\nExecStart=/bin/true\n{INSTALL}")
     (units / "plain.service").write_text("[Service]\nExecStart=/bin/true\n")
-    (units / "multi-user.target.wants/on.service").symlink_to("/etc/systemd/system/on.service")
+    (units / "multi-user.target.wants/on.service").symlink_to(f"/{UNITS}/on.service")
     (units / "hidden.service").symlink_to("/dev/null")
+    (root / "etc/init.d").mkdir(parents=True)
+    (root / "etc/init.d/legacy").write_text("#!/bin/sh\n")
+    (root / "etc/init.d/legacy").chmod(0o755)
 
 
 def _counting_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -44,49 +51,86 @@ def _counting_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     wrapper.write_text(f'#!/bin/sh\necho "$*" >> {calls}\nexec {SYSTEMCTL} "$@"\n')
     wrapper.chmod(0o755)
     monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
+    calls.touch()
     return calls
 
 
-def _one_by_one(root: Path, units: list[str], log: Logger) -> dict[str, bool]:
-    return {unit: is_enabled(str(root), unit, log) for unit in units}
+def _log() -> Logger:
+    return Logger("files", stream=io.StringIO())
 
 
 @pytest.mark.parametrize(
-    ("units", "calls"),
+    ("units", "answered"),
     [
-        (["on.service", "off.service", "plain.service", "hidden.service"], 1),
-        (["off.service", "hidden.service"], 1),
-        (["echo@.service", "on.service"], 1),
-        # systemd 252 stops at the missing unit (then: one call each); 254+ goes on
+        (["on.service", "off.service", "plain.service", "hidden.service"], True),
+        (["off.service", "hidden.service"], True),
+        (["echo@.service", "on.service"], True),
+        # systemd 252 stops at the missing unit (no answer); 254+ goes on
         (["off.service", "ghost.service", "on.service"], None),
-        # a name with spaces is refused, a glob may stand for several: asked alone
-        (["echo@.service a b", "off.service", "on.service"], 2),
-        (["o*.service", "off.service", "plain.service"], 2),
+        # systemd answers for a SysV script first, out of order: no answer
+        (["off.service", "legacy.service", "on.service"], False),
     ],
 )
-def test_batched_answers_are_the_one_by_one_answers(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, units: list[str], calls: int | None
+def test_one_call_answers_as_one_call_per_unit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, units: list[str], answered: bool | None
 ) -> None:
     root = tmp_path / "root"
     _root(root)
-    log = Logger("files", stream=io.StringIO())
-    expected = _one_by_one(root, units, log)
+    one_by_one = {unit: is_enabled(str(root), unit, _log()) for unit in units}
     for unit, enabled in KNOWN.items():
-        assert expected.get(unit, enabled) is enabled, unit
-    counted = _counting_path(tmp_path, monkeypatch)
-    assert enabled_states(str(root), units, log) == expected
-    made = counted.read_text().splitlines()
-    if calls is None:  # one batch that stopped early, then each unit; or the batch alone
-        assert len(made) in (1, 1 + len(units)), made
-    else:
-        assert len(made) == calls, made
-    assert made[0].split()[:3] == ["--root", str(root), "is-enabled"]
+        assert one_by_one.get(unit, enabled) is enabled, unit
+    calls = _counting_path(tmp_path, monkeypatch)
+    answers = batch_states(str(root), units, _log())
+    assert calls.read_text().splitlines() == [f"--root {root} is-enabled {' '.join(units)}"]
+    if answered is not None:
+        assert (answers is not None) is answered, answers
+    if answers is not None:
+        assert answers == one_by_one
 
 
-def test_a_single_unit_is_asked_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("odd", ["echo@.service a b", "o*.service"])
+def test_a_glob_or_a_name_with_spaces_is_never_asked_with_others(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, odd: str
+) -> None:
     root = tmp_path / "root"
     _root(root)
-    counted = _counting_path(tmp_path, monkeypatch)
-    log = Logger("files", stream=io.StringIO())
-    assert enabled_states(str(root), ["on.service", "on.service"], log) == {"on.service": True}
-    assert counted.read_text().splitlines() == [f"--root {root} is-enabled on.service"]
+    calls = _counting_path(tmp_path, monkeypatch)
+    assert batch_states(str(root), [odd, "off.service"], _log()) is None
+    assert calls.read_text() == ""
+
+
+def _is_enabled_calls(
+    root: Path, calls: Path, names: list[str], enabled: set[str] | None = None
+) -> list[str]:
+    """The files stage's preset actions for `names`, all disabled, applied: the
+    is-enabled calls systemctl saw."""
+    systemd = Systemd(units=tuple(Unit(name=name, enabled=False) for name in names))
+    for action in plan_units(systemd, WriteContext.at(root)):
+        assert isinstance(action, PresetAction)
+        action.apply(_log())
+    return [line for line in calls.read_text().splitlines() if " is-enabled " in line]
+
+
+def test_the_files_stage_asks_about_its_disables_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "root"
+    _root(root)
+    calls = _counting_path(tmp_path, monkeypatch)
+    names = [f"off-{i}.service" for i in range(4)]
+    assert _is_enabled_calls(root, calls, names) == [f"--root {root} is-enabled {' '.join(names)}"]
+
+
+def test_after_a_call_without_answers_each_unit_is_asked_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A SysV name among the disables: the one call gives no answer, and from then on
+    each unit is asked on its own (not the whole batch again for each unit)."""
+    root = tmp_path / "root"
+    _root(root)
+    calls = _counting_path(tmp_path, monkeypatch)
+    names = ["legacy.service", "off-0.service", "off-1.service", "on.service"]
+    asked = _is_enabled_calls(root, calls, names)
+    assert len(asked) == 1 + len(names), asked
+    assert asked[1:] == [f"--root {root} is-enabled {name}" for name in names]
+    assert not (root / UNITS / "multi-user.target.wants/on.service").exists()
