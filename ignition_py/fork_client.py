@@ -75,8 +75,9 @@ def delegate(argv: Sequence[str]) -> int | None:
         return None
     # From here on the command runs over there: whatever happens, it must not run here too.
     try:
-        if len(stand_in) == 4:
-            _forward_signals(int.from_bytes(stand_in, "little"), forwarded)
+        pid = int.from_bytes(stand_in, "little", signed=True) if len(stand_in) == 4 else 0
+        if pid > 0:  # kill(0, ...) would signal this process's own group
+            _forward_signals(pid, forwarded)
         _signal.pthread_sigmask(_signal.SIG_SETMASK, mask)
         status = _exit_status(connection)
         _signal.pthread_sigmask(_signal.SIG_BLOCK, forwarded)  # its pid may be reused now

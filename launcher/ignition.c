@@ -24,6 +24,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <locale.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -48,7 +49,10 @@
 #define IN_PLACE                                                                           \
     "import sys\n" AGENT_PATH "\n"                                                         \
     "del sys.argv[0]\n"                                                                    \
-    "with open('/proc/self/comm', 'w') as comm: comm.write(sys.argv[0].rpartition('/')[2][:15])\n" \
+    "try:\n"                                                                              \
+    "    with open('/proc/self/comm', 'w') as comm: comm.write(sys.argv[0].rpartition('/')[2][:15])\n" \
+    "except (OSError, ValueError):\n"                                                     \
+    "    pass\n"                                                                          \
     "from ignition_py.agent_cli import main\n"                                             \
     "sys.exit(main())\n"
 
@@ -105,18 +109,58 @@ static void add_string(struct request *r, char code, const char *text, size_t le
     add(r, text, length);
 }
 
-/* Python's PEP 538 locale coercion, which the server's interpreter (and a launcher in
- * Python) applied to its own environment at start: with LC_ALL unset and the C or POSIX
- * locale for LC_CTYPE, LC_CTYPE=C.UTF-8. The server compares locale variables. */
-static int coerced_locale(void)
+/* Python's PEP 538 locale coercion (_Py_LegacyLocaleDetected, _Py_CoerceLegacyLocale),
+ * which the server's interpreter (and a launcher in Python) applied to its environment
+ * at start: LC_ALL unset and the environment's LC_CTYPE locale "C" (named so, or one not
+ * installed) make LC_CTYPE the first of its targets this system has. The name, or NULL.
+ * The server compares locale variables. */
+static const char *coerced_locale(void)
 {
-    const char *all = getenv("LC_ALL"), *ctype = getenv("LC_CTYPE"), *lang = getenv("LANG");
+    static const char *const targets[] = {"C.UTF-8", "C.utf8", "UTF-8"};
+    const char *all = getenv("LC_ALL");
     if (all != NULL && *all != '\0')
-        return 0;
-    const char *locale = ctype != NULL && *ctype != '\0' ? ctype
-                       : lang != NULL && *lang != '\0'   ? lang
-                                                         : "C";
-    return strcmp(locale, "C") == 0 || strcmp(locale, "POSIX") == 0;
+        return NULL;
+    setlocale(LC_CTYPE, "");
+    const char *current = setlocale(LC_CTYPE, NULL);
+    if (current == NULL || strcmp(current, "C") != 0)
+        return NULL;
+    for (size_t i = 0; i < sizeof targets / sizeof *targets; i++)
+        if (setlocale(LC_CTYPE, targets[i]) != NULL)
+            return targets[i];
+    return NULL;
+}
+
+/* Strict UTF-8 (no surrogates, no overlong forms): marshal reads argv as text with
+ * surrogatepass, where the agent in place would see surrogate escapes. */
+static int utf8(const char *text)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    while (*s != 0) {
+        size_t n = *s < 0x80 ? 0 : (*s & 0xe0) == 0xc0 ? 1 : (*s & 0xf0) == 0xe0 ? 2
+                 : (*s & 0xf8) == 0xf0 ? 3 : 4;
+        if (n == 4 || (n == 1 && *s < 0xc2))
+            return 0;
+        uint32_t c = n == 0 ? *s : (uint32_t)(*s & (0x3f >> n));
+        for (size_t i = 1; i <= n; i++) {
+            if ((s[i] & 0xc0) != 0x80)
+                return 0;
+            c = c << 6 | (s[i] & 0x3f);
+        }
+        if ((n == 2 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) ||
+            (n == 3 && (c < 0x10000 || c > 0x10ffff)))
+            return 0;
+        s += n + 1;
+    }
+    return 1;
+}
+
+/* Whether `entry`'s name was in an earlier entry: Python keeps the first of two. */
+static int seen_before(char **entry, size_t name_length)
+{
+    for (char **earlier = environ; earlier != entry; earlier++)
+        if (strncmp(*earlier, *entry, name_length + 1) == 0)
+            return 1;
+    return 0;
 }
 
 static struct request build_request(int argc, char **argv)
@@ -133,19 +177,25 @@ static struct request build_request(int argc, char **argv)
     add_head(&r, '(', 5);
     add_head(&r, 'i', 1);
     add_head(&r, '[', (size_t)argc);
-    for (int i = 0; i < argc; i++)
+    for (int i = 0; i < argc; i++) {
+        if (!utf8(argv[i]))
+            r.failed = 1;
         add_string(&r, 'u', argv[i], strlen(argv[i]));
+    }
     add(&r, "{", 1);
-    int coerce = coerced_locale();
-    if (coerce) {
+    const char *coerced = coerced_locale();
+    if (coerced != NULL) {
         add_string(&r, 's', "LC_CTYPE", 8);
-        add_string(&r, 's', "C.UTF-8", 7);
+        add_string(&r, 's', coerced, strlen(coerced));
     }
     for (char **entry = environ; *entry != NULL; entry++) {
         const char *equals = strchr(*entry, '=');
-        if (equals == NULL || (coerce && strncmp(*entry, "LC_CTYPE=", 9) == 0))
+        if (equals == NULL || (coerced != NULL && strncmp(*entry, "LC_CTYPE=", 9) == 0))
             continue;
-        add_string(&r, 's', *entry, (size_t)(equals - *entry));
+        size_t name_length = (size_t)(equals - *entry);
+        if (seen_before(entry, name_length))
+            continue;
+        add_string(&r, 's', *entry, name_length);
         add_string(&r, 's', equals + 1, strlen(equals + 1));
     }
     add(&r, "0", 1); /* the dict's end */
@@ -209,12 +259,15 @@ static int send_request(int fd, const struct request *r)
 
 static void forward(int signal_number)
 {
+    int saved = errno;
     if (stand_in > 0)
         kill(stand_in, signal_number);
+    errno = saved;
 }
 
-/* Connected to a server running as root: its stand-in's pid, or 0 (run here). */
-static pid_t hand_over(int fd, int argc, char **argv)
+/* Connected to a server running as root: whether a stand-in took the command (its pid,
+ * 0 when unknown, in *pid). Once it answers 'R' the command is its, whatever follows. */
+static int hand_over(int fd, int argc, char **argv, pid_t *pid)
 {
     struct ucred peer;
     socklen_t size = sizeof peer;
@@ -223,11 +276,13 @@ static pid_t hand_over(int fd, int argc, char **argv)
     struct request r = build_request(argc, argv);
     int sent = !r.failed && send_request(fd, &r) == 0;
     free(r.data);
-    unsigned char answer[5];
-    if (!sent || receive(fd, answer, 5) != 5 || answer[0] != 'R')
+    unsigned char answer[4];
+    if (!sent || receive(fd, answer, 1) != 1 || answer[0] != 'R')
         return 0;
-    pid_t pid = (pid_t)little_endian(answer + 1);
-    return pid > 0 ? pid : 0;
+    *pid = receive(fd, answer, 4) == 4 ? (pid_t)little_endian(answer) : 0;
+    if (*pid < 0)
+        *pid = 0;
+    return 1;
 }
 
 /* Served: the stand-in's exit status; -1: run the command here. */
@@ -254,9 +309,9 @@ static int delegate(int argc, char **argv)
     sigprocmask(SIG_BLOCK, &held, &previous);
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     pid_t pid = 0;
-    if (fd >= 0 && connect(fd, (struct sockaddr *)&address, sizeof address) == 0)
-        pid = hand_over(fd, argc, argv);
-    if (pid == 0) {
+    int taken = fd >= 0 && connect(fd, (struct sockaddr *)&address, sizeof address) == 0 &&
+                hand_over(fd, argc, argv, &pid);
+    if (!taken) {
         if (fd >= 0)
             close(fd);
         sigprocmask(SIG_SETMASK, &previous, NULL);
@@ -266,7 +321,7 @@ static int delegate(int argc, char **argv)
     stand_in = pid;
     struct sigaction action = {.sa_handler = forward, .sa_flags = SA_RESTART};
     sigemptyset(&action.sa_mask);
-    for (size_t i = 0; i < sizeof forwarded / sizeof *forwarded; i++)
+    for (size_t i = 0; pid > 0 && i < sizeof forwarded / sizeof *forwarded; i++)
         sigaction(forwarded[i], &action, NULL);
     sigprocmask(SIG_SETMASK, &previous, NULL);
     unsigned char exited[5];

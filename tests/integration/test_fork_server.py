@@ -49,10 +49,12 @@ class Server:
             time.sleep(0.02)
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
-    socket = tmp_path / "run" / "fork-server.sock"
-    log = tmp_path / "server.log"
+@contextlib.contextmanager
+def _serving(where: Path, environment: dict[str, str]) -> Iterator[Server]:
+    """A fork server on `where`/run/fork-server.sock, with `environment`."""
+    socket = where / "run" / "fork-server.sock"
+    log = where / "server.log"
+    where.mkdir(exist_ok=True)
     code = (
         f"import sys; sys.path.insert(0, {str(REPO)!r})\n"
         "from ignition_py.warm_up import load\n"
@@ -62,15 +64,23 @@ def server(tmp_path: Path) -> Iterator[Server]:
     )
     with log.open("w") as errors:
         process = subprocess.Popen([sys.executable, "-I", "-c", code], stdin=subprocess.DEVNULL,
-                                   stderr=errors, text=True, env=SERVER_ENVIRONMENT)  # fmt: skip
-    deadline = time.monotonic() + 60
-    while not socket.exists():
-        assert process.poll() is None, log.read_text()
-        assert time.monotonic() < deadline, "the server did not listen within 60 s"
-        time.sleep(0.05)
-    yield Server(process, socket, log)
-    process.kill()
-    process.wait()
+                                   stderr=errors, text=True, env=environment)  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while not socket.exists():
+            assert process.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, "the server did not listen within 60 s"
+            time.sleep(0.05)
+        yield Server(process, socket, log)
+    finally:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    with _serving(tmp_path, SERVER_ENVIRONMENT) as serving:
+        yield serving
 
 
 @pytest.fixture(params=["compiled", "script"])
@@ -406,3 +416,84 @@ def test_the_client_loads_next_to_nothing(server: Server, tmp_path: Path) -> Non
     status, _, loaded = done.stderr.strip().partition(" ")
     assert status == "0", done.stderr
     assert set(eval(loaded)) <= CLIENT_MAY_LOAD, loaded
+
+
+def test_a_locale_the_system_lacks_is_coerced_as_python_coerces_it(
+    launcher: Path, tmp_path: Path
+) -> None:
+    """An initramfs often has LANG set to a locale whose data it lacks: Python then runs
+    in the C locale and sets LC_CTYPE=C.UTF-8 (PEP 538) in its own environment, the
+    server's included. Each launcher sends what Python would have, and is served."""
+    environment = {**SERVER_ENVIRONMENT, "LANG": "xx_YY.UTF-8"}
+    with _serving(tmp_path / "s", environment) as serving:
+        done = _launch(launcher, ["-version"], serving.socket, tmp_path, {"LANG": "xx_YY.UTF-8"})
+        assert done.returncode == 0, done.stderr
+        assert serving.wait_for(STAND_IN), serving.lines()
+
+
+def test_an_argument_that_is_not_utf8_reaches_the_agent_unchanged(
+    server: Server, launcher: Path, tmp_path: Path
+) -> None:
+    """The agent sees the bytes of an argument as its interpreter decodes them (surrogate
+    escapes): the script's request carries them; the compiled launcher, whose request
+    is text, runs such a command itself. Either way the outcome is the in-place one."""
+    odd = os.fsdecode(b"\xed\xb2\x80")
+    served = _launch(launcher, ["-platform", odd], server.socket, tmp_path)
+    alone = _launch(launcher, ["-platform", odd], "", tmp_path)
+    assert (served.returncode, served.stderr) == (alone.returncode, alone.stderr)
+    assert served.returncode == 2, served.stderr
+
+
+def test_the_compiled_launchers_request(tmp_path: Path) -> None:
+    """What the compiled launcher sends, read by a listener of the test's as the server
+    reads it: argv, the environment (the first of two entries with one name, as Python
+    keeps; the locale coerced as Python would), the working directory, the umask and
+    three descriptors; told no ('D'), it runs the command itself."""
+    import marshal
+    import socket as sockets
+
+    from ignition_py.fork_client import SOCKET_PATH
+
+    path = str(tmp_path / "fake.sock")
+    listener = sockets.socket(sockets.AF_UNIX, sockets.SOCK_STREAM)
+    listener.bind(path)
+    listener.listen(1)
+    ours = os.umask(0o022)
+    os.umask(ours)
+    site = [str(REPO), sysconfig.get_paths()["purelib"]]
+    program = build_launcher(tmp_path / "bin" / "ignition", sys.executable, site, prepend=True)
+    assert f'#define SOCKET_PATH "{SOCKET_PATH}"' in (REPO / "launcher" / "ignition.c").read_text()
+    environment = [b"FOO=first", b"FOO=second", f"IGNITION_PY_FORK_SERVER={path}".encode(),
+                   b"PATH=/usr/bin:/bin"]  # fmt: skip
+    exec_with = (
+        "import ctypes, sys\n"
+        "argv = (ctypes.c_char_p * 3)(sys.argv[1].encode(), b'-version', None)\n"
+        f"envp = (ctypes.c_char_p * {len(environment) + 1})(*{environment!r}, None)\n"
+        "ctypes.CDLL(None).execve(sys.argv[1].encode(), argv, envp)\n"
+    )
+    client = subprocess.Popen([sys.executable, "-c", exec_with, str(program)], cwd=tmp_path,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+    try:
+        listener.settimeout(60)
+        connection, _ = listener.accept()
+        data, ancillary, _, _ = connection.recvmsg(65536, sockets.CMSG_SPACE(12))
+        size = int.from_bytes(data[:4], "little")
+        while len(data) < size + 4:
+            data += connection.recv(size + 4 - len(data))
+        protocol, argv, env, cwd, umask = marshal.loads(data[4:])
+        assert (protocol, argv) == (1, [str(program), "-version"])
+        assert env[b"FOO"] == b"first"
+        assert env[b"LC_CTYPE"] == b"C.UTF-8"  # no LANG, LC_ALL or LC_CTYPE: the C locale
+        assert (cwd, umask) == (os.fsencode(tmp_path), ours)
+        ((level, kind, fds),) = ancillary
+        assert (level, kind, len(fds)) == (sockets.SOL_SOCKET, sockets.SCM_RIGHTS, 12)
+        for fd in (int.from_bytes(fds[i : i + 4], sys.byteorder) for i in (0, 4, 8)):
+            os.close(fd)
+        connection.sendall(b"D")
+        connection.close()
+        out, err = client.communicate(timeout=60)
+    finally:
+        client.kill()
+        listener.close()
+    assert client.returncode == 0, err
+    assert out.startswith(b"Ignition ignition-py "), out
