@@ -444,7 +444,8 @@ def _check_fork_server(root: Path, kargs_may_be_served: bool) -> Check:
     ok = served.keys() >= _SERVED_STAGES and (kargs_may_be_served or "kargs" not in served)
     ok = ok and all(served[s] == f"/system.slice/ignition-{s}.service" for s in wanted)
     detail = ", ".join(f"{stage} in {group}" for stage, group in sorted(served.items()))
-    return Check("fork server: mount and files ran in processes forked from it", ok, detail)
+    return Check("fork server: stages ran in processes forked from it (mount, files at least)",
+                 ok, detail)  # fmt: skip
 
 
 def _check_labels(config: Config, trees: Trees) -> Iterator[Check]:
