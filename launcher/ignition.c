@@ -24,6 +24,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <langinfo.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdint.h>
@@ -112,15 +113,16 @@ static void add_string(struct request *r, char code, const char *text, size_t le
 /* Python's PEP 538 locale coercion (_Py_LegacyLocaleDetected, _Py_CoerceLegacyLocale),
  * which the server's interpreter (and a launcher in Python) applied to its environment
  * at start: LC_ALL unset and the environment's LC_CTYPE locale "C" (named so, or one not
- * installed) make LC_CTYPE the first of its targets this system has. The name, or NULL.
- * The server compares locale variables. */
+ * installed) make LC_CTYPE the first of its targets this system has. The name, or NULL
+ * (the environment's LC_CTYPE locale then in effect). The server compares locale
+ * variables. */
 static const char *coerced_locale(void)
 {
     static const char *const targets[] = {"C.UTF-8", "C.utf8", "UTF-8"};
     const char *all = getenv("LC_ALL");
+    setlocale(LC_CTYPE, "");
     if (all != NULL && *all != '\0')
         return NULL;
-    setlocale(LC_CTYPE, "");
     const char *current = setlocale(LC_CTYPE, NULL);
     if (current == NULL || strcmp(current, "C") != 0)
         return NULL;
@@ -131,11 +133,14 @@ static const char *coerced_locale(void)
 }
 
 /* Strict UTF-8 (no surrogates, no overlong forms): marshal reads argv as text with
- * surrogatepass, where the agent in place would see surrogate escapes. */
-static int utf8(const char *text)
+ * surrogatepass, where the agent in place would see surrogate escapes. With `ascii`,
+ * 7-bit only: how a locale of another charset decodes the rest is Python's to say. */
+static int utf8(const char *text, int ascii)
 {
     const unsigned char *s = (const unsigned char *)text;
     while (*s != 0) {
+        if (ascii && *s >= 0x80)
+            return 0;
         size_t n = *s < 0x80 ? 0 : (*s & 0xe0) == 0xc0 ? 1 : (*s & 0xf0) == 0xe0 ? 2
                  : (*s & 0xf8) == 0xf0 ? 3 : 4;
         if (n == 4 || (n == 1 && *s < 0xc2))
@@ -176,14 +181,17 @@ static struct request build_request(int argc, char **argv)
     add_u32(&r, 0); /* the length, set below */
     add_head(&r, '(', 5);
     add_head(&r, 'i', 1);
+    /* Python decodes argv in its locale: coerced, or the environment's, whose charset
+     * (coerced_locale leaves it in effect) may be another than UTF-8 */
+    const char *coerced = coerced_locale();
+    int ascii = coerced == NULL && strcmp(nl_langinfo(CODESET), "UTF-8") != 0;
     add_head(&r, '[', (size_t)argc);
     for (int i = 0; i < argc; i++) {
-        if (!utf8(argv[i]))
+        if (!utf8(argv[i], ascii))
             r.failed = 1;
         add_string(&r, 'u', argv[i], strlen(argv[i]));
     }
     add(&r, "{", 1);
-    const char *coerced = coerced_locale();
     if (coerced != NULL) {
         add_string(&r, 's', "LC_CTYPE", 8);
         add_string(&r, 's', coerced, strlen(coerced));

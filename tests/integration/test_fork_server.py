@@ -10,6 +10,7 @@ import errno
 import json
 import os
 import signal
+import socket as socket_module
 import subprocess
 import sys
 import sysconfig
@@ -497,3 +498,93 @@ def test_the_compiled_launchers_request(tmp_path: Path) -> None:
         listener.close()
     assert client.returncode == 0, err
     assert out.startswith(b"Ignition ignition-py "), out
+
+
+@contextlib.contextmanager
+def _listener(where: Path) -> Iterator[tuple[str, Callable[[], socket_module.socket]]]:
+    """A Unix socket of the test's own, standing in for the server: its path, and a
+    function that accepts one client and reads its whole request."""
+    path = str(where / "fake.sock")
+    listener = socket_module.socket(socket_module.AF_UNIX, socket_module.SOCK_STREAM)
+    listener.bind(path)
+    listener.listen(1)
+    listener.settimeout(60)
+
+    def take() -> socket_module.socket:
+        connection, _ = listener.accept()
+        data, ancillary, _, _ = connection.recvmsg(65536, socket_module.CMSG_SPACE(12))
+        for _, _, fds in ancillary:
+            for i in range(0, len(fds), 4):
+                os.close(int.from_bytes(fds[i : i + 4], sys.byteorder))
+        size = int.from_bytes(data[:4], "little")
+        while len(data) < size + 4:
+            data += connection.recv(size + 4 - len(data))
+        return connection
+
+    try:
+        yield path, take
+    finally:
+        listener.close()
+
+
+@pytest.mark.parametrize(
+    ("answer", "status", "said"),
+    [
+        # it took the command and then went away: a failure, never a second run here
+        (b"R", 1, "the stage's process ended without an exit status"),
+        (b"R" + (0).to_bytes(4, "little") + b"X" + (7).to_bytes(4, "little"), 7, ""),
+    ],
+)
+def test_once_a_stand_in_took_the_command_it_is_never_run_here(
+    launcher: Path, tmp_path: Path, answer: bytes, status: int, said: str
+) -> None:
+    with _listener(tmp_path) as (path, take):
+        client = subprocess.Popen([str(launcher), "-version"], cwd=tmp_path,
+                                  env=_environment(path, None), stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True)  # fmt: skip
+        try:
+            connection = take()
+            connection.sendall(answer)
+            connection.close()
+            out, err = client.communicate(timeout=60)
+        finally:
+            client.kill()
+    assert client.returncode == status, out + err
+    assert out == "", out  # the version would be printed by a run here
+    assert said in err, err
+
+
+def test_the_compiled_launcher_runs_in_place_whatever_its_name(tmp_path: Path) -> None:
+    """argv[0] that is not UTF-8 (the process name is written from it): in place, the
+    command still runs."""
+    site = [str(REPO), sysconfig.get_paths()["purelib"]]
+    program = build_launcher(tmp_path / "bin" / "ignition", sys.executable, site, prepend=True)
+    done = subprocess.run([sys.executable, "-c", "import os, sys; os.execv(sys.argv[1], "
+                           "[b'\\xffignition', b'-version'])", str(program)],
+                          capture_output=True, text=True, env=_environment("", None))  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Ignition ignition-py "), done.stdout
+
+
+def test_an_argument_in_a_locale_of_another_charset_reaches_the_agent_as_python_reads_it(
+    launcher: Path, tmp_path: Path
+) -> None:
+    """With a Latin-1 locale Python decodes c3 a9 as two characters: the compiled
+    launcher, whose request is UTF-8 text, keeps such a command in place (ASCII ones are
+    served); the script sends what its interpreter decoded. Either way, as in place."""
+    locales = tmp_path / "locales"
+    locales.mkdir()
+    subprocess.run(["localedef", "-i", "en_US", "-f", "ISO-8859-1",
+                    str(locales / "en_US.ISO-8859-1")], check=True)  # fmt: skip
+    latin = {"LOCPATH": str(locales), "LANG": "en_US.ISO-8859-1"}
+    with _serving(tmp_path / "s", {**SERVER_ENVIRONMENT, **latin}) as serving:
+        odd = os.fsdecode(b"\xc3\xa9")
+        served = _launch(launcher, ["-platform", odd], serving.socket, tmp_path, latin)
+        alone = _launch(launcher, ["-platform", odd], "", tmp_path, latin)
+        assert (served.returncode, served.stderr) == (alone.returncode, alone.stderr)
+        compiled = launcher.read_bytes()[:4] == b"\x7fELF"
+        time.sleep(0.3)
+        assert len([line for line in serving.lines() if STAND_IN in line]) == int(not compiled)
+        plain = _launch(launcher, ["-version"], serving.socket, tmp_path, latin)
+        assert plain.returncode == 0, plain.stderr
+        assert len(serving.wait_for(STAND_IN, 2 - compiled)) == 2 - compiled, serving.lines()
