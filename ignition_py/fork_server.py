@@ -35,6 +35,7 @@ from .fork_client import (
     STANDARD_FDS,
     peer_credentials,
 )
+from .fork_reaper import Reaper
 from .typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
 _FORWARDED = {getattr(signal, name) for name in FORWARDED_SIGNALS}
 _REQUEST_LIMIT = 1 << 20  # bytes: a command line and an environment
 _REQUEST_SECONDS = 5.0  # a client that connects and says nothing is dropped after this
+_REAP_SECONDS = 1.0  # how often, at least, the server looks for ended stand-ins
 _NAMESPACES = ("mnt", "net", "uts", "ipc", "pid", "user", "cgroup")
 _STATUS_FIELDS = ("Uid:", "Gid:", "Groups:", "CapInh:", "CapPrm:", "CapEff:", "CapBnd:",
                   "CapAmb:", "NoNewPrivs:", "Seccomp:", "Seccomp_filters:")  # fmt: skip
@@ -79,25 +81,30 @@ def serve(path: str) -> NoReturn:
     listener.bind(path)
     os.chmod(path, 0o600)
     listener.listen(16)
-    # The kernel reaps the stand-ins; each puts SIGCHLD back for the tools it runs.
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    listener.settimeout(_REAP_SECONDS)
+    # Stand-ins are reaped late (fork_reaper): SIGCHLD stays at its default.
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    reaper = Reaper()
     gc.freeze()  # the loaded code stays shared with the stand-ins: no collection touches it
     while True:
+        reaper.reap(time.monotonic())
         try:
             connection, _ = listener.accept()
+        except TimeoutError:
+            continue
         except OSError as error:  # out of descriptors, say: wait rather than end
             _log(f"cannot accept a request: {error}")
             time.sleep(0.1)
             continue
         try:
-            _take(listener, connection)
+            _take(listener, connection, reaper)
         except Exception as error:  # a bad request must not end the server
             _log(f"request dropped: {error}")
         finally:
             connection.close()
 
 
-def _take(listener: socket.socket, connection: socket.socket) -> None:
+def _take(listener: socket.socket, connection: socket.socket, reaper: Reaper) -> None:
     connection.settimeout(_REQUEST_SECONDS)
     peer, uid, _ = peer_credentials(connection)
     if uid != 0:
@@ -133,6 +140,7 @@ def _take(listener: socket.socket, connection: socket.socket) -> None:
             finally:
                 os._exit(status)
         os.close(verdict_writer)
+        reaper.add(child)
         verdict = _read_to_end(verdict_reader)
         # Logged here, once the stand-in has said how it went (and by the server, whose
         # output the journal files under its own unit).

@@ -588,3 +588,20 @@ def test_an_argument_in_a_locale_of_another_charset_reaches_the_agent_as_python_
         plain = _launch(launcher, ["-version"], serving.socket, tmp_path, latin)
         assert plain.returncode == 0, plain.stderr
         assert len(serving.wait_for(STAND_IN, 2 - compiled)) == 2 - compiled, serving.lines()
+
+
+def test_an_ended_stand_in_is_reaped_late(server: Server, launcher: Path, tmp_path: Path) -> None:
+    """journald reads the unit of a stand-in's lines from /proc/PID/cgroup, maybe after the
+    stand-in ended: it stays a zombie a few seconds (fork_reaper), then is reaped."""
+    from ignition_py.fork_reaper import LINGER_SECONDS
+
+    done = _launch(launcher, ["-version"], server.socket, tmp_path)
+    assert done.returncode == 0, done.stderr
+    (line,) = server.wait_for(STAND_IN)
+    stand_in, _ = _pids(line)
+    stat = Path(f"/proc/{stand_in}/stat")
+    assert stat.read_text().rpartition(")")[2].split()[0] == "Z"
+    deadline = time.monotonic() + LINGER_SECONDS + 5
+    while stat.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not stat.exists(), "the server never reaped its stand-in"
