@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 
-LINGER_SECONDS = 5.0  # how long an ended stand-in stays a zombie, at least
+LINGER_SECONDS = 15.0  # how long an ended stand-in stays a zombie, at least
 
 
 class Reaper:

@@ -131,6 +131,8 @@ def _take(listener: socket.socket, connection: socket.socket, reaper: Reaper) ->
             os.close(verdict_reader)
             os.close(verdict_writer)
             raise
+        if child != 0:
+            reaper.add(child)
         if child == 0:
             status = 1
             try:  # whatever happens here, this process must never return to the loop
@@ -140,7 +142,6 @@ def _take(listener: socket.socket, connection: socket.socket, reaper: Reaper) ->
             finally:
                 os._exit(status)
         os.close(verdict_writer)
-        reaper.add(child)
         verdict = _read_to_end(verdict_reader)
         # Logged here, once the stand-in has said how it went (and by the server, whose
         # output the journal files under its own unit).
@@ -304,7 +305,7 @@ def _become(
     os.setsid()  # a session and process group of its own, as a unit's main process has
     with open("/proc/self/comm", "w") as comm:
         comm.write(os.path.basename(argv[0])[:15])  # `ignition`, as the launcher's process
-    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the server's is too: a guard
     _take_scheduling(peer)
     sys.stdout.flush()
     sys.stderr.flush()
