@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from ignition_py.system.mountinfo import mounts
+from ignition_py.system.mountinfo import cgroup2_root
 
 # sh -c JOIN GROUP COMMAND...: joins GROUP ($0), then runs the command in this process.
 _JOIN = 'echo $$ > "$0/cgroup.procs" && exec "$@"'
@@ -41,10 +41,10 @@ def cpu_group(name: str) -> Iterator[CpuGroup]:
     """A new group `name` (made unique with this process's pid) under the cgroup2 root,
     removed after (its processes must have ended). Raises RuntimeError without a cgroup2
     hierarchy, OSError when the group cannot be made."""
-    roots = [mount.mount_point for mount in mounts() if mount.fs_type == "cgroup2"]
-    if not roots:
+    root = cgroup2_root()
+    if root is None:
         raise RuntimeError("no cgroup2 hierarchy is mounted: CPU by control group is unknown")
-    path = Path(roots[0]) / f"{name}-{os.getpid()}"
+    path = Path(root) / f"{name}-{os.getpid()}"
     path.mkdir()
     try:
         yield CpuGroup(path)

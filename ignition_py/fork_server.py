@@ -230,9 +230,9 @@ def kargs_mounts_nothing(argv: list[str], environment: Mapping[bytes, bytes]) ->
     the /boot that ignition-kargs-helper mounts; without kernel arguments the stage runs
     no helper and mounts nothing, so a stand-in in this namespace does what it would do
     there. Anything unreadable counts as naming them."""
-    import json
-
+    from .config.cache import config_from_cache
     from .config.compose import has_base_configs
+    from .kargs_plan import kargs_command
 
     values = _flags(argv)
     if values is None or values["stage"] != "kargs":
@@ -242,11 +242,10 @@ def kargs_mounts_nothing(argv: list[str], environment: Mapping[bytes, bytes]) ->
         if not cache.startswith("/"):
             return False
         with open(cache, "rb") as file:
-            config = json.loads(file.read())
-    except (OSError, ValueError):
+            config = config_from_cache(file.read())  # as the stage reads it
+    except Exception:  # unreadable, or no config: the stage fails in its own process
         return False
-    kargs = config.get("kernelArguments") if isinstance(config, dict) else None
-    if kargs and (not isinstance(kargs, dict) or any(kargs.values())):
+    if kargs_command(config) is not None:  # the stage's own test for running the helper
         return False
     decoded = {os.fsdecode(name): os.fsdecode(value) for name, value in environment.items()}
     return not has_base_configs(str(values["platform"] or ""), decoded)
@@ -305,7 +304,6 @@ def _become(
     os.setsid()  # a session and process group of its own, as a unit's main process has
     with open("/proc/self/comm", "w") as comm:
         comm.write(os.path.basename(argv[0])[:15])  # `ignition`, as the launcher's process
-    signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the server's is too: a guard
     _take_scheduling(peer)
     sys.stdout.flush()
     sys.stderr.flush()
@@ -382,12 +380,12 @@ def _control_group(peer: int) -> tuple[str, str]:
     """`peer`'s unified control group: its path and its cgroup.procs file."""
     with open(f"/proc/{peer}/cgroup") as cgroups:
         unified = [line[3:].rstrip("\n") for line in cgroups if line.startswith("0::")]
-    from .system.mountinfo import mounts
+    from .system.mountinfo import cgroup2_root
 
-    roots = [mount.mount_point for mount in mounts() if mount.fs_type == "cgroup2"]
-    if not unified or not roots:
+    root = cgroup2_root()
+    if not unified or root is None:
         raise Declined("no unified control group hierarchy")
-    return unified[0], os.path.join(roots[0], unified[0].lstrip("/"), "cgroup.procs")
+    return unified[0], os.path.join(root, unified[0].lstrip("/"), "cgroup.procs")
 
 
 def _take_scheduling(peer: int) -> None:

@@ -45,3 +45,9 @@ def mounts() -> list[Mount]:
             Mount(fields[2].decode(), _unescape(fields[4]), _unescape(source), fs_type.decode())
         )
     return found
+
+
+def cgroup2_root() -> str | None:
+    """Where the unified (cgroup2) hierarchy is mounted, or None without one."""
+    roots = [mount.mount_point for mount in mounts() if mount.fs_type == "cgroup2"]
+    return roots[0] if roots else None

@@ -25,6 +25,7 @@ from typing import Any
 from ignition_py.config.model import Config, File, Filesystem, Resource
 from ignition_py.errors import IgnitionError
 from ignition_py.files.root_paths import read_in_root
+from ignition_py.kargs_plan import kargs_command
 from ignition_py.log_records import FETCHED_CONFIG_ID, SSH_KEYS_WRITTEN_ID
 from ignition_py.resources.contents import read_contents
 from ignition_py.resources.urls import scheme_of
@@ -310,7 +311,7 @@ def check_tree(config: Config, trees: Trees, fork_server: bool = False) -> Itera
     yield from _check_units(config, root)
     yield from _check_journal(config, root)
     if fork_server:
-        yield _check_fork_server(root, kargs_may_be_served=not _names_kernel_arguments(config))
+        yield _check_fork_server(root, kargs_may_be_served=kargs_command(config) is None)
     if has_policy(root):
         yield from _check_labels(config, trees)
 
@@ -420,11 +421,6 @@ _SERVED_STAGES = {"mount", "files"}
 
 
 FORK_SERVER_UNIT = "ignition-py-warm-up.service"
-
-
-def _names_kernel_arguments(config: Config) -> bool:
-    kargs = config.kernel_arguments
-    return kargs is not None and bool(kargs.should_exist or kargs.should_not_exist)
 
 
 def _check_fork_server(root: Path, kargs_may_be_served: bool) -> Check:

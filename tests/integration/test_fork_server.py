@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from ignition_py.system.mountinfo import mounts
+from ignition_py.system.mountinfo import cgroup2_root
 from testkit.launcher import build_launcher
 
 REPO = Path(__file__).resolve().parents[2]
@@ -163,10 +163,10 @@ def test_exit_status_errors_environment_and_working_directory_are_the_clients(
 
 
 def _cgroup2_root() -> Path:
-    roots = [mount.mount_point for mount in mounts() if mount.fs_type == "cgroup2"]
-    if not roots:
+    root = cgroup2_root()
+    if root is None:
         pytest.fail("no cgroup2 hierarchy is mounted: the fork server cannot be tested here")
-    return Path(roots[0])
+    return Path(root)
 
 
 def test_a_stand_in_takes_the_clients_place(server: Server, launcher: Path, tmp_path: Path) -> None:
