@@ -29,7 +29,9 @@ def guarded(main: Main) -> Main:
 
     def run(argv: Sequence[str] | None = None) -> int:
         try:
-            return main(argv)
+            status = main(argv)
+            sys.stdout.flush()  # the log's last lines (log.Logger writes stdout in batches)
+            return status
         except BrokenPipeError:
             # Python flushes stdout again at exit: point it at /dev/null so that flush
             # cannot fail a second time.

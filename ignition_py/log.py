@@ -2,23 +2,59 @@
 syslog priority per line), or to stdout with `-log-to-stdout` or when there is no journal;
 each operation bracketed by op(N): [started] / [finished] / [failed].
 
+Lines to stdout are written in batches: an info or debug line waits in stdout's buffer
+until FLUSH_SECONDS have passed since the last write, a more severe line comes, the agent
+is about to wait (flush_lines: before a tool runs, a fetch, a sleep) or it exits. Upstream
+writes each line on its own; 10,000 files make 20,000 lines, whose writes were a fifth of
+the files stage's time. The journal still gets each line as it is logged.
+
 Nothing secret is ever passed here: callers log paths, sizes and hashes, not contents.
 """
 
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from enum import IntEnum
 
 from .log_journal import Journal
 from .typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from threading import Event
     from typing import TextIO
 
 IDENTIFIER = "ignition"
+FLUSH_SECONDS = 0.05  # at most this late, a line logged to stdout reaches it
+_flushed_at = 0.0  # time.monotonic() of the last flush of stdout
+
+
+def flush_lines() -> None:
+    """Write the lines waiting in stdout's buffer (see the module's docstring) now: called
+    before the agent waits (a tool, a fetch, a sleep, a sync), so no line is held back
+    while nothing is logged. Never raises: a closed stdout fails the next line logged, or
+    the flush at exit (cli_exit.guarded)."""
+    with suppress(OSError, ValueError):
+        _flush()
+
+
+def pause(seconds: float, cancelled: Event | None = None) -> bool:
+    """Sleep `seconds` (or until `cancelled` is set: True then), the lines waiting in
+    stdout's buffer written first. Every wait of a stage's code goes through here, so no
+    line is held back while the agent sleeps (tests/unit/test_waits_flush.py)."""
+    flush_lines()
+    if cancelled is not None:
+        return cancelled.wait(seconds)
+    time.sleep(seconds)
+    return False
+
+
+def _flush() -> None:
+    global _flushed_at
+    _flushed_at = time.monotonic()
+    sys.stdout.flush()
 
 
 class Level(IntEnum):
@@ -71,9 +107,14 @@ class Logger:
         # A lone surrogate (a file name's undecodable byte, as os.fsdecode keeps it) cannot
         # be encoded: show it escaped rather than fail the stage on a log line.
         text = text.encode("utf-8", "backslashreplace").decode("utf-8")
-        stream = self._stream or sys.stdout
-        stream.write(f"{_LABELS[level]:<9}: {text}\n")
-        stream.flush()
+        line = f"{_LABELS[level]:<9}: {text}\n"
+        if self._stream is not None:
+            self._stream.write(line)
+            self._stream.flush()
+            return
+        sys.stdout.write(line)
+        if level < Level.INFO or time.monotonic() - _flushed_at >= FLUSH_SECONDS:
+            _flush()
 
     def record(self, message: str, fields: Mapping[str, str]) -> bool:
         """A structured journal entry at info priority (upstream's MESSAGE_ID records),

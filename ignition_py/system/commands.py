@@ -21,7 +21,7 @@ import os
 from collections.abc import Mapping, Sequence
 
 from ..errors import CommandError, MissingToolError
-from ..log import Logger
+from ..log import Logger, flush_lines
 from ..shell_words import join
 
 _C_LOCALE = {"LC_ALL": "C", "LANG": "C"}
@@ -59,6 +59,7 @@ def run(
         log.debug(f"running: {join(shown)}")
     environment = {**os.environ, **_C_LOCALE, **(env or {})}
     args = list(argv)
+    flush_lines()
     returncode, stdout, stderr = _spawn(args, stdin, environment)
     if check and returncode != 0:
         # a tool may repeat a secret argument in its complaint (useradd: invalid field '...')
