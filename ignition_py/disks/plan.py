@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from ..config.model import Config, Ignition, Storage, uses_clevis
 from ..errors import IgnitionError
 from ..plan_tools import check_tools
+from ..stage import Action as StageAction
 from ..stage import StageContext
 from ..system.disk_probe import DiskProbe, HostProbe
 from .actions import (
@@ -66,19 +67,24 @@ def needed_tools(storage: Storage) -> dict[str, str]:
     return needs
 
 
-def plan_disks(config: Config, context: StageContext) -> list[Action]:
+def plan_disks(config: Config, context: StageContext) -> list[StageAction]:
     """The disks stage's actions: none when the config names no disk, RAID array, LUKS
-    volume or filesystem (then nothing is probed); otherwise plan_storage against the host."""
+    volume or filesystem (then nothing is probed); otherwise plan_storage against the host,
+    loading the modules of the filesystems the mount stage mounts meanwhile
+    (module_preload)."""
     storage = config.storage or Storage()
     if not (storage.disks or storage.raid or storage.luks or storage.filesystems):
         return []
-    return plan_storage(
+    from .module_preload import with_module_loads
+
+    actions = plan_storage(
         storage,
         config.ignition,
         platform=context.options.platform,
         state_file=context.options.state_file,
         probe=HostProbe(context.log),
     )
+    return with_module_loads(config, actions)
 
 
 def plan_storage(

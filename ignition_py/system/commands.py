@@ -83,34 +83,80 @@ def restore_child_signal() -> None:
         _signal.signal(_signal.SIGCHLD, _signal.SIG_DFL)
 
 
+class Started:
+    """A tool running in the background (start): wait() for it, once."""
+
+    __slots__ = ("_out", "args", "pid")
+
+    def __init__(self, args: list[str], pid: int, out: tuple[int, int]) -> None:
+        self.args, self.pid, self._out = args, pid, out
+
+    def wait(self) -> Completed:
+        """Its Completed (never raises for its exit status). An exception while waiting
+        (an interrupt) kills and reaps it."""
+        try:
+            try:
+                _, status = os.waitpid(self.pid, 0)
+            except BaseException:
+                os.kill(self.pid, _signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+                raise
+            out, err = self._out
+            return Completed(self.args, os.waitstatus_to_exitcode(status), _read(out), _read(err))
+        finally:
+            for fd in self._out:
+                os.close(fd)
+
+
+def start(argv: Sequence[str], log: Logger | None = None) -> Started:
+    """Start argv (found on PATH, stdin from /dev/null) without waiting for it, logged as
+    run logs; its output is kept for Started.wait. Raises OSError (FileNotFoundError)
+    when argv[0] cannot be started."""
+    if log is not None:
+        log.debug(f"running in the background: {join(argv)}")
+    flush_lines()
+    args = list(argv)
+    environment = {**os.environ, **_C_LOCALE}
+    with open(os.devnull, "rb") as nothing:
+        pid, out = _launch(args, nothing.fileno(), environment)
+    return Started(args, pid, out)
+
+
 def _spawn(argv: list[str], stdin: bytes | None, env: dict[str, str]) -> tuple[int, str, str]:
+    given = None
+    if stdin is not None:
+        given = os.memfd_create("stdin", os.MFD_CLOEXEC)
+    try:
+        if given is not None:
+            _write_all(given, stdin or b"")
+            os.lseek(given, 0, os.SEEK_SET)
+        pid, out = _launch(argv, given, env)
+    finally:
+        if given is not None:
+            os.close(given)
+    done = Started(argv, pid, out).wait()
+    return done.returncode, done.stdout, done.stderr
+
+
+def _launch(argv: list[str], stdin: int | None, env: dict[str, str]) -> tuple[int, tuple[int, int]]:
+    """(pid, its stdout and stderr memfds): the caller closes them."""
     out = os.memfd_create("stdout", os.MFD_CLOEXEC)
     err = os.memfd_create("stderr", os.MFD_CLOEXEC)
-    given = None
     try:
         actions = [(os.POSIX_SPAWN_DUP2, out, 1), (os.POSIX_SPAWN_DUP2, err, 2)]
         if stdin is not None:
-            given = os.memfd_create("stdin", os.MFD_CLOEXEC)
-            _write_all(given, stdin)
-            os.lseek(given, 0, os.SEEK_SET)
-            actions.insert(0, (os.POSIX_SPAWN_DUP2, given, 0))
+            actions.insert(0, (os.POSIX_SPAWN_DUP2, stdin, 0))
         program = which(argv[0], env.get("PATH"))
         if program is None:
             raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), argv[0])
         restore_child_signal()
         pid = os.posix_spawn(program, argv, env, file_actions=actions,
                              setsigdef=_DEFAULT_SIGNALS)  # fmt: skip
-        try:
-            _, status = os.waitpid(pid, 0)
-        except BaseException:
-            os.kill(pid, _signal.SIGKILL)
-            os.waitpid(pid, 0)
-            raise
-        return os.waitstatus_to_exitcode(status), _read(out), _read(err)
-    finally:
-        for fd in (out, err, given):
-            if fd is not None:
-                os.close(fd)
+    except BaseException:
+        os.close(out)
+        os.close(err)
+        raise
+    return pid, (out, err)
 
 
 def _write_all(fd: int, data: bytes) -> None:

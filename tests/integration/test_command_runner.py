@@ -140,3 +140,23 @@ def test_a_tool_that_explains_itself_on_stdout_is_heard() -> None:
     with pytest.raises(CommandError) as caught:
         run(["sh", "-c", "exit 4"])
     assert str(caught.value).endswith("exited with code 4: (no output on stderr)")
+
+
+def test_a_started_command_runs_while_we_work_and_waits_for_its_result(tmp_path: Path) -> None:
+    from ignition_py.system.commands import start
+
+    gate = tmp_path / "gate"
+    started = start(["sh", "-c", f"while [ ! -e {gate} ]; do sleep 0.01; done; "
+                                 "cat; echo out; echo err >&2; exit 4"])  # fmt: skip
+    gate.touch()  # it is still running: only now can it end
+    done = started.wait()
+    assert (done.returncode, done.stdout, done.stderr) == (4, "out\n", "err\n")
+    with pytest.raises(ChildProcessError):
+        os.waitpid(started.pid, os.WNOHANG)  # reaped
+
+
+def test_starting_a_missing_program_raises_file_not_found() -> None:
+    from ignition_py.system.commands import start
+
+    with pytest.raises(FileNotFoundError):
+        start(["no-such-program-anywhere"])

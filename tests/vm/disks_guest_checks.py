@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 
+from ignition_py.system.filesystem_modules import registered_filesystems
 from testkit.loopdisks import Runner, mounted, probe, sh
 from testkit.stagerun import Outcome as StageRun
 
@@ -311,6 +312,8 @@ def test_raid1_with_filesystem(tmp_path: Path) -> None:
 
 
 def test_vfat_mounted_by_the_mount_stage(tmp_path: Path) -> None:
+    sh("modprobe", "-r", "vfat", check=False)  # loaded by an earlier check, maybe
+    assert "vfat" not in registered_filesystems()
     node = disks_stage(tmp_path, {
         "disks": [{"device": "/dev/vda", "wipeTable": True, "partitions": [
             {"number": 1, "label": "esp", "sizeMiB": 32,
@@ -320,6 +323,9 @@ def test_vfat_mounted_by_the_mount_stage(tmp_path: Path) -> None:
     })  # fmt: skip
     found = probe("/dev/vda1")
     assert found["TYPE"] == "vfat" and found["LABEL"] == "EFI"
+    # the disks stage loaded the module the mount stage needs (module_preload)
+    assert "vfat" in registered_filesystems()
+    assert "[finished] waiting for the kernel modules of vfat" in node.output
     assert node.stage("mount").returncode == 0
     (node.root / "boot/efi/EFI").mkdir()
     (node.root / "boot/efi/EFI/grub.cfg").write_text("set timeout=1\n")
