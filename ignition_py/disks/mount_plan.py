@@ -11,6 +11,16 @@ from ..log import Logger
 from ..stage import Action, StageContext
 
 
+class LabelsCarried:
+    """The mount point an empty filesystem left to label, carried to the next mount's
+    labelling (system.mounts.mount): one per planned stage run."""
+
+    __slots__ = ("paths",)
+
+    def __init__(self) -> None:
+        self.paths: list[str] = []
+
+
 @frozen_model
 class MountFilesystem:
     argv: tuple[str, ...]  # the mount command, target last
@@ -18,6 +28,8 @@ class MountFilesystem:
     target: str
     state_file: str
     file_contexts: str | None = None  # the root's SELinux policy: label what is made
+    carried: LabelsCarried | None = None  # shared by the stage's mounts; None: on its own
+    last: bool = True  # the stage's last mount: nothing after it carries a label
 
     def describe(self) -> str:
         import shlex
@@ -36,10 +48,15 @@ class MountFilesystem:
 
             contexts, root = Path(self.file_contexts), Path(self.root)
 
-            def label(path: str) -> None:
-                setfiles(root, contexts, [Path(path)], log)
+            def label(paths: list[str]) -> None:
+                setfiles(root, contexts, [Path(path) for path in paths], log)
 
-        created = mounts.mount(self.argv, self.root, self.target, log, label)
+        carried = self.carried.paths if self.carried is not None else []
+        created, left = mounts.mount(
+            self.argv, self.root, self.target, log, label, carried=tuple(carried),
+            last=self.last or self.carried is None,
+        )  # fmt: skip
+        carried[:] = [left] if left is not None else []
         if created:
             update_state(self.state_file, lambda state: state.with_notated(tuple(created)))
 
@@ -80,10 +97,12 @@ def plan_mount(config: Config, context: StageContext) -> list[Action]:
 
         require_setfiles()  # before the first mount point is made
     actions: list[Action] = []
-    for fs in chosen:
+    carried = LabelsCarried()
+    for number, fs in enumerate(chosen, 1):
         target = target_path(root, mount_point(fs))
         argv = tuple(mount_argv(fs, target))
-        actions.append(MountFilesystem(argv, root, target, state, contexts))
+        last = number == len(chosen)
+        actions.append(MountFilesystem(argv, root, target, state, contexts, carried, last))
     return actions
 
 
