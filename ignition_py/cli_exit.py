@@ -39,8 +39,18 @@ def guarded(main: Main) -> Main:
             os.dup2(devnull, sys.stdout.fileno())
             return EXIT_BROKEN_PIPE
         except KeyboardInterrupt:
+            _flush_quietly()  # the log's held lines come before what stderr says
             sys.stderr.write("interrupted\n")
             return EXIT_INTERRUPTED
+        except BaseException:
+            _flush_quietly()  # before the traceback or SystemExit's message
+            raise
 
     run.__doc__ = main.__doc__
     return run
+
+
+def _flush_quietly() -> None:
+    from .log import flush_lines
+
+    flush_lines()

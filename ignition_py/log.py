@@ -3,18 +3,18 @@ syslog priority per line), or to stdout with `-log-to-stdout` or when there is n
 each operation bracketed by op(N): [started] / [finished] / [failed].
 
 Lines to stdout are written in batches: an info or debug line waits in stdout's buffer
-until FLUSH_SECONDS have passed since the last write, a more severe line comes, the agent
-is about to wait (flush_lines: before a tool runs, a fetch, a sleep) or it exits. Upstream
-writes each line on its own; 10,000 files make 20,000 lines, whose writes were a fifth of
-the files stage's time. The journal still gets each line as it is logged.
+until a timer (a daemon thread started with the first line held) writes every held line
+FLUSH_SECONDS later, a warning or worse is logged (written at once, with what is held),
+or the agent exits. Upstream writes each line on its own; 10,000 files make 20,000 lines,
+whose writes were a fifth of the files stage's time. The journal gets each line at once.
 
 Nothing secret is ever passed here: callers log paths, sizes and hashes, not contents.
 """
 
 from __future__ import annotations
 
+import os
 import sys
-import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
 from enum import IntEnum
@@ -23,38 +23,48 @@ from .log_journal import Journal
 from .typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from threading import Event
+    import threading
     from typing import TextIO
 
 IDENTIFIER = "ignition"
 FLUSH_SECONDS = 0.05  # at most this late, a line logged to stdout reaches it
-_flushed_at = 0.0  # time.monotonic() of the last flush of stdout
+_timer: threading.Timer | None = None  # the pending write of the held lines, if any
 
 
 def flush_lines() -> None:
-    """Write the lines waiting in stdout's buffer (see the module's docstring) now: called
-    before the agent waits (a tool, a fetch, a sleep, a sync), so no line is held back
-    while nothing is logged. Never raises: a closed stdout fails the next line logged, or
-    the flush at exit (cli_exit.guarded)."""
-    with suppress(OSError, ValueError):
-        _flush()
+    """Write the lines held in stdout's buffer (see the module's docstring) now. Never
+    raises: a closed stdout fails the next line logged, or the exit (cli_exit.guarded)."""
+    with suppress(OSError, ValueError, AttributeError):  # AttributeError: no sys.stdout
+        sys.stdout.flush()
 
 
-def pause(seconds: float, cancelled: Event | None = None) -> bool:
-    """Sleep `seconds` (or until `cancelled` is set: True then), the lines waiting in
-    stdout's buffer written first. Every wait of a stage's code goes through here, so no
-    line is held back while the agent sleeps (tests/unit/test_waits_flush.py)."""
+def _hold() -> None:
+    """A line was left in stdout's buffer: have it written FLUSH_SECONDS from now, with
+    whatever else is held then."""
+    global _timer
+    if _timer is not None:
+        return
+    import threading
+
+    _timer = threading.Timer(FLUSH_SECONDS, _write_held)
+    _timer.daemon = True
+    _timer.start()
+
+
+def _write_held() -> None:
+    global _timer
+    _timer = None
     flush_lines()
-    if cancelled is not None:
-        return cancelled.wait(seconds)
-    time.sleep(seconds)
-    return False
 
 
-def _flush() -> None:
-    global _flushed_at
-    _flushed_at = time.monotonic()
-    sys.stdout.flush()
+def _forget_timer() -> None:
+    global _timer
+    _timer = None  # a forked child has no timer thread: its first held line starts one
+
+
+# Before a fork, the held lines are written: a child that flushed its copy of the buffer
+# would write them twice.
+os.register_at_fork(before=flush_lines, after_in_child=_forget_timer)
 
 
 class Level(IntEnum):
@@ -113,8 +123,10 @@ class Logger:
             self._stream.flush()
             return
         sys.stdout.write(line)
-        if level < Level.INFO or time.monotonic() - _flushed_at >= FLUSH_SECONDS:
-            _flush()
+        if level < Level.INFO:
+            sys.stdout.flush()
+        else:
+            _hold()
 
     def record(self, message: str, fields: Mapping[str, str]) -> bool:
         """A structured journal entry at info priority (upstream's MESSAGE_ID records),

@@ -56,9 +56,14 @@ class MountFilesystem:
             self.argv, self.root, self.target, log, label, carried=tuple(carried),
             last=self.last or self.carried is None,
         )  # fmt: skip
+        try:
+            if created:
+                update_state(self.state_file, lambda state: state.with_notated(tuple(created)))
+        except BaseException:
+            if label is not None and left is not None:
+                label([left])  # no later mount will: the stage ends here
+            raise
         carried[:] = [left] if left is not None else []
-        if created:
-            update_state(self.state_file, lambda state: state.with_notated(tuple(created)))
 
 
 @frozen_model

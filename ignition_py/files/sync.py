@@ -5,7 +5,7 @@ nothing; a stage that returns has its writes on the disks here, renames included
 from __future__ import annotations
 
 from ..frozen import frozen_model
-from ..log import Logger, flush_lines
+from ..log import Logger
 from ..system.fs_writes import sync_filesystems
 from .write_context import WriteContext, os_failure
 
@@ -18,7 +18,6 @@ class SyncAction:
         return f'syncing the filesystems under "{self.ctx.root}"'
 
     def apply(self, log: Logger) -> None:
-        flush_lines()
         try:
             sync_filesystems()
         except OSError as err:

@@ -9,7 +9,6 @@ import binascii
 import time
 
 from ..errors import ConfigError, IgnitionError
-from ..log import pause
 from ..resources.errors import FetchError, NeedNetError
 from ..resources.stream import read_file_capped
 from .devices import devices_with_fstype, is_cdrom_with_disc, mounted_readonly
@@ -72,7 +71,7 @@ def fetch_from_ovf_device(context: ProviderContext, fstypes: tuple[str, ...]) ->
                 f"no provisioning CD-ROM ({'/'.join(fstypes)} with {OVF_ENV}) appeared "
                 f"within {context.fetch_timeout:g} s"
             )
-        pause(1)
+        time.sleep(1)
 
 
 def _custom_data(device: str, fstype: str, context: ProviderContext) -> bytes | None:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import CommandError
-from ..log import Logger, pause
+from ..log import Logger
 from ..resources.stream import read_file_capped
 from ..system.commands import run
 
@@ -54,7 +54,7 @@ def wait_for_path(path: Path, deadline: float | None, cancelled: threading.Event
     while not path.exists():
         if cancelled.is_set() or (deadline is not None and time.monotonic() >= deadline):
             return False
-        pause(1.0, cancelled)
+        cancelled.wait(1.0)
     return not cancelled.is_set()
 
 

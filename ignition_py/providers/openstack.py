@@ -7,7 +7,6 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from ..log import pause
 from ..resources.errors import NeedNetError, NotFoundError
 from .platform import Platform, ProviderContext, register
 from .race import config_drive, race
@@ -65,7 +64,7 @@ def fetch_cloudstack(context: ProviderContext) -> bytes:
             server = _dhcp_server_address()
             if server:
                 return _metadata(context, f"http://{server}/latest/user-data")
-            pause(0.5, cancelled)
+            cancelled.wait(0.5)
         return None
 
     return race(

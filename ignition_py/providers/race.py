@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import IgnitionError
-from ..log import Logger, flush_lines
+from ..log import Logger
 from .devices import DISK_BY_LABEL, read_file_from, wait_for_path
 
 Source = Callable[[threading.Event], bytes | None]
@@ -28,7 +28,6 @@ def race(sources: dict[str, Source], log: Logger) -> bytes:
     for name, source in sources.items():
         threading.Thread(target=attempt, args=(name, source), daemon=True).start()
     for _ in sources:
-        flush_lines()
         name, data, error = results.get()
         if error is not None:
             if not cancelled.is_set():

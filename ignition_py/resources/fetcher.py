@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator, Mapping
 from ignition_py.frozen import replace
 
 from ..config.model import Config, Ignition, Resource
-from ..log import Logger, flush_lines
+from ..log import Logger
 from ..typecheck import TYPE_CHECKING
 from .contents import verified
 from .dataurl import decode_data_url, encode_data_url
@@ -185,7 +185,6 @@ class Fetcher:
         elif scheme == "tftp":
             from .tftp import tftp_chunks
 
-            flush_lines()
             chunks = tftp_chunks(url, self.http.settings.total_timeout)
         elif scheme == "data":
             chunks = iter([decode_data_url(url)])

@@ -21,7 +21,7 @@ from .. import __version__
 from ..config.http_headers import first_header_problem
 from ..config.versions import NEWEST_STABLE
 from ..frozen import field, frozen_model
-from ..log import Logger, flush_lines, pause
+from ..log import Logger
 from ..typecheck import TYPE_CHECKING
 from .errors import FetchError, FetchTimeoutError
 from .proxy import ProxySettings
@@ -196,7 +196,6 @@ class HttpClient:
         while True:
             attempt += 1
             self.log.info(f"{request.method} {shown}: attempt #{attempt}")
-            flush_lines()
             if guard is None:
                 response = self._attempt(request, deadline, shown)
             else:
@@ -211,9 +210,9 @@ class HttpClient:
             if deadline is not None:
                 remaining = deadline - time.monotonic()
                 if remaining <= delay:
-                    pause(max(remaining, 0))
+                    time.sleep(max(remaining, 0))
                     raise FetchTimeoutError(shown, time.monotonic() - started)
-            pause(delay)
+            time.sleep(delay)
             delay = min(delay * 2, MAX_BACKOFF)
 
     def _attempt(

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import CommandError, IgnitionError
-from ..log import Logger, pause
+from ..log import Logger
 from .commands import run
 
 BLKSSZGET = 0x1268
@@ -56,7 +56,7 @@ def wait_for_devices(paths: list[str], log: Logger, timeout: float | None = None
             )
         if udev_running():
             run(["udevadm", "settle", "--timeout=1"], log, check=False)
-        pause(delay)
+        time.sleep(delay)
         delay = min(delay * 2, 0.5)
 
 

@@ -21,7 +21,7 @@ import os
 from collections.abc import Mapping, Sequence
 
 from ..errors import CommandError, MissingToolError
-from ..log import Logger, flush_lines
+from ..log import Logger
 from ..shell_words import join
 
 _C_LOCALE = {"LC_ALL": "C", "LANG": "C"}
@@ -59,7 +59,6 @@ def run(
         log.debug(f"running: {join(shown)}")
     environment = {**os.environ, **_C_LOCALE, **(env or {})}
     args = list(argv)
-    flush_lines()
     returncode, stdout, stderr = _spawn(args, stdin, environment)
     if check and returncode != 0:
         # a tool may repeat a secret argument in its complaint (useradd: invalid field '...')
@@ -89,23 +88,29 @@ class Started:
     __slots__ = ("_out", "args", "pid")
 
     def __init__(self, args: list[str], pid: int, out: tuple[int, int]) -> None:
-        self.args, self.pid, self._out = args, pid, out
+        self.args, self.pid = args, pid
+        self._out: tuple[int, ...] = out
 
     def wait(self) -> Completed:
         """Its Completed (never raises for its exit status). An exception while waiting
-        (an interrupt) kills and reaps it."""
+        (an interrupt) kills and reaps it. Raises ValueError when called again."""
+        if not self._out:
+            raise ValueError(f"{self.args[0]} (pid {self.pid}) was waited for already")
+        out, err = self._out
+        self._out = ()
         try:
             try:
                 _, status = os.waitpid(self.pid, 0)
+            except ChildProcessError:
+                raise
             except BaseException:
                 os.kill(self.pid, _signal.SIGKILL)
                 os.waitpid(self.pid, 0)
                 raise
-            out, err = self._out
             return Completed(self.args, os.waitstatus_to_exitcode(status), _read(out), _read(err))
         finally:
-            for fd in self._out:
-                os.close(fd)
+            os.close(out)
+            os.close(err)
 
 
 def start(argv: Sequence[str], log: Logger | None = None) -> Started:
@@ -114,7 +119,6 @@ def start(argv: Sequence[str], log: Logger | None = None) -> Started:
     when argv[0] cannot be started."""
     if log is not None:
         log.debug(f"running in the background: {join(argv)}")
-    flush_lines()
     args = list(argv)
     environment = {**os.environ, **_C_LOCALE}
     with open(os.devnull, "rb") as nothing:

@@ -271,6 +271,32 @@ def test_three_mounts_are_labelled_as_upstream_labels_them_in_four_setfiles_runs
 
 
 @needs_setfiles
+@pytest.mark.skipif(shutil.which("losetup") is None, reason="losetup is missing")
+def test_a_mount_point_left_to_label_is_labelled_when_the_next_mount_fails() -> None:
+    """The next mount point runs through a file, so that mount fails before it is made:
+    the first filesystem's empty root, carried to it, is still labelled."""
+    with work_dir() as work, loop_disks(EXT4_DISK * 2, work) as mine:
+        root = work / "ours"
+        make_root(root)
+        with_policy(root)
+        (root / "opt").mkdir(exist_ok=True)
+        (root / "opt/cache").write_text("a file where a directory should be\n")
+        config = _three_mounts_config([disk.device for disk in mine] + ["/dev/null"])
+        config["storage"]["filesystems"][1]["path"] = "/opt/cache/inner"
+        del config["storage"]["filesystems"][2]
+        done = run_ours(config, root, work / "ours-scratch", stage="mount")
+        try:
+            assert done.returncode == 1, done.output
+            assert "non-directory component" in done.output
+            ours = labels(root)
+        finally:
+            _unmount_all(root)
+        assert _type(ours["srv/data"]) == "var_t"
+        assert _type(ours["srv/data/lost+found"]) == "var_t"  # labelled while mounted
+        assert done.output.count("relabeling ") == 2, done.output
+
+
+@needs_setfiles
 def test_a_home_that_is_a_link_is_labelled_at_its_target_not_the_link() -> None:
     """OSTree's /root -> var/roothome: the link keeps its own label (none here)."""
 
