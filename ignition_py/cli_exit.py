@@ -30,7 +30,7 @@ def guarded(main: Main) -> Main:
     def run(argv: Sequence[str] | None = None) -> int:
         try:
             status = main(argv)
-            sys.stdout.flush()  # the log's last lines (log.Logger writes stdout in batches)
+            _flush(raising=True)  # the log's last lines (log.Logger writes stdout in batches)
             return status
         except BrokenPipeError:
             # Python flushes stdout again at exit: point it at /dev/null so that flush
@@ -39,18 +39,19 @@ def guarded(main: Main) -> Main:
             os.dup2(devnull, sys.stdout.fileno())
             return EXIT_BROKEN_PIPE
         except KeyboardInterrupt:
-            _flush_quietly()  # the log's held lines come before what stderr says
+            _flush()  # the log's held lines come before what stderr says
             sys.stderr.write("interrupted\n")
             return EXIT_INTERRUPTED
         except BaseException:
-            _flush_quietly()  # before the traceback or SystemExit's message
+            _flush()  # before the traceback or SystemExit's message
             raise
 
     run.__doc__ = main.__doc__
     return run
 
 
-def _flush_quietly() -> None:
+def _flush(raising: bool = False) -> None:
+    """stdout flushed under the log's lock (its timer's thread may be writing)."""
     from .log import flush_lines
 
-    flush_lines()
+    flush_lines(raising=raising)

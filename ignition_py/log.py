@@ -4,7 +4,7 @@ each operation bracketed by op(N): [started] / [finished] / [failed].
 
 Lines to stdout are written in batches: an info or debug line waits in stdout's buffer
 until a timer (a daemon thread started with the first line held) writes every held line
-FLUSH_SECONDS later, a warning or worse is logged (written at once, with what is held),
+FLUSH_SECONDS later, a notice or worse is logged (written at once, with what is held),
 or the agent exits. Upstream writes each line on its own; 10,000 files make 20,000 lines,
 whose writes were a fifth of the files stage's time. The journal gets each line at once.
 
@@ -13,6 +13,7 @@ Nothing secret is ever passed here: callers log paths, sizes and hashes, not con
 
 from __future__ import annotations
 
+import _thread
 import os
 import sys
 from collections.abc import Iterator, Mapping
@@ -27,44 +28,73 @@ if TYPE_CHECKING:
     from typing import TextIO
 
 IDENTIFIER = "ignition"
-FLUSH_SECONDS = 0.05  # at most this late, a line logged to stdout reaches it
+FLUSH_SECONDS = 0.05  # about this late, a line logged to stdout reaches it
 _timer: threading.Timer | None = None  # the pending write of the held lines, if any
+# Held by whoever writes to or flushes stdout here: the timer's thread flushes while the
+# main thread (or a provider's, racing) writes, and a TextIOWrapper is not thread-safe.
+_lock = _thread.allocate_lock()
 
 
-def flush_lines() -> None:
-    """Write the lines held in stdout's buffer (see the module's docstring) now. Never
-    raises: a closed stdout fails the next line logged, or the exit (cli_exit.guarded)."""
+def flush_lines(*, raising: bool = False) -> None:
+    """Write the lines held in stdout's buffer (see the module's docstring) now. Raises
+    OSError (a closed stdout: BrokenPipeError) only when `raising`; otherwise that shows
+    at the next notice or worse, or at the exit (cli_exit.guarded)."""
+    with _lock:
+        if raising:
+            sys.stdout.flush()
+        else:
+            _flush_quietly()
+
+
+def _flush_quietly() -> None:
     with suppress(OSError, ValueError, AttributeError):  # AttributeError: no sys.stdout
         sys.stdout.flush()
 
 
-def _hold() -> None:
-    """A line was left in stdout's buffer: have it written FLUSH_SECONDS from now, with
-    whatever else is held then."""
+def _write(line: str, now: bool) -> None:
+    """`line` to stdout, written `now` or held (see the module's docstring). Raises
+    OSError (a closed stdout) when written now."""
     global _timer
-    if _timer is not None:
-        return
-    import threading
+    with _lock:
+        sys.stdout.write(line)
+        if now:
+            sys.stdout.flush()
+        elif _timer is None:
+            import threading
 
-    _timer = threading.Timer(FLUSH_SECONDS, _write_held)
-    _timer.daemon = True
-    _timer.start()
+            _timer = threading.Timer(FLUSH_SECONDS, _write_held)
+            _timer.daemon = True
+            _timer.start()
 
 
 def _write_held() -> None:
     global _timer
-    _timer = None
-    flush_lines()
+    with _lock:
+        _timer = None
+        _flush_quietly()
 
 
-def _forget_timer() -> None:
-    global _timer
+def _before_fork() -> None:
+    # The held lines are written first: a child that flushed its copy of the buffer would
+    # write them twice. The lock stays taken across the fork, so that no thread is
+    # halfway through a write in the child's copy.
+    _lock.acquire()
+    _flush_quietly()
+
+
+def _after_fork_in_child() -> None:
+    global _lock, _timer
+    _lock = _thread.allocate_lock()
     _timer = None  # a forked child has no timer thread: its first held line starts one
 
 
-# Before a fork, the held lines are written: a child that flushed its copy of the buffer
-# would write them twice.
-os.register_at_fork(before=flush_lines, after_in_child=_forget_timer)
+def _after_fork_in_parent() -> None:
+    _lock.release()
+
+
+os.register_at_fork(
+    before=_before_fork, after_in_parent=_after_fork_in_parent, after_in_child=_after_fork_in_child
+)
 
 
 class Level(IntEnum):
@@ -122,11 +152,7 @@ class Logger:
             self._stream.write(line)
             self._stream.flush()
             return
-        sys.stdout.write(line)
-        if level < Level.INFO:
-            sys.stdout.flush()
-        else:
-            _hold()
+        _write(line, now=level < Level.INFO)
 
     def record(self, message: str, fields: Mapping[str, str]) -> bool:
         """A structured journal entry at info priority (upstream's MESSAGE_ID records),

@@ -2,7 +2,9 @@
 while it works, so that the first mount of each type does not wait for one (xfs: 0.9 s
 under emulation). A module the kernel would load at mount time anyway; the stage waits
 for each load before it ends and ignores its outcome: the mount says what went wrong, as
-it would have without this. Upstream loads each module at the mount."""
+it would have without this. Upstream loads each module at the mount. When an action
+between the two fails, the loads are not waited for: they end on their own and are
+reaped with the stage's process."""
 
 from __future__ import annotations
 
@@ -49,7 +51,11 @@ class AwaitModuleLoads:
     def apply(self, log: Logger) -> None:
         started, self.loads.started = self.loads.started, []
         for load in started:
-            done = load.wait()
+            try:
+                done = load.wait()
+            except ChildProcessError as err:  # reaped elsewhere: nothing to say of it
+                log.info(f"{' '.join(load.args)}: {err.strerror or err}")
+                continue
             if done.returncode != 0:
                 said = (done.stderr or done.stdout).strip()
                 shown = f"{' '.join(done.args)} exited {done.returncode}"

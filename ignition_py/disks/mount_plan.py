@@ -61,7 +61,7 @@ class MountFilesystem:
                 update_state(self.state_file, lambda state: state.with_notated(tuple(created)))
         except BaseException:
             if label is not None and left is not None:
-                label([left])  # no later mount will: the stage ends here
+                mounts.label_quietly(label, [left], log)  # no later mount will: the stage ends
             raise
         carried[:] = [left] if left is not None else []
 

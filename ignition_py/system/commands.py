@@ -89,22 +89,24 @@ class Started:
 
     def __init__(self, args: list[str], pid: int, out: tuple[int, int]) -> None:
         self.args, self.pid = args, pid
-        self._out: tuple[int, ...] = out
+        self._out: tuple[int, int] | None = out
 
     def wait(self) -> Completed:
         """Its Completed (never raises for its exit status). An exception while waiting
-        (an interrupt) kills and reaps it. Raises ValueError when called again."""
-        if not self._out:
-            raise ValueError(f"{self.args[0]} (pid {self.pid}) was waited for already")
+        (an interrupt) kills and reaps it. Raises RuntimeError when called again,
+        ChildProcessError when someone else reaped it."""
+        if self._out is None:
+            raise RuntimeError(f"{self.args[0]} (pid {self.pid}) was waited for already")
         out, err = self._out
-        self._out = ()
+        self._out = None
         try:
             try:
                 _, status = os.waitpid(self.pid, 0)
             except ChildProcessError:
                 raise
             except BaseException:
-                os.kill(self.pid, _signal.SIGKILL)
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(self.pid, _signal.SIGKILL)
                 os.waitpid(self.pid, 0)
                 raise
             return Completed(self.args, os.waitstatus_to_exitcode(status), _read(out), _read(err))

@@ -69,7 +69,7 @@ def mount(
         created = make_mount_point(root, target)
     except BaseException:
         if label is not None and carried:
-            label(list(carried))
+            label_quietly(label, list(carried), log)
         raise
     before = [*carried, os.path.join(root, created[0].lstrip("/"))] if created else [*carried]
     if label is not None and before:
@@ -81,6 +81,15 @@ def mount(
         label([target])
         return created, None
     return created, target
+
+
+def label_quietly(label: Callable[[list[str]], None], paths: list[str], log: Logger) -> None:
+    """`label(paths)` while the stage is failing for another reason: a failure of its
+    own is logged as a warning, so that the first error stays the one reported."""
+    try:
+        label(paths)
+    except Exception as err:
+        log.warning(f"relabeling {', '.join(paths)} failed too: {err}")
 
 
 def unmount(target: str, log: Logger) -> None:

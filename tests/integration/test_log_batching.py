@@ -153,11 +153,12 @@ def test_a_fork_writes_the_held_lines_once_and_the_child_gets_its_own_timer(
         import os
         import time
         from ignition_py import log
-        log.FLUSH_SECONDS = 0.05
+        log.FLUSH_SECONDS = 3600  # the parent's line is held when it forks
         logger = log.Logger("files")
         logger.info("parent, before the fork")
         pid = os.fork()
         if pid == 0:
+            log.FLUSH_SECONDS = 0.05
             logger.info("child")
             time.sleep(1)  # its timer writes the line meanwhile
             os._exit(0)
@@ -181,6 +182,78 @@ def test_a_closed_stdout_with_lines_held_ends_quietly(tmp_path: Path) -> None:
         def main(argv):
             sys.stdin.read()  # until the reader has gone
             log.Logger("files").info("nobody reads this")
+            return 0
+
+        sys.exit(main([]))
+        """
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-c", program, str(ROOT)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=ENVIRONMENT,
+    )
+    assert child.stdout is not None and child.stdin is not None
+    child.stdout.close()
+    _, err = child.communicate(b"", timeout=60)
+    assert child.returncode == 141, err
+    assert b"Traceback" not in err and b"Broken pipe" not in err
+
+
+def test_lines_from_threads_while_the_timer_writes_come_out_whole_and_once(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "stdout"
+    done = _child(
+        """
+        import os
+        import threading
+        from ignition_py import log
+        from ignition_py.cli_exit import guarded
+        log.FLUSH_SECONDS = 0.0001  # the timer writes while the threads log
+
+        @guarded
+        def main(argv):
+            def lines(name):
+                logger = log.Logger(name)
+                for number in range(20000):
+                    logger.info(f"line {number}")
+
+            threads = [threading.Thread(target=lines, args=(f"t{n}",)) for n in range(2)]
+            for thread in threads:
+                thread.start()
+            lines("main")
+            for thread in threads:
+                thread.join()
+            return 0
+
+        os._exit(main([]))
+        """,
+        out,
+    )
+    assert done.returncode == 0, done.stderr
+    seen = out.read_text().splitlines()
+    for name in ("main", "t0", "t1"):
+        mine = [line for line in seen if line.startswith(f"INFO     : {name}: ")]
+        assert mine == [f"INFO     : {name}: line {n}" for n in range(20000)]
+    assert len(seen) == 60000
+
+
+def test_a_closed_stdout_found_by_the_timer_still_ends_quietly(tmp_path: Path) -> None:
+    program = PRELUDE + textwrap.dedent(
+        """
+        import time
+        from ignition_py import log
+        from ignition_py.cli_exit import guarded
+        log.FLUSH_SECONDS = 0.001
+
+        @guarded
+        def main(argv):
+            sys.stdin.read()  # until the reader has gone
+            log.Logger("files").info("nobody reads this")
+            time.sleep(0.5)  # the timer tries to write it meanwhile, and fails
+            log.Logger("files").info("nor this")
             return 0
 
         sys.exit(main([]))
