@@ -3,7 +3,7 @@ syslog priority per line), or to stdout with `-log-to-stdout` or when there is n
 each operation bracketed by op(N): [started] / [finished] / [failed].
 
 Lines to stdout are written in batches: an info or debug line waits in stdout's buffer
-until a timer (a daemon thread started with the first line held) writes every held line
+until a timer (a thread started with the first line held) writes every held line
 FLUSH_SECONDS later, a notice or worse is logged (written at once, with what is held),
 or the agent exits. Upstream writes each line on its own; 10,000 files make 20,000 lines,
 whose writes were a fifth of the files stage's time. The journal gets each line at once.
@@ -16,6 +16,7 @@ from __future__ import annotations
 import _thread
 import os
 import sys
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
 from enum import IntEnum
@@ -24,12 +25,11 @@ from .log_journal import Journal
 from .typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    import threading
     from typing import TextIO
 
 IDENTIFIER = "ignition"
 FLUSH_SECONDS = 0.05  # about this late, a line logged to stdout reaches it
-_timer: threading.Timer | None = None  # the pending write of the held lines, if any
+_timer = False  # whether a thread is to write the held lines
 # Held by whoever writes to or flushes stdout here: the timer's thread flushes while the
 # main thread (or a provider's, racing) writes, and a TextIOWrapper is not thread-safe.
 _lock = _thread.allocate_lock()
@@ -40,7 +40,7 @@ def flush_lines(*, raising: bool = False) -> None:
     OSError (a closed stdout: BrokenPipeError) only when `raising`; otherwise that shows
     at the next notice or worse, or at the exit (cli_exit.guarded)."""
     with _lock:
-        if raising:
+        if raising and sys.stdout is not None:
             sys.stdout.flush()
         else:
             _flush_quietly()
@@ -55,22 +55,24 @@ def _write(line: str, now: bool) -> None:
     """`line` to stdout, written `now` or held (see the module's docstring). Raises
     OSError (a closed stdout) when written now."""
     global _timer
+    if sys.stdout is None:  # started with descriptor 1 closed: nowhere to write it
+        return
     with _lock:
         sys.stdout.write(line)
         if now:
             sys.stdout.flush()
-        elif _timer is None:
-            import threading
-
-            _timer = threading.Timer(FLUSH_SECONDS, _write_held)
-            _timer.daemon = True
-            _timer.start()
+        elif not _timer:
+            # _thread, not threading: a stage imports no threading for this (its import
+            # costs under emulation); such a thread is not waited for at exit either.
+            _thread.start_new_thread(_write_held, ())
+            _timer = True
 
 
 def _write_held() -> None:
     global _timer
+    time.sleep(FLUSH_SECONDS)
     with _lock:
-        _timer = None
+        _timer = False
         _flush_quietly()
 
 
@@ -85,7 +87,7 @@ def _before_fork() -> None:
 def _after_fork_in_child() -> None:
     global _lock, _timer
     _lock = _thread.allocate_lock()
-    _timer = None  # a forked child has no timer thread: its first held line starts one
+    _timer = False  # a forked child has no timer thread: its first held line starts one
 
 
 def _after_fork_in_parent() -> None:
@@ -202,6 +204,7 @@ class Logger:
         try:
             yield
         except BaseException as err:
-            self.critical(f"op({number:x}): [failed]   {description}: {err}")
+            reason = str(err) or type(err).__name__  # KeyboardInterrupt says nothing
+            self.critical(f"op({number:x}): [failed]   {description}: {reason}")
             raise
         self.info(f"op({number:x}): [finished] {description}")

@@ -32,7 +32,8 @@ class StartModuleLoads:
     loads: ModuleLoads
 
     def describe(self) -> str:
-        return f"loading the kernel modules of {', '.join(self.formats)} for the mount stage"
+        names = ", ".join(self.formats)
+        return f"starting to load the kernel modules of {names} for the mount stage"
 
     def apply(self, log: Logger) -> None:
         from ..system.filesystem_modules import start_loading

@@ -265,3 +265,53 @@ def _ends_quietly_on_a_closed_stdout(program: str) -> None:
     _, err = child.communicate(b"", timeout=60)
     assert child.returncode == 141, err
     assert b"Traceback" not in err and b"Broken pipe" not in err
+
+
+def test_an_interrupted_operation_says_so_on_its_failed_line(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    done = _child(
+        """
+        from ignition_py import log
+        from ignition_py.cli_exit import guarded
+
+        @guarded
+        def main(argv):
+            with log.Logger("files").op("waiting for a server"):
+                raise KeyboardInterrupt
+
+        sys.exit(main([]))
+        """,
+        out,
+        stderr_too=True,
+    )
+    assert done.returncode == 130
+    lines = out.read_text().splitlines()
+    assert (
+        lines[-2] == "CRITICAL : files: op(1): [failed]   waiting for a server: KeyboardInterrupt"
+    )
+    assert lines[-1] == "interrupted"
+
+
+def test_a_closed_descriptor_1_is_no_traceback(tmp_path: Path) -> None:
+    program = PRELUDE + textwrap.dedent(
+        """
+        from ignition_py import log
+        from ignition_py.cli_exit import guarded
+
+        @guarded
+        def main(argv):
+            logger = log.Logger("files")
+            logger.info("to nowhere")
+            logger.warning("to nowhere either")
+            return 0
+
+        sys.exit(main([]))
+        """
+    )
+    shell = 'exec "$0" -c "$1" "$2" >&-'  # the interpreter starts with no descriptor 1
+    done = subprocess.run(
+        ["sh", "-c", shell, sys.executable, program, str(ROOT)],
+        capture_output=True, text=True, timeout=60, env=ENVIRONMENT,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr

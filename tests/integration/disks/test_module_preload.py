@@ -11,7 +11,7 @@ from pathlib import Path
 from ignition_py.system.filesystem_modules import registered_filesystems
 from testkit.loopdisks import Before, Runner, loop_disks
 
-START = "loading the kernel modules of"
+START = "starting to load the kernel modules of"
 
 
 def _disks_stage(tmp_path: Path, filesystems: list[dict[str, object]]) -> str:
