@@ -112,7 +112,7 @@ def _take(listener: socket.socket, connection: socket.socket, reaper: Reaper) ->
         return
     received = _receive(connection)
     if received is None:
-        return  # the client looked and left (another mount namespace: it runs itself)
+        return  # the client left without a request
     fds, body = received
     try:
         try:
@@ -133,7 +133,7 @@ def _take(listener: socket.socket, connection: socket.socket, reaper: Reaper) ->
             raise
         if child != 0:
             reaper.add(child)
-        if child == 0:
+        else:
             status = 1
             try:  # whatever happens here, this process must never return to the loop
                 listener.close()

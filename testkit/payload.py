@@ -47,13 +47,19 @@ def payload_path(root: Path) -> list[str]:
     return [str(root / "usr" / "lib" / "ignition-py"), str(stdlib), str(stdlib / "lib-dynload")]
 
 
-def stage_payload(directory: Path) -> Path:
-    """Stage the payload under ``directory``/payload with the host's /usr/bin/python3 (as
-    module-setup.sh does) and compile ``directory``/ignition, the package's launcher, to
-    run it (testkit.launcher: a fork server named by IGNITION_PY_FORK_SERVER takes the
-    command, or it runs the payload's agent); returns the launcher. Raises
-    subprocess.CalledProcessError when staging or compiling fails."""
-    root = directory / "payload"
+def stage_payload_tree(root: Path) -> Path:
+    """Stage the payload at ``root`` with the host's /usr/bin/python3, as module-setup.sh
+    does; returns ``root``. Raises subprocess.CalledProcessError when staging fails."""
     subprocess.run([PYTHON, "-X", "no_debug_ranges", str(PAYLOAD), str(root)], check=True,
                    env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})  # fmt: skip
+    return root
+
+
+def stage_payload(directory: Path) -> Path:
+    """Stage the payload under ``directory``/payload (stage_payload_tree) and compile
+    ``directory``/ignition, the package's launcher, to run it (testkit.launcher: a fork
+    server named by IGNITION_PY_FORK_SERVER takes the command, or it runs the payload's
+    agent); returns the launcher. Raises subprocess.CalledProcessError when staging or
+    compiling fails."""
+    root = stage_payload_tree(directory / "payload")
     return build_launcher(directory / "ignition", PYTHON, payload_path(root))

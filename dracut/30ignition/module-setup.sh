@@ -142,10 +142,11 @@ install() {
     inst_script "$moddir/ignition-kargs-helper.sh" "/usr/sbin/ignition-kargs-helper"
 
     # Our launcher (the Debian package's, built from launcher/ignition.c, or the script
-    # dracut/30ignition/ignition) names the fork server's variable: it needs the
+    # dracut/30ignition/ignition) imports the agent (`from ignition_py.`, in its code: the
+    # script at once, the compiled one when no server takes the command): it needs the
     # interpreter and the payload. Anything else (upstream's Go binary, for comparison)
     # goes in alone.
-    if grep -qsF IGNITION_PY_FORK_SERVER "$moddir/ignition"; then
+    if grep -qsF 'from ignition_py.' "$moddir/ignition"; then
         install_python_agent
     fi
     inst_simple "$moddir/ignition" \

@@ -29,7 +29,7 @@ class MountFilesystem:
     state_file: str
     file_contexts: str | None = None  # the root's SELinux policy: label what is made
     carried: LabelsCarried | None = None  # shared by the stage's mounts; None: on its own
-    last: bool = True  # the stage's last mount: nothing after it carries a label
+    last: bool = True  # the stage's last mount (or on its own): nothing carries its label
 
     def describe(self) -> str:
         import shlex
@@ -54,7 +54,7 @@ class MountFilesystem:
         carried = self.carried.paths if self.carried is not None else []
         created, left = mounts.mount(
             self.argv, self.root, self.target, log, label, carried=tuple(carried),
-            last=self.last or self.carried is None,
+            last=self.last,
         )  # fmt: skip
         try:
             if created:

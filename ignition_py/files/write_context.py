@@ -87,15 +87,17 @@ class WriteContext:
         """What `systemctl --root ROOT is-enabled UNIT` says of `unit`. The answers of one
         call about `unit` and `asked_with` (system.systemctl.batch_states) are remembered
         until the tree changes shape (a disable removes links); once such a call could not
-        answer, each unit is asked on its own, as v2.26.0 asks. Raises OSError without
-        systemctl."""
+        answer, each unit is asked on its own, as v2.26.0 asks. A glob or a name with
+        spaces is always asked on its own, and never asked with others. Raises OSError
+        without systemctl."""
         from ..system import systemctl
 
         fresh = self._enablement_generation == self.generation
         if fresh and unit in self._enablement:
             return self._enablement[unit]
-        if self._batching and asked_with:
-            answers = systemctl.batch_states(str(self.root), [unit, *asked_with], log)
+        others = [name for name in asked_with if systemctl.batchable(name)]
+        if self._batching and others and systemctl.batchable(unit):
+            answers = systemctl.batch_states(str(self.root), [unit, *others], log)
             if answers is not None:
                 self._enablement, self._enablement_generation = answers, self.generation
                 return answers[unit]

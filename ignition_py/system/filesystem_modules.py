@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..log import Logger
-from .commands import Started, start, which
+from .commands import Started, start
 
 PROC_FILESYSTEMS = "/proc/filesystems"
 
@@ -31,13 +31,13 @@ def unregistered(formats: Sequence[str], path: str = PROC_FILESYSTEMS) -> list[s
 def start_loading(formats: Sequence[str], log: Logger) -> list[Started]:
     """`modprobe -q -- fs-TYPE` started for each of `formats`, not waited for; none
     without modprobe (the mount loads the module then, as it always may)."""
-    if which("modprobe") is None:
-        log.info("no modprobe: each filesystem's module is loaded when it is mounted")
-        return []
-    started = []
+    started: list[Started] = []
     for name in formats:
         try:
             started.append(start(["modprobe", "-q", "--", f"fs-{name}"], log))
+        except FileNotFoundError:
+            log.info("no modprobe: each filesystem's module is loaded when it is mounted")
+            return started
         except OSError as err:
             log.info(f"cannot start modprobe for {name}: {err.strerror or err}")
     return started

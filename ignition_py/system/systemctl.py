@@ -34,6 +34,12 @@ KNOWN_STATES = ENABLED_STATES | {
 }  # fmt: skip
 
 
+def batchable(unit: str) -> bool:
+    """Whether `unit` may be asked about with others: not a glob, no spaces (one name
+    standing for several units, or none, as upstream's `foo@.service a b`)."""
+    return not _UNPLAIN.intersection(unit)
+
+
 def batch_states(root: str, units: Sequence[str], log: Logger) -> dict[str, bool] | None:
     """For each of `units`, what is_enabled(root, unit) would say, from one
     `systemctl --root ROOT is-enabled UNIT...` (each call is a process start: a tenth of
@@ -44,7 +50,7 @@ def batch_states(root: str, units: Sequence[str], log: Logger) -> dict[str, bool
     that is not one known state per unit, or an exit status those states do not imply.
     Raises OSError as is_enabled does."""
     asked = list(dict.fromkeys(units))
-    if any(_UNPLAIN.intersection(unit) for unit in asked):
+    if not all(batchable(unit) for unit in asked):
         return None
     done = run(["systemctl", "--root", root, "is-enabled", *asked], log, check=False,
                env=_NOTES_ON_STDERR)  # fmt: skip

@@ -101,4 +101,5 @@ def test_its_launcher_is_the_compiled_client(deb: Path, tmp_path: Path) -> None:
     launcher = tmp_path / "usr/lib/dracut/modules.d" / "30ignition" / "ignition"  # $moddir
     assert launcher.read_bytes()[:4] == b"\x7fELF"
     assert launcher.stat().st_mode & 0o111
-    assert b"IGNITION_PY_FORK_SERVER" in launcher.read_bytes()  # module-setup.sh looks for it
+    assert b"IGNITION_PY_FORK_SERVER" in launcher.read_bytes()  # the server's variable
+    assert b"from ignition_py." in launcher.read_bytes()  # module-setup.sh looks for it

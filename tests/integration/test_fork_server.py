@@ -84,14 +84,23 @@ def server(tmp_path: Path) -> Iterator[Server]:
         yield serving
 
 
+@pytest.fixture(scope="module")
+def compiled(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The Debian package's /usr/bin/ignition (launcher/ignition.c), compiled once for
+    the module, with this checkout and its libraries in place of /usr/lib/ignition-py."""
+    target = tmp_path_factory.mktemp("compiled") / "bin" / "ignition"
+    site = [str(REPO), sysconfig.get_paths()["purelib"]]
+    return build_launcher(target, sys.executable, site, prepend=True)
+
+
 @pytest.fixture(params=["compiled", "script"])
 def launcher(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
     """/usr/bin/ignition with this checkout in place of /usr/lib/ignition-py: the Debian
     package's (launcher/ignition.c, compiled), and the module's script."""
-    target = tmp_path / "bin" / "ignition"
     if request.param == "compiled":
-        site = [str(REPO), sysconfig.get_paths()["purelib"]]  # this checkout, its libraries
-        return build_launcher(target, sys.executable, site, prepend=True)
+        compiled: Path = request.getfixturevalue("compiled")
+        return compiled
+    target = tmp_path / "bin" / "ignition"
     target.parent.mkdir()
     text = LAUNCHER.read_text().replace("/usr/lib/ignition-py", str(REPO))
     target.write_text(text.replace("#!/usr/bin/python3 -IS", f"#!{sys.executable} -I", 1))
@@ -445,7 +454,7 @@ def test_an_argument_that_is_not_utf8_reaches_the_agent_unchanged(
     assert served.returncode == 2, served.stderr
 
 
-def test_the_compiled_launchers_request(tmp_path: Path) -> None:
+def test_the_compiled_launchers_request(tmp_path: Path, compiled: Path) -> None:
     """What the compiled launcher sends, read by a listener of the test's as the server
     reads it: argv, the environment (the first of two entries with one name, as Python
     keeps; the locale coerced as Python would), the working directory, the umask and
@@ -461,8 +470,7 @@ def test_the_compiled_launchers_request(tmp_path: Path) -> None:
     listener.listen(1)
     ours = os.umask(0o022)
     os.umask(ours)
-    site = [str(REPO), sysconfig.get_paths()["purelib"]]
-    program = build_launcher(tmp_path / "bin" / "ignition", sys.executable, site, prepend=True)
+    program = compiled
     assert f'#define SOCKET_PATH "{SOCKET_PATH}"' in (REPO / "launcher" / "ignition.c").read_text()
     environment = [b"FOO=first", b"FOO=second", f"IGNITION_PY_FORK_SERVER={path}".encode(),
                    b"PATH=/usr/bin:/bin"]  # fmt: skip
@@ -554,11 +562,10 @@ def test_once_a_stand_in_took_the_command_it_is_never_run_here(
     assert said in err, err
 
 
-def test_the_compiled_launcher_runs_in_place_whatever_its_name(tmp_path: Path) -> None:
+def test_the_compiled_launcher_runs_in_place_whatever_its_name(compiled: Path) -> None:
     """argv[0] that is not UTF-8 (the process name is written from it): in place, the
     command still runs."""
-    site = [str(REPO), sysconfig.get_paths()["purelib"]]
-    program = build_launcher(tmp_path / "bin" / "ignition", sys.executable, site, prepend=True)
+    program = compiled
     done = subprocess.run([sys.executable, "-c", "import os, sys; os.execv(sys.argv[1], "
                            "[b'\\xffignition', b'-version'])", str(program)],
                           capture_output=True, text=True, env=_environment("", None))  # fmt: skip
@@ -590,13 +597,12 @@ def test_an_argument_in_a_locale_of_another_charset_reaches_the_agent_as_python_
         assert len(serving.wait_for(STAND_IN, 2 - compiled)) == 2 - compiled, serving.lines()
 
 
-def test_an_ended_stand_in_is_reaped_late(server: Server, tmp_path: Path) -> None:
+def test_an_ended_stand_in_is_reaped_late(server: Server, tmp_path: Path, compiled: Path) -> None:
     """journald reads the unit of a stand-in's lines from /proc/PID/cgroup, maybe after the
     stand-in ended: it stays a zombie for LINGER_SECONDS (fork_reaper), then is reaped."""
     from ignition_py.fork_reaper import LINGER_SECONDS
 
-    site = [str(REPO), sysconfig.get_paths()["purelib"]]
-    launcher = build_launcher(tmp_path / "bin" / "ignition", sys.executable, site, prepend=True)
+    launcher = compiled
     done = _launch(launcher, ["-version"], server.socket, tmp_path)
     assert done.returncode == 0, done.stderr
     (line,) = server.wait_for(STAND_IN)

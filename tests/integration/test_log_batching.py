@@ -18,6 +18,17 @@ ENVIRONMENT = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
 PRELUDE = "import sys\nsys.path.insert(0, sys.argv.pop(1))\n"
 
 
+def _guarded(body: str, *, flush_seconds: float = 3600, leave: str = "sys.exit") -> str:
+    """A program whose main, wrapped in cli_exit.guarded, runs `body` with
+    log.FLUSH_SECONDS set to `flush_seconds`, and ends with `leave(main([]))`."""
+    inner = textwrap.indent(textwrap.dedent(body).strip("\n"), "    ")
+    return (
+        "import os\nimport threading\nimport time\nfrom ignition_py import log\n"
+        f"from ignition_py.cli_exit import guarded\nlog.FLUSH_SECONDS = {flush_seconds}\n\n"
+        f"@guarded\ndef main(argv):\n{inner}\n\n{leave}(main([]))\n"
+    )
+
+
 def _child(
     code: str, stdout: Path, *args: str, stderr_too: bool = False
 ) -> subprocess.CompletedProcess[str]:
@@ -100,46 +111,25 @@ def test_a_warning_or_worse_is_written_at_once_with_what_is_held(tmp_path: Path)
 
 def test_lines_still_held_when_main_returns_are_written(tmp_path: Path) -> None:
     out = tmp_path / "stdout"
-    done = _child(
-        """
-        import os
-        from ignition_py import log
-        from ignition_py.cli_exit import guarded
-        log.FLUSH_SECONDS = 3600
-
-        @guarded
-        def main(argv):
-            logger = log.Logger("files")
-            for number in range(3):
-                logger.info(f"line {number}")
-            return 0
-
-        os._exit(main([]))  # no flush at the interpreter's exit: guarded wrote them
-        """,
-        out,
-    )
+    body = """
+        logger = log.Logger("files")
+        for number in range(3):
+            logger.info(f"line {number}")
+        return 0
+    """
+    # os._exit: no flush at the interpreter's exit, guarded wrote them
+    done = _child(_guarded(body, leave="os._exit"), out)
     assert done.returncode == 0, done.stderr
     assert out.read_text().splitlines() == [f"INFO     : files: line {n}" for n in range(3)]
 
 
 def test_held_lines_come_before_the_interrupt_line(tmp_path: Path) -> None:
     out = tmp_path / "output"
-    done = _child(
-        """
-        from ignition_py import log
-        from ignition_py.cli_exit import guarded
-        log.FLUSH_SECONDS = 3600
-
-        @guarded
-        def main(argv):
-            log.Logger("files").info("working")
-            raise KeyboardInterrupt
-
-        sys.exit(main([]))
-        """,
-        out,
-        stderr_too=True,
-    )
+    body = """
+        log.Logger("files").info("working")
+        raise KeyboardInterrupt
+    """
+    done = _child(_guarded(body), out, stderr_too=True)
     assert done.returncode == 130
     assert out.read_text() == "INFO     : files: working\ninterrupted\n"
 
@@ -172,55 +162,34 @@ def test_a_fork_writes_the_held_lines_once_and_the_child_gets_its_own_timer(
 
 
 def test_a_closed_stdout_with_lines_held_ends_quietly(tmp_path: Path) -> None:
-    program = PRELUDE + textwrap.dedent(
-        """
-        from ignition_py import log
-        from ignition_py.cli_exit import guarded
-        log.FLUSH_SECONDS = 3600
-
-        @guarded
-        def main(argv):
-            sys.stdin.read()  # until the reader has gone
-            log.Logger("files").info("nobody reads this")
-            return 0
-
-        sys.exit(main([]))
-        """
-    )
-    _ends_quietly_on_a_closed_stdout(program)
+    body = """
+        sys.stdin.read()  # until the reader has gone
+        log.Logger("files").info("nobody reads this")
+        return 0
+    """
+    _ends_quietly_on_a_closed_stdout(_guarded(body))
 
 
 def test_lines_from_threads_while_the_timer_writes_come_out_whole_and_once(
     tmp_path: Path,
 ) -> None:
     out = tmp_path / "stdout"
-    done = _child(
-        """
-        import os
-        import threading
-        from ignition_py import log
-        from ignition_py.cli_exit import guarded
-        log.FLUSH_SECONDS = 0.0001  # the timer writes while the threads log
+    body = """
+        def lines(name):
+            logger = log.Logger(name)
+            for number in range(20000):
+                logger.info(f"line {number}")
 
-        @guarded
-        def main(argv):
-            def lines(name):
-                logger = log.Logger(name)
-                for number in range(20000):
-                    logger.info(f"line {number}")
-
-            threads = [threading.Thread(target=lines, args=(f"t{n}",)) for n in range(2)]
-            for thread in threads:
-                thread.start()
-            lines("main")
-            for thread in threads:
-                thread.join()
-            return 0
-
-        os._exit(main([]))
-        """,
-        out,
-    )
+        threads = [threading.Thread(target=lines, args=(f"t{n}",)) for n in range(2)]
+        for thread in threads:
+            thread.start()
+        lines("main")
+        for thread in threads:
+            thread.join()
+        return 0
+    """
+    # the timer writes while the threads log
+    done = _child(_guarded(body, flush_seconds=0.0001, leave="os._exit"), out)
     assert done.returncode == 0, done.stderr
     seen = out.read_text().splitlines()
     for name in ("main", "t0", "t1"):
@@ -230,31 +199,20 @@ def test_lines_from_threads_while_the_timer_writes_come_out_whole_and_once(
 
 
 def test_a_closed_stdout_found_by_the_timer_still_ends_quietly(tmp_path: Path) -> None:
-    program = PRELUDE + textwrap.dedent(
-        """
-        import time
-        from ignition_py import log
-        from ignition_py.cli_exit import guarded
-        log.FLUSH_SECONDS = 0.001
-
-        @guarded
-        def main(argv):
-            sys.stdin.read()  # until the reader has gone
-            log.Logger("files").info("nobody reads this")
-            time.sleep(0.5)  # the timer tries to write it meanwhile, and fails
-            log.Logger("files").info("nor this")
-            return 0
-
-        sys.exit(main([]))
-        """
-    )
-    _ends_quietly_on_a_closed_stdout(program)
+    body = """
+        sys.stdin.read()  # until the reader has gone
+        log.Logger("files").info("nobody reads this")
+        time.sleep(0.5)  # the timer tries to write it meanwhile, and fails
+        log.Logger("files").info("nor this")
+        return 0
+    """
+    _ends_quietly_on_a_closed_stdout(_guarded(body, flush_seconds=0.001))
 
 
 def _ends_quietly_on_a_closed_stdout(program: str) -> None:
     """`program` (reading stdin to its end first) run with its stdout's reader gone."""
     child = subprocess.Popen(
-        [sys.executable, "-c", program, str(ROOT)],
+        [sys.executable, "-c", PRELUDE + program, str(ROOT)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -269,21 +227,11 @@ def _ends_quietly_on_a_closed_stdout(program: str) -> None:
 
 def test_an_interrupted_operation_says_so_on_its_failed_line(tmp_path: Path) -> None:
     out = tmp_path / "output"
-    done = _child(
-        """
-        from ignition_py import log
-        from ignition_py.cli_exit import guarded
-
-        @guarded
-        def main(argv):
-            with log.Logger("files").op("waiting for a server"):
-                raise KeyboardInterrupt
-
-        sys.exit(main([]))
-        """,
-        out,
-        stderr_too=True,
-    )
+    body = """
+        with log.Logger("files").op("waiting for a server"):
+            raise KeyboardInterrupt
+    """
+    done = _child(_guarded(body), out, stderr_too=True)
     assert done.returncode == 130
     lines = out.read_text().splitlines()
     assert (
@@ -293,21 +241,13 @@ def test_an_interrupted_operation_says_so_on_its_failed_line(tmp_path: Path) -> 
 
 
 def test_a_closed_descriptor_1_is_no_traceback(tmp_path: Path) -> None:
-    program = PRELUDE + textwrap.dedent(
-        """
-        from ignition_py import log
-        from ignition_py.cli_exit import guarded
-
-        @guarded
-        def main(argv):
-            logger = log.Logger("files")
-            logger.info("to nowhere")
-            logger.warning("to nowhere either")
-            return 0
-
-        sys.exit(main([]))
-        """
-    )
+    body = """
+        logger = log.Logger("files")
+        logger.info("to nowhere")
+        logger.warning("to nowhere either")
+        return 0
+    """
+    program = PRELUDE + _guarded(body)
     shell = 'exec "$0" -c "$1" "$2" >&-'  # the interpreter starts with no descriptor 1
     done = subprocess.run(
         ["sh", "-c", shell, sys.executable, program, str(ROOT)],

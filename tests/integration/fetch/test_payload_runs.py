@@ -19,22 +19,24 @@ import pytest
 
 from testkit.agents import OURS
 from testkit.launcher import build_launcher
-from testkit.payload import payload_path, warm_up_code, warm_up_command
+from testkit.payload import (
+    PYTHON,
+    payload_path,
+    stage_payload_tree,
+    warm_up_code,
+    warm_up_command,
+)
 from testkit.stagerun import Outcome, run_stages
 from testkit.trees import make_root
 
 from .servers import Answer, CertAuthority, ScriptedServer
 
 REPO = Path(__file__).resolve().parents[3]
-PAYLOAD = REPO / "dracut" / "30ignition" / "python-payload.py"
-PYTHON = "/usr/bin/python3"
 LEFT_OUT = ("cryptography", "OpenSSL", "_decimal")
 
 _LAUNCHER = """#!{python} -IS
 import atexit, json, os, sys
-root = {root!r}
-sys.path[:] = [root + "/usr/lib/ignition-py", root + "/usr/lib/python3.11",
-               root + "/usr/lib/python3.11/lib-dynload"]
+sys.path[:] = {paths!r}
 def _record():
     with open(os.environ["PAYLOAD_MODULES"], "a") as out:
         out.write(json.dumps(sorted(sys.modules)) + "\\n")
@@ -46,10 +48,7 @@ sys.exit(main())
 
 @pytest.fixture(scope="module")
 def payload(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    root = tmp_path_factory.mktemp("payload")
-    subprocess.run([PYTHON, "-X", "no_debug_ranges", str(PAYLOAD), str(root)], check=True,
-                   env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})  # fmt: skip
-    yield root
+    yield stage_payload_tree(tmp_path_factory.mktemp("payload"))
 
 
 def test_the_payload_alone_fetches_over_https(
@@ -62,7 +61,7 @@ def test_the_payload_alone_fetches_over_https(
         site / "ignition_py" / "config" / "fastschema"
     ).is_dir()
     launcher = tmp_path / "ignition"
-    launcher.write_text(_LAUNCHER.format(python=PYTHON, root=str(payload)))
+    launcher.write_text(_LAUNCHER.format(python=PYTHON, paths=payload_path(payload)))
     launcher.chmod(0o755)
 
     written = {"path": "/etc/from-https", "contents": {"source": "data:,x"}}
@@ -100,7 +99,7 @@ def _agent(agent: str, payload: Path, tmp_path: Path) -> Path | str:
     if agent == "venv":
         return OURS
     launcher = tmp_path / "ignition"
-    launcher.write_text(_LAUNCHER.format(python=PYTHON, root=str(payload)))
+    launcher.write_text(_LAUNCHER.format(python=PYTHON, paths=payload_path(payload)))
     launcher.chmod(0o755)
     return launcher
 

@@ -121,6 +121,27 @@ def test_the_files_stage_asks_about_its_disables_once(
     assert _is_enabled_calls(root, calls, names) == [f"--root {root} is-enabled {' '.join(names)}"]
 
 
+def test_an_instance_disable_is_asked_alone_and_the_others_still_together(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`echo@.service a b` (upstream's one name for a template's instances) cannot go in
+    a call with others; the plain names still share one call."""
+    root = tmp_path / "root"
+    _root(root)
+    calls = _counting_path(tmp_path, monkeypatch)
+    units = [Unit(name="echo@a.service", enabled=False), Unit(name="echo@b.service", enabled=False)]
+    units += [Unit(name=f"off-{i}.service", enabled=False) for i in range(3)]
+    for action in plan_units(Systemd(units=tuple(units)), WriteContext.at(root)):
+        assert isinstance(action, PresetAction)
+        action.apply(_log())
+    asked = [line for line in calls.read_text().splitlines() if " is-enabled " in line]
+    plain = " ".join(f"off-{i}.service" for i in range(3))
+    assert sorted(asked) == sorted([
+        f"--root {root} is-enabled echo@.service a b",
+        f"--root {root} is-enabled {plain}",
+    ])  # fmt: skip
+
+
 def test_after_a_call_without_answers_each_unit_is_asked_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
